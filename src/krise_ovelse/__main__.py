@@ -1,0 +1,3 @@
+from krise_ovelse.cli import main
+
+main(prog_name="krise-ovelse")

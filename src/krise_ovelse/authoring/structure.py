@@ -1,0 +1,317 @@
+"""Plain YAML data → frozen model classes with cattrs, every problem positioned.
+
+cattrs collects all structuring errors of a document into one exception tree (detailed
+validation); we walk that tree, follow each error's path through the YAML nodes and report
+`file:line:col`. Hooks are strict: a number where text belongs, a mapping where a list belongs or
+a misspelt enum value is an error, never silently converted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from enum import Enum
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from krise_ovelse.authoring.problems import Problem
+from krise_ovelse.authoring.yamlio import Document, PathStep
+from krise_ovelse.model.conditions import Condition, parse_condition
+from krise_ovelse.model.errors import FieldFormatError
+from krise_ovelse.model.scenario import (
+    Agency,
+    Category,
+    Channel,
+    Inject,
+    Level,
+    Measure,
+    Polarity,
+    Role,
+    Trigger,
+)
+from krise_ovelse.model.text import LANGUAGES, Text
+from krise_ovelse.model.timefmt import Duration, Rate, ScenarioTime, parse_duration, parse_rate, parse_time
+
+T = TypeVar("T")
+
+ENUMS: tuple[type[Enum], ...] = (Channel, Category, Level, Measure, Trigger, Polarity)
+
+#: YAML keys that differ from attribute names, per class.
+RENAMES: Mapping[type, Mapping[str, str]] = {Inject: {"sender": "from"}}
+
+
+class TypeMismatch(FieldFormatError):
+    code = "E-TYPE"
+
+
+class BadValue(FieldFormatError):
+    code = "E-VALUE"
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # ids such as 1 or 2.5 read naturally as text
+    raise TypeMismatch(f"expected text, found {_type_name(value)}")
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeMismatch(f"expected a whole number, found {_type_name(value)}")
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise TypeMismatch(f"expected a number, found {_type_name(value)}")
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeMismatch(f"expected true or false, found {_type_name(value)}")
+
+
+def _date(value: Any, _: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise TypeMismatch(f"expected a date, found {_type_name(value)}", hint="write YYYY-MM-DD, e.g. 2020-03-12")
+
+
+def _parsed(parser: Callable[[str], T], what: str, hint: str) -> Callable[[Any, Any], T]:
+    def hook(value: Any, _: Any) -> T:
+        if not isinstance(value, str):
+            raise TypeMismatch(f"expected {what}, found {_type_name(value)}", hint=hint)
+        return parser(value)
+
+    return hook
+
+
+def _enum_hook(cls: type[Enum]) -> Callable[[Any, Any], Enum]:
+    values = [str(member.value) for member in cls]
+
+    def hook(value: Any, _: Any) -> Enum:
+        try:
+            return cls(value)
+        except ValueError:
+            close = difflib.get_close_matches(str(value), values, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(values)
+            raise BadValue(f"{value!r} is not a valid {cls.__name__.lower()}", hint=hint) from None
+
+    return hook
+
+
+class Structurer:
+    """A configured cattrs converter for one scenario language (plain strings are in it)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+        self.converter = conv
+        conv.register_structure_hook(str, _strict_str)
+        conv.register_structure_hook(int, _strict_int)
+        conv.register_structure_hook(float, _strict_float)
+        conv.register_structure_hook(bool, _strict_bool)
+        conv.register_structure_hook(dt.date, _date)
+        conv.register_structure_hook(Text, self._text)
+        conv.register_structure_hook(
+            ScenarioTime, _parsed(parse_time, "a scenario time", "write D+n or D+n HH:MM")
+        )
+        conv.register_structure_hook(Duration, _parsed(parse_duration, "a duration", "e.g. 2d or 12h"))
+        conv.register_structure_hook(Rate, _parsed(parse_rate, "a rate", "e.g. 3/week"))
+        conv.register_structure_hook(Condition, _parsed(parse_condition, "a condition", "see docs"))
+        for enum_type in ENUMS:  # explicit: `str` enums would otherwise dispatch to the str hook
+            conv.register_structure_hook(enum_type, _enum_hook(enum_type))
+        conv.register_structure_hook_factory(_is_homogeneous_tuple, self._tuple_hook)
+        conv.register_structure_hook_factory(_is_mapping, self._mapping_hook)
+        conv.register_structure_hook_factory(attrs.has, self._class_hook)
+
+    def _text(self, value: Any, _: Any) -> Text:
+        if isinstance(value, str):
+            return Text({self.language: value})
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in LANGUAGES]
+            if unknown:
+                raise BadValue(f"unknown language {unknown[0]!r}", hint="languages are " + ", ".join(LANGUAGES))
+            bad = [k for k, v in value.items() if not isinstance(v, str)]
+            if bad:
+                raise TypeMismatch(f"the {bad[0]!r} text is not text")
+            return Text(dict(value))
+        raise TypeMismatch(f"expected text, found {_type_name(value)}", hint="a string, or a map like {nb: …, en: …}")
+
+    def _tuple_hook(self, cl: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        (item_type, _ellipsis) = typing.get_args(cl)
+        structure_item = self.converter.get_structure_hook(item_type)
+
+        def hook(value: Any, _: Any) -> tuple[Any, ...]:
+            if isinstance(value, str | int | float) and item_type in (str, Text):
+                value = [value]  # a single id or text where a list is allowed
+            if not isinstance(value, list):
+                raise TypeMismatch(f"expected a list, found {_type_name(value)}")
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(structure_item(item, item_type))
+                except Exception as exc:  # collected and reported with its path below
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), IterableValidationNote(
+                        f"Structuring {cl} @ index {index}", index, item_type)]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {cl!r}", errors, cl)
+            return tuple(items)
+
+        return hook
+
+    def _mapping_hook(self, cl: Any) -> Callable[[Any, Any], dict[Any, Any]]:
+        key_type, value_type = typing.get_args(cl)
+        structure_key = self.converter.get_structure_hook(key_type)
+        structure_value = self.converter.get_structure_hook(value_type)
+
+        def hook(value: Any, _: Any) -> dict[Any, Any]:
+            if not isinstance(value, dict):
+                raise TypeMismatch(f"expected a mapping, found {_type_name(value)}")
+            result, errors = {}, []
+            for key, item in value.items():
+                try:
+                    result[structure_key(key, key_type)] = structure_value(item, value_type)
+                except Exception as exc:
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), AttributeValidationNote(
+                        f"Structuring mapping value @ key {key!r}", key, value_type)]
+                    errors.append(exc)
+            if errors:
+                raise ClassValidationError(f"While structuring {cl!r}", errors, cl)
+            return result
+
+        return hook
+
+    def _class_hook(self, cl: type) -> Callable[[Any, Any], Any]:
+        renames = {name: override(rename=key) for name, key in RENAMES.get(cl, {}).items()}
+        structure = make_dict_structure_fn(cl, self.converter, **renames)  # type: ignore[arg-type]
+        shorthand = _SHORTHANDS.get(cl)
+        allowed = frozenset(yaml_keys(cl))
+
+        def hook(value: Any, _: Any) -> Any:
+            if shorthand is not None and isinstance(value, str):
+                return shorthand(self, value)
+            if not isinstance(value, dict):
+                raise TypeMismatch(f"expected a mapping, found {_type_name(value)}")
+            extra = {key for key in value if key not in allowed}
+            if not extra:
+                return structure(value, cl)
+            # cattrs stops at unknown keys; report them and still check the known ones.
+            errors: list[Exception] = [ForbiddenExtraKeysError("", cl, {str(k) for k in extra})]
+            try:
+                structure({k: v for k, v in value.items() if k in allowed}, cl)
+            except ClassValidationError as exc:
+                errors.extend(exc.exceptions)
+            raise ClassValidationError(f"While structuring {cl.__name__}", errors, cl)
+
+        return hook
+
+    def structure(self, data: Any, cl: type[T]) -> T:
+        return self.converter.structure(data, cl)
+
+
+def _role_from_text(structurer: Structurer, value: str) -> Role:
+    return Role(id=value, name=Text({structurer.language: value}))
+
+
+def _agency_from_text(structurer: Structurer, value: str) -> Agency:
+    return Agency(name=Text({structurer.language: value}))
+
+
+#: Classes that may also be written as a plain string.
+_SHORTHANDS: Mapping[type, Callable[[Structurer, str], Any]] = {Role: _role_from_text, Agency: _agency_from_text}
+
+
+def _is_homogeneous_tuple(cl: Any) -> bool:
+    args = typing.get_args(cl)
+    return typing.get_origin(cl) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_mapping(cl: Any) -> bool:
+    return typing.get_origin(cl) in (Mapping, dict, typing.Mapping) and len(typing.get_args(cl)) == 2
+
+
+@lru_cache(maxsize=8)
+def structurer_for(language: str) -> Structurer:
+    return Structurer(language)
+
+
+def iter_errors(exc: BaseException, path: tuple[PathStep, ...] = ()) -> Iterator[tuple[tuple[PathStep, ...], BaseException]]:
+    """Leaf exceptions of a cattrs error tree with the YAML path to each."""
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step: PathStep = note.name if isinstance(note, AttributeValidationNote) else note.index
+            if isinstance(note, AttributeValidationNote):
+                step = _yaml_key(exc.cl, str(note.name))
+            yield from iter_errors(sub, (*path, step))
+        for sub in without:
+            yield from iter_errors(sub, path)
+    else:
+        yield path, exc
+
+
+def _yaml_key(cl: Any, name: str) -> str:
+    return RENAMES.get(cl, {}).get(name, name) if isinstance(cl, type) else name
+
+
+def yaml_keys(cl: type) -> list[str]:
+    renames = RENAMES.get(cl, {})
+    return [renames.get(a.name, a.name) for a in attrs.fields(cl)]
+
+
+def problems_from(exc: BaseException, doc: Document) -> list[Problem]:
+    problems = []
+    for path, leaf in iter_errors(exc):
+        problems.extend(_leaf_problems(path, leaf, doc))
+    return problems
+
+
+def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Document) -> list[Problem]:
+    if isinstance(leaf, ForbiddenExtraKeysError):
+        allowed = yaml_keys(leaf.cl)
+        found = []
+        for key in sorted(leaf.extra_fields):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+            found.append(doc.problem((*path, key), "E-KEY-UNKNOWN", f"unknown key {key!r}", hint, key=True))
+        return found
+    if isinstance(leaf, KeyError):
+        key = path[-1] if path else "?"
+        return [doc.problem(path[:-1], "E-KEY-MISSING", f"missing required key {key!r}", "")]
+    if isinstance(leaf, FieldFormatError):
+        offset = leaf.offset if leaf.code in ("E-TIME", "E-COND") else None
+        return [doc.problem(path, leaf.code, leaf.message, leaf.hint, offset=offset)]
+    return [doc.problem(path, "E-TYPE", str(leaf) or type(leaf).__name__, "")]

@@ -1,0 +1,218 @@
+"""Safe YAML reading that keeps positions and refuses what PyYAML lets through.
+
+PyYAML's safe loader never constructs arbitrary objects, but it silently keeps the last of two
+duplicate keys and happily expands an alias bomb. We compose the node tree once (libyaml when
+available), walk it to check keys, tags, depth and alias expansion, then construct plain data.
+The node tree stays with the data so any later problem can be pointed at a line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from krise_ovelse.authoring.problems import Problem
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_EXPANDED_NODES = 1_000_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+SAFE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge", "binary")
+)
+
+PathStep = str | int
+Path_ = tuple[PathStep, ...]
+
+
+@attrs.frozen
+class Document:
+    """Plain data from a YAML file and the node tree it came from."""
+
+    file: str
+    data: Any
+    root: yaml.Node
+
+    def node(self, path: Sequence[PathStep]) -> yaml.Node:
+        """The deepest node that exists along `path`."""
+        return node_at(self.root, path)
+
+    def problem(self, path: Sequence[PathStep], code: str, message: str, hint: str = "", *,
+                key: bool = False, offset: int | None = None, severity: Any = None) -> Problem:
+        """A problem positioned at the value (or, with `key`, at the key) found at `path`."""
+        node = key_node_at(self.root, path) if key else node_at(self.root, path)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if offset is not None and isinstance(node, yaml.ScalarNode):
+            line, col = _position_inside(node, offset)
+        extra = {} if severity is None else {"severity": severity}
+        return Problem(self.file, line, col, code, message, hint, **extra)
+
+
+def _position_inside(node: yaml.ScalarNode, offset: int) -> tuple[int, int]:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if node.style in ('"', "'"):
+        col += 1
+    elif node.style in ("|", ">"):
+        return line + 1, offset + 1  # best effort: block scalars start on the next line
+    return line, col + offset
+
+
+def node_at(root: yaml.Node, path: Sequence[PathStep]) -> yaml.Node:
+    node = root
+    for step in path:
+        child = _child(node, step)
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def key_node_at(root: yaml.Node, path: Sequence[PathStep]) -> yaml.Node:
+    """The key node of the last step of `path` (for unknown or misplaced keys)."""
+    parent = node_at(root, path[:-1])
+    if path and isinstance(parent, yaml.MappingNode):
+        for key, _value in parent.value:
+            if key.value == path[-1]:
+                return key  # type: ignore[no-any-return]
+    return parent
+
+
+def _child(node: yaml.Node, step: PathStep) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == step:
+                return value  # type: ignore[no-any-return]
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]  # type: ignore[no-any-return]
+    return None
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 text file; problems (code E-READ…) for anything that stops us."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            return None, [Problem(name, 0, 0, "E-READ-DIR", "is a directory, not a file",
+                                  "give the path of a .yaml file")]
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(name, 0, 0, "E-READ-SIZE",
+                                  f"file is {size:,} bytes, more than the limit of {MAX_BYTES:,}",
+                                  "split the scenario or shorten texts")]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(name, 0, 0, "E-READ-MISSING", "no such file", "check the path")]
+    except OSError as exc:
+        return None, [Problem(name, 0, 0, "E-READ", f"cannot read the file: {exc.strerror}", "")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(name, line, col, "E-READ-UTF8",
+                              f"the byte 0x{raw[exc.start]:02x} is not UTF-8",
+                              "save the file as UTF-8")]
+
+
+def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
+    """Compose, check and construct YAML text; never raises on bad input."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None, [Problem(file, 0, 0, "E-READ-SIZE", f"more than the limit of {MAX_BYTES:,} bytes", "")]
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return None, [Problem(file, 1, 1, "E-YAML-EMPTY", "the file is empty",
+                              "start from the example in docs/scenario-format.md")]
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            return None, [_syntax_problem(file, exc, text)]
+        except yaml.YAMLError as exc:
+            return None, [Problem(file, 1, 1, "E-YAML-SYNTAX", str(exc).splitlines()[0], "")]
+        if root is None:
+            return None, [Problem(file, 1, 1, "E-YAML-EMPTY", "the file is empty", "")]
+        problems = list(check_nodes(root, file))
+        if problems:
+            return None, problems
+        try:
+            data = loader.construct_document(root)
+        except yaml.MarkedYAMLError as exc:
+            return None, [_syntax_problem(file, exc, text)]
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            return None, [Problem(file, 1, 1, "E-YAML-VALUE", str(exc).splitlines()[0], "")]
+    finally:
+        loader.dispose()
+    return Document(file, data, root), []
+
+
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    col = mark.column + 1 if mark else 1
+    message = " ".join(part for part in (exc.context, exc.problem) if part) or "YAML syntax error"
+    hint = "indent with spaces, YAML does not allow tabs" if "\t" in _line(text, line) else (
+        "check indentation, colons and quotes on this line or the one before")
+    if "nesting depth" in message:
+        return Problem(file, line, col, "E-YAML-DEPTH", "nesting is too deep", f"at most {MAX_DEPTH} levels")
+    return Problem(file, line, col, "E-YAML-SYNTAX", message, hint)
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def check_nodes(root: yaml.Node, file: str) -> Iterator[Problem]:
+    """Duplicate keys, unsafe tags, depth and alias expansion — one problem each."""
+    visits = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        visits += 1
+        if visits > MAX_EXPANDED_NODES:
+            yield _at(file, root, "E-YAML-ALIAS", "aliases expand to too many values (an alias bomb?)",
+                      f"at most {MAX_EXPANDED_NODES:,} values after expanding aliases")
+            return
+        if depth > MAX_DEPTH:
+            yield _at(file, node, "E-YAML-DEPTH", "nesting is too deep", f"at most {MAX_DEPTH} levels")
+            return
+        if node.tag not in SAFE_TAGS:
+            yield _at(file, node, "E-YAML-TAG", f"the tag {node.tag!r} is not allowed",
+                      "scenario files hold plain data only; remove the tag")
+            continue
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in seen:
+                        first = seen[key.value].start_mark
+                        yield _at(file, key, "E-YAML-DUPKEY", f"duplicate key {key.value!r}",
+                                  f"first defined at line {first.line + 1}, column {first.column + 1}")
+                    else:
+                        seen[key.value] = key
+                elif not isinstance(key, yaml.ScalarNode):
+                    yield _at(file, key, "E-YAML-KEY", "a key must be a plain value", "")
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def _at(file: str, node: yaml.Node, code: str, message: str, hint: str) -> Problem:
+    return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, code, message, hint)
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse(text, str(path))
