@@ -216,7 +216,9 @@ class Structurer:
 
     def _class_hook(self, cl: type) -> Callable[[Any, Any], Any]:
         renames = {name: override(rename=key) for name, key in RENAMES.get(cl, {}).items()}
-        structure = make_dict_structure_fn(cl, self.converter, **renames)  # type: ignore[arg-type]
+        structure: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cl, self.converter, **renames  # type: ignore[arg-type]
+        )
         shorthand = _SHORTHANDS.get(cl)
         allowed = frozenset(yaml_keys(cl))
 
@@ -268,7 +270,9 @@ def structurer_for(language: str) -> Structurer:
     return Structurer(language)
 
 
-def iter_errors(exc: BaseException, path: tuple[PathStep, ...] = ()) -> Iterator[tuple[tuple[PathStep, ...], BaseException]]:
+def iter_errors(
+    exc: BaseException, path: tuple[PathStep, ...] = ()
+) -> Iterator[tuple[tuple[PathStep, ...], BaseException]]:
     """Leaf exceptions of a cattrs error tree with the YAML path to each."""
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
@@ -309,8 +313,8 @@ def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Documen
             found.append(doc.problem((*path, key), "E-KEY-UNKNOWN", f"unknown key {key!r}", hint, key=True))
         return found
     if isinstance(leaf, KeyError):
-        key = path[-1] if path else "?"
-        return [doc.problem(path[:-1], "E-KEY-MISSING", f"missing required key {key!r}", "")]
+        missing = path[-1] if path else "?"
+        return [doc.problem(path[:-1], "E-KEY-MISSING", f"missing required key {missing!r}", "")]
     if isinstance(leaf, FieldFormatError):
         offset = leaf.offset if leaf.code in ("E-TIME", "E-COND") else None
         return [doc.problem(path, leaf.code, leaf.message, leaf.hint, offset=offset)]

@@ -1,0 +1,229 @@
+"""The criteria catalogue: themes, success criteria, learning points and rating levels.
+
+The catalogue is package data (`krise_ovelse/data/criteria.yaml`) derived from the Norwegian
+report shipped beside it (`rapport-nb.txt`). Every criterion rests on sentences quoted from that
+report; `quote_in_report` is the check the tests apply to each of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from importlib.resources import files
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import cattrs
+import yaml
+from cattrs.gen import make_dict_structure_fn, override
+
+from krise_ovelse.model.text import Text
+
+#: HSEEP-style rating levels, best first: Performed without challenges, with Some challenges,
+#: with Major challenges, Unable to be performed.
+RATING_LEVELS: tuple[str, ...] = ("P", "S", "M", "U")
+#: Not observed: the scenario gave no opportunity to show the criterion. Not a rating.
+NOT_OBSERVED = "N/O"
+#: Every code that has a generic description in the catalogue.
+LEVEL_CODES: tuple[str, ...] = (*RATING_LEVELS, NOT_OBSERVED)
+
+DATA_PACKAGE = "krise_ovelse.data"
+CATALOGUE_FILE = "criteria.yaml"
+REPORT_FILE = "rapport-nb.txt"
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _frozen_mapping(value: Mapping[str, Text]) -> Mapping[str, Text]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class LevelTexts:
+    """What each rating level means for one criterion."""
+
+    P: Text
+    S: Text
+    M: Text
+    U: Text
+
+    def get(self, level: str) -> Text:
+        """The text for `level` ("P", "S", "M" or "U"); KeyError for anything else."""
+        if level not in RATING_LEVELS:
+            raise KeyError(level)
+        text: Text = getattr(self, level)
+        return text
+
+
+@attrs.frozen
+class Theme:
+    id: str
+    name: Text
+    description: Text
+
+
+@attrs.frozen
+class Criterion:
+    id: str
+    theme: str
+    name: Text
+    description: Text
+    quotes: tuple[str, ...]
+    critical_tasks: tuple[Text, ...]
+    levels: LevelTexts
+
+
+@attrs.frozen
+class LearningPoint:
+    id: str
+    title: Text
+    text: Text
+    quote: str
+    criteria: tuple[str, ...]
+
+
+@attrs.frozen
+class Catalogue:
+    themes: tuple[Theme, ...]
+    criteria: tuple[Criterion, ...]
+    learning_points: tuple[LearningPoint, ...]
+    #: Generic meaning of P, S, M, U and N/O (YAML key `levels`).
+    level_descriptions: Mapping[str, Text] = attrs.field(converter=_frozen_mapping)
+    #: Short labels of P, S, M, U and N/O, e.g. "Utført med noen utfordringer".
+    level_labels: Mapping[str, Text] = attrs.field(converter=_frozen_mapping, factory=dict)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def ids(self) -> frozenset[str]:
+        return frozenset(criterion.id for criterion in self.criteria)
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def by_theme(self, theme_id: str) -> tuple[Criterion, ...]:
+        """The criteria of one theme, in catalogue order; KeyError if the theme is unknown."""
+        self.theme(theme_id)
+        return tuple(criterion for criterion in self.criteria if criterion.theme == theme_id)
+
+    def learning_point(self, learning_point_id: str) -> LearningPoint:
+        for point in self.learning_points:
+            if point.id == learning_point_id:
+                return point
+        raise KeyError(learning_point_id)
+
+    def learning_points_for(self, criterion_id: str) -> tuple[LearningPoint, ...]:
+        """The learning points that draw on a criterion."""
+        return tuple(point for point in self.learning_points if criterion_id in point.criteria)
+
+
+class CatalogueError(ValueError):
+    """The catalogue data is inconsistent (duplicate ids, unknown references, missing levels)."""
+
+
+def _structure_text(value: object, _type: object) -> Text:
+    if isinstance(value, str):
+        return Text.of(value)
+    if isinstance(value, Mapping):
+        texts: dict[str, str] = {}
+        for language, text in value.items():
+            if not isinstance(language, str) or not isinstance(text, str):
+                raise TypeError(f"text entries must map language codes to strings, got {value!r}")
+            texts[language] = text
+        return Text(texts)
+    raise TypeError(f"expected a string or a map of language codes to strings, got {value!r}")
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(Text, _structure_text)
+    converter.register_structure_hook(
+        Catalogue,
+        make_dict_structure_fn(
+            Catalogue,
+            converter,
+            _cattrs_forbid_extra_keys=True,
+            level_descriptions=override(rename="levels"),
+        ),
+    )
+    return converter
+
+
+_converter = _make_converter()
+
+
+def _validate(catalogue: Catalogue) -> None:
+    problems: list[str] = []
+
+    def duplicates(ids: list[str]) -> set[str]:
+        return {i for i in ids if ids.count(i) > 1}
+
+    theme_ids = [theme.id for theme in catalogue.themes]
+    criterion_ids = [criterion.id for criterion in catalogue.criteria]
+    point_ids = [point.id for point in catalogue.learning_points]
+    for kind, ids in (("theme", theme_ids), ("criterion", criterion_ids), ("learning point", point_ids)):
+        for dup in sorted(duplicates(ids)):
+            problems.append(f"duplicate {kind} id {dup}")
+    for criterion in catalogue.criteria:
+        if criterion.theme not in theme_ids:
+            problems.append(f"{criterion.id}: unknown theme {criterion.theme}")
+    for point in catalogue.learning_points:
+        for ref in point.criteria:
+            if ref not in criterion_ids:
+                problems.append(f"{point.id}: unknown criterion {ref}")
+    for name, mapping in (("levels", catalogue.level_descriptions), ("level_labels", catalogue.level_labels)):
+        if mapping and set(mapping) != set(LEVEL_CODES):
+            problems.append(f"{name} must have exactly {', '.join(LEVEL_CODES)}; got {', '.join(mapping)}")
+    if not catalogue.level_descriptions:
+        problems.append("levels is missing")
+    if problems:
+        raise CatalogueError("invalid criteria catalogue: " + "; ".join(problems))
+
+
+def parse_catalogue(source: str) -> Catalogue:
+    """Structure and check a catalogue from YAML text."""
+    raw = yaml.load(source, Loader=_Loader)
+    if not isinstance(raw, Mapping):
+        raise CatalogueError("the criteria catalogue must be a YAML mapping")
+    catalogue = _converter.structure(raw, Catalogue)
+    _validate(catalogue)
+    return catalogue
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """The packaged criteria catalogue (parsed once, then cached)."""
+    source = files(DATA_PACKAGE).joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    return parse_catalogue(source)
+
+
+@functools.lru_cache(maxsize=1)
+def report_text() -> str:
+    """The packaged text of the report the catalogue is derived from (Norwegian)."""
+    return files(DATA_PACKAGE).joinpath(REPORT_FILE).read_text(encoding="utf-8")
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse every run of whitespace to a single space."""
+    return _WHITESPACE.sub(" ", text)
+
+
+def quote_in_report(quote: str, report: str | None = None) -> bool:
+    """True if `quote` occurs in the report, comparing after whitespace normalisation.
+
+    An empty or blank quote is never "found".
+    """
+    needle = normalise_whitespace(quote)
+    if not needle.strip():
+        return False
+    haystack = normalise_whitespace(report_text() if report is None else report)
+    return needle in haystack
