@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import synthetic_scenario  # noqa: E402
+from synthetic import synthetic_scenario
 
-from krise_ovelse.authoring import load_scenario_text  # noqa: E402
+from krise_ovelse.authoring import load_scenario_text
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
