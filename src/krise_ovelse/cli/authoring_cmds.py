@@ -17,13 +17,20 @@ from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 UNREADABLE = ("E-READ",)
 
 
+#: Folders that hold playthrough files, not scenarios; skipped when a directory is expanded.
+PLAYTHROUGH_DIR = "playthroughs"
+
+
 def _expand(paths: Iterable[str]) -> list[Path]:
-    """Files as given; a directory stands for the .yaml files directly in it."""
+    """Files as given; a directory stands for the scenario files in it and its subfolders."""
     result: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml") and PLAYTHROUGH_DIR not in p.relative_to(path).parts
+            )
             result.extend(found or [path])
         else:
             result.append(path)
