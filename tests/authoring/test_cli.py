@@ -118,3 +118,12 @@ def test_validate_a_directory_skips_playthroughs(tmp_path: Path) -> None:
 
 def test_shipped_scenarios_validate() -> None:
     assert run("validate", str(shipped_scenarios_dir()))[0] == 0
+
+
+def test_lint_warns_about_unused_flags_and_deadlines_in_jumps(tmp_path: Path) -> None:
+    text = MINIMAL.replace("sets: [daily]", "sets: [daily, unused]").replace("deadline: 2d", "deadline: 4d")
+    code, out, _ = run("lint", write(tmp_path, text))
+    assert code == 0
+    assert "W-UNUSED-FLAG no condition reads the flag 'unused'" in out
+    assert "W-IN-JUMP the deadline of 'd01' falls in a jump" in out
+    assert "'daily'" not in out

@@ -33,6 +33,8 @@ class _Linter:
         yield from self.static_indicators()
         yield from self.languages()
         yield from self.empty_phases()
+        yield from self.unused_flags()
+        yield from self.deadlines_in_jumps()
 
     def unreachable(self) -> Iterator[Problem]:
         follow_ups = {i for d in self.s.decisions for o in d.options for i in o.follow_up}
@@ -94,6 +96,42 @@ class _Linter:
             end = phase.ends or (self.s.phases[index + 1].starts if index + 1 < len(self.s.phases) else self.s.ends)
             if not any(i.at is not None and phase.starts <= i.at <= end for i in self.s.injects):
                 yield self.warn(("phases", index, "id"), "W-EMPTY-PHASE", f"no injects are scheduled in {phase.id!r}")
+
+
+    def unused_flags(self) -> Iterator[Problem]:
+        read: set[str] = set()
+        for inj in self.s.injects:
+            if inj.when is not None:
+                for node in walk(inj.when.expr):
+                    if isinstance(node, Name):
+                        read.add(node.name)
+                    elif isinstance(node, Call) and node.function == "flag":
+                        read.add(node.args[0].name)
+        for d_index, dec in enumerate(self.s.decisions):
+            for o_index, opt in enumerate(dec.options):
+                for f_index, flag in enumerate(opt.sets):
+                    if flag not in read:
+                        yield self.warn(("decisions", d_index, "options", o_index, "sets", f_index),
+                                        "W-UNUSED-FLAG", f"no condition reads the flag {flag!r}",
+                                        "use it in a `when:` or remove it")
+
+    def deadlines_in_jumps(self) -> Iterator[Problem]:
+        """Deadlines that fall where play jumps over time: the team never gets to meet them."""
+        for d_index, dec in enumerate(self.s.decisions):
+            if not self.s.has_inject(dec.opens_with):
+                continue
+            opener = self.s.inject(dec.opens_with)
+            if opener.at is None:
+                continue
+            due = opener.at.minutes + dec.deadline.minutes
+            if self._in_jump(due):
+                yield self.warn(("decisions", d_index, "deadline"), "W-IN-JUMP",
+                                f"the deadline of {dec.id!r} falls in a jump, so it passes unseen",
+                                "end the deadline before the phase ends")
+
+    def _in_jump(self, minutes: int) -> bool:
+        phase = self.s.phase_at(minutes)
+        return phase.ends is not None and minutes > phase.ends.minutes
 
 
 def _texts(value: Any, path: tuple[PathStep, ...]) -> Iterator[tuple[tuple[PathStep, ...], Text]]:
