@@ -13,6 +13,11 @@ EXIT_USAGE = 2
 @click.version_option(package_name="krise-ovelse")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """krise-øvelse: a terminal tabletop crisis-exercise simulator."""
+    """krise-øvelse: a terminal tabletop crisis-exercise simulator.
+
+    Without a command it opens the console's start screen (shipped scenarios, saved sessions).
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from krise_ovelse.cli.console_cmds import start_console
+
+        start_console()

@@ -1,0 +1,160 @@
+"""The console commands: `play`, `serve`, and `krise-ovelse` with no command (the start screen).
+
+Input is checked before the UI starts: a missing or broken scenario prints its problems
+(`file:line:col: CODE message (hint)`) and exits 1 (problems) or 2 (unreadable / usage); an
+unknown session id exits 2. Textual is imported only once the console really starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.session_cmds import db_option
+
+#: Language of the console when started without `--lang` (e.g. `krise-ovelse` with no command).
+ENV_LANG = "KRISE_OVELSE_LANG"
+LANGS = ("nb", "en")
+VIEWS = ("facilitator", "team")
+UNREADABLE = ("E-READ",)
+
+
+def _default_lang() -> str:
+    value = os.environ.get(ENV_LANG, "").strip().lower()
+    return value if value in LANGS else "nb"
+
+
+def resolve_scenario(name: str) -> Path | None:
+    """A path as given if it exists, else a shipped scenario by id or file name."""
+    path = Path(name).expanduser()
+    if path.exists():
+        return path
+    if os.sep in name or name.endswith((".yaml", ".yml")):
+        return None
+    from krise_ovelse.tui.catalog import find_shipped
+
+    return find_shipped(name)
+
+
+def load_or_exit(name: str) -> Any:
+    """The scenario for play, or its problems on stderr and exit 1/2 (never a traceback)."""
+    from krise_ovelse.authoring import load_scenario
+    from krise_ovelse.tui.loaded import LoadedScenario
+
+    path = resolve_scenario(name)
+    if path is None:
+        click.echo(f"{name}: E-READ no such file or shipped scenario (give a path to a .yaml file, "
+                   "or the id of a shipped scenario such as `maratonet`)", err=True)
+        sys.exit(EXIT_USAGE)
+    if path.is_dir():
+        click.echo(f"{path}: E-READ is a directory (give a scenario file)", err=True)
+        sys.exit(EXIT_USAGE)
+    result = load_scenario(path)
+    if result.scenario is None or result.text is None:
+        for problem in result.problems:
+            click.echo(problem.render(), err=True)
+        unreadable = any(p.code.startswith(UNREADABLE) for p in result.problems)
+        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+    return LoadedScenario(result.scenario, result.text, str(path))
+
+
+def check_session_or_exit(session: str, db: str | None) -> str:
+    """The full id of a stored session, or the store's message and its exit code."""
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.errors import StoreError
+    from krise_ovelse.store.location import resolve_db_path
+
+    try:
+        with SessionStore.for_reading(resolve_db_path(db)) as store:
+            full = store.resolve(session)
+            store.get(full)
+            return full
+    except StoreError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(error.exit_code)
+
+
+def run_console(**kwargs: Any) -> None:
+    """Build the app and run it (the UI starts here)."""
+    from krise_ovelse.tui.app import make_app
+
+    make_app(**kwargs).run()
+
+
+def start_console(lang: str | None = None, db: str | None = None) -> None:
+    """`krise-ovelse` with no command: the start screen."""
+    run_console(lang=lang or _default_lang(), db=db)
+
+
+@main.command("play")
+@click.argument("scenario", required=False)
+@click.option("--team", default="", help="The team's name (can also be typed in the briefing).")
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the console (default nb).")
+@click.option("--view", type=click.Choice(VIEWS), default="facilitator", show_default=True,
+              help="facilitator: dreiebok, notes and controls; team: only what the players may see.")
+@click.option("--session", "session_id", default=None, metavar="ID",
+              help="Continue this stored session (with --view team: follow it read-only in a second window).")
+@db_option
+def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, session_id: str | None,
+             db: str | None) -> None:
+    """Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the briefing.
+
+    With --session ID the stored session is opened instead: resumed by the facilitator, or
+    followed read-only with --view team (a second window for the team on the same live session).
+    """
+    if scenario is None and session_id is None:
+        click.echo("error: give a SCENARIO (file or shipped id) or --session ID", err=True)
+        sys.exit(EXIT_USAGE)
+    loaded = load_or_exit(scenario) if scenario is not None else None
+    full_id = check_session_or_exit(session_id, db) if session_id is not None else None
+    run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
+    sys.exit(EXIT_OK)
+
+
+@main.command("serve")
+@click.argument("scenario", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (localhost only unless you say otherwise).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the console (default nb).")
+@click.option("--view", type=click.Choice(VIEWS), default="facilitator", show_default=True)
+@click.option("--session", "session_id", default=None, metavar="ID", help="Open this stored session.")
+@db_option
+def serve_cmd(scenario: str | None, host: str, port: int, lang: str | None, view: str,
+              session_id: str | None, db: str | None) -> None:
+    """Serve the console in a web browser (textual-serve), for hybrid exercises.
+
+    Each browser tab runs its own console. Without SCENARIO it opens the start screen.
+    Listens on 127.0.0.1 unless --host says otherwise: anyone who can reach the address can
+    run the console.
+    """
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        click.echo("error: serving in a browser needs textual-serve, which is not installed\n"
+                   "  hint: pip install 'krise-ovelse[serve]'", err=True)
+        sys.exit(EXIT_USAGE)
+    if scenario is not None:
+        load_or_exit(scenario)
+    args = [sys.executable, "-m", "krise_ovelse"]
+    if scenario is not None or session_id is not None:
+        args.append("play")
+        if scenario is not None:
+            args.append(str(resolve_scenario(scenario)))
+        args += ["--view", view]
+        if session_id is not None:
+            args += ["--session", check_session_or_exit(session_id, db)]
+        if lang:
+            args += ["--lang", lang]
+    if db:
+        args += ["--db", db]
+    env_lang = f"{ENV_LANG}={lang} " if lang and scenario is None and session_id is None else ""
+    command = env_lang + " ".join(shlex.quote(a) for a in args)
+    click.echo(f"serving the console at http://{host}:{port}  (ctrl+c to stop)", err=True)
+    Server(command, host=host, port=port, title="krise-øvelse").serve()

@@ -1,0 +1,68 @@
+"""`krise-ovelse run SCENARIO [--play PLAYTHROUGH] [--seed N] [--json]`: play a scenario headless."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from krise_ovelse.authoring.problems import Problem
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+
+#: Problem codes that mean the input could not be read at all (exit 2, not 1).
+UNREADABLE = ("E-READ",)
+
+
+def _fail(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    """Print the errors (file:line:col: CODE message (hint)) and exit 1, or 2 if unreadable."""
+    for problem in problems:
+        if problem.is_error:
+            click.echo(problem.render(), err=True)
+    sys.exit(EXIT_USAGE if any(p.code.startswith(UNREADABLE) for p in problems) else EXIT_PROBLEMS)
+
+
+@main.command("run")
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--play", "play", metavar="PLAYTHROUGH", help="A playthrough file scripting the team's choices.")
+@click.option("--seed", type=int, default=None, help="Seed of the session (default: the playthrough's, else 0).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def run(scenario: str, play: str | None, seed: int | None, as_json: bool) -> None:
+    """Play SCENARIO from start to end without a screen, in facilitator-paced mode.
+
+    Scripted decisions and facilitator actions come from --play; decisions it leaves out get
+    their defaults at the deadline. Prints the timeline (or JSON). Exit 0 when the run
+    completed, 1 when the scenario or playthrough has problems, 2 when a file cannot be read.
+    """
+    try:
+        _run(scenario, play, seed, as_json)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # never a traceback for a user: say what failed and stop
+        click.echo(f"krise-ovelse run: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool) -> None:
+    from krise_ovelse.authoring import load_scenario
+    from krise_ovelse.engine.headless import format_timeline, run_headless
+    from krise_ovelse.engine.playthrough import load_playthrough
+
+    loaded = load_scenario(scenario_path)
+    if loaded.scenario is None:
+        _fail(loaded.problems)
+    assert loaded.scenario is not None
+    playthrough = None
+    if play is not None:
+        scripted = load_playthrough(play, loaded.scenario)
+        if scripted.playthrough is None:
+            _fail(scripted.problems)
+        playthrough = scripted.playthrough
+    result = run_headless(loaded.scenario, playthrough, seed)
+    for warning in result.warnings:
+        click.echo(warning.render(), err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_timeline(result), nl=False)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,474 @@
+"""Session commands: sessions, resume, replay, branch, compare, export, import, rescore.
+
+Every command takes `--db PATH`; without it `$KRISE_OVELSE_DB`, then the user data directory
+(see `krise_ovelse.store.location`). A StoreError becomes its message on stderr and its exit
+code (1 problems found, 2 usage/unreadable); no command prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
+from krise_ovelse.store.errors import StoreError
+from krise_ovelse.store.location import ENV_DB, resolve_db_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_HELP = (f"Session database file (default: ${ENV_DB}, else sessions.db in the user data "
+           "directory).")
+
+
+def db_option(func: F) -> F:
+    """The shared `--db PATH` option (the `run` command and the console use it too)."""
+    return click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)(func)
+
+
+def fail(error: StoreError) -> NoReturn:
+    click.echo(error.render(), err=True)
+    sys.exit(error.exit_code)
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Turn a StoreError into its message and exit code."""
+    try:
+        yield
+    except StoreError as error:
+        fail(error)
+
+
+def open_store(db: str | None, *, reading: bool = False) -> SessionStore:
+    path = resolve_db_path(db)
+    with store_errors():
+        return SessionStore.for_reading(path) if reading else SessionStore(path)
+
+
+def with_store(reading: bool) -> Callable[[F], F]:
+    """Open the store for the command (its first argument) and close it afterwards."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, db: str | None = None, **kwargs: Any) -> Any:
+            store = open_store(db, reading=reading)
+            try:
+                with store_errors():
+                    return func(store, *args, **kwargs)
+            except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+                raise
+            except Exception as exc:
+                if os.environ.get("KRISE_OVELSE_DEBUG"):
+                    raise
+                # A bug, not bad input; still no traceback for the facilitator at the venue.
+                click.echo(f"krise-ovelse: internal error: {type(exc).__name__}: {exc}\n"
+                           "  hint: stored events are never changed by a failed command; set KRISE_OVELSE_DEBUG=1 for "
+                           "the details and report it", err=True)
+                sys.exit(EXIT_USAGE)
+            finally:
+                store.close()
+
+        return db_option(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _short_time(iso: str | None) -> str:
+    return (iso or "")[:16].replace("T", " ")
+
+
+def _index(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def session_table(sessions: list[SessionInfo]) -> str:
+    header = ("ID", "SCENARIO", "TEAM", "STARTED", "STATUS", "EVENTS", "INDEX")
+    rows = [header] + [
+        (s.id, s.scenario_id, s.team or "-", _short_time(s.started),
+         s.effective_status + (f" (what-if of {s.parent_id})" if s.parent_id else ""),
+         str(s.last_seq), _index(s.score_index))
+        for s in sessions
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    )
+
+
+@main.command("sessions")
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show only the newest N.")
+@db_option
+def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
+    """List the stored sessions, newest first: id, scenario, team, start, status, index.
+
+    A session whose program stopped without closing it (a crash, a power cut) is listed as
+    `interrupted`; continue it with `krise-ovelse resume ID`.
+    """
+    path = resolve_db_path(db)
+    try:
+        store = SessionStore.for_reading(path)
+    except NoDatabase:
+        if as_json:
+            echo_json({"db": str(path), "sessions": []})
+        else:
+            click.echo(f"No sessions yet (database: {path}).")
+        sys.exit(EXIT_OK)
+    except StoreError as error:
+        fail(error)
+    with store, store_errors():
+        found = store.list_sessions(limit)
+    if as_json:
+        echo_json({"db": str(path), "sessions": [s.to_dict() for s in found]})
+    elif not found:
+        click.echo(f"No sessions yet (database: {path}).")
+    else:
+        click.echo(session_table(found))
+        click.echo(f"{len(found)} session(s) in {path}", err=True)
+
+
+@main.command("export")
+@click.argument("session")
+@click.option("-o", "--output", "output", required=True, metavar="FILE.jsonl",
+              help="File to write ('-' for standard output).")
+@with_store(reading=True)
+def export_cmd(store: SessionStore, session: str, output: str) -> None:
+    """Write a session (scenario text, details and every event) to a JSON Lines file.
+
+    The file can be imported on another machine with `krise-ovelse import`; hashes in its
+    first line make any later change to it visible.
+    """
+    from krise_ovelse.store.exchange import export_session, export_to_path
+
+    session_id = store.resolve(session)
+    if output == "-":
+        export_session(store, session_id, sys.stdout)
+        return
+    count = export_to_path(store, session_id, output)
+    click.echo(f"exported session {session_id} ({count} events) to {output}", err=True)
+
+
+@main.command("import")
+@click.argument("file", metavar="FILE.jsonl")
+@click.option("--new-id", is_flag=True,
+              help="Store the session as a copy under a fresh id (when its id is already here).")
+@with_store(reading=False)
+def import_cmd(store: SessionStore, file: str, new_id: bool) -> None:
+    """Import a session exported with `krise-ovelse export`.
+
+    The file is checked first (format, version, the hashes of the scenario, the session
+    details and the events, every line); a damaged or edited file is refused with exit 1 and
+    nothing is stored. The session keeps its id; importing it again is refused unless
+    --new-id is given.
+    """
+    from krise_ovelse.store.exchange import import_session
+
+    info = import_session(store, file, new_id=new_id)
+    click.echo(info.id)
+    click.echo(f"imported session {info.id} ({info.last_seq} events, {info.status})", err=True)
+
+
+def _time(minutes: Any) -> str:
+    from krise_ovelse.model.timefmt import format_time
+
+    return format_time(int(minutes)) if isinstance(minutes, int | float) else "?"
+
+
+def _lang(lang: str | None) -> str:
+    value = (lang or os.environ.get("KRISE_OVELSE_LANG", "")).strip().lower()
+    return value if value in ("nb", "en") else "nb"
+
+
+@main.command("resume")
+@click.argument("session")
+@click.option("--play", "play", metavar="PLAYTHROUGH",
+              help="Finish an interrupted headless run with the playthrough it was started with.")
+@click.option("--force", is_flag=True, help="Take the session over even if another live process "
+              "on this machine has it open.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@with_store(reading=True)
+def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
+               as_json: bool) -> None:
+    """Continue an interrupted session from its last committed event.
+
+    Without --play: show where the session stands (scenario time, open decisions, last
+    events) and how to continue it in the console (`krise-ovelse play --session ID`); nothing
+    is changed. With --play PLAYTHROUGH: finish a headless run -- the playthrough is played
+    again from the start (same seed, fixed clock), the stored events must be exactly its
+    beginning, and the rest is committed command by command.
+    """
+    from krise_ovelse.store.engine_bridge import finish_headless, state_summary, stored_scenario
+
+    sid = store.resolve(session)
+    if play is None:
+        summary = state_summary(store, sid)
+        if as_json:
+            echo_json(summary)
+            return
+        info = summary["session"]
+        click.echo(f"Session {sid}: {info['title'] or info['scenario_id']} — team {info['team'] or '-'}")
+        click.echo(f"  status {info['effective_status']}; {summary['events']} events stored; "
+                   f"scenario time {summary['scenario_time']}, phase {summary['phase']}, "
+                   f"clock {summary['clock']}")
+        for item in summary["open_decisions"]:
+            click.echo(f"  open decision {item['decision']} «{item['title']}» (deadline {item['deadline']})")
+        if summary["decided"]:
+            click.echo("  decided: " + ", ".join(f"{k} → {v}" for k, v in summary["decided"].items()))
+        click.echo("  last events:")
+        for line in summary["last"]:
+            click.echo(f"    {line}")
+        if info["status"] == "ended":
+            click.echo(f"The session has ended. Replay it with `krise-ovelse replay {sid}`, or start "
+                       f"a what-if with `krise-ovelse branch {sid} --at DECISION`.")
+        else:
+            click.echo(f"Continue it in the console:  krise-ovelse play --session {sid}")
+            click.echo(f"Finish a headless run:        krise-ovelse resume {sid} --play PLAYTHROUGH.yaml")
+        return
+    from krise_ovelse.engine.playthrough import load_playthrough
+
+    scenario = stored_scenario(store, sid)
+    loaded = load_playthrough(play, scenario)
+    if loaded.playthrough is None:
+        for problem in loaded.problems:
+            if problem.is_error:
+                click.echo(problem.render(), err=True)
+        unreadable = any(p.code.startswith("E-READ") for p in loaded.problems)
+        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+    before = store.last_seq(sid)
+    result = finish_headless(store, sid, loaded.playthrough, force=force)
+    for warning in result.warnings:
+        click.echo(warning.render(), err=True)
+    after = store.get(sid)
+    if as_json:
+        echo_json({"session": after.to_dict(), "resumed_from": before, "added": after.last_seq - before,
+                   "ended": result.state.ended})
+        return
+    click.echo(f"session {sid}: resumed after event {before}, {after.last_seq - before} events "
+               f"added; {after.status}")
+
+
+@main.command("replay")
+@click.argument("session")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks and the timeline as JSON.")
+@click.option("--step", is_flag=True, help="Show one event at a time (any key: next, q: stop).")
+@with_store(reading=True)
+def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool) -> None:
+    """Refold a stored session from its stored scenario and check it, then print its timeline.
+
+    Checks that the scenario text still matches its hash, that the events fold over it, and
+    that the final state matches the summary stored when the session was closed. Exit 0 when
+    everything matches, 1 when something does not.
+    """
+    from krise_ovelse.store.engine_bridge import describe, replay_session
+
+    replay = replay_session(store, store.resolve(session))
+    info = replay.info
+    if as_json:
+        echo_json({
+            "session": info.to_dict(), "ok": replay.ok,
+            "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in replay.checks],
+            "facts": replay.facts,
+            "timeline": [{"seq": e["seq"], "time": _time(e.get("scenario_minutes")),
+                          "kind": e["kind"], "description": describe(e, replay.scenario),
+                          "event": e} for e in replay.events],
+        })
+        sys.exit(EXIT_OK if replay.ok else EXIT_PROBLEMS)
+    click.echo(f"Session {info.id}: {info.title or info.scenario_id} — team {info.team or '-'}, "
+               f"{info.effective_status}, {len(replay.events)} events")
+    paging = step and sys.stdin.isatty() and sys.stdout.isatty()
+    for event in replay.events:
+        click.echo(f"{_time(event.get('scenario_minutes')):>12}  #{event['seq']:<5} "
+                   f"{event['kind']:<20} {describe(event, replay.scenario)}")
+        if paging:
+            key = click.getchar()
+            if key in ("q", "Q", "\x1b", "\x03"):
+                break
+    for check in replay.checks:
+        mark = {True: "ok  ", False: "FAIL", None: "-   "}[check.ok]
+        click.echo(f"{mark} {check.name}: {check.detail}", err=check.ok is False)
+    if not replay.ok:
+        click.echo(f"error: session {info.id} does not replay as stored", err=True)
+    sys.exit(EXIT_OK if replay.ok else EXIT_PROBLEMS)
+
+
+@main.command("branch")
+@click.argument("session")
+@click.option("--at", "decision", required=True, metavar="DECISION",
+              help="The decision point to take again (its id, e.g. d03).")
+@with_store(reading=False)
+def branch_cmd(store: SessionStore, session: str, decision: str) -> None:
+    """Start a what-if: a new session with SESSION's history up to (not including) the choice
+    at DECISION. Prints the new session's id; continue it in the console with
+    `krise-ovelse play --session ID`."""
+    from krise_ovelse.store.engine_bridge import branch_session
+
+    parent = store.resolve(session)
+    info = branch_session(store, parent, decision)
+    click.echo(info.id)
+    click.echo(f"what-if session {info.id}: {info.last_seq} events of {parent} copied, up to "
+               f"decision {decision}; continue it with `krise-ovelse play --session {info.id}`",
+               err=True)
+
+
+def _folded(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
+    from krise_ovelse.store.engine_bridge import engine_events, fold_session, stored_scenario
+
+    sid = store.resolve(session)
+    info = store.get(sid)
+    scenario = stored_scenario(store, sid)
+    events = store.events(sid)
+    state = fold_session(scenario, engine_events(events, sid), sid)
+    return info, scenario, events, state
+
+
+def _option_label(scenario: Any, decision_id: str, option_id: str) -> str:
+    if scenario.has_decision(decision_id):
+        option = scenario.decision(decision_id).option(option_id)
+        if option is not None:
+            text = " ".join(option.text.get().split())
+            return f"{option_id} ({text[:40]}{'…' if len(text) > 40 else ''})"
+    return option_id
+
+
+def _choice_dict(choice: Any) -> dict[str, Any] | None:
+    if choice is None:
+        return None
+    return {"option": choice.option_id, "rationale": choice.rationale, "missed": choice.missed,
+            "revisions": choice.revisions}
+
+
+def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dict[str, Any]:
+    """The comparison `compare` prints, as JSON-ready data (also for the console)."""
+    from krise_ovelse.store.engine_bridge import choices, score_result
+
+    info_a, scen_a, ev_a, st_a = _folded(store, session_a)
+    info_b, scen_b, ev_b, st_b = _folded(store, session_b)
+    ch_a, ch_b = choices(ev_a), choices(ev_b)
+    decisions: list[dict[str, Any]] = []
+    for did in dict.fromkeys([*ch_a, *ch_b]):
+        a, b = ch_a.get(did), ch_b.get(did)
+        differs = (a is None) != (b is None) or (
+            a is not None and b is not None and a.option_id != b.option_id)
+        decisions.append({"decision": did, "a": _choice_dict(a), "b": _choice_dict(b),
+                          "differs": differs})
+    ind_a: dict[str, float] = st_a.indicator_values()
+    ind_b: dict[str, float] = st_b.indicator_values()
+    indicators = [{"indicator": k, "a": ind_a.get(k), "b": ind_b.get(k)}
+                  for k in dict.fromkeys([*ind_a, *ind_b])]
+    res_a, res_b = score_result(scen_a, ev_a), score_result(scen_b, ev_b)
+    ratings: dict[str, Any] | None = None
+    if res_a is not None and res_b is not None:
+        la = {r.criterion: r.final.value for r in res_a.ratings}
+        lb = {r.criterion: r.final.value for r in res_b.ratings}
+        ta = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_a.themes}
+        tb = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_b.themes}
+        ratings = {
+            "criteria": [{"criterion": c, "a": la.get(c), "b": lb.get(c)}
+                         for c in dict.fromkeys([*la, *lb])],
+            "themes": [{"theme": t, "a": ta.get(t), "b": tb.get(t)} for t in dict.fromkeys([*ta, *tb])],
+            "index": {"a": res_a.index, "b": res_b.index},
+        }
+    return {"a": info_a.to_dict(), "b": info_b.to_dict(),
+            "same_scenario": info_a.scenario_sha256 == info_b.scenario_sha256,
+            "decisions": decisions, "indicators": indicators, "ratings": ratings,
+            "ratings_unavailable": ratings is None, "_scenarios": (scen_a, scen_b)}
+
+
+def _num(value: float | None, width: int = 8) -> str:
+    return "-".rjust(width) if value is None else f"{value:{width}.1f}"
+
+
+@main.command("compare")
+@click.argument("session_a")
+@click.argument("session_b")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@with_store(reading=True)
+def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bool) -> None:
+    """Compare two sessions side by side: the decisions that differ (option and rationale),
+    the final indicators, and the ratings per criterion and theme with the index."""
+    result = compare_sessions(store, session_a, session_b)
+    scenarios = result.pop("_scenarios")
+    if as_json:
+        echo_json(result)
+        return
+    a_info, b_info = result["a"], result["b"]
+    click.echo(f"A = {a_info['id']} ({a_info['team'] or '-'}, {a_info['scenario_id']})   "
+               f"B = {b_info['id']} ({b_info['team'] or '-'}, {b_info['scenario_id']})")
+    if not result["same_scenario"]:
+        click.echo("note: the two sessions were played on different scenario texts", err=True)
+    click.echo("\nDecisions (* = different choice)")
+    for row in result["decisions"]:
+        did = str(row["decision"])
+        click.echo(f" {'*' if row['differs'] else ' '} {did}")
+        for side, value, scenario in (("A", row["a"], scenarios[0]), ("B", row["b"], scenarios[1])):
+            if value is None:
+                click.echo(f"      {side}: not decided")
+                continue
+            how = " (missed: default)" if value["missed"] else ""
+            why = f" — {value['rationale']}" if value["rationale"] else ""
+            click.echo(f"      {side}: {_option_label(scenario, did, value['option'])}{how}{why}")
+    click.echo("\nFinal indicators                A        B      B−A")
+    for row in result["indicators"]:
+        a_val, b_val = row["a"], row["b"]
+        delta = _num(b_val - a_val) if a_val is not None and b_val is not None else ""
+        click.echo(f"  {row['indicator']:<26}{_num(a_val)} {_num(b_val)} {delta}")
+    ratings = result["ratings"]
+    if ratings is None:
+        click.echo("\nRatings: unavailable (scoring is not installed in this version)")
+        return
+    click.echo("\nRatings per criterion           A        B")
+    for row in ratings["criteria"]:
+        mark = "*" if row["a"] != row["b"] else " "
+        click.echo(f" {mark} {row['criterion']:<29}{row['a'] or '-':<9}{row['b'] or '-'}")
+    click.echo("Themes")
+    for row in ratings["themes"]:
+        click.echo(f"   {row['theme']:<29}{row['a'] or '-':<9}{row['b'] or '-'}")
+    index = ratings["index"]
+    click.echo(f"Index                           {_num(index['a'], 0):<9}{_num(index['b'], 0)}")
+
+
+@main.command("rescore")
+@click.argument("session")
+@click.option("--json", "as_json", is_flag=True, help="Print the ratings as JSON.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default=None, help="Language of the table.")
+@with_store(reading=False)
+def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | None) -> None:
+    """Rate a stored session again under the current criteria catalogue and scoring rules,
+    and store the new ratings and index with it (the events are not changed)."""
+    from krise_ovelse.store.engine_bridge import score_result, session_summary
+
+    info, scenario, events, state = _folded(store, session)
+    before = info.score_index
+    result = score_result(scenario, events)
+    summary = session_summary(scenario, state, events)
+    index = summary.get("index")
+    store.set_summary(info.id, summary, float(index) if isinstance(index, int | float) else None)
+    if as_json:
+        echo_json({"session": info.id, "previous_index": before, "summary": summary})
+        return
+    if result is None:
+        click.echo("Ratings: unavailable (scoring is not installed in this version); "
+                   "the session's key facts were refreshed.")
+        return
+    from krise_ovelse.scoring import format_ratings
+
+    click.echo(format_ratings(result, _lang(lang)))
+    was = "-" if before is None else f"{before:.1f}"
+    now = "-" if result.index is None else f"{result.index:.1f}"
+    click.echo(f"index {was} → {now} (session {info.id}, stored)", err=True)
+
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "db_option", "open_store", "store_errors"]

@@ -1,0 +1,406 @@
+"""Events: the facts a session is made of, and their stable JSON form.
+
+Every event has `seq` (1-based, consecutive), a stable snake_case `kind` and three times:
+`scenario_minutes` (minutes since D+0 after the event), `exercise_seconds` (seconds of play,
+pauses excluded) and `wall` (ISO-8601 with time zone, from the injected clock).
+
+Events carry their results (an indicator's new value, not just "option a was chosen"), so that
+folding them needs no arithmetic that could drift between versions, and so a report can read
+what happened straight from the log. `event_to_dict`/`event_from_dict` round-trip exactly;
+mappings are stored as sorted tuples of pairs so that a dict dumped with `sort_keys=True` comes
+back equal.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from krise_ovelse.engine.values import EndReason, JumpReason, Mode, Participant, ReleaseSource
+from krise_ovelse.model.scenario import Channel, Level
+
+#: Indicator id → value after the event, sorted by id.
+Values: TypeAlias = tuple[tuple[str, float], ...]
+#: Inject id → scenario minute it falls due, sorted by id.
+FollowUps: TypeAlias = tuple[tuple[str, int], ...]
+
+
+class EventFormatError(ValueError):
+    """A dict (from a store or a file) that is not a valid event, or events out of order."""
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of all events; `kind` is the stable name used in JSON and by other packages."""
+
+    kind: ClassVar[str] = ""
+
+    seq: int
+    scenario_minutes: int
+    exercise_seconds: float
+    wall: str
+
+
+@attrs.frozen(kw_only=True)
+class SessionStarted(Event):
+    """Always the first event. The session starts paused: `Resume` starts the clock (STARTEX)."""
+
+    kind: ClassVar[str] = "session_started"
+    seed: int
+    scenario_id: str
+    team: str
+    participants: tuple[Participant, ...]
+    facilitator: str
+    mode: Mode
+
+
+@attrs.frozen(kw_only=True)
+class ClockAdvanced(Event):
+    """Scenario time moved from `from_minute` to `scenario_minutes` within one phase.
+
+    `carry` is the fraction of a minute accumulated in real-time mode; `values` holds the
+    indicators whose drift changed them.
+    """
+
+    kind: ClassVar[str] = "clock_advanced"
+    from_minute: int
+    carry: float
+    values: Values
+
+
+@attrs.frozen(kw_only=True)
+class ClockJumped(Event):
+    """Scenario time jumped from `from_minute` to `scenario_minutes`: no drift in between."""
+
+    kind: ClassVar[str] = "clock_jumped"
+    from_minute: int
+    reason: JumpReason
+
+
+@attrs.frozen(kw_only=True)
+class PhaseChanged(Event):
+    kind: ClassVar[str] = "phase_changed"
+    phase_id: str
+    previous_phase_id: str
+
+
+@attrs.frozen(kw_only=True)
+class Paused(Event):
+    kind: ClassVar[str] = "paused"
+
+
+@attrs.frozen(kw_only=True)
+class Resumed(Event):
+    kind: ClassVar[str] = "resumed"
+
+
+@attrs.frozen(kw_only=True)
+class SpeedChanged(Event):
+    kind: ClassVar[str] = "speed_changed"
+    speed: float
+
+
+@attrs.frozen(kw_only=True)
+class ModeChanged(Event):
+    kind: ClassVar[str] = "mode_changed"
+    mode: Mode
+
+
+@attrs.frozen(kw_only=True)
+class InjectReleased(Event):
+    kind: ClassVar[str] = "inject_released"
+    inject_id: str
+    source: ReleaseSource
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class InjectAcknowledged(Event):
+    kind: ClassVar[str] = "inject_acknowledged"
+    inject_id: str
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class InjectDone(Event):
+    kind: ClassVar[str] = "inject_done"
+    inject_id: str
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class InjectSkipped(Event):
+    kind: ClassVar[str] = "inject_skipped"
+    inject_id: str
+    reason: str
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class AdhocInjectAdded(Event):
+    """An inject the facilitator wrote during play; it gets the next free id `adhoc-N`."""
+
+    kind: ClassVar[str] = "adhoc_inject_added"
+    inject_id: str
+    title: str
+    body: str
+    channel: Channel
+    sender: str
+    to: tuple[str, ...]
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class DecisionOpened(Event):
+    kind: ClassVar[str] = "decision_opened"
+    decision_id: str
+    inject_id: str
+    deadline: int
+
+
+@attrs.frozen(kw_only=True)
+class OptionApplied(Event):
+    """Common part of the three ways an option takes effect (made, revised, missed).
+
+    `values` are the indicators' values after the option's effects (clamped to their bounds);
+    `sets`/`clears` are the option's flags (set first, then cleared); `follow_ups` the follow-up
+    injects this choice scheduled and when they fall due.
+    """
+
+    decision_id: str
+    option_id: str
+    values: Values
+    sets: tuple[str, ...]
+    clears: tuple[str, ...]
+    follow_ups: FollowUps
+
+
+@attrs.frozen(kw_only=True)
+class DecisionMade(OptionApplied):
+    """The team decided an open decision (revision 0). Response times count from the opening."""
+
+    kind: ClassVar[str] = "decision_made"
+    rationale: str
+    decided_by: str
+    revision: int
+    response_minutes: int
+    response_seconds: float
+
+
+@attrs.frozen(kw_only=True)
+class DecisionRevised(OptionApplied):
+    """The team changed a decided (or missed) decision; revision counts from 1.
+
+    The new option's effects apply on top of the old ones: what the first choice set in motion
+    has happened in the crisis and is not undone. The old choice stays in the history.
+    """
+
+    kind: ClassVar[str] = "decision_revised"
+    rationale: str
+    decided_by: str
+    revision: int
+    response_minutes: int
+    response_seconds: float
+
+
+@attrs.frozen(kw_only=True)
+class DecisionMissed(OptionApplied):
+    """The deadline passed without a decision: the default option was applied."""
+
+    kind: ClassVar[str] = "decision_missed"
+    deadline: int
+
+
+@attrs.frozen(kw_only=True)
+class ObservationAdded(Event):
+    kind: ClassVar[str] = "observation_added"
+    observation_id: str
+    text: str
+    author: str
+    criteria: tuple[str, ...]
+    inject_id: str | None
+    decision_id: str | None
+
+
+@attrs.frozen(kw_only=True)
+class CriterionRated(Event):
+    """A rating given during play; the engine records it, scoring interprets it."""
+
+    kind: ClassVar[str] = "criterion_rated"
+    criterion_id: str
+    level: Level
+    reason: str
+    by: str
+
+
+@attrs.frozen(kw_only=True)
+class SessionEnded(Event):
+    """ENDEX: by the facilitator or because the clock reached the scenario's end."""
+
+    kind: ClassVar[str] = "session_ended"
+    reason: EndReason
+    note: str
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    SessionStarted, ClockAdvanced, ClockJumped, PhaseChanged, Paused, Resumed, SpeedChanged,
+    ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
+    DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
+    CriterionRated, SessionEnded,
+)
+EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
+
+
+# --- JSON form -------------------------------------------------------------------------------
+
+Encode = Callable[[Any], Any]
+Decode = Callable[[Any], Any]
+
+
+def _bad(expected: str, value: Any) -> EventFormatError:
+    return EventFormatError(f"expected {expected}, found {type(value).__name__} {value!r:.40}")
+
+
+def _dec_int(value: Any) -> int:
+    if type(value) is int:
+        return value
+    raise _bad("an integer", value)
+
+
+def _dec_float(value: Any) -> float:
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise _bad("a number", value)
+
+
+def _dec_str(value: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _bad("text", value)
+
+
+def _dec_opt_str(value: Any) -> str | None:
+    return None if value is None else _dec_str(value)
+
+
+def _dec_strs(value: Any) -> tuple[str, ...]:
+    if type(value) is not list:
+        raise _bad("a list", value)
+    return tuple(_dec_str(item) for item in value)
+
+
+def _pairs(value_decoder: Decode) -> Decode:
+    def decode(value: Any) -> tuple[tuple[str, Any], ...]:
+        if type(value) is not dict:
+            raise _bad("a mapping", value)
+        return tuple((_dec_str(k), value_decoder(v)) for k, v in value.items())
+
+    return decode
+
+
+def _enc_pairs(value: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return dict(value)
+
+
+def _enum(cls: type[Enum]) -> Decode:
+    def decode(value: Any) -> Enum:
+        try:
+            return cls(value)
+        except ValueError:
+            raise EventFormatError(f"{value!r:.40} is not a valid {cls.__name__}") from None
+
+    return decode
+
+
+def _dec_participants(value: Any) -> tuple[Participant, ...]:
+    if type(value) is not list:
+        raise _bad("a list", value)
+    result = []
+    for item in value:
+        if type(item) is not dict or set(item) != {"name", "role"}:
+            raise _bad("a participant {name, role}", item)
+        result.append(Participant(_dec_str(item["name"]), _dec_str(item["role"])))
+    return tuple(result)
+
+
+def _enc_participants(value: tuple[Participant, ...]) -> list[dict[str, str]]:
+    return [{"name": p.name, "role": p.role} for p in value]
+
+
+def _enc_strs(value: tuple[str, ...]) -> list[str]:
+    return list(value)
+
+
+def _enc_enum(value: Enum) -> Any:
+    return value.value
+
+
+_CODECS: list[tuple[Any, Encode | None, Decode]] = [
+    (int, None, _dec_int),
+    (float, None, _dec_float),
+    (str, None, _dec_str),
+    (str | None, None, _dec_opt_str),
+    (tuple[str, ...], _enc_strs, _dec_strs),
+    (Values, _enc_pairs, _pairs(_dec_float)),
+    (FollowUps, _enc_pairs, _pairs(_dec_int)),
+    (tuple[Participant, ...], _enc_participants, _dec_participants),
+]
+
+
+def _codec(tp: Any) -> tuple[Encode | None, Decode]:
+    for known, enc, dec in _CODECS:
+        if tp == known:
+            return enc, dec
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return _enc_enum, _enum(tp)
+    raise TypeError(f"no JSON codec for {tp!r}")  # pragma: no cover - a programming error
+
+
+@attrs.frozen
+class _Spec:
+    cls: type[Event]
+    fields: tuple[tuple[str, Encode | None, Decode], ...]
+    keys: frozenset[str]
+
+
+def _spec(cls: type[Event]) -> _Spec:
+    attrs.resolve_types(cls, globals())
+    fields = tuple((f.name, *_codec(f.type)) for f in attrs.fields(cls))
+    return _Spec(cls, fields, frozenset({"kind", *(name for name, _, _ in fields)}))
+
+
+_SPECS: Mapping[str, _Spec] = {cls.kind: _spec(cls) for cls in EVENT_TYPES}
+_SPEC_BY_TYPE: Mapping[type[Event], _Spec] = {spec.cls: spec for spec in _SPECS.values()}
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The stable JSON-ready dict of an event: `kind`, the times and the payload, flat."""
+    out: dict[str, Any] = {"kind": event.kind}
+    for name, enc, _dec in _SPEC_BY_TYPE[type(event)].fields:
+        value = getattr(event, name)
+        out[name] = value if enc is None else enc(value)
+    return out
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """Rebuild an event from `event_to_dict`'s form; EventFormatError for anything else."""
+    try:
+        spec = _SPECS[data["kind"]]
+    except (KeyError, TypeError):
+        kind = data.get("kind") if isinstance(data, Mapping) else None
+        raise EventFormatError(f"unknown event kind {kind!r:.40}") from None
+    if len(data) != len(spec.keys) or not spec.keys.issuperset(data):
+        missing = sorted(spec.keys - set(data))
+        extra = sorted(set(data) - spec.keys)
+        raise EventFormatError(f"{spec.cls.kind} event: missing keys {missing}, unknown keys {extra}")
+    try:
+        kwargs = {name: dec(data[name]) for name, _enc, dec in spec.fields}
+    except EventFormatError as exc:
+        raise EventFormatError(f"{spec.cls.kind} event {data.get('seq')!r:.20}: {exc}") from None
+    return spec.cls(**kwargs)

@@ -1,0 +1,331 @@
+"""Headless play: run a whole scenario in facilitator-paced mode, scripted by a playthrough.
+
+The runner moves the clock until a decision opens or the next scripted time comes
+(`AdvanceToDecision` with a limit); every release, deadline and condition happens at its own
+minute on the way. At each stop it plays the scripted decisions that are due (by default the moment a
+decision opens) and the facilitator actions whose time has come. Decisions the script leaves
+out get their defaults at the deadline, as in a real session.
+
+`RunResult` holds the engine's events and final state: scoring reads those (the CLI adds a
+`scoring` section to `to_dict()`'s output once scoring exists) and reports render them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from krise_ovelse.authoring.problems import Problem, Severity
+from krise_ovelse.engine.commands import AdvanceToDecision, Command, Decide, Resume
+from krise_ovelse.engine.engine import CommandRefused, Engine, Sink
+from krise_ovelse.engine.events import (
+    AdhocInjectAdded,
+    ClockJumped,
+    CriterionRated,
+    DecisionMade,
+    DecisionMissed,
+    DecisionOpened,
+    DecisionRevised,
+    Event,
+    InjectReleased,
+    InjectSkipped,
+    ObservationAdded,
+    PhaseChanged,
+    SessionEnded,
+)
+from krise_ovelse.engine.playthrough import Playthrough, ScriptedDecision
+from krise_ovelse.engine.state import ExerciseState
+from krise_ovelse.engine.values import DecisionStatus, Mode
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.model.timefmt import format_time
+
+#: The wall clock of a headless run unless one is given: fixed, so runs are byte-identical.
+HEADLESS_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@attrs.frozen
+class RunResult:
+    scenario: Scenario
+    playthrough: Playthrough | None
+    seed: int
+    events: tuple[Event, ...]
+    state: ExerciseState
+    warnings: tuple[Problem, ...]  # scripted steps the engine refused or never reached
+
+    def to_dict(self, language: str | None = None) -> dict[str, Any]:
+        """The JSON form: timeline of what happened, decisions, final indicators, warnings."""
+        return _result_dict(self, language or self.scenario.language)
+
+
+def _fixed_clock() -> Callable[[], dt.datetime]:
+    def clock() -> dt.datetime:
+        return HEADLESS_EPOCH
+
+    return clock
+
+
+def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, seed: int | None = None,
+                 clock: Callable[[], dt.datetime] | None = None, *, sink: Sink | None = None,
+                 criteria: frozenset[str] | None = None) -> RunResult:
+    """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0)."""
+    if seed is None:
+        seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
+    engine = Engine.start(
+        scenario,
+        team=playthrough.team if playthrough is not None else "headless",
+        participants=playthrough.participants if playthrough is not None else (),
+        facilitator=playthrough.facilitator if playthrough is not None else "",
+        mode=Mode.PACED, seed=seed, clock=clock or _fixed_clock(), sink=sink, criteria=criteria,
+    )
+    runner = _Runner(engine, playthrough)
+    collecting = gc.isenabled()
+    gc.disable()  # a batch of short-lived acyclic objects: the cyclic collector only costs time
+    try:
+        runner.run()
+    finally:
+        if collecting:
+            gc.enable()
+    return RunResult(scenario, playthrough, seed, tuple(engine.events), engine.state, tuple(runner.warnings))
+
+
+class _Runner:
+    def __init__(self, engine: Engine, playthrough: Playthrough | None) -> None:
+        self.engine = engine
+        self.playthrough = playthrough
+        self.file = playthrough.file if playthrough is not None else ""
+        self.decisions: dict[str, ScriptedDecision] = (
+            {d.decision_id: d for d in playthrough.decisions} if playthrough is not None else {})
+        self.actions = list(playthrough.actions) if playthrough is not None else []
+        self.ready: list[ScriptedDecision] = []  # scripted decisions that have opened, in order
+        self.position = 0
+        self.warnings: list[Problem] = []
+
+    def warn(self, line: int, col: int, code: str, message: str) -> None:
+        self.warnings.append(Problem(self.file, line, col, code, message, "", Severity.WARNING))
+
+    def send(self, command: Command, line: int, col: int, label: str) -> None:
+        try:
+            self.note_opened(self.engine.handle(command))
+        except CommandRefused as refused:
+            when = format_time(self.engine.state.scenario_minutes)
+            self.warn(line, col, "W-PLAY-REFUSED", f"{label} at {when} was refused: {refused.reason}")
+
+    def note_opened(self, events: tuple[Event, ...]) -> None:
+        """Remember scripted decisions as they open (cheaper than scanning the open ones)."""
+        if self.decisions:
+            for event in events:
+                if type(event) is DecisionOpened and event.decision_id in self.decisions:
+                    self.ready.append(self.decisions[event.decision_id])
+
+    def run(self) -> None:
+        engine = self.engine
+        self.note_opened(tuple(engine.events))  # decisions opened at D+0 by the start
+        engine.handle(Resume())
+        while True:
+            self.play_due()
+            if engine.state.ended:
+                break
+            limit = self.next_scripted()
+            if engine.state.paused:  # a pause with no resume: E-PLAY-PAUSE, but never hang
+                engine.handle(Resume())
+            self.note_opened(engine.handle(AdvanceToDecision(limit)))
+        self.report_leftovers()
+
+    def play_due(self) -> None:
+        """Scripted decisions and actions due now, until nothing more is (one may enable another)."""
+        engine = self.engine
+        progress = True
+        while progress and not engine.state.ended:
+            progress = False
+            minute = engine.state.scenario_minutes
+            for scripted in self.ready:
+                if scripted.at is None or scripted.at <= minute:
+                    self.ready.remove(scripted)
+                    del self.decisions[scripted.decision_id]
+                    if engine.state.decision(scripted.decision_id).is_open:
+                        command = Decide(scripted.decision_id, scripted.option_id, scripted.rationale, scripted.by)
+                        self.send(command, scripted.line, scripted.col, f"decision {scripted.decision_id}")
+                    else:
+                        self.decisions[scripted.decision_id] = scripted  # missed: reported at the end
+                    progress = True
+                    break
+            if not progress and self.position < len(self.actions) and self.actions[self.position].at <= minute:
+                action = self.actions[self.position]
+                self.position += 1
+                self.send(action.command, action.line, action.col, action.label)
+                progress = True
+
+    def next_scripted(self) -> int | None:
+        """The next minute the script wants to act at, after now."""
+        minute = self.engine.state.scenario_minutes
+        times = [self.actions[self.position].at] if self.position < len(self.actions) else []
+        times.extend(s.at for s in self.ready if s.at is not None)
+        later = [t for t in times if t > minute]
+        return min(later) if later else None
+
+    def report_leftovers(self) -> None:
+        state = self.engine.state
+        for scripted in self.decisions.values():
+            decision = state.decision(scripted.decision_id)
+            if decision.status is DecisionStatus.CLOSED:
+                message = f"decision {scripted.decision_id} never opened, so the scripted choice was not used"
+            elif decision.status is DecisionStatus.MISSED:
+                deadline = format_time(decision.deadline or 0)
+                at = format_time(scripted.at) if scripted.at is not None else "its opening"
+                message = (f"decision {scripted.decision_id} missed its deadline ({deadline}) before the scripted "
+                           f"time {at}; the default was applied")
+            else:
+                message = f"decision {scripted.decision_id} was still open at the end of play"
+            self.warn(scripted.line, scripted.col, "W-PLAY-UNUSED", message)
+        for action in self.actions[self.position:]:
+            self.warn(action.line, action.col, "W-PLAY-UNUSED",
+                      f"{action.label} at {format_time(action.at)} comes after the end of play")
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
+    """What happened, in order, without the clock's own bookkeeping."""
+    scenario = result.scenario
+    entries: list[dict[str, Any]] = []
+    for event in result.events:
+        entry: dict[str, Any] = {"time": format_time(event.scenario_minutes), "minutes": event.scenario_minutes,
+                                 "kind": event.kind}
+        if isinstance(event, InjectReleased):
+            entry |= {"inject": event.inject_id, "title": _inject_title(result, event.inject_id, language),
+                      "source": event.source.value}
+        elif isinstance(event, InjectSkipped):
+            entry |= {"inject": event.inject_id, "reason": event.reason}
+        elif isinstance(event, AdhocInjectAdded):
+            entry |= {"inject": event.inject_id, "title": event.title}
+        elif isinstance(event, DecisionOpened):
+            entry |= {"decision": event.decision_id, "deadline": format_time(event.deadline)}
+        elif isinstance(event, DecisionMade | DecisionRevised | DecisionMissed):
+            option = scenario.decision(event.decision_id).option(event.option_id)
+            entry |= {"decision": event.decision_id, "option": event.option_id,
+                      "option_text": option.text.get(language) if option else "",
+                      "values": dict(event.values)}
+            if isinstance(event, DecisionMade | DecisionRevised):
+                entry |= {"rationale": event.rationale, "by": event.decided_by, "revision": event.revision}
+        elif isinstance(event, PhaseChanged):
+            entry |= {"phase": event.phase_id, "title": scenario.phase(event.phase_id).title.get(language)}
+        elif isinstance(event, ClockJumped):
+            entry |= {"from": format_time(event.from_minute), "reason": event.reason.value}
+        elif isinstance(event, ObservationAdded):
+            entry |= {"text": event.text, "author": event.author, "criteria": list(event.criteria)}
+        elif isinstance(event, CriterionRated):
+            entry |= {"criterion": event.criterion_id, "level": event.level.value, "reason": event.reason}
+        elif isinstance(event, SessionEnded):
+            entry |= {"reason": event.reason.value}
+        else:
+            continue
+        entries.append(entry)
+    return entries
+
+
+def _inject_title(result: RunResult, inject_id: str, language: str) -> str:
+    if result.scenario.has_inject(inject_id):
+        return result.scenario.inject(inject_id).title.get(language)
+    return next((a.title for a in result.state.adhoc if a.inject_id == inject_id), "")
+
+
+def _result_dict(result: RunResult, language: str) -> dict[str, Any]:
+    state = result.state
+    scenario = result.scenario
+    decisions = []
+    for decision in scenario.decisions:
+        current = state.decision(decision.id)
+        records = [r for r in state.decision_history if r.decision_id == decision.id]
+        option = decision.option(current.option_id) if current.option_id else None
+        decisions.append({
+            "decision": decision.id,
+            "title": (decision.title or decision.prompt).get(language),
+            "status": current.status.value,
+            "option": current.option_id,
+            "option_text": option.text.get(language) if option else None,
+            "missed": current.missed,
+            "opened_at": None if current.opened_at is None else format_time(current.opened_at),
+            "history": [{"time": format_time(r.scenario_minutes), "option": r.option_id, "revision": r.revision,
+                         "missed": r.missed, "rationale": r.rationale, "by": r.decided_by,
+                         "response_minutes": r.response_minutes} for r in records],
+        })
+    indicators = {}
+    for indicator in scenario.indicators:
+        history = [value for _minute, value in state.indicator_history(indicator.id)]
+        indicators[indicator.id] = {
+            "name": indicator.name.get(language), "initial": indicator.initial, "final": state.indicator(indicator.id),
+            "min": min(history), "max": max(history), "visible": indicator.visible,
+        }
+    released = sum(1 for i in state.injects if i.released)
+    return {
+        "scenario": {"id": scenario.id, "title": scenario.title.get(language)},
+        "team": state.session.team if state.session else "",
+        "seed": result.seed,
+        "playthrough": result.playthrough.file if result.playthrough else None,
+        "ended_at": format_time(state.scenario_minutes),
+        "end_reason": state.end_reason,
+        "events": len(result.events),
+        "injects_released": released,
+        "timeline": timeline(result, language),
+        "decisions": decisions,
+        "indicators": indicators,
+        "flags": sorted(state.flags),
+        "warnings": [w.to_dict() for w in result.warnings],
+    }
+
+
+def format_timeline(result: RunResult, language: str | None = None) -> str:
+    """A plain-text account of the run, one line per release, decision and phase."""
+    language = language or result.scenario.language
+    scenario = result.scenario
+    state = result.state
+    lines = [f"{scenario.title.get(language)} ({scenario.id}) — team {state.session.team if state.session else ''}, "
+             f"seed {result.seed}"]
+    for entry in timeline(result, language):
+        kind = entry["kind"]
+        time = f"{entry['time']:>11}  "
+        if kind == "inject_released":
+            source = "" if entry["source"] == "schedule" else f"  [{entry['source'].replace('_', '-')}]"
+            lines.append(f"{time}inject    {entry['inject']}: {entry['title']}{source}")
+        elif kind == "inject_skipped":
+            lines.append(f"{time}skipped   {entry['inject']}: {entry['reason']}")
+        elif kind == "adhoc_inject_added":
+            lines.append(f"{time}ad hoc    {entry['inject']}: {entry['title']}")
+        elif kind == "decision_opened":
+            lines.append(f"{time}decision  {entry['decision']} opens, deadline {entry['deadline']}")
+        elif kind in ("decision_made", "decision_revised"):
+            verb = "revised to" if kind == "decision_revised" else "→"
+            why = f" — {entry['rationale']}" if entry["rationale"] else ""
+            who = f" ({entry['by']})" if entry["by"] else ""
+            lines.append(f"{time}decision  {entry['decision']} {verb} {entry['option']}: {entry['option_text']}"
+                         f"{who}{why}")
+        elif kind == "decision_missed":
+            lines.append(f"{time}MISSED    {entry['decision']}: default {entry['option']}: {entry['option_text']}")
+        elif kind == "phase_changed":
+            lines.append(f"{time}phase     {entry['phase']}: {entry['title']}")
+        elif kind == "clock_jumped":
+            lines.append(f"{time}jump      from {entry['from']}")
+        elif kind == "observation_added":
+            lines.append(f"{time}note      {entry['text']}")
+        elif kind == "criterion_rated":
+            lines.append(f"{time}rating    {entry['criterion']}: {entry['level']}")
+        elif kind == "session_ended":
+            lines.append(f"{time}ENDEX     ({entry['reason'].replace('_', ' ')})")
+    lines.append("")
+    lines.append("Indicators at the end:")
+    width = max((len(i.id) for i in scenario.indicators), default=0)
+    for indicator in scenario.indicators:
+        history = [value for _minute, value in state.indicator_history(indicator.id)]
+        hidden = "" if indicator.visible else "  (hidden from the team)"
+        lines.append(f"  {indicator.id:<{width}}  {state.indicator(indicator.id):7.1f}  "
+                     f"(from {indicator.initial:g}, range {min(history):.1f}–{max(history):.1f}){hidden}")
+    missed = sum(1 for r in state.decision_history if r.missed)
+    made = sum(1 for r in state.decision_history if not r.missed and r.revision == 0)
+    lines.append(f"Decisions: {made} made, {missed} missed, "
+                 f"{sum(1 for r in state.decision_history if r.revision > 0)} revised.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,423 @@
+"""Playthrough files: a scripted team (and facilitator) for headless runs and CI.
+
+    scenario: pandemi-2020
+    team: Ledergruppen
+    participants: [{name: Kari, role: HR-direktør}, Ola]
+    seed: 42
+    decisions:
+      d01: {option: a, rationale: "Daglig status", at: "D+1 10:00", by: HR-direktør}
+      d02: b                                  # short form: decide at once when opened
+    actions:
+      - {at: "D+2 09:00", release: i14}
+      - {at: "D+3", skip: i07, reason: "Tatt i møtet"}
+      - {at: "D+4 12:00", pause: true}
+      - {at: "D+4 12:00", resume: true}
+      - {at: "D+5", note: {text: "God involvering", criteria: [KH-2], inject: i14}}
+      - {at: "D+6", adhoc: {title: "VG ringer", body: "…", channel: phone, from: VG}}
+      - {at: "D+7", revise: {decision: d01, option: b, rationale: "Vi snur"}}
+      - {at: "D+9", end: "Tiden er ute"}
+
+Loaded like a scenario: safe YAML with positions (`authoring.yamlio`), every problem reported
+as `file:line:col: CODE message (hint)`, references checked against the scenario.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from krise_ovelse.authoring.problems import Problem
+from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse
+from krise_ovelse.engine.commands import (
+    AddAdhocInject,
+    AddObservation,
+    Command,
+    EndExercise,
+    Pause,
+    ReleaseInject,
+    Resume,
+    ReviseDecision,
+    SkipInject,
+)
+from krise_ovelse.engine.values import Participant
+from krise_ovelse.model.errors import FieldFormatError
+from krise_ovelse.model.scenario import Channel, Scenario
+from krise_ovelse.model.timefmt import TIME_HINT, format_time, parse_time
+
+TOP_KEYS = ("scenario", "team", "participants", "facilitator", "seed", "decisions", "actions")
+DECISION_KEYS = ("option", "rationale", "at", "by")
+ACTION_KINDS = ("release", "skip", "pause", "resume", "note", "adhoc", "revise", "end")
+ACTION_KEYS = ("at", "by", "reason", *ACTION_KINDS)
+NOTE_KEYS = ("text", "author", "criteria", "inject", "decision")
+ADHOC_KEYS = ("title", "body", "channel", "from", "to")
+REVISE_KEYS = ("decision", "option", "rationale", "by")
+HINT = "see the playthrough format in docs/engine.md"
+
+
+@attrs.frozen
+class ScriptedDecision:
+    """The team's choice at a decision; `at` None means as soon as it opens."""
+
+    decision_id: str
+    option_id: str
+    rationale: str
+    by: str
+    at: int | None
+    line: int
+    col: int
+
+
+@attrs.frozen
+class ScriptedAction:
+    """A facilitator action at scenario minute `at`, as the command the runner will send."""
+
+    at: int
+    command: Command
+    label: str  # e.g. "release i14", for messages
+    line: int
+    col: int
+
+
+@attrs.frozen
+class Playthrough:
+    file: str
+    scenario_id: str
+    team: str
+    participants: tuple[Participant, ...] = ()
+    facilitator: str = ""
+    seed: int | None = None
+    decisions: tuple[ScriptedDecision, ...] = ()
+    actions: tuple[ScriptedAction, ...] = ()  # in time order (stable for equal times)
+
+
+@attrs.frozen
+class PlaythroughResult:
+    playthrough: Playthrough | None
+    problems: tuple[Problem, ...]
+
+
+def load_playthrough(path: str | Path, scenario: Scenario) -> PlaythroughResult:
+    doc, problems = load_file(Path(path))
+    if doc is None:
+        return PlaythroughResult(None, tuple(problems))
+    return _Reader(doc, scenario).read()
+
+
+def load_playthrough_text(text: str, scenario: Scenario, name: str = "<playthrough>") -> PlaythroughResult:
+    doc, problems = parse(text, name)
+    if doc is None:
+        return PlaythroughResult(None, tuple(problems))
+    return _Reader(doc, scenario).read()
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)
+
+
+class _Reader:
+    def __init__(self, doc: Document, scenario: Scenario) -> None:
+        self.doc = doc
+        self.scenario = scenario
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[PathStep, ...], code: str, message: str, hint: str = "", **kw: Any) -> None:
+        self.problems.append(self.doc.problem(path, code, message, hint, **kw))
+
+    def position(self, path: tuple[PathStep, ...], *, key: bool = False) -> tuple[int, int]:
+        mark = (key_node_at(self.doc.root, path) if key else self.doc.node(path)).start_mark
+        return mark.line + 1, mark.column + 1
+
+    # --- typed values ------------------------------------------------------------------------
+
+    def mapping(self, value: Any, path: tuple[PathStep, ...], allowed: Iterable[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(path, "E-TYPE", f"expected a mapping, found {_type_name(value)}", HINT)
+            return None
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+                self.problem((*path, key), "E-KEY-UNKNOWN", f"unknown key {key!r}", hint, key=True)
+        return value
+
+    def text(self, data: dict[str, Any], key: str, path: tuple[PathStep, ...], *, required: bool = False) -> str:
+        if key not in data:
+            if required:
+                self.problem(path, "E-KEY-MISSING", f"missing required key {key!r}", HINT)
+            return ""
+        value = data[key]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.problem((*path, key), "E-TYPE", f"expected text, found {_type_name(value)}")
+            return ""
+        if required and not value.strip():
+            self.problem((*path, key), "E-VALUE", f"{key!r} must not be empty")
+        return value
+
+    def time(self, data: dict[str, Any], key: str, path: tuple[PathStep, ...]) -> int | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem((*path, key), "E-TIME", f"expected a scenario time, found {_type_name(value)}", TIME_HINT)
+            return None
+        try:
+            minutes = parse_time(value).minutes
+        except FieldFormatError as exc:
+            self.problem((*path, key), exc.code, exc.message, exc.hint, offset=exc.offset)
+            return None
+        if minutes > self.scenario.ends.minutes:
+            self.problem((*path, key), "E-TIME-RANGE",
+                         f"{format_time(minutes)} is after the end of play ({self.scenario.ends})")
+        return minutes
+
+    def ref(self, value: Any, path: tuple[PathStep, ...], what: str, known: Iterable[str], *,
+            key: bool = False) -> str | None:
+        known = list(known)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.problem(path, "E-TYPE", f"expected the id of a {what}, found {_type_name(value)}")
+            return None
+        ident = str(value)
+        if ident in known:
+            return ident
+        close = difflib.get_close_matches(ident, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else (
+            f"known: {', '.join(known[:8])}{' …' if len(known) > 8 else ''}" if known else f"no {what}s defined")
+        self.problem(path, f"E-REF-{what.upper()}", f"no {what} with id {ident!r}", hint, key=key)
+        return None
+
+    def option(self, decision_id: str, value: Any, path: tuple[PathStep, ...]) -> str | None:
+        options = [o.id for o in self.scenario.decision(decision_id).options]
+        return self.ref(value, path, "option", options)
+
+    # --- the file ------------------------------------------------------------------------------
+
+    def read(self) -> PlaythroughResult:
+        data = self.mapping(self.doc.data, (), TOP_KEYS)
+        if data is None:
+            return PlaythroughResult(None, tuple(self.problems))
+        scenario_id = self.text(data, "scenario", (), required=True)
+        if scenario_id and scenario_id != self.scenario.id:
+            self.problem(("scenario",), "E-PLAY-SCENARIO",
+                         f"this playthrough is for scenario {scenario_id!r}, not {self.scenario.id!r}",
+                         "run it with the scenario it was written for")
+        team = self.text(data, "team", (), required=True)
+        facilitator = self.text(data, "facilitator", ())
+        seed = data.get("seed")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            self.problem(("seed",), "E-TYPE", f"expected a whole number, found {_type_name(seed)}")
+            seed = None
+        participants = self.participants(data.get("participants", []))
+        decisions = self.decisions(data.get("decisions", {}))
+        actions = self.actions(data.get("actions", []))
+        if self.problems:
+            return PlaythroughResult(None, tuple(sorted(self.problems)))
+        playthrough = Playthrough(self.doc.file, scenario_id, team, participants, facilitator, seed,
+                                  decisions, tuple(sorted(actions, key=lambda a: a.at)))
+        return PlaythroughResult(playthrough, ())
+
+    def participants(self, value: Any) -> tuple[Participant, ...]:
+        if not isinstance(value, list):
+            self.problem(("participants",), "E-TYPE", f"expected a list, found {_type_name(value)}",
+                         "a list of names or of {name, role}")
+            return ()
+        found = []
+        for index, item in enumerate(value):
+            path: tuple[PathStep, ...] = ("participants", index)
+            if isinstance(item, str):
+                found.append(Participant(item))
+                continue
+            entry = self.mapping(item, path, ("name", "role"))
+            if entry is not None:
+                found.append(Participant(self.text(entry, "name", path, required=True), self.text(entry, "role", path)))
+        return tuple(found)
+
+    def decisions(self, value: Any) -> tuple[ScriptedDecision, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.problem(("decisions",), "E-TYPE", f"expected a mapping, found {_type_name(value)}",
+                         "decision id: option, or decision id: {option, rationale, at, by}")
+            return ()
+        found = []
+        for raw_id, entry in value.items():
+            path: tuple[PathStep, ...] = ("decisions", raw_id)
+            decision_id = self.ref(raw_id, path, "decision", (d.id for d in self.scenario.decisions), key=True)
+            line, col = self.position(path, key=True)
+            if isinstance(entry, str | int) and not isinstance(entry, bool):
+                if decision_id is not None and self.option(decision_id, entry, path):
+                    found.append(ScriptedDecision(decision_id, str(entry), "", "", None, line, col))
+                continue
+            data = self.mapping(entry, path, DECISION_KEYS)
+            if data is None:
+                continue
+            if "option" not in data:
+                self.problem(path, "E-KEY-MISSING", "missing required key 'option'", HINT)
+                continue
+            option_id = self.option(decision_id, data["option"], (*path, "option")) if decision_id else None
+            rationale = self.text(data, "rationale", path)
+            by = self.text(data, "by", path)
+            at = self.time(data, "at", path)
+            if decision_id is not None and option_id is not None:
+                found.append(ScriptedDecision(decision_id, option_id, rationale, by, at, line, col))
+        return tuple(found)
+
+    def actions(self, value: Any) -> list[ScriptedAction]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(("actions",), "E-TYPE", f"expected a list, found {_type_name(value)}",
+                         "a list of {at: …, release: i14} and the like")
+            return []
+        found: list[ScriptedAction] = []
+        for index, entry in enumerate(value):
+            path: tuple[PathStep, ...] = ("actions", index)
+            data = self.mapping(entry, path, ACTION_KEYS)
+            if data is None:
+                continue
+            kinds = [k for k in ACTION_KINDS if k in data]
+            if len(kinds) != 1:
+                found_kinds = ", ".join(kinds) if kinds else "none"
+                self.problem(path, "E-PLAY-ACTION", f"an action needs exactly one of {', '.join(ACTION_KINDS)}; "
+                             f"found {found_kinds}", "write one action per list item")
+                continue
+            if "at" not in data:
+                self.problem(path, "E-KEY-MISSING", "missing required key 'at'", "when it happens, e.g. D+2 09:00")
+                continue
+            at = self.time(data, "at", path)
+            command = self.command(kinds[0], data, path)
+            if at is not None and command is not None:
+                line, col = self.position(path)
+                found.append(ScriptedAction(at, command[0], command[1], line, col))
+        self.check_pauses(found)
+        return found
+
+    def command(self, kind: str, data: dict[str, Any], path: tuple[PathStep, ...]) -> tuple[Command, str] | None:
+        by = self.text(data, "by", path)
+        value = data[kind]
+        inner: tuple[PathStep, ...] = (*path, kind)
+        if kind in ("release", "skip"):
+            inject_id = self.ref(value, inner, "inject", (i.id for i in self.scenario.injects))
+            if kind == "release":
+                return (ReleaseInject(inject_id, by), f"release {inject_id}") if inject_id else None
+            reason = self.text(data, "reason", path, required=True)
+            return (SkipInject(inject_id, reason, by), f"skip {inject_id}") if inject_id and reason.strip() else None
+        if kind in ("pause", "resume"):
+            if value not in (True, None):
+                self.problem(inner, "E-TYPE", f"write `{kind}: true`, not {_type_name(value)}")
+                return None
+            return (Pause(), "pause") if kind == "pause" else (Resume(), "resume")
+        if kind == "end":
+            if value is not None and value is not True and not isinstance(value, str):
+                self.problem(inner, "E-TYPE", f"write `end: true` or `end: <note>`, not {_type_name(value)}")
+                return None
+            return EndExercise(value if isinstance(value, str) else ""), "end"
+        if kind == "note":
+            return self.note(value, inner, by)
+        if kind == "adhoc":
+            return self.adhoc(value, inner, by)
+        return self.revise(value, inner, by)
+
+    def note(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        if isinstance(value, str):
+            value = {"text": value}
+            if not value["text"].strip():
+                self.problem(path, "E-VALUE", "the note must not be empty")
+                return None
+            return AddObservation(value["text"], by), "note"
+        data = self.mapping(value, path, NOTE_KEYS)
+        if data is None:
+            return None
+        text = self.text(data, "text", path, required=True)
+        author = self.text(data, "author", path) or by
+        criteria = data.get("criteria", [])
+        if isinstance(criteria, str):
+            criteria = [criteria]
+        if not isinstance(criteria, list):
+            self.problem((*path, "criteria"), "E-TYPE", f"expected a list, found {_type_name(criteria)}")
+            criteria = []
+        from krise_ovelse.authoring.checks import known_criteria
+
+        known = sorted(known_criteria(self.scenario))
+        ids = [self.ref(c, (*path, "criteria", i), "criterion", known) for i, c in enumerate(criteria)]
+        inject_id = decision_id = None
+        if "inject" in data:
+            inject_id = self.ref(data["inject"], (*path, "inject"), "inject", (i.id for i in self.scenario.injects))
+        if "decision" in data:
+            decision_id = self.ref(data["decision"], (*path, "decision"), "decision",
+                                   (d.id for d in self.scenario.decisions))
+        if not text.strip() or None in ids:
+            return None
+        command = AddObservation(text, author, tuple(i for i in ids if i), inject_id, decision_id)
+        return command, "note"
+
+    def adhoc(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        data = self.mapping(value, path, ADHOC_KEYS)
+        if data is None:
+            return None
+        title = self.text(data, "title", path, required=True)
+        channel = Channel.EMAIL
+        if "channel" in data:
+            try:
+                channel = Channel(data["channel"])
+            except ValueError:
+                values = [c.value for c in Channel]
+                close = difflib.get_close_matches(str(data["channel"]), values, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(values)
+                self.problem((*path, "channel"), "E-VALUE", f"{data['channel']!r} is not a valid channel", hint)
+                return None
+        to = data.get("to", [])
+        if isinstance(to, str):
+            to = [to]
+        if not isinstance(to, list) or not all(isinstance(t, str) for t in to):
+            self.problem((*path, "to"), "E-TYPE", "expected a list of recipients")
+            return None
+        if not title.strip():
+            return None
+        command = AddAdhocInject(title, self.text(data, "body", path), channel, self.text(data, "from", path),
+                                 tuple(to), by)
+        return command, f"adhoc {title!r}"
+
+    def revise(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        data = self.mapping(value, path, REVISE_KEYS)
+        if data is None:
+            return None
+        for key in ("decision", "option"):
+            if key not in data:
+                self.problem(path, "E-KEY-MISSING", f"missing required key {key!r}", HINT)
+                return None
+        decision_id = self.ref(data["decision"], (*path, "decision"), "decision",
+                               (d.id for d in self.scenario.decisions))
+        if decision_id is None:
+            return None
+        option_id = self.option(decision_id, data["option"], (*path, "option"))
+        if option_id is None:
+            return None
+        command = ReviseDecision(decision_id, option_id, self.text(data, "rationale", path),
+                                 self.text(data, "by", path) or by)
+        return command, f"revise {decision_id} to {option_id}"
+
+    def check_pauses(self, actions: list[ScriptedAction]) -> None:
+        """Headless play cannot move the clock while paused: a pause needs a resume at its time."""
+        paused: ScriptedAction | None = None
+        for action in [*sorted(actions, key=lambda a: a.at), None]:
+            if paused is not None and (action is None or action.at > paused.at):
+                self.problems.append(Problem(self.doc.file, paused.line, paused.col, "E-PLAY-PAUSE",
+                                             f"the pause at {format_time(paused.at)} has no resume at the same time",
+                                             "the clock stands still while paused; add a resume with the same `at`"))
+                paused = None
+            if action is not None and isinstance(action.command, Pause):
+                paused = action
+            elif action is not None and isinstance(action.command, Resume):
+                paused = None

@@ -1,0 +1,241 @@
+"""Inline SVG line charts for the HTML report: no scripts, no fonts to fetch, all text escaped.
+
+`line_chart` draws one indicator over scenario time as scoring reads its history (straight
+lines between samples, a vertical step where two samples share a minute, the last value held to
+the end), with axis ticks and labels, dashed lines at phase
+boundaries, grey bands over time the scenario skipped, and optional horizontal guide lines
+(e.g. a rule's thresholds). The output is a single `<svg>` element with a `<title>` and
+`role="img"`, sized by its viewBox so it scales with the page and prints cleanly.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+import attrs
+
+MINUTES_PER_DAY = 24 * 60
+
+
+@attrs.frozen
+class PhaseMark:
+    """A phase boundary: the phase starts at `minutes` and is labelled `label`."""
+
+    minutes: float
+    label: str
+
+
+@attrs.frozen
+class Guide:
+    """A horizontal reference line at `value`, labelled at the right edge."""
+
+    value: float
+    label: str
+
+
+def escape(text: str) -> str:
+    """Text for SVG/HTML content or a quoted attribute."""
+    return html.escape(str(text), quote=True)
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def nice_step(span: float, max_ticks: int = 6) -> float:
+    """A step of 1, 2, 2.5 or 5 × 10^k giving at most `max_ticks` intervals over `span`."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / max_ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw:
+            return float(factor * power)
+    return float(10 * power)
+
+
+def ticks(low: float, high: float, max_ticks: int = 6) -> list[float]:
+    """Tick values at a nice step covering [low, high]."""
+    step = nice_step(high - low, max_ticks)
+    first = math.ceil(low / step - 1e-9) * step
+    values = []
+    value = first
+    while value <= high + 1e-9:
+        values.append(round(value, 10))
+        value += step
+    return values
+
+
+_DAY_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365)
+
+
+def day_ticks(start: float, end: float, max_ticks: int = 8) -> list[float]:
+    """Tick positions (in minutes) at whole days: every 1, 2, 7, 14, 30 … days."""
+    days = max((end - start) / MINUTES_PER_DAY, 1e-9)
+    step = next((s for s in _DAY_STEPS if days / s <= max_ticks), math.ceil(days / max_ticks))
+    first = math.ceil(start / MINUTES_PER_DAY / step - 1e-9) * step
+    result = []
+    day = first
+    while day * MINUTES_PER_DAY <= end + 1e-9:
+        result.append(float(day * MINUTES_PER_DAY))
+        day += step
+    return result
+
+
+def day_label(minutes: float) -> str:
+    return f"D+{math.floor(minutes / MINUTES_PER_DAY + 1e-9)}"
+
+
+def curve_points(series: Sequence[tuple[float, float]], end: float | None) -> list[tuple[float, float]]:
+    """The corners of the curve through `series` in time order (points at the same minute keep
+    their order: a jump), with the last value held until `end`."""
+    points = sorted(series, key=lambda p: p[0])
+    if points and end is not None and end > points[-1][0]:
+        points.append((end, points[-1][1]))
+    return points
+
+
+def line_chart(
+    series: Sequence[tuple[float, float]],
+    *,
+    title: str = "",
+    end: float | None = None,
+    start: float = 0.0,
+    y_min: float | None = None,
+    y_max: float | None = None,
+    x_label: str = "",
+    y_label: str = "",
+    phases: Sequence[PhaseMark] = (),
+    gaps: Sequence[tuple[float, float]] = (),
+    guides: Sequence[Guide] = (),
+    width: int = 640,
+    height: int = 220,
+    x_format: Callable[[float], str] = day_label,
+    empty_text: str = "–",
+) -> str:
+    """One indicator over scenario time as an inline SVG (see the module docstring).
+
+    `series` holds (scenario minutes, value) samples; `end` is where the last value is held to;
+    `y_min`/`y_max` fix the value axis (default: the data range with a margin).
+    """
+    left, right, top, bottom = 52, 64 if guides else 16, 26 if title else 10, 40 if x_label else 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    xs = [p[0] for p in series]
+    ys = [p[1] for p in series]
+    x0 = min([start, *xs]) if xs else start
+    x1 = max([x0 + 1, *(xs or [x0]), end if end is not None else x0 + 1])
+    lo = y_min if y_min is not None else (min(ys + [g.value for g in guides]) if ys else 0.0)
+    hi = y_max if y_max is not None else (max(ys + [g.value for g in guides]) if ys else 1.0)
+    if hi <= lo:
+        lo, hi = lo - 1, hi + 1
+    if y_min is None and y_max is None:
+        pad = (hi - lo) * 0.08
+        lo, hi = lo - pad, hi + pad
+
+    def sx(x: float) -> float:
+        return left + (x - x0) / (x1 - x0) * plot_w
+
+    def sy(y: float) -> float:
+        return top + (hi - min(max(y, lo), hi)) / (hi - lo) * plot_h
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
+    if title:
+        out.append(f'<text x="{left}" y="16" font-size="12" font-weight="bold" fill="#222">{escape(title)}</text>')
+    for gap_start, gap_end in gaps:
+        a, b = max(gap_start, x0), min(gap_end, x1)
+        if b > a:
+            out.append(f'<rect x="{sx(a):.1f}" y="{top}" width="{sx(b) - sx(a):.1f}" height="{plot_h}" '
+                       f'fill="#e6e6e6"/>')
+    # value axis: grid lines and labels
+    for value in ticks(lo, hi, 5):
+        y = sy(value)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#444">{escape(_num(value))}</text>')
+    # time axis
+    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#888"/>')
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#888"/>')
+    for tick in day_ticks(x0, x1):
+        x = sx(tick)
+        out.append(f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" stroke="#888"/>')
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 15}" text-anchor="middle" fill="#444">'
+                   f"{escape(x_format(tick))}</text>")
+    if x_label:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" fill="#444">'
+                   f"{escape(x_label)}</text>")
+    if y_label:
+        out.append(f'<text x="12" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#444" '
+                   f'transform="rotate(-90 12 {top + plot_h / 2:.1f})">{escape(y_label)}</text>')
+    # phase boundaries
+    for mark in phases:
+        if not x0 < mark.minutes <= x1:
+            continue
+        x = sx(mark.minutes)
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#666" '
+                   f'stroke-dasharray="4 3"/>')
+        label = mark.label if len(mark.label) <= 28 else mark.label[:27] + "…"
+        out.append(f'<text x="{x + 3:.1f}" y="{top + 10}" fill="#555" font-size="10">{escape(label)}</text>')
+    # guides
+    for guide in guides:
+        y = sy(guide.value)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#b55" '
+                   f'stroke-dasharray="2 3"/>')
+        out.append(f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" fill="#b55" font-size="10">'
+                   f"{escape(guide.label)}</text>")
+    # the curve
+    points = curve_points(series, x1 if end is None else end)
+    if points:
+        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
+        out.append(f'<polyline points="{coords}" fill="none" stroke="#1f5fa8" stroke-width="2" '
+                   f'stroke-linejoin="round"/>')
+        last_x, last_y = points[-1]
+        out.append(f'<circle cx="{sx(last_x):.1f}" cy="{sy(last_y):.1f}" r="3" fill="#1f5fa8"/>')
+    else:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" '
+                   f'fill="#888">{escape(empty_text)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def value_at(series: Sequence[tuple[float, float]], t: float) -> float | None:
+    """The curve's value at time `t`: linear between samples, after a jump at `t` its new value,
+    the first value before the first sample and the last after the last."""
+    points = sorted(series, key=lambda p: p[0])
+    if not points:
+        return None
+    if t < points[0][0]:
+        return points[0][1]
+    for (x_a, y_a), (x_b, y_b) in pairwise(points):
+        if x_a <= t < x_b:
+            return y_a + (y_b - y_a) * (t - x_a) / (x_b - x_a)
+    return next(y for x, y in reversed(points) if x <= t)
+
+
+def resample(series: Sequence[tuple[float, float]], start: float, end: float, count: int) -> list[float]:
+    """The curve's value at `count` evenly spaced times from start to end."""
+    if not series or count <= 0:
+        return []
+    times = [start if count == 1 else start + (end - start) * i / (count - 1) for i in range(count)]
+    return [v for t in times if (v := value_at(series, t)) is not None]
+
+
+def sparkline(values: Sequence[float], low: float | None = None, high: float | None = None) -> str:
+    """A unicode sparkline (▁…█) of the values, scaled to [low, high] (default: their range)."""
+    if not values:
+        return ""
+    lo = min(values) if low is None else low
+    hi = max(values) if high is None else high
+    if hi <= lo:
+        return SPARK[len(SPARK) // 2 - 1] * len(values)
+    top = len(SPARK) - 1
+    return "".join(SPARK[round((min(max(v, lo), hi) - lo) / (hi - lo) * top)] for v in values)

@@ -1,0 +1,173 @@
+"""The one bridge from the engine to scoring: events → `ScoringInput`.
+
+It reads the engine's events in their stable dict form (`engine.events.event_to_dict`, the
+form the session store keeps), so it works the same on a live engine's events, on a stored
+session and on a `run --json` file, and needs none of the engine's internals. Event objects
+are accepted too and converted (the engine is imported only then).
+
+What it takes from each kind:
+
+- `session_started`: the start; every indicator's initial value is its first sample;
+- `clock_advanced`: drift — a straight line from the old value at `from_minute` to the new
+  value at `scenario_minutes`;
+- `decision_made` / `decision_revised` / `decision_missed`: a choice (with rationale, who,
+  response time), and the option's effects as a jump in the indicators at that minute;
+- `decision_opened`, `inject_released`, `inject_skipped`, `adhoc_inject_added`: the timeline;
+- `observation_added`: an observation (context unless it carries a `level`);
+- `criterion_rated`: an evaluator's override;
+- `session_ended`: the end of play.
+
+Unknown kinds are ignored, so newer engines with more event kinds still score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.scoring.inputs import (
+    Choice,
+    DecisionRecord,
+    InjectRecord,
+    Observation,
+    Override,
+    Sample,
+    ScoringInput,
+)
+from krise_ovelse.scoring.levels import parse_level
+from krise_ovelse.scoring.ratings import ScoringResult, score
+
+CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
+
+
+def event_dict(event: Any) -> Mapping[str, Any]:
+    """An event as its stable dict (a dict passes through; an engine Event is converted)."""
+    if isinstance(event, Mapping):
+        return event
+    from krise_ovelse.engine.events import event_to_dict
+
+    return event_to_dict(event)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _values(data: Mapping[str, Any]) -> dict[str, float]:
+    raw = data.get("values") or {}
+    if isinstance(raw, Mapping):
+        return {str(k): float(v) for k, v in raw.items()}
+    return {str(k): float(v) for k, v in raw}  # pairs, as the event objects hold them
+
+
+class _History:
+    def __init__(self, scenario: Scenario) -> None:
+        self.samples: dict[str, list[Sample]] = {i.id: [] for i in scenario.indicators}
+        self.initial = {i.id: float(i.initial) for i in scenario.indicators}
+
+    def start(self, minutes: float, seq: int | None) -> None:
+        for indicator, value in self.initial.items():
+            if not self.samples[indicator]:
+                self.samples[indicator].append(Sample(minutes, value, seq))
+
+    def current(self, indicator: str) -> Sample | None:
+        samples = self.samples.get(indicator)
+        return samples[-1] if samples else None
+
+    def move(self, indicator: str, since: float, minutes: float, value: float, seq: int | None) -> None:
+        """The value went from what it was (held until `since`) to `value` at `minutes`."""
+        samples = self.samples.setdefault(indicator, [])
+        last = samples[-1] if samples else Sample(since, self.initial.get(indicator, value), None)
+        if not samples:
+            samples.append(last)
+        if since > last.minutes:
+            samples.append(Sample(since, last.value, None))
+        samples.append(Sample(minutes, value, seq))
+
+
+def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> ScoringInput:
+    """Build the scoring record of a session from its events (dicts or engine Events), in seq order."""
+    history = _History(scenario)
+    decisions: dict[str, dict[str, Any]] = {}
+    injects: list[InjectRecord] = []
+    adhoc_titles: dict[str, str] = {}
+    observations: list[Observation] = []
+    overrides: list[Override] = []
+    start: float | None = None
+    last_minutes: float | None = None
+    end: float | None = None
+    ended = False
+
+    for raw in events:
+        data = event_dict(raw)
+        kind = data.get("kind")
+        seq = data.get("seq")
+        minutes = _float(data.get("scenario_minutes"))
+        seconds = _float(data.get("exercise_seconds"))
+        if minutes is not None:
+            last_minutes = minutes
+        if kind == "session_started" or (start is None and minutes is not None):
+            start = minutes if minutes is not None else 0.0
+            history.start(start, seq if kind == "session_started" else None)
+        if kind == "clock_advanced":
+            since = _float(data.get("from_minute"))
+            for indicator, value in _values(data).items():
+                history.move(indicator, since if since is not None else (minutes or 0.0), minutes or 0.0, value, seq)
+        elif kind in CHOICE_KINDS:
+            for indicator, value in _values(data).items():
+                history.move(indicator, minutes or 0.0, minutes or 0.0, value, seq)
+            decision_id = str(data.get("decision_id"))
+            entry = decisions.setdefault(decision_id, {"opened": None, "choices": []})
+            missed = kind == "decision_missed"
+            entry["choices"].append(Choice(
+                option=str(data.get("option_id")), seq=seq, minutes=minutes, seconds=seconds, missed=missed,
+                rationale=str(data.get("rationale") or ""), decided_by=str(data.get("decided_by") or ""),
+                response_minutes=None if missed else _float(data.get("response_minutes")),
+                response_seconds=None if missed else _float(data.get("response_seconds"))))
+        elif kind == "decision_opened":
+            entry = decisions.setdefault(str(data.get("decision_id")), {"opened": None, "choices": []})
+            entry["opened"] = (seq, minutes, seconds, _float(data.get("deadline")))
+        elif kind == "inject_released":
+            injects.append(InjectRecord(inject=str(data.get("inject_id")), seq=seq, minutes=minutes,
+                                        seconds=seconds, by=str(data.get("by") or "")))
+        elif kind == "inject_skipped":
+            injects.append(InjectRecord(inject=str(data.get("inject_id")), seq=seq, minutes=minutes,
+                                        seconds=seconds, skipped=True, reason=str(data.get("reason") or ""),
+                                        by=str(data.get("by") or "")))
+        elif kind == "adhoc_inject_added":
+            adhoc_titles[str(data.get("inject_id"))] = str(data.get("title") or "")
+        elif kind == "observation_added":
+            level = data.get("level")
+            observations.append(Observation(
+                text=str(data.get("text") or ""), criteria=tuple(str(c) for c in data.get("criteria") or ()),
+                level=parse_level(level) if level else None, author=str(data.get("author") or ""), seq=seq,
+                minutes=minutes, inject=data.get("inject_id"), decision=data.get("decision_id")))
+        elif kind == "criterion_rated":
+            overrides.append(Override(
+                criterion=str(data.get("criterion_id")), level=parse_level(data.get("level")),
+                reason=str(data.get("reason") or ""), by=str(data.get("by") or ""), seq=seq, minutes=minutes))
+        elif kind == "session_ended":
+            ended = True
+            end = minutes
+
+    records = []
+    for decision_id, entry in decisions.items():
+        opened = entry["opened"] or (None, None, None, None)
+        records.append(DecisionRecord(
+            decision=decision_id, opened_seq=opened[0], opened_minutes=opened[1], opened_seconds=opened[2],
+            deadline_minutes=opened[3], choices=tuple(entry["choices"])))
+    records.sort(key=lambda d: (d.opened_seq if d.opened_seq is not None else 0))
+    if adhoc_titles:
+        injects = [InjectRecord(i.inject, i.seq, i.minutes, i.seconds, adhoc_titles.get(i.inject, i.title),
+                                i.skipped, i.reason, i.by) for i in injects]
+    return ScoringInput(
+        decisions=tuple(records),
+        history={k: tuple(v) for k, v in history.samples.items()},
+        observations=tuple(observations), overrides=tuple(overrides), injects=tuple(injects),
+        start_minutes=start or 0.0, end_minutes=end if end is not None else last_minutes, ended=ended)
+
+
+def score_events(scenario: Scenario, events: Iterable[Any]) -> ScoringResult:
+    """Rate a session from its events: `score(scenario, scoring_input_from_events(...))`."""
+    return score(scenario, scoring_input_from_events(scenario, events))

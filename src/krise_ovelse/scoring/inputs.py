@@ -1,0 +1,305 @@
+"""What scoring reads: a small, explicit record of one exercise run (`ScoringInput`).
+
+Scoring never looks into the engine's state or events directly. One adapter
+(`krise_ovelse.scoring.adapter.scoring_input`) builds this record from the engine's folded
+state; tests build it by hand. Everything here is plain data with a stable dict form, so a
+record can travel in `run --json` output and be read back for a report.
+
+Times: `minutes` are scenario minutes since D+0 00:00 (floats allowed); `seconds` are seconds
+of exercise time (play, pauses excluded); `seq` is the number of the engine event behind an
+item, so every piece of evidence can be traced to the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from krise_ovelse.model.scenario import Level
+from krise_ovelse.scoring.levels import parse_level
+
+FORMAT = "krise-ovelse/scoring-input"
+VERSION = 1
+
+
+@attrs.frozen
+class Sample:
+    """A corner of an indicator's curve over scenario time.
+
+    The curve runs in straight lines between samples (drift is linear within a phase); two
+    samples at the same minute are a jump (an option's effect: the value before, then after);
+    after the last sample the value holds.
+    """
+
+    minutes: float
+    value: float
+    seq: int | None = None
+
+
+@attrs.frozen
+class Choice:
+    """One choice at a decision point: the team's, or the default applied at the deadline.
+
+    `response_minutes`/`response_seconds` are the time from the opening (as the engine
+    reports them); when absent they are worked out from the opening and the choice's times.
+    """
+
+    option: str
+    seq: int | None = None
+    minutes: float | None = None
+    seconds: float | None = None
+    missed: bool = False
+    rationale: str = ""
+    decided_by: str = ""
+    response_minutes: float | None = None
+    response_seconds: float | None = None
+
+
+@attrs.frozen
+class DecisionRecord:
+    """A decision point that was opened, with every choice made at it (oldest first).
+
+    `choices[-1]` is the choice in force at the end; earlier ones were revised. A decision
+    with no choices was still open when play ended.
+    """
+
+    decision: str
+    opened_seq: int | None = None
+    opened_minutes: float | None = None
+    opened_seconds: float | None = None
+    deadline_minutes: float | None = None
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def final(self) -> Choice | None:
+        return self.choices[-1] if self.choices else None
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.choices)
+
+    @property
+    def missed(self) -> bool:
+        """True if the deadline passed before the team chose (the default was applied)."""
+        return bool(self.choices) and self.choices[0].missed
+
+    @property
+    def revisions(self) -> tuple[Choice, ...]:
+        """The choices that were later replaced."""
+        return self.choices[:-1]
+
+    @property
+    def response_seconds(self) -> float | None:
+        """Exercise seconds from opening to the team's decision (None if missed or still open)."""
+        first = self.choices[0] if self.choices and not self.choices[0].missed else None
+        if first is None:
+            return None
+        if first.response_seconds is not None:
+            return first.response_seconds
+        if first.seconds is None or self.opened_seconds is None:
+            return None
+        return max(0.0, first.seconds - self.opened_seconds)
+
+    @property
+    def response_minutes(self) -> float | None:
+        """Scenario minutes from opening to the team's decision (None if missed or still open)."""
+        first = self.choices[0] if self.choices and not self.choices[0].missed else None
+        if first is None:
+            return None
+        if first.response_minutes is not None:
+            return first.response_minutes
+        if first.minutes is None or self.opened_minutes is None:
+            return None
+        return max(0.0, first.minutes - self.opened_minutes)
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+@attrs.frozen
+class Observation:
+    """A note made during play (by the facilitator or an evaluator).
+
+    `criteria` are the criteria it names. With a `level` it is evidence at that level for each
+    of them; without one it is context, listed beside the rating but not counted.
+    """
+
+    text: str
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    level: Level | None = attrs.field(default=None, converter=attrs.converters.optional(parse_level))
+    author: str = ""
+    seq: int | None = None
+    minutes: float | None = None
+    inject: str | None = None
+    decision: str | None = None
+
+
+@attrs.frozen
+class Override:
+    """An evaluator's rating of a criterion (the engine's `rate_criterion` event)."""
+
+    criterion: str
+    level: Level = attrs.field(converter=parse_level)
+    reason: str = ""
+    by: str = ""
+    seq: int | None = None
+    minutes: float | None = None
+
+
+@attrs.frozen
+class InjectRecord:
+    """An inject released during play, or skipped by the facilitator (with a reason).
+
+    `title` is set for injects written during play (ad hoc), which the scenario does not hold.
+    """
+
+    inject: str
+    seq: int | None = None
+    minutes: float | None = None
+    seconds: float | None = None
+    title: str = ""
+    skipped: bool = False
+    reason: str = ""
+    by: str = ""
+
+
+@attrs.frozen
+class ScoringInput:
+    """Everything scoring (and the report's timeline) needs from one run."""
+
+    decisions: tuple[DecisionRecord, ...] = ()
+    history: Mapping[str, tuple[Sample, ...]] = attrs.field(factory=dict)
+    observations: tuple[Observation, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    injects: tuple[InjectRecord, ...] = ()
+    start_minutes: float = 0.0
+    #: Scenario time when play stopped (ENDEX or the last event); None: the last sample.
+    end_minutes: float | None = None
+    ended: bool = False
+
+    def decision(self, decision_id: str) -> DecisionRecord | None:
+        return next((d for d in self.decisions if d.decision == decision_id), None)
+
+
+# --- dict form ------------------------------------------------------------------------------
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop None and empty values so the dict form stays short and stable."""
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != [] and v is not False}
+
+
+def _choice_to_dict(choice: Choice) -> dict[str, Any]:
+    return _clean({"option": choice.option, "seq": choice.seq, "minutes": choice.minutes,
+                   "seconds": choice.seconds, "missed": choice.missed, "rationale": choice.rationale,
+                   "decided_by": choice.decided_by, "response_minutes": choice.response_minutes,
+                   "response_seconds": choice.response_seconds})
+
+
+def input_to_dict(record: ScoringInput) -> dict[str, Any]:
+    """The stable dict form of a record (JSON-ready)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "start_minutes": record.start_minutes,
+        "end_minutes": record.end_minutes,
+        "ended": record.ended,
+        "injects": [_clean({"inject": i.inject, "seq": i.seq, "minutes": i.minutes, "seconds": i.seconds,
+                            "title": i.title, "skipped": i.skipped, "reason": i.reason, "by": i.by})
+                    for i in record.injects],
+        "decisions": [
+            _clean({"decision": d.decision, "opened_seq": d.opened_seq, "opened_minutes": d.opened_minutes,
+                    "opened_seconds": d.opened_seconds, "deadline_minutes": d.deadline_minutes,
+                    "choices": [_choice_to_dict(c) for c in d.choices]})
+            for d in record.decisions
+        ],
+        "history": {
+            indicator: [[s.minutes, s.value, s.seq] for s in samples]
+            for indicator, samples in sorted(record.history.items())
+        },
+        "observations": [
+            _clean({"text": o.text, "criteria": list(o.criteria), "level": o.level.value if o.level else None,
+                    "author": o.author, "seq": o.seq, "minutes": o.minutes, "inject": o.inject,
+                    "decision": o.decision})
+            for o in record.observations
+        ],
+        "overrides": [
+            _clean({"criterion": o.criterion, "level": o.level.value, "reason": o.reason, "by": o.by,
+                    "seq": o.seq, "minutes": o.minutes})
+            for o in record.overrides
+        ],
+    }
+
+
+class InputFormatError(ValueError):
+    """A dict that is not a scoring input of a version we read."""
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
+    """Read back `input_to_dict`'s form; InputFormatError if it is not one."""
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise InputFormatError(f"not a {FORMAT} version {VERSION} record")
+    try:
+        return ScoringInput(
+            decisions=tuple(
+                DecisionRecord(
+                    decision=str(d["decision"]),
+                    opened_seq=_opt_int(d.get("opened_seq")),
+                    opened_minutes=_opt_float(d.get("opened_minutes")),
+                    opened_seconds=_opt_float(d.get("opened_seconds")),
+                    deadline_minutes=_opt_float(d.get("deadline_minutes")),
+                    choices=tuple(
+                        Choice(option=str(c["option"]), seq=_opt_int(c.get("seq")),
+                               minutes=_opt_float(c.get("minutes")), seconds=_opt_float(c.get("seconds")),
+                               missed=bool(c.get("missed", False)), rationale=str(c.get("rationale", "")),
+                               decided_by=str(c.get("decided_by", "")),
+                               response_minutes=_opt_float(c.get("response_minutes")),
+                               response_seconds=_opt_float(c.get("response_seconds")))
+                        for c in d.get("choices", ())
+                    ),
+                )
+                for d in data.get("decisions", ())
+            ),
+            history={
+                str(indicator): tuple(Sample(float(s[0]), float(s[1]), _opt_int(s[2] if len(s) > 2 else None))
+                                      for s in samples)
+                for indicator, samples in dict(data.get("history", {})).items()
+            },
+            observations=tuple(
+                Observation(text=str(o.get("text", "")), criteria=tuple(str(c) for c in o.get("criteria", ())),
+                            level=parse_level(o["level"]) if o.get("level") else None,
+                            author=str(o.get("author", "")), seq=_opt_int(o.get("seq")),
+                            minutes=_opt_float(o.get("minutes")), inject=o.get("inject"),
+                            decision=o.get("decision"))
+                for o in data.get("observations", ())
+            ),
+            overrides=tuple(
+                Override(criterion=str(o["criterion"]), level=parse_level(o["level"]),
+                         reason=str(o.get("reason", "")), by=str(o.get("by", "")), seq=_opt_int(o.get("seq")),
+                         minutes=_opt_float(o.get("minutes")))
+                for o in data.get("overrides", ())
+            ),
+            injects=tuple(
+                InjectRecord(inject=str(i["inject"]), seq=_opt_int(i.get("seq")),
+                             minutes=_opt_float(i.get("minutes")), seconds=_opt_float(i.get("seconds")),
+                             title=str(i.get("title", "")), skipped=bool(i.get("skipped", False)),
+                             reason=str(i.get("reason", "")), by=str(i.get("by", "")))
+                for i in data.get("injects", ())
+            ),
+            start_minutes=float(data.get("start_minutes", 0.0)),
+            end_minutes=_opt_float(data.get("end_minutes")),
+            ended=bool(data.get("ended", False)),
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise InputFormatError(f"damaged {FORMAT} record: {exc}") from exc

@@ -1,0 +1,37 @@
+"""The session store: crash-safe SQLite sessions, JSONL export/import (no Textual, no engine).
+
+One SQLite file (WAL, synchronous=FULL) holds every session: its details, a copy of the
+scenario text, and the append-only list of its events as the engine's stable dicts. See
+docs/sessions.md for users and `krise_ovelse.store.db` for the why of each setting.
+
+    from krise_ovelse.store import SessionStore, resolve_db_path
+    with SessionStore(resolve_db_path(None)) as store:        # --db / $KRISE_OVELSE_DB / default
+        info = store.create_session(scenario_text=text, scenario_id=scenario.id, team="Lag A")
+        engine = Engine(scenario, clock=clock, sink=store.sink(info.id))   # commits, then applies
+        ...
+        store.list_sessions(); store.events(info.id); store.scenario_text(info.id)
+
+With the engine: `krise_ovelse.store.engine_bridge` (start_session, resume_session,
+open_session, close_session, branch_session, replay_session, finish_headless).
+"""
+
+from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore, StoreSink
+from krise_ovelse.store.errors import ExportFileError, StoreError, UnknownSession
+from krise_ovelse.store.exchange import export_to_path, import_session, read_export
+from krise_ovelse.store.location import ENV_DB, default_db_path, resolve_db_path
+
+__all__ = [
+    "ENV_DB",
+    "ExportFileError",
+    "NoDatabase",
+    "SessionInfo",
+    "SessionStore",
+    "StoreError",
+    "StoreSink",
+    "UnknownSession",
+    "default_db_path",
+    "export_to_path",
+    "import_session",
+    "read_export",
+    "resolve_db_path",
+]

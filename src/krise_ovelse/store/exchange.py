@@ -1,0 +1,281 @@
+"""Export a session to a JSON Lines file and import it back, refusing anything tampered with.
+
+The file is meant to travel: mailed from the venue laptop to the evaluator, archived with the
+after-action report, imported on another machine to compare teams. Format (version 1):
+
+    line 1   {"format": "krise-ovelse-session", "version": 1, "session": {...},
+              "scenario_text": "...", "scenario_sha256": "...", "events_sha256": "...",
+              "session_sha256": "...", "event_count": N}
+    line 2.. one event per line, canonical JSON (sorted keys, no spaces), seq 1, 2, 3, ...
+
+`scenario_sha256` is the sha256 of the scenario text (UTF-8); `events_sha256` the sha256 of
+the event lines, each in canonical JSON and followed by "\\n"; `session_sha256` the sha256 of
+the canonical JSON of `session`. Hashes are over the canonical form, so re-indenting a line
+does not matter, but changing any value does. The hashes make accidental and casual edits
+visible; they are not a signature against someone who recomputes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from krise_ovelse.store.codec import EventDict, canonical_json, event_to_row, events_sha256, sha256_text
+from krise_ovelse.store.db import SessionInfo, SessionStore
+from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, ExportFileError, StoreError
+
+_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
+FORMAT = "krise-ovelse-session"
+VERSION = 1
+
+#: Session fields written to the header and read back on import.
+SESSION_FIELDS = ("id", "scenario_id", "title", "seed", "team", "participants", "facilitator",
+                  "started", "ended", "status", "mode", "parent_id", "branch_decision",
+                  "branch_seq", "score_index", "summary")
+
+
+@attrs.frozen
+class ExportData:
+    """A parsed, verified export file."""
+
+    header: dict[str, Any]
+    session: dict[str, Any]
+    scenario_text: str
+    events: list[EventDict]
+
+
+def session_header(store: SessionStore, info: SessionInfo, scenario_text: str,
+                   events: list[EventDict]) -> dict[str, Any]:
+    session = {key: getattr(info, key) for key in SESSION_FIELDS if hasattr(info, key)}
+    session["participants"] = list(info.participants)
+    session["summary"] = store.summary(info.id)
+    return {  # in reading order: what the file is first, the long scenario text last
+        "format": FORMAT,
+        "version": VERSION,
+        "session": session,
+        "event_count": len(events),
+        "events_sha256": events_sha256(events),
+        "session_sha256": sha256_text(canonical_json(session)),
+        "scenario_sha256": sha256_text(scenario_text),
+        "scenario_text": scenario_text,
+    }
+
+
+def export_lines(store: SessionStore, session_id: str) -> Iterator[str]:
+    """The export file's lines (without newlines). The events are read in one statement, so a
+    session being played in another window exports as a consistent prefix of itself."""
+    info = store.get(session_id)
+    scenario_text = store.scenario_text(session_id)
+    events = store.events(session_id)
+    header = session_header(store, info, scenario_text, events)
+    yield json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for event in events:
+        yield canonical_json(event)
+
+
+def export_session(store: SessionStore, session_id: str, out: IO[str]) -> int:
+    """Write the export to an open text stream; return the number of events."""
+    count = -1
+    for line in export_lines(store, session_id):
+        out.write(line + "\n")
+        count += 1
+    return count
+
+
+def export_to_path(store: SessionStore, session_id: str, path: str | os.PathLike[str]) -> int:
+    """Write the export to `path` atomically: a temporary file in the same directory is
+    fsynced and renamed over `path`, so a failed or interrupted export never leaves a
+    half-written file where a complete one is expected."""
+    target = Path(path)
+    lines = list(export_lines(store, session_id))  # read fully before touching the disk
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent if str(target.parent) else ".")
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror or exc}", EXIT_USAGE,
+                         "check that the directory exists and is writable") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for line in lines:
+                handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise StoreError(f"cannot write {target}: {exc.strerror or exc}", EXIT_USAGE) from None
+    return len(lines) - 1
+
+
+def _require(header: Mapping[str, Any], key: str, kind: type | tuple[type, ...], file: str) -> Any:
+    value = header.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ExportFileError(file, 1, f"the header needs {key!r} ({_type_name(kind)})",
+                              "the file is not a complete krise-øvelse session export")
+    return value
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "text", int: "a whole number", dict: "an object", list: "a list"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def read_export(path: str | os.PathLike[str]) -> ExportData:
+    """Parse and verify an export file. Raises ExportFileError (`FILE:LINE: message`, exit 1)
+    for anything wrong inside it, StoreError (exit 2) when it cannot be read at all."""
+    file = str(path)
+    try:
+        # Binary, decoded line by line: a bad byte is then reported on its own line.
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise StoreError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from None
+    with handle:
+        header: dict[str, Any] | None = None
+        events: list[EventDict] = []
+        blank_at = 0
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(handle, start=1):
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").strip()
+                if not line:
+                    blank_at = blank_at or lineno
+                    continue
+                if blank_at:
+                    raise ExportFileError(file, blank_at, "empty line in the middle of the events")
+                try:
+                    value = json.loads(line)
+                except ValueError as exc:
+                    raise ExportFileError(file, lineno, f"not valid JSON: {exc}") from None
+                if not isinstance(value, dict):
+                    raise ExportFileError(file, lineno, "expected a JSON object {...}")
+                if header is None:
+                    header = _check_header(value, file)
+                    continue
+                expected = len(events) + 1
+                try:
+                    event_to_row(value)
+                except ValueError as exc:
+                    raise ExportFileError(file, lineno, f"not an event: {exc}") from None
+                if value["seq"] != expected:
+                    raise ExportFileError(file, lineno, f"expected event seq {expected}, found "
+                                          f"{value['seq']}", "events must be numbered 1, 2, 3, … "
+                                          "without gaps or repeats")
+                events.append(value)
+        except UnicodeDecodeError as exc:
+            raise ExportFileError(file, lineno, f"not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise StoreError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from None
+    if header is None:
+        raise ExportFileError(file, 0, "the file is empty", "export a session with "
+                              "`krise-ovelse export SESSION -o FILE.jsonl`")
+    count = header["event_count"]
+    if count != len(events):
+        raise ExportFileError(file, 0, f"the header says {count} events but the file has "
+                              f"{len(events)}", "the file is incomplete or was edited; export it again")
+    if events_sha256(events) != header["events_sha256"]:
+        raise ExportFileError(file, 0, "the events do not match events_sha256: the file was "
+                              "changed after it was exported", "use the file as exported")
+    return ExportData(header, header["session"], header["scenario_text"], events)
+
+
+def _check_header(value: dict[str, Any], file: str) -> dict[str, Any]:
+    if value.get("format") != FORMAT:
+        raise ExportFileError(file, 1, f"not a krise-øvelse session export (format is "
+                              f"{value.get('format')!r}, expected {FORMAT!r})")
+    version = value.get("version")
+    if version != VERSION:
+        raise ExportFileError(file, 1, f"export format version {version!r} is not supported "
+                              f"(this krise-øvelse reads version {VERSION})",
+                              "upgrade krise-ovelse to import files from a newer version")
+    session = _require(value, "session", dict, file)
+    text = _require(value, "scenario_text", str, file)
+    _require(value, "scenario_sha256", str, file)
+    _require(value, "events_sha256", str, file)
+    _require(value, "session_sha256", str, file)
+    _require(value, "event_count", int, file)
+    if sha256_text(text) != value["scenario_sha256"]:
+        raise ExportFileError(file, 1, "the scenario text does not match scenario_sha256: the "
+                              "file was changed after it was exported", "use the file as exported")
+    if sha256_text(canonical_json(session)) != value["session_sha256"]:
+        raise ExportFileError(file, 1, "the session details do not match session_sha256: the "
+                              "file was changed after it was exported", "use the file as exported")
+    for key, kind in (("id", str), ("scenario_id", str), ("started", str)):
+        if not isinstance(session.get(key), kind):
+            raise ExportFileError(file, 1, f"the session needs {key!r} ({_type_name(kind)})")
+    if not _ID.fullmatch(session["id"]):
+        raise ExportFileError(file, 1, f"the session id {session['id']!r} is not a valid id",
+                              "ids are letters, digits, '-' and '_', at most 64 characters")
+    participants = session.get("participants", [])
+    if not isinstance(participants, list):
+        raise ExportFileError(file, 1, "the session's participants must be a list")
+    return value
+
+
+def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id: bool = False
+                   ) -> SessionInfo:
+    """Verify an export file and store it as a session, all or nothing (one transaction).
+
+    The session keeps its id, so a file exported, mailed and imported elsewhere is found under
+    the same id. Importing a file whose id is already in the database is refused (exit 1):
+    importing the same file twice would otherwise make two copies of one exercise. With
+    `new_id` the session is stored as a copy under a fresh id.
+    """
+    data = read_export(path)
+    session = data.session
+    status = str(session.get("status"))
+    if status not in ("paused", "ended", "interrupted"):
+        status = "interrupted"  # a session exported while running runs nowhere after import
+    parent = session.get("parent_id")
+    if isinstance(parent, str):
+        try:
+            store.get(parent)
+        except StoreError:
+            parent = None  # the parent lives in another database; keep the branch point only
+    else:
+        parent = None
+
+    def text(key: str) -> str:
+        value = session.get(key)
+        return value if isinstance(value, str) else ""
+
+    seed = session.get("seed")
+    branch_seq = session.get("branch_seq")
+    summary = session.get("summary")
+    index = session.get("score_index")
+    info = store.create_session(
+        scenario_text=data.scenario_text,
+        scenario_id=text("scenario_id"),
+        title=text("title"),
+        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        team=text("team"),
+        participants=[str(p) for p in session.get("participants", [])],
+        facilitator=text("facilitator"),
+        mode=text("mode") or "live",
+        started=text("started"),
+        ended=session.get("ended") if isinstance(session.get("ended"), str) else None,
+        session_id=None if new_id else text("id"),
+        events=data.events,
+        parent_id=parent,
+        branch_decision=session.get("branch_decision") if parent else None,
+        branch_seq=branch_seq if parent and isinstance(branch_seq, int) else None,
+        status=status,
+        claim=False,
+        summary=summary if isinstance(summary, dict) else None,
+        score_index=float(index) if isinstance(index, int | float) and not isinstance(index, bool)
+        else None,
+    )
+    return info
+
+
+__all__ = ["EXIT_PROBLEMS", "FORMAT", "VERSION", "ExportData", "export_lines", "export_session",
+           "export_to_path", "import_session", "read_export"]

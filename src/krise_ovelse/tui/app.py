@@ -1,0 +1,335 @@
+"""The facilitator console: a thin view/controller over the engine, the store and scoring.
+
+`make_app(...)` builds the app from what the command line (or a test) gives it, including the
+clocks, so tests freeze time and never sleep. The app holds no exercise state of its own: the
+`ExerciseSession` it may hold wraps the engine (whose state every screen renders) and the
+store (which commits each command's events before the engine applies them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from krise_ovelse.store.db import SessionInfo
+from krise_ovelse.tui.base import localise_bindings
+from krise_ovelse.tui.catalog import ScenarioEntry, shipped_entries
+from krise_ovelse.tui.i18n import set_language, t
+from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+from krise_ovelse.tui.view import FACILITATOR, TEAM
+
+if TYPE_CHECKING:  # the engine is imported when a session starts, not at startup
+    from krise_ovelse.engine.values import Participant
+    from krise_ovelse.tui.session import ExerciseSession, Outcome, SessionError
+
+Clock = Callable[[], float]
+WallClock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@attrs.frozen
+class Launch:
+    """What the console was started with."""
+
+    lang: str = "nb"
+    view: str = FACILITATOR
+    team: str = ""
+    db: str | None = None
+    scenario: LoadedScenario | None = None
+    session: str | None = None
+    scenarios_dir: Path | None = None
+    #: Seconds between clock ticks in real-time play, and between store polls in a read-only window.
+    tick_interval: float = 1.0
+    poll_interval: float = 1.0
+
+
+class KriseApp(App[None]):
+    """krise-øvelse: the console."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "krise-øvelse"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "key.help"),
+        Binding("question_mark", "help", "key.help", show=False, key_display="?"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+    ]
+
+    def __init__(self, launch: Launch | None = None, *, clock: Clock = time.monotonic,
+                 wall: WallClock = utc_now) -> None:
+        self.launch = launch or Launch()
+        set_language(self.launch.lang)
+        super().__init__()
+        localise_bindings(self)
+        self.clock = clock
+        self.wall = wall
+        self.session: ExerciseSession | None = None
+        self._last_tick = clock()
+        self._quitting = False
+
+    # -- start ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.sub_title = t("app.subtitle")
+        self.set_interval(self.launch.tick_interval, self._tick, name="clock")
+        launch = self.launch
+        if launch.session:
+            self._open_session_at_start(launch.session)
+        elif launch.scenario is not None:
+            self.show_briefing(launch.scenario)
+        else:
+            self.show_start()
+
+    def _open_session_at_start(self, session_id: str) -> None:
+        if self.launch.view == TEAM:
+            self.follow_session(session_id)
+        else:
+            self.resume_session(session_id)
+
+    def _show(self, screen: Screen[None]) -> None:
+        """Make `screen` the main screen (replacing the one shown)."""
+        if len(self.screen_stack) <= 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def show_start(self) -> None:
+        from krise_ovelse.tui.screens.start import StartScreen
+
+        self._show(StartScreen())
+
+    def show_briefing(self, loaded: LoadedScenario) -> None:
+        from krise_ovelse.tui.screens.briefing import BriefingScreen
+
+        self._show(BriefingScreen(loaded, team=self.launch.team))
+
+    # -- lists for the start screen (called from a worker thread) -------------------------
+
+    def shipped_entries(self) -> list[ScenarioEntry]:
+        return shipped_entries(self.launch.scenarios_dir)
+
+    def stored_sessions(self) -> tuple[list[SessionInfo], str]:
+        from krise_ovelse.store.db import NoDatabase, SessionStore
+        from krise_ovelse.store.errors import StoreError
+        from krise_ovelse.store.location import resolve_db_path
+
+        path = resolve_db_path(self.launch.db)
+        try:
+            with SessionStore.for_reading(path) as store:
+                found = store.list_sessions(limit=200)
+        except NoDatabase:
+            return [], t("start.no_sessions", db=str(path))
+        except StoreError as error:
+            return [], error.render()
+        if not found:
+            return [], t("start.no_sessions", db=str(path))
+        return found, t("start.sessions_note", n=len(found), db=str(path))
+
+    # -- opening scenarios and sessions ---------------------------------------------------
+
+    def open_scenario(self, path: Path) -> list[str]:
+        """Load a scenario file; on success show its briefing, else return its problems."""
+        loaded, problems = load_for_console(path)
+        if loaded is None:
+            return problems or [t("start.cannot_open", path=str(path))]
+        self.show_briefing(loaded)
+        return []
+
+    def start_exercise(self, loaded: LoadedScenario, team: str, participants: tuple[Participant, ...]) -> None:
+        from krise_ovelse.tui.screens.exercise import ExerciseScreen
+        from krise_ovelse.tui.session import ExerciseSession, SessionError
+
+        try:
+            session = ExerciseSession.start(loaded, team=team, participants=participants,
+                                            db=self.launch.db, wall=self.wall)
+        except SessionError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self._set_session(session)
+        self._show(ExerciseScreen(session, self.launch.view if self.launch.view in (FACILITATOR, TEAM)
+                                  else FACILITATOR))
+
+    def resume_session(self, session_id: str) -> None:
+        from krise_ovelse.tui.screens.exercise import ExerciseScreen
+        from krise_ovelse.tui.session import ExerciseSession, SessionError
+
+        try:
+            session = ExerciseSession.resume(session_id, db=self.launch.db, wall=self.wall)
+        except SessionError as error:
+            self._session_failed(error)
+            return
+        self._set_session(session)
+        if session.ended:
+            self.show_evaluation()
+        else:
+            self._show(ExerciseScreen(session, FACILITATOR))
+
+    def follow_session(self, session_id: str) -> None:
+        from krise_ovelse.tui.screens.exercise import ExerciseScreen
+        from krise_ovelse.tui.session import ExerciseSession, SessionError
+
+        try:
+            session = ExerciseSession.follow(session_id, db=self.launch.db)
+        except SessionError as error:
+            self._session_failed(error)
+            return
+        self._set_session(session)
+        self.set_interval(self.launch.poll_interval, self._poll, name="poll")
+        self._show(ExerciseScreen(session, TEAM, locked_view=True))
+
+    def replay_session(self, session_id: str) -> None:
+        from krise_ovelse.tui.screens.replay import ReplayScreen
+        from krise_ovelse.tui.session import ExerciseSession, SessionError
+
+        try:
+            session = ExerciseSession.replay(session_id, db=self.launch.db)
+        except SessionError as error:
+            self._session_failed(error)
+            return
+        self._set_session(session)
+        self._show(ReplayScreen(session))
+
+    def _session_failed(self, error: SessionError) -> None:
+        self.notify(str(error), severity="error", timeout=10)
+        if len(self.screen_stack) <= 1:
+            self.show_start()
+
+    def _set_session(self, session: ExerciseSession) -> None:
+        if self.session is not None and self.session is not session:
+            self.session.close()
+        self.session = session
+        self._last_tick = self.clock()
+
+    def show_evaluation(self) -> None:
+        from krise_ovelse.tui.screens.evaluation import EvaluatorScreen
+
+        if self.session is not None:
+            self._show(EvaluatorScreen(self.session))
+
+    def show_debrief(self) -> None:
+        from krise_ovelse.tui.screens.debrief import DebriefScreen
+
+        if self.session is not None:
+            self._show(DebriefScreen(self.session))
+
+    # -- the clock and the store ----------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self.clock()
+        elapsed = now - self._last_tick
+        self._last_tick = now
+        session = self.session
+        if session is None or session.readonly or not session.running or elapsed <= 0:
+            return
+        outcome = session.tick(elapsed)
+        if not outcome.ok:
+            self.notify(outcome.message, severity="error", timeout=10)
+        if outcome.changed:
+            self.refresh_views()
+
+    def _poll(self) -> None:
+        session = self.session
+        if session is not None and session.readonly and session.poll():
+            self.refresh_views()
+
+    def run_command(self, outcome: Outcome) -> bool:
+        """Show a refused command's reason; re-render what changed. True if it was done."""
+        if not outcome.ok:
+            self.notify(outcome.message, severity="warning", timeout=6)
+        elif outcome.note:
+            self.notify(outcome.note)
+        self.refresh_views()
+        return outcome.ok
+
+    def refresh_views(self) -> None:
+        for screen in self.screen_stack:
+            render = getattr(screen, "render_state", None)
+            if callable(render):
+                render()
+
+    # -- help, palette, quit --------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from krise_ovelse.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key binding of the current screen and the app, in the current language."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.system:
+                continue
+            action = binding.action
+            if action in seen or action == "command_palette":
+                continue
+            seen.add(action)
+            node = active.node
+            key = self.get_key_display(binding)
+            yield SystemCommand(binding.description, t("palette.key", key=key),
+                                lambda action=action, node=node: self._run_bound(action, node))
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+
+    def _run_bound(self, action: str, node: object) -> None:
+        from textual.dom import DOMNode
+
+        self.call_later(self.run_action, action, node if isinstance(node, DOMNode) else None)
+
+    async def action_quit(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+
+        session = self.session
+        if session is None or session.readonly or session.ended or self._quitting:
+            self._close_and_exit()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._close_and_exit()
+
+        self.push_screen(ConfirmDialog(t("quit.title"), t("quit.question")), confirmed)
+
+    def _close_and_exit(self) -> None:
+        self._quitting = True
+        if self.session is not None:
+            self.session.close()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+def make_app(
+    scenario: LoadedScenario | None = None,
+    *,
+    lang: str = "nb",
+    view: str = FACILITATOR,
+    team: str = "",
+    session: str | None = None,
+    db: str | Path | None = None,
+    scenarios_dir: Path | None = None,
+    clock: Clock = time.monotonic,
+    wall: WallClock = utc_now,
+    tick_interval: float = 1.0,
+    poll_interval: float = 1.0,
+) -> KriseApp:
+    """The console, ready to `run()` (or `run_test()`)."""
+    launch = Launch(lang=lang, view=view, team=team, db=str(db) if db is not None else None,
+                    scenario=scenario, session=session, scenarios_dir=scenarios_dir,
+                    tick_interval=tick_interval, poll_interval=poll_interval)
+    return KriseApp(launch, clock=clock, wall=wall)

@@ -1,0 +1,94 @@
+"""Screens whose key descriptions come from the message catalogue.
+
+`BINDINGS` carry catalogue keys (`"key.pause"`) as descriptions; each instance translates
+its own copy of the bindings when it is made, so the footer, the help screen and the command
+palette all show the current language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from krise_ovelse.tui.i18n import t
+
+if TYPE_CHECKING:
+    from krise_ovelse.tui.app import KriseApp
+
+R = TypeVar("R")
+
+
+#: Textual's own binding descriptions that the console translates.
+TEXTUAL_DESCRIPTIONS = {"palette": "key.palette"}
+
+
+def translate_binding(binding: Binding) -> Binding:
+    if not binding.description.startswith("key."):
+        key = TEXTUAL_DESCRIPTIONS.get(binding.description)
+        return dataclasses.replace(binding, description=t(key)) if key else binding
+    description = t(binding.description)
+    tooltip = t(binding.tooltip) if binding.tooltip.startswith("key.") else binding.tooltip
+    return dataclasses.replace(binding, description=description, tooltip=tooltip)
+
+
+def localise_bindings(node: DOMNode) -> None:
+    keys = {key: [translate_binding(b) for b in bindings]
+            for key, bindings in node._bindings.key_to_bindings.items()}
+    node._bindings = BindingsMap.from_keys(keys)
+
+
+class KriseScreen(Screen[R]):
+    """A full screen of the console."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localise_bindings(self)
+
+    @property
+    def kapp(self) -> KriseApp:
+        from krise_ovelse.tui.app import KriseApp
+
+        app = self.app
+        assert isinstance(app, KriseApp)
+        return app
+
+
+class KriseModal(ModalScreen[R]):
+    """A dialog over the current screen; escape closes it without a result.
+
+    A widget with the class `fit` gets the screen's height less `RESERVED_ROWS` as its maximum
+    height, so the dialog's buttons stay on screen down to 80x24.
+    """
+
+    RESERVED_ROWS = 8
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "key.cancel")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localise_bindings(self)
+
+    @property
+    def kapp(self) -> KriseApp:
+        from krise_ovelse.tui.app import KriseApp
+
+        app = self.app
+        assert isinstance(app, KriseApp)
+        return app
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        for widget in self.query(".fit"):
+            widget.styles.max_height = max(3, self.size.height - self.RESERVED_ROWS)

@@ -1,0 +1,71 @@
+"""The shipped scenarios as the start screen lists them (loaded off the UI thread)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from krise_ovelse.authoring import load_scenario
+from krise_ovelse.authoring.inspect import played_minutes
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.model.text import Text
+from krise_ovelse.model.timefmt import MINUTES_PER_DAY
+from krise_ovelse.paths import shipped_scenarios_dir
+
+PLAYTHROUGH_DIR = "playthroughs"
+
+
+@attrs.frozen
+class ScenarioEntry:
+    path: Path
+    id: str
+    title: Text
+    days: float
+    phases: int
+    injects: int
+    decisions: int
+    languages: tuple[str, ...]
+    play_minutes: int
+    example: bool = False
+
+
+def entry_for(path: Path, scenario: Scenario, example: bool = False) -> ScenarioEntry:
+    return ScenarioEntry(
+        path=path, id=scenario.id, title=scenario.title,
+        days=scenario.ends.minutes / MINUTES_PER_DAY, phases=len(scenario.phases),
+        injects=len(scenario.injects), decisions=len(scenario.decisions),
+        languages=scenario.declared_languages,
+        play_minutes=sum(play for _, play in played_minutes(scenario)), example=example)
+
+
+def scenario_files(directory: Path | None = None) -> list[Path]:
+    root = directory or shipped_scenarios_dir()
+    if not root.is_dir():
+        return []
+    return sorted(
+        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")
+         and PLAYTHROUGH_DIR not in p.relative_to(root).parts),
+        key=lambda p: (len(p.relative_to(root).parts), p.name))
+
+
+def shipped_entries(directory: Path | None = None) -> list[ScenarioEntry]:
+    """Every shipped scenario that loads without errors (broken files are left out)."""
+    root = directory or shipped_scenarios_dir()
+    entries = []
+    for path in scenario_files(root):
+        result = load_scenario(path)
+        if result.scenario is not None:
+            entries.append(entry_for(path, result.scenario, example=len(path.relative_to(root).parts) > 1))
+    return entries
+
+
+def find_shipped(name: str, directory: Path | None = None) -> Path | None:
+    """A shipped scenario by id or file stem (`maratonet`, `kort-eksempel`)."""
+    for path in scenario_files(directory):
+        if path.stem == name:
+            return path
+    for entry in shipped_entries(directory):
+        if entry.id == name:
+            return entry.path
+    return None

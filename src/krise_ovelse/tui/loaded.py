@@ -1,0 +1,28 @@
+"""A scenario loaded for play: the model, its text (stored with the session) and where it came from.
+
+Kept apart from `session` so that starting the console (the briefing) does not import the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from krise_ovelse.authoring import load_scenario
+from krise_ovelse.model.scenario import Scenario
+
+
+@attrs.frozen
+class LoadedScenario:
+    scenario: Scenario
+    text: str
+    source: str
+
+
+def load_for_console(path: Path) -> tuple[LoadedScenario | None, list[str]]:
+    """A scenario file for play, or its problems as `file:line:col: CODE message (hint)`."""
+    result = load_scenario(path)
+    if result.scenario is None or result.text is None:
+        return None, [p.render() for p in result.problems if p.is_error] or [p.render() for p in result.problems]
+    return LoadedScenario(result.scenario, result.text, str(path)), []

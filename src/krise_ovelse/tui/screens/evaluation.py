@@ -1,0 +1,231 @@
+"""The evaluator screen: confirm or override the suggested rating of each criterion."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from krise_ovelse.model.scenario import Level
+from krise_ovelse.scoring.catalogue import load_catalogue
+from krise_ovelse.tui.base import KriseModal, KriseScreen
+from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.screens.start import clip
+from krise_ovelse.tui.text import lit, scenario_time, tr
+from krise_ovelse.tui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:
+    from krise_ovelse.tui.session import ExerciseSession
+
+#: Width of the criterion name column (long names end in "…").
+NAME_WIDTH = 40
+LEVEL_STYLES = {"P": "bold green", "S": "bold cyan", "M": "bold yellow", "U": "bold red", "N/O": "dim"}
+
+
+def level_text(level: Level) -> Text:
+    return Text(level.value, style=LEVEL_STYLES.get(level.value, ""))
+
+
+def level_label(code: str) -> str:
+    labels = load_catalogue().level_labels
+    return tr(labels[code]) if code in labels else code
+
+
+def evidence_text(rating: Any) -> Text:
+    text = Text()
+    text.append(f"{rating.criterion}  ", style="bold")
+    text.append(tr(rating.name), style="bold")
+    text.append("\n")
+    text.append(rating.explain(_lang()), style="italic")
+    if not rating.evidence:
+        text.append("\n" + t("eval.no_evidence"), style="dim italic")
+    for item in rating.evidence:
+        text.append("\n  ")
+        text.append(item.level.value if item.level else "–", style=LEVEL_STYLES.get(
+            item.level.value if item.level else "", "dim"))
+        text.append("  ")
+        if item.minutes is not None:
+            text.append(scenario_time(item.minutes) + "  ", style="dim")
+        text.append(tr(item.reason))
+    return text
+
+
+def _lang() -> str:
+    from krise_ovelse.tui.i18n import language
+
+    return language()
+
+
+class RateDialog(KriseModal[bool | None]):
+    """Set the final rating of one criterion, with a reason."""
+
+    RESERVED_ROWS = 20
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "confirm", "key.save", priority=True)]
+
+    def __init__(self, session: ExerciseSession, rating: Any) -> None:
+        super().__init__(id="rate-dialog", classes="dialog")
+        self.session = session
+        self.rating = rating
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(t("rate.title", id=self.rating.criterion), classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll short fit"):
+                yield Static(evidence_text(self.rating), markup=False)
+            yield Label(t("rate.level"))
+            yield OptionList(*[
+                Option(Text.assemble(level_text(level), "  ", level_label(level.value),
+                                     ("  " + t("rate.suggested")) if level is self.rating.suggested else ""),
+                       id=level.value)
+                for level in Level], id="rate-levels", markup=False)
+            yield Label(t("rate.reason"))
+            yield Input(id="rate-reason", placeholder=t("rate.reason_placeholder"))
+            yield Static("", id="dialog-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
+                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        levels = self.query_one("#rate-levels", OptionList)
+        levels.highlighted = [lv for lv in Level].index(self.rating.final)
+        levels.focus()
+
+    @on(OptionList.OptionSelected, "#rate-levels")
+    def _level_chosen(self) -> None:
+        self.query_one("#rate-reason", Input).focus()
+
+    @on(Input.Submitted, "#rate-reason")
+    @on(Button.Pressed, "#ok")
+    def action_confirm(self) -> None:
+        option = self.query_one("#rate-levels", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return
+        level = Level(option.id)
+        reason = self.query_one("#rate-reason", Input).value.strip()
+        if level is not self.rating.suggested and not reason:
+            self.query_one("#dialog-error", Static).update(t("rate.need_reason"))
+            self.query_one("#rate-reason", Input).focus()
+            return
+        outcome = self.session.rate(self.rating.criterion, level, reason or t("rate.confirmed"))
+        if not outcome.ok:
+            self.query_one("#dialog-error", Static).update(outcome.message)
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EvaluatorScreen(KriseScreen[None]):
+    """Ratings per criterion: the suggestion from the evidence, the evaluator's final word."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "rate", "key.rate"),
+        Binding("c", "confirm", "key.confirm_rating"),
+        Binding("g", "debrief", "key.endex_debrief"),
+        Binding("escape", "back", "key.back_to_exercise", show=False),
+    ]
+
+    def __init__(self, session: ExerciseSession) -> None:
+        super().__init__(id="evaluation")
+        self.session = session
+        self.result: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(t("eval.title"), tr(self.session.scenario.title))
+        with Vertical(id="eval-body"):
+            intro = t("eval.intro") if self.session.can_rate() else t("eval.locked")
+            yield Static(lit(intro, "italic"), id="eval-intro", markup=False)
+            yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="eval-detail-box", classes="panel"):
+                yield Static("", id="eval-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table: DataTable[Text] = self.query_one("#ratings", DataTable)
+        table.add_column(t("col.criterion"))
+        table.add_column(t("col.name"), width=NAME_WIDTH)
+        table.add_columns(t("col.suggested"), t("col.final"), t("col.evidence"), t("col.reason"))
+        self.query_one("#eval-detail-box").border_title = t("eval.evidence")
+        self.render_state()
+        table.focus()
+
+    def render_state(self) -> None:
+        self.result = self.session.score()
+        table: DataTable[Text] = self.query_one("#ratings", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for rating in self.result.ratings:
+            reason = rating.override.reason if rating.override is not None else ""
+            table.add_row(lit(rating.criterion, "bold"), lit(clip(tr(rating.name), NAME_WIDTH)),
+                          level_text(rating.suggested), level_text(rating.final),
+                          lit(str(len(rating.counted))), lit(reason), key=rating.criterion)
+        if self.result.ratings:
+            table.move_cursor(row=min(max(row, 0), len(self.result.ratings) - 1))
+        self._show_detail()
+
+    def _current(self) -> Any:
+        table = self.query_one("#ratings", DataTable)
+        if self.result is None or not self.result.ratings:
+            return None
+        return self.result.ratings[max(0, min(table.cursor_row, len(self.result.ratings) - 1))]
+
+    def _show_detail(self) -> None:
+        rating = self._current()
+        self.query_one("#eval-detail", Static).update(evidence_text(rating) if rating is not None else "")
+
+    @on(DataTable.RowHighlighted, "#ratings")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#ratings")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_rate()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rate", "confirm"):
+            return self.session.can_rate()
+        if action == "back":
+            return not self.session.ended and not self.session.readonly
+        return True
+
+    def action_rate(self) -> None:
+        rating = self._current()
+        if rating is None or not self.session.can_rate():
+            return
+        self.app.push_screen(RateDialog(self.session, rating), lambda _: self.render_state())
+
+    def action_confirm(self) -> None:
+        rating = self._current()
+        if rating is None or not self.session.can_rate():
+            return
+        self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested, t("rate.confirmed")))
+
+    def action_debrief(self) -> None:
+        """To the debrief; a live session is ended (ENDEX) first, after a confirmation."""
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+
+        if self.session.ended or self.session.readonly:
+            self.kapp.show_debrief()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.kapp.run_command(self.session.endex()):
+                self.kapp.show_debrief()
+
+        self.app.push_screen(ConfirmDialog(t("endex.title"), t("endex.question")), confirmed)
+
+    def action_back(self) -> None:
+        if not self.session.ended:
+            from krise_ovelse.tui.screens.exercise import ExerciseScreen
+
+            self.kapp._show(ExerciseScreen(self.session))

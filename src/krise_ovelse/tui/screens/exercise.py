@@ -1,0 +1,342 @@
+"""The exercise screen: clock, inject feed, open decisions, indicators, log, dreiebok.
+
+Everything shown comes from `session.snapshot(view)`; every change goes through the session
+(which hands a command to the engine and, through the store sink, commits its events first).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+
+from krise_ovelse.tui.base import KriseScreen
+from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.text import lit
+from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
+from krise_ovelse.tui.widgets.indicators import IndicatorPanel
+from krise_ovelse.tui.widgets.lists import (
+    RecordList,
+    decision_prompt,
+    feed_prompt,
+    log_prompt,
+    upcoming_prompt,
+)
+from krise_ovelse.tui.widgets.status import StatusLine, status_text
+
+if TYPE_CHECKING:
+    from krise_ovelse.tui.session import ExerciseSession
+
+#: Actions that change the exercise (refused in a read-only window).
+WRITE_ACTIONS = frozenset({
+    "toggle_pause", "faster", "slower", "next_inject", "next_phase", "decide", "revise", "release",
+    "skip", "adhoc", "observe", "endex",
+})
+#: Actions that show the dreiebok or steer it: facilitator view only.
+FACILITATOR_ACTIONS = frozenset({"next_inject", "next_phase", "release", "skip", "adhoc", "endex"})
+
+
+def notes_text(item: FeedItem | None) -> Text:
+    """Facilitator notes, expected actions and criteria of one inject."""
+    if item is None:
+        return lit(t("notes.none"), "italic dim")
+    text = Text()
+    text.append(item.inject_id + "  ", style="bold")
+    text.append(item.title, style="bold")
+    if item.notes:
+        text.append("\n" + t("notes.notes") + " ", style="bold yellow")
+        text.append(item.notes)
+    if item.expected:
+        text.append("\n" + t("notes.expected"), style="bold yellow")
+        for action in item.expected:
+            text.append("\n  • ")
+            text.append(action)
+    if item.criteria:
+        text.append("\n" + t("notes.criteria") + " ", style="bold yellow")
+        text.append(", ".join(item.criteria))
+    if not (item.notes or item.expected or item.criteria):
+        text.append("\n" + t("notes.empty"), style="italic dim")
+    return text
+
+
+class ExerciseScreen(KriseScreen[None]):
+    """The live (or followed) exercise."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "key.pause"),
+        Binding("plus,equals_sign", "faster", "key.faster", key_display="+", show=False),
+        Binding("minus", "slower", "key.slower", key_display="-", show=False),
+        Binding("n", "next_inject", "key.next_inject"),
+        Binding("j", "next_phase", "key.next_phase", show=False),
+        Binding("d", "decide", "key.decide"),
+        Binding("b", "revise", "key.revise", show=False),
+        Binding("r", "release", "key.release"),
+        Binding("s", "skip", "key.skip", show=False),
+        Binding("a", "adhoc", "key.adhoc", show=False),
+        Binding("o", "observe", "key.observe"),
+        Binding("v", "toggle_view", "key.toggle_view"),
+        Binding("e", "endex", "key.endex"),
+    ]
+
+    def __init__(self, session: ExerciseSession, view: str = FACILITATOR, *, locked_view: bool = False) -> None:
+        super().__init__(id="exercise")
+        self.session = session
+        self.view = view
+        self.locked_view = locked_view
+        self.snapshot: Snapshot | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield RecordList("feed.empty", id="feed", classes="panel")
+                yield RecordList("decisions.empty", id="decisions", classes="panel")
+            with Vertical(id="right"):
+                yield IndicatorPanel(id="indicators")
+                yield RecordList("upcoming.empty", id="upcoming", classes="panel facilitator-only")
+                with VerticalScroll(id="notes-box", classes="panel facilitator-only"):
+                    yield Static("", id="notes", markup=False)
+                yield RecordList("log.empty", id="log", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#feed").border_title = t("panel.feed")
+        self.query_one("#decisions").border_title = t("panel.decisions")
+        self.query_one("#indicators").border_title = t("panel.indicators")
+        self.query_one("#upcoming").border_title = t("panel.upcoming")
+        self.query_one("#notes-box").border_title = t("panel.notes")
+        self.query_one("#log").border_title = t("panel.log")
+        self.apply_view()
+        self.render_state()
+        self.query_one("#feed").focus()
+
+    def apply_view(self) -> None:
+        self.set_class(self.view == TEAM, "team-view")
+        self.set_class(self.view == FACILITATOR, "facilitator-view")
+        self.refresh_bindings()
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render_state(self) -> None:
+        """Re-read the session's state and show it (cheap when nothing changed)."""
+        snap = self.session.snapshot(self.view)
+        self.snapshot = snap
+        extra = t("status.readonly") if self.session.readonly else ""
+        self.query_one(StatusLine).show(status_text(snap.clock, self.view, self.session.team, extra))
+        self.query_one("#feed", RecordList).show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
+        self.query_one("#decisions", RecordList).show(
+            [(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        panel = self.query_one(IndicatorPanel)
+        panel.show(snap.indicators)
+        hidden = any(not i.visible for i in snap.indicators)
+        panel.border_title = t("panel.indicators") + ("  " + t("indicator.hidden_legend") if hidden else "")
+        self.query_one("#log", RecordList).show(
+            [(f"{e.decision_id}#{e.revision}", log_prompt(e)) for e in reversed(snap.log)])
+        if self.view == FACILITATOR:
+            self.query_one("#upcoming", RecordList).show(
+                [(u.inject_id, upcoming_prompt(u)) for u in snap.upcoming])
+            self._show_notes()
+
+    def _show_notes(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        item: FeedItem | None = None
+        focused = self.focused
+        if isinstance(focused, RecordList) and focused.id == "upcoming" and focused.selected_id:
+            item = self.session.inject_record(focused.selected_id)
+        else:
+            feed = self.query_one("#feed", RecordList)
+            selected = feed.selected_id
+            item = next((i for i in snap.feed if i.inject_id == selected), None)
+        self.query_one("#notes", Static).update(notes_text(item))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.view == FACILITATOR and event.option_list.id in ("feed", "upcoming"):
+            self._show_notes()
+
+    # -- opening things -------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#feed")
+    def _feed_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "__empty__":
+            self.open_inject(event.option.id)
+
+    @on(OptionList.OptionSelected, "#decisions")
+    def _decision_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "__empty__":
+            self.open_decision(event.option.id)
+
+    @on(OptionList.OptionSelected, "#log")
+    def _log_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "__empty__" and not self.session.readonly:
+            self.open_decision(event.option.id.split("#")[0], revise=True)
+
+    @on(OptionList.OptionSelected, "#upcoming")
+    def _upcoming_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != "__empty__":
+            self.open_inject(event.option.id, preview=True)
+
+    def open_inject(self, inject_id: str, preview: bool = False) -> None:
+        from krise_ovelse.tui.screens.dialogs import InjectDialog
+
+        item = self.session.inject_record(inject_id)
+        if item is None:
+            return
+        if not preview and item.unread and not self.session.readonly:
+            # after the dialog's first frame: the commit and the feed's re-render are not in its way
+            self.app.call_after_refresh(lambda: self.kapp.run_command(self.session.acknowledge(inject_id)))
+        opens = [d for d in (self.snapshot.open_decisions if self.snapshot else ()) if d.decision_id in item.opens]
+
+        def after(result: str | None) -> None:
+            if result:
+                self.open_decision(result)
+
+        self.app.push_screen(InjectDialog(item, self.view, opens=[d.decision_id for d in opens],
+                                          preview=preview, readonly=self.session.readonly), after)
+
+    def open_decision(self, decision_id: str, revise: bool = False) -> None:
+        from krise_ovelse.tui.screens.decision import DecisionDialog
+
+        if self.session.readonly:
+            return
+        view = self.session.decision_view(decision_id)
+        if view is None:
+            return
+        self.app.push_screen(DecisionDialog(self.session, view, revise=revise), lambda _: self.render_state())
+
+    # -- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "endex":
+            return self.view == FACILITATOR or self.session.ended
+        if action in WRITE_ACTIONS and (self.session.readonly or self.session.ended):
+            return False
+        if action in FACILITATOR_ACTIONS and self.view != FACILITATOR:
+            return False
+        return not (action == "toggle_view" and self.locked_view)
+
+    def action_toggle_pause(self) -> None:
+        self.kapp.run_command(self.session.toggle_pause())
+
+    def action_faster(self) -> None:
+        self.kapp.run_command(self.session.faster())
+
+    def action_slower(self) -> None:
+        self.kapp.run_command(self.session.slower())
+
+    def action_next_inject(self) -> None:
+        self.kapp.run_command(self.session.next_inject())
+
+    def action_next_phase(self) -> None:
+        self.kapp.run_command(self.session.next_phase())
+
+    def action_decide(self) -> None:
+        decisions = self.query_one("#decisions", RecordList)
+        target = decisions.selected_id
+        if target is None and self.snapshot and self.snapshot.open_decisions:
+            target = self.snapshot.open_decisions[0].decision_id
+        if target is None:
+            self.notify(t("decisions.none_open"), severity="warning")
+            return
+        self.open_decision(target)
+
+    def action_revise(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import PickDialog
+
+        if not self.snapshot:
+            return
+        current = [e for e in self.snapshot.log if e.current]
+        if not current:
+            self.notify(t("log.nothing_to_revise"), severity="warning")
+            return
+        rows = [(e.decision_id, log_prompt(e)) for e in reversed(current)]
+
+        def chosen(decision_id: str | None) -> None:
+            if decision_id:
+                self.open_decision(decision_id, revise=True)
+
+        self.app.push_screen(PickDialog(t("revise.title"), rows), chosen)
+
+    def action_release(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import PickDialog
+
+        rows = [(u.inject_id, upcoming_prompt(u)) for u in self.session.releasable()]
+        if not rows:
+            self.notify(t("release.none"), severity="warning")
+            return
+
+        def chosen(inject_id: str | None) -> None:
+            if inject_id:
+                self.kapp.run_command(self.session.release(inject_id))
+
+        self.app.push_screen(PickDialog(t("release.title"), rows), chosen)
+
+    def action_skip(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import PickDialog, TextDialog
+
+        rows = [(u.inject_id, upcoming_prompt(u)) for u in self.session.skippable()]
+        if not rows:
+            self.notify(t("skip.none"), severity="warning")
+            return
+
+        def reason_given(inject_id: str, reason: str | None) -> None:
+            if reason is not None:
+                self.kapp.run_command(self.session.skip(inject_id, reason))
+
+        def chosen(inject_id: str | None) -> None:
+            if inject_id:
+                self.app.push_screen(TextDialog(t("skip.reason_title", inject=inject_id), t("skip.reason")),
+                                     lambda reason: reason_given(inject_id, reason))
+
+        self.app.push_screen(PickDialog(t("skip.title"), rows), chosen)
+
+    def action_adhoc(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import AdHocDialog, AdHocInject
+
+        def written(result: AdHocInject | None) -> None:
+            if result is not None:
+                self.kapp.run_command(self.session.adhoc(result))
+
+        self.app.push_screen(AdHocDialog(), written)
+
+    def action_observe(self) -> None:
+        from krise_ovelse.tui.screens.dialogs import ObservationDialog, ObservationInput
+
+        def written(result: ObservationInput | None) -> None:
+            if result is not None:
+                self.kapp.run_command(self.session.observe(result))
+
+        self.app.push_screen(ObservationDialog(self.session.criteria_choices()), written)
+
+    def action_toggle_view(self) -> None:
+        self.view = TEAM if self.view == FACILITATOR else FACILITATOR
+        self.apply_view()
+        self.render_state()
+        self.notify(t("view.switched", view=t(f"view.{self.view}")))
+
+    def action_endex(self) -> None:
+        """Stop the clock and go to the evaluation; ENDEX itself is declared from there."""
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+
+        if self.session.ended or self.session.readonly:
+            self.kapp.show_evaluation()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.kapp.run_command(self.session.stop_clock()):
+                self.kapp.show_evaluation()
+
+        self.app.push_screen(ConfirmDialog(t("stop.title"), t("stop.question")), confirmed)

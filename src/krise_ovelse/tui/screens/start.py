@@ -1,0 +1,159 @@
+"""The start screen: shipped scenarios, "open file…", and the saved sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from krise_ovelse.store.db import SessionInfo
+from krise_ovelse.tui.base import KriseScreen
+from krise_ovelse.tui.catalog import ScenarioEntry
+from krise_ovelse.tui.i18n import format_number, t
+from krise_ovelse.tui.text import lit, tr
+from krise_ovelse.tui.widgets.titlebar import TitleBar
+
+#: Width of the title column (long titles end in "…"), so the table fits 100 columns.
+TITLE_WIDTH = 40
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class StartScreen(KriseScreen[None]):
+    """Choose a scenario (or a file), or a stored session to resume or replay."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "key.choose", show=True),
+        Binding("o", "open_file", "key.open_file"),
+        Binding("r", "replay", "key.replay"),
+        Binding("s", "focus_sessions", "key.sessions", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="start")
+        self.entries: list[ScenarioEntry] = []
+        self.sessions: list[SessionInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(t("start.title"), t("start.subtitle"))
+        with Vertical(id="start-body"):
+            yield Label(t("start.scenarios"), classes="section-title")
+            table: DataTable[Text] = DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static(lit(t("start.scenarios_hint"), "dim italic"), markup=False)
+            with Horizontal(id="open-row"):
+                yield Label(t("start.open_file"), id="open-label")
+                yield Input(placeholder=t("start.open_placeholder"), id="open-path")
+            yield Static("", id="start-problems", markup=False)
+            yield Label(t("start.sessions"), classes="section-title")
+            sessions: DataTable[Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield sessions
+            yield Static("", id="sessions-note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.add_column(t("col.title"), width=TITLE_WIDTH)
+        table.add_columns(t("col.span"), t("col.phases"), t("col.injects"), t("col.decisions"),
+                          t("col.play_time"), t("col.language"))
+        sessions = self.query_one("#sessions", DataTable)
+        sessions.add_columns(t("col.session"), t("col.scenario"), t("col.team"), t("col.started"),
+                             t("col.status"), t("col.events"))
+        self.query_one("#sessions-note", Static).update(t("start.loading"))
+        self.load_lists()
+        table.focus()
+
+    @work(thread=True, exclusive=True, group="start-lists")
+    def load_lists(self) -> None:
+        entries = self.kapp.shipped_entries()
+        sessions, note = self.kapp.stored_sessions()
+        self.app.call_from_thread(self.show_lists, entries, sessions, note)
+
+    def show_lists(self, entries: list[ScenarioEntry], sessions: list[SessionInfo], note: str) -> None:
+        self.entries = entries
+        self.sessions = sessions
+        table = self.query_one("#scenarios", DataTable)
+        table.clear()
+        for entry in entries:
+            title = tr(entry.title) + (f"  ({t('start.example')})" if entry.example else "")
+            table.add_row(
+                lit(clip(title, TITLE_WIDTH)), lit(t("unit.days_short", n=format_number(entry.days, 0))),
+                lit(str(entry.phases)), lit(str(entry.injects)), lit(str(entry.decisions)),
+                lit(t("unit.minutes_short", n=entry.play_minutes)), lit(", ".join(entry.languages)),
+                key=str(entry.path))
+        table_s = self.query_one("#sessions", DataTable)
+        table_s.clear()
+        for info in sessions:
+            table_s.add_row(
+                lit(info.id), lit(info.title or info.scenario_id), lit(info.team or "–"),
+                lit((info.started or "")[:16].replace("T", " ")),
+                lit(t(f"status.{info.effective_status}")), lit(str(info.last_seq)), key=info.id)
+        self.query_one("#sessions-note", Static).update(note)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_choose(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "sessions":
+            self._open_session(replay=False)
+        elif isinstance(focused, Input):
+            self._open_path(focused.value)
+        else:
+            self._open_entry()
+
+    def action_open_file(self) -> None:
+        self.query_one("#open-path", Input).focus()
+
+    def action_focus_sessions(self) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    def action_replay(self) -> None:
+        self._open_session(replay=True)
+
+    @on(DataTable.RowSelected, "#scenarios")
+    def _scenario_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open_entry()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _session_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open_session(replay=False)
+
+    @on(Input.Submitted, "#open-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._open_path(event.value)
+
+    def _open_entry(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        if not self.entries or table.cursor_row < 0 or table.cursor_row >= len(self.entries):
+            return
+        self._open_path(str(self.entries[table.cursor_row].path))
+
+    def _open_path(self, raw: str) -> None:
+        problems = self.query_one("#start-problems", Static)
+        if not raw.strip():
+            problems.update(t("start.no_path"))
+            return
+        lines = self.kapp.open_scenario(Path(raw.strip()).expanduser())
+        problems.update("\n".join(lines))
+        problems.set_class(bool(lines), "error")
+
+    def _open_session(self, replay: bool) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if not self.sessions or table.cursor_row < 0 or table.cursor_row >= len(self.sessions):
+            return
+        info = self.sessions[table.cursor_row]
+        if replay or info.status == "ended":
+            self.kapp.replay_session(info.id)
+        else:
+            self.kapp.resume_session(info.id)

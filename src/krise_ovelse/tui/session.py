@@ -1,0 +1,617 @@
+"""The console's adapter to the engine, the store and scoring (no Textual in here).
+
+`ExerciseSession` wraps one engine: it creates or reopens the stored session, hands every
+command to `engine.handle` (the store sink commits the events before the engine applies
+them), and turns the engine's state into the records the widgets render (`snapshot`). A
+read-only session (a second window, `--view team`) refolds the events it polls from the
+store; a replay session folds the stored events up to a chosen step.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from krise_ovelse.authoring import load_scenario_text
+from krise_ovelse.engine import commands as cmd
+from krise_ovelse.engine.values import DecisionStatus, InjectStatus, Mode, Participant
+from krise_ovelse.model.scenario import Level, Scenario, Trigger
+from krise_ovelse.model.text import Text as ScenarioText
+from krise_ovelse.tui.i18n import format_date, has, language, t
+from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+from krise_ovelse.tui.view import (
+    FACILITATOR,
+    ClockView,
+    DecisionView,
+    FeedItem,
+    IndicatorView,
+    LogEntry,
+    ObservationView,
+    Snapshot,
+    UpcomingItem,
+)
+
+if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
+    from krise_ovelse.engine.engine import CommandRefused
+    from krise_ovelse.engine.state import ExerciseState
+
+WallClock = Callable[[], dt.datetime]
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: Points in an indicator's sparkline on the exercise screen.
+SPARK_POINTS = 40
+FACILITATOR_NAME = "facilitator"
+
+__all__ = [
+    "ExerciseSession", "LoadedScenario", "Outcome", "Participant", "SessionError", "load_for_console",
+    "participant_label",
+]
+
+
+class SessionError(Exception):
+    """A session cannot be opened or created (the message says why, for the facilitator)."""
+
+
+@attrs.frozen
+class Outcome:
+    """What became of a command: done (and whether anything changed) or refused, and why."""
+
+    ok: bool
+    message: str = ""
+    changed: bool = False
+    note: str = ""
+
+
+def participant_label(participant: Participant, scenario: Scenario | None = None) -> str:
+    role = participant.role
+    if scenario is not None and role:
+        role = next((r.name.get(language()) for r in scenario.roles if r.id == role), role)
+    return f"{participant.name} ({role})" if role else participant.name
+
+
+def _tr(text: ScenarioText) -> str:
+    return text.get(language())
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def sample_history(points: Sequence[tuple[int, float]], end: float, count: int = SPARK_POINTS) -> tuple[float, ...]:
+    """The step function `points` (minute, value) read at `count` even times in [0, end]."""
+    if not points:
+        return ()
+    if end <= 0 or count <= 1:
+        return (points[-1][1],)
+    minutes = [p[0] for p in points]
+    out = []
+    for i in range(count):
+        at = end * (i + 1) / count
+        index = bisect.bisect_right(minutes, at) - 1
+        out.append(points[max(0, index)][1])
+    return tuple(out)
+
+
+class ExerciseSession:
+    """One exercise as the console sees it: live, followed (read-only) or replayed."""
+
+    def __init__(self, loaded: LoadedScenario, *, engine: Any = None, state: ExerciseState | None = None,
+                 store: Any = None, session_id: str | None = None, readonly: bool = False,
+                 events: Sequence[Any] = (), team: str = "") -> None:
+        self.loaded = loaded
+        self.scenario = loaded.scenario
+        self.engine = engine
+        self.store = store
+        self.session_id = session_id
+        self.readonly = readonly
+        self._state = state
+        self.events: list[Any] = list(events)  # replay / follow: the stored events
+        self.team = team
+        self._closed = False
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, loaded: LoadedScenario, *, team: str, participants: Sequence[Participant] = (),
+              db: str | None = None, wall: WallClock | None = None, facilitator: str = "") -> ExerciseSession:
+        """A new session in the store, started (paused) in real-time mode."""
+        from krise_ovelse.store.errors import StoreError
+
+        store = _open_store(db)
+        try:
+            info = store.create_session(
+                scenario_text=loaded.text, scenario_id=loaded.scenario.id,
+                title=_tr(loaded.scenario.title), team=team,
+                participants=[participant_label(p, loaded.scenario) for p in participants],
+                facilitator=facilitator, mode="live")
+        except StoreError as error:
+            store.close()
+            raise SessionError(error.render()) from None
+        engine = _new_engine(loaded.scenario, _sink(store, info.id), wall)
+        session = cls(loaded, engine=engine, store=store, session_id=info.id, team=team)
+        outcome = session.handle(cmd.StartSession(team=team, participants=tuple(participants),
+                                                  facilitator=facilitator, mode=Mode.REAL_TIME))
+        if not outcome.ok:
+            raise SessionError(outcome.message)
+        return session
+
+    @classmethod
+    def resume(cls, session_id: str, *, db: str | None = None, wall: WallClock | None = None) -> ExerciseSession:
+        """Continue a stored session from its last committed event (the clock stays paused)."""
+        from krise_ovelse.store.errors import StoreError
+
+        store = _open_store(db)
+        try:
+            full_id = store.resolve(session_id)
+            info = store.get(full_id)
+            if info.status != "ended":
+                store.claim(full_id)
+            loaded = _stored_scenario(store, full_id)
+            events = [_event(e) for e in store.iter_events(full_id)]
+        except (StoreError, SessionError) as error:
+            store.close()
+            raise SessionError(error.render() if isinstance(error, StoreError) else str(error)) from None
+        engine = _engine_from_events(loaded.scenario, events, _sink(store, full_id), wall)
+        session = cls(loaded, engine=engine, store=store, session_id=full_id, team=info.team)
+        if session.running:
+            session.handle(cmd.Pause())
+        return session
+
+    @classmethod
+    def follow(cls, session_id: str, *, db: str | None = None) -> ExerciseSession:
+        """A read-only window on a stored (possibly live) session; `poll()` picks up new events."""
+        from krise_ovelse.store.errors import StoreError
+
+        store = _open_store(db, reading=True)
+        try:
+            full_id = store.resolve(session_id)
+            info = store.get(full_id)
+            loaded = _stored_scenario(store, full_id)
+            events = [_event(e) for e in store.iter_events(full_id)]
+        except (StoreError, SessionError) as error:
+            store.close()
+            raise SessionError(error.render() if isinstance(error, StoreError) else str(error)) from None
+        state = _fold(loaded.scenario, events)
+        return cls(loaded, state=state, store=store, session_id=full_id, readonly=True, events=events,
+                   team=info.team)
+
+    @classmethod
+    def replay(cls, session_id: str, *, db: str | None = None) -> ExerciseSession:
+        session = cls.follow(session_id, db=db)
+        return session
+
+    @classmethod
+    def from_events(cls, loaded: LoadedScenario, events: Sequence[Any], team: str = "") -> ExerciseSession:
+        """A read-only session over events in memory (tests, benchmarks)."""
+        parsed = [_event(e) for e in events]
+        return cls(loaded, state=_fold(loaded.scenario, parsed), readonly=True, events=parsed, team=team)
+
+    def close(self) -> None:
+        """Release the stored session (a live one is left paused, to be resumed)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.store is None:
+            return
+        from krise_ovelse.store.errors import StoreError
+
+        try:
+            if not self.readonly and self.session_id is not None:
+                if self.running:
+                    self.handle(cmd.Pause())
+                self.store.set_status(self.session_id, "ended" if self.ended else "paused")
+        except StoreError:
+            pass
+        finally:
+            self.store.close()
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ExerciseState:
+        if self.engine is not None:
+            state: ExerciseState = self.engine.state
+            return state
+        assert self._state is not None
+        return self._state
+
+    @property
+    def running(self) -> bool:
+        return self.state.running and not self.state.ended
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ended
+
+    def now_minutes(self) -> float:
+        return float(self.state.scenario_minutes)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def handle(self, command: cmd.Command) -> Outcome:
+        """Hand a command to the engine; a refusal (or a store failure) becomes its message."""
+        if self.readonly or self.engine is None:
+            return Outcome(False, t("session.readonly"))
+        from krise_ovelse.engine.engine import CommandRefused
+        from krise_ovelse.store.errors import StoreError
+
+        try:
+            events = self.engine.handle(command)
+        except CommandRefused as refusal:
+            return Outcome(False, refusal_message(refusal))
+        except StoreError as error:
+            return Outcome(False, t("session.store_failed", error=error.render()))
+        return Outcome(True, changed=bool(events))
+
+    def tick(self, real_seconds: float) -> Outcome:
+        return self.handle(cmd.Tick(real_seconds))
+
+    def toggle_pause(self) -> Outcome:
+        if self.state.running:
+            return self.handle(cmd.Pause())
+        outcome = self.handle(cmd.Resume())
+        if outcome.ok and self.state.mode is not Mode.REAL_TIME:
+            self.handle(cmd.SetMode(Mode.REAL_TIME))
+        return outcome
+
+    def faster(self) -> Outcome:
+        return self._speed(+1)
+
+    def slower(self) -> Outcome:
+        return self._speed(-1)
+
+    def _speed(self, step: int) -> Outcome:
+        current = self.state.speed
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - current))
+        new = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        if new == current:
+            return Outcome(False, t("speed.limit", speed=new))
+        return self.handle(cmd.SetSpeed(new))
+
+    def next_inject(self) -> Outcome:
+        before = self.state.scenario_minutes
+        outcome = self.handle(cmd.AdvanceToNext())
+        if outcome.ok and self.state.scenario_minutes == before and not outcome.changed:
+            return Outcome(False, t("advance.nothing"))
+        return outcome
+
+    def next_phase(self) -> Outcome:
+        index = self.state.clock.phase_index
+        phases = self.scenario.phases
+        if index + 1 >= len(phases):
+            return Outcome(False, t("phase.last"))
+        return self.handle(cmd.JumpToPhase(phases[index + 1].id))
+
+    def release(self, inject_id: str) -> Outcome:
+        return self.handle(cmd.ReleaseInject(inject_id, by=FACILITATOR_NAME))
+
+    def skip(self, inject_id: str, reason: str) -> Outcome:
+        return self.handle(cmd.SkipInject(inject_id, reason, by=FACILITATOR_NAME))
+
+    def adhoc(self, inject: Any) -> Outcome:
+        return self.handle(cmd.AddAdhocInject(title=inject.title, body=inject.body, channel=inject.channel,
+                                              sender=inject.sender, by=FACILITATOR_NAME))
+
+    def acknowledge(self, inject_id: str) -> Outcome:
+        return self.handle(cmd.AcknowledgeInject(inject_id, by=""))
+
+    def decide(self, decision_id: str, option_id: str, rationale: str = "", by: str = "") -> Outcome:
+        return self.handle(cmd.Decide(decision_id, option_id, rationale=rationale, decided_by=by))
+
+    def revise(self, decision_id: str, option_id: str, rationale: str = "", by: str = "") -> Outcome:
+        return self.handle(cmd.ReviseDecision(decision_id, option_id, rationale=rationale, decided_by=by))
+
+    def observe(self, observation: Any) -> Outcome:
+        outcome = self.handle(cmd.AddObservation(text=observation.text, author=FACILITATOR_NAME,
+                                                 criteria=tuple(observation.criteria)))
+        return attrs.evolve(outcome, note=t("observe.saved")) if outcome.ok else outcome
+
+    def rate(self, criterion_id: str, level: Any, reason: str, by: str = "") -> Outcome:
+        return self.handle(cmd.RateCriterion(criterion_id, level, reason=reason, by=by or FACILITATOR_NAME))
+
+    def stop_clock(self) -> Outcome:
+        """Pause if the clock runs (before the evaluation); nothing to do if it stands."""
+        if self.running:
+            return self.handle(cmd.Pause())
+        return Outcome(True)
+
+    def can_rate(self) -> bool:
+        """Whether the engine takes ratings now (it refuses every command after ENDEX)."""
+        if self.readonly or self.engine is None:
+            return False
+        criterion = next(iter(self.scenario.scoring.criteria), None) or next(iter(_criteria_ids(self.scenario)))
+        refusal = self.engine.check(cmd.RateCriterion(criterion, Level.P, reason="check"))
+        return refusal is None
+
+    def endex(self) -> Outcome:
+        if self.ended:
+            return Outcome(True)
+        return self.handle(cmd.EndExercise())
+
+    # -- follow and replay ------------------------------------------------------------------
+
+    def poll(self) -> bool:
+        """Read-only window: fold events stored since the last poll. True if any arrived."""
+        if self.store is None or self.session_id is None or not self.readonly:
+            return False
+        from krise_ovelse.store.errors import StoreError
+
+        try:
+            new = [_event(e) for e in self.store.iter_events(self.session_id, start=self.state.seq + 1)]
+        except StoreError:
+            return False
+        if not new:
+            return False
+        self.events.extend(new)
+        self._state = _apply_all(self.state, new)
+        return True
+
+    @property
+    def step_count(self) -> int:
+        return len(self.events)
+
+    def goto(self, step: int) -> None:
+        """Replay: the state after the first `step` events."""
+        step = max(1, min(len(self.events), step))
+        current = self.state.seq
+        if step >= current:
+            self._state = _apply_all(self.state, self.events[current:step])
+        else:
+            self._state = _fold(self.scenario, self.events[:step])
+
+    # -- what the widgets show --------------------------------------------------------------
+
+    def participant_names(self) -> list[str]:
+        session = self.state.session
+        if session is None:
+            return []
+        return [p.name for p in session.participants]
+
+    def snapshot(self, view: str = FACILITATOR) -> Snapshot:
+        state = self.state
+        scenario = self.scenario
+        minutes = state.scenario_minutes
+        phase = state.phase
+        moment = scenario.calendar(minutes)
+        calendar = format_date(moment) if moment is not None else ""
+        clock = ClockView(minutes=minutes, phase_id=phase.id, phase_title=_tr(phase.title),
+                          running=state.running, speed=state.speed, ended=state.ended, calendar=calendar,
+                          compression=phase.compression, exercise_seconds=state.exercise_seconds)
+        feed = tuple(self._feed_item(s.inject_id) for s in reversed(state.released_injects()))
+        open_decisions = tuple(v for d in state.open_decisions()
+                               if (v := self.decision_view(d.decision_id)) is not None)
+        indicators = tuple(
+            self.indicator_view(ind.id, minutes) for ind in scenario.indicators
+            if ind.visible or view == FACILITATOR)
+        log = self.log_entries()
+        upcoming = self.upcoming() if view == FACILITATOR else ()
+        observations = tuple(
+            ObservationView(o.text, o.criteria, o.scenario_minutes, author=o.author)
+            for o in state.observations) if view == FACILITATOR else ()
+        return Snapshot(clock=clock, feed=feed, open_decisions=open_decisions, indicators=indicators,
+                        log=log, upcoming=upcoming, observations=observations, seq=state.seq)
+
+    def indicator_view(self, indicator_id: str, end: float | None = None, points: int = SPARK_POINTS) -> IndicatorView:
+        ind = self.scenario.indicator(indicator_id)
+        state = self.state
+        history = state.indicator_history(indicator_id)
+        end_minutes = float(state.scenario_minutes) if end is None else end
+        return IndicatorView(id=ind.id, name=_tr(ind.name), value=state.indicator(ind.id), minimum=ind.min,
+                             maximum=ind.max, good=ind.good, visible=ind.visible,
+                             history=sample_history(history, end_minutes, points), unit=ind.unit)
+
+    def _feed_item(self, inject_id: str) -> FeedItem:
+        item = self.inject_record(inject_id)
+        assert item is not None
+        return item
+
+    def inject_record(self, inject_id: str) -> FeedItem | None:
+        """An inject (scenario or ad-hoc) with its status, for the feed or a preview."""
+        state = self.state
+        try:
+            status = state.inject(inject_id)
+        except KeyError:
+            status = None
+        unread = status is not None and status.status is InjectStatus.RELEASED
+        minutes = float(status.released_at) if status is not None and status.released_at is not None else -1.0
+        if self.scenario.has_inject(inject_id):
+            inj = self.scenario.inject(inject_id)
+            if minutes < 0:
+                minutes = float(inj.at.minutes) if inj.at is not None else float(state.scenario_minutes)
+            return FeedItem(
+                inject_id=inj.id, minutes=minutes, channel=inj.channel, sender=inj.sender, title=_tr(inj.title),
+                body=_tr(inj.body), unread=unread, notes=_tr(inj.facilitator_notes),
+                expected=tuple(_tr(a) for a in inj.expected_actions), criteria=inj.criteria, to=self._roles(inj.to),
+                opens=tuple(d.id for d in self.scenario.decisions_opened_by(inj.id)))
+        adhoc = next((a for a in state.adhoc_injects() if a.inject_id == inject_id), None)
+        if adhoc is None:
+            return None
+        return FeedItem(inject_id=adhoc.inject_id, minutes=minutes if minutes >= 0 else float(adhoc.created_at),
+                        channel=adhoc.channel, sender=adhoc.sender, title=adhoc.title, body=adhoc.body,
+                        unread=unread, adhoc=True, to=self._roles(adhoc.to))
+
+    def _roles(self, ids: Iterable[str]) -> tuple[str, ...]:
+        names = {r.id: _tr(r.name) for r in self.scenario.roles}
+        return tuple(names.get(i, i) for i in ids)
+
+    def decision_view(self, decision_id: str) -> DecisionView | None:
+        if not self.scenario.has_decision(decision_id):
+            return None
+        d = self.scenario.decision(decision_id)
+        ds = self.state.decision(decision_id)
+        opened = float(ds.opened_at) if ds.opened_at is not None else float(self.state.scenario_minutes)
+        deadline = float(ds.deadline) if ds.deadline is not None else opened + d.deadline.minutes
+        return DecisionView(decision_id=d.id, title=_tr(d.title), prompt=_tr(d.prompt), opened_minutes=opened,
+                            deadline_minutes=deadline, category=d.category.value,
+                            options=tuple((o.id, _tr(o.text)) for o in d.options), default=d.default,
+                            chosen=ds.option_id if ds.status in (DecisionStatus.DECIDED, DecisionStatus.MISSED)
+                            else None)
+
+    def log_entries(self) -> tuple[LogEntry, ...]:
+        history = self.state.history()
+        last_index = {r.decision_id: i for i, r in enumerate(history)}
+        entries = []
+        for index, record in enumerate(history):
+            d = self.scenario.decision(record.decision_id) if self.scenario.has_decision(record.decision_id) else None
+            option = d.option(record.option_id) if d is not None else None
+            entries.append(LogEntry(
+                decision_id=record.decision_id, title=_tr(d.title) if d is not None and d.title else "",
+                option_id=record.option_id, option_text=_tr(option.text) if option is not None else "",
+                minutes=float(record.scenario_minutes), rationale=record.rationale,
+                decided_by=record.decided_by, missed=record.missed, revision=record.revision,
+                current=last_index[record.decision_id] == index))
+        return tuple(entries)
+
+    def upcoming(self, limit: int = 30) -> tuple[UpcomingItem, ...]:
+        """The dreiebok from now: pending scheduled injects in time order, follow-ups, then
+        conditional and manual ones."""
+        state = self.state
+        timed: list[tuple[float, str]] = []
+        later: list[str] = []
+        follow = dict(state.scheduled_follow_ups())
+        for status in state.inject_states():
+            if status.status is not InjectStatus.PENDING or not self.scenario.has_inject(status.inject_id):
+                continue
+            inj = self.scenario.inject(status.inject_id)
+            if status.inject_id in follow:
+                timed.append((float(follow[status.inject_id]), inj.id))
+            elif inj.kind is Trigger.SCHEDULED and inj.at is not None:
+                timed.append((float(inj.at.minutes), inj.id))
+            elif inj.kind in (Trigger.MANUAL, Trigger.CONDITIONAL):
+                later.append(inj.id)
+        timed.sort()
+        items = [self._upcoming_item(i, m) for m, i in timed]
+        items += [self._upcoming_item(i, None) for i in later]
+        return tuple(items[:limit])
+
+    def _upcoming_item(self, inject_id: str, minutes: float | None) -> UpcomingItem:
+        inj = self.scenario.inject(inject_id)
+        return UpcomingItem(inject_id=inj.id, minutes=minutes, kind=inj.kind.value, title=_tr(inj.title),
+                            sender=inj.sender, channel=inj.channel)
+
+    def releasable(self) -> tuple[UpcomingItem, ...]:
+        """Pending injects the facilitator may release now: manual ones first, then the rest."""
+        items = self.upcoming(limit=10_000)
+        manual = [i for i in items if i.kind == Trigger.MANUAL.value]
+        return tuple(manual + [i for i in items if i.kind != Trigger.MANUAL.value])
+
+    def skippable(self) -> tuple[UpcomingItem, ...]:
+        return self.upcoming(limit=10_000)
+
+    def criteria_choices(self) -> list[tuple[str, str]]:
+        from krise_ovelse.scoring.catalogue import load_catalogue
+        from krise_ovelse.scoring.ratings import criterion_info
+
+        catalogue = load_catalogue()
+        ids = list(self.scenario.scoring.criteria)
+        for decision in self.scenario.decisions:
+            for option in decision.options:
+                ids.extend(c for c in option.evidence if c not in ids)
+        ids.extend(c.id for c in catalogue.criteria if c.id not in ids)
+        return [(cid, _tr(criterion_info(cid, self.scenario, catalogue).name)) for cid in ids]
+
+    # -- scoring and the report ---------------------------------------------------------------
+
+    def scoring_record(self) -> Any:
+        from krise_ovelse.tui.scoring_bridge import scoring_input
+
+        return scoring_input(self.scenario, self.state)
+
+    def score(self) -> Any:
+        from krise_ovelse.scoring.ratings import score
+
+        return score(self.scenario, self.scoring_record())
+
+    def session_meta(self) -> Any:
+        from krise_ovelse.report import SessionMeta
+
+        participants: tuple[str, ...] = ()
+        facilitator = ""
+        if self.state.session is not None:
+            participants = tuple(participant_label(p, self.scenario) for p in self.state.session.participants)
+            facilitator = self.state.session.facilitator
+        date = self.state.wall[:10] if self.state.wall else ""
+        return SessionMeta(session_id=self.session_id or "", team=self.team, participants=participants,
+                           facilitator=facilitator, date=date,
+                           status="ended" if self.ended else "running")
+
+
+# --- the store and the engine --------------------------------------------------------------------
+
+
+def _open_store(db: str | None, reading: bool = False) -> Any:
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.errors import StoreError
+    from krise_ovelse.store.location import resolve_db_path
+
+    try:
+        path = resolve_db_path(db)
+        return SessionStore.for_reading(path) if reading else SessionStore(path)
+    except StoreError as error:
+        raise SessionError(error.render()) from None
+
+
+def _stored_scenario(store: Any, session_id: str) -> LoadedScenario:
+    text = store.scenario_text(session_id)
+    result = load_scenario_text(text, f"session:{session_id}")
+    if result.scenario is None:
+        problems = "; ".join(p.render() for p in result.problems[:3])
+        raise SessionError(t("session.bad_scenario", id=session_id, problems=problems))
+    return LoadedScenario(result.scenario, text, f"session:{session_id}")
+
+
+def _event(data: Any) -> Any:
+    from krise_ovelse.engine.events import Event, event_from_dict
+
+    return data if isinstance(data, Event) else event_from_dict(data)
+
+
+def _sink(store: Any, session_id: str) -> Any:
+    from krise_ovelse.engine.events import event_to_dict
+
+    return store.sink(session_id, to_dict=event_to_dict)
+
+
+def _criteria_ids(scenario: Scenario) -> frozenset[str]:
+    from krise_ovelse.scoring.catalogue import load_catalogue
+
+    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
+
+
+def _new_engine(scenario: Scenario, sink: Any, wall: WallClock | None) -> Any:
+    from krise_ovelse.engine.engine import Engine
+
+    return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario))
+
+
+def _engine_from_events(scenario: Scenario, events: Sequence[Any], sink: Any, wall: WallClock | None) -> Any:
+    from krise_ovelse.engine.engine import Engine
+
+    return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _fold(scenario: Scenario, events: Sequence[Any]) -> ExerciseState:
+    from krise_ovelse.engine.apply import initial_state
+
+    return _apply_all(initial_state(scenario), events)
+
+
+def _apply_all(state: ExerciseState, events: Iterable[Any]) -> ExerciseState:
+    from krise_ovelse.engine.apply import apply_event
+
+    for event in events:
+        state = apply_event(state, event)
+    return state
+
+
+def refusal_message(error: CommandRefused) -> str:
+    """The refusal in the console's language (by its stable code), else the engine's words."""
+    key = f"refused.{error.code}"
+    return t(key) if has(key) else error.reason

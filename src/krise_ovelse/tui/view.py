@@ -1,0 +1,128 @@
+"""What the exercise screen shows, as plain records built from the engine's state.
+
+`krise_ovelse.tui.session.snapshot()` builds a `Snapshot` from the scenario and the engine
+state; widgets render these records and nothing else. This is the one place that knows the
+shape of the engine state, and the widgets can be tested with hand-made snapshots.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from krise_ovelse.model.scenario import Channel, Polarity
+
+FACILITATOR = "facilitator"
+TEAM = "team"
+VIEWS = (FACILITATOR, TEAM)
+
+
+@attrs.frozen
+class ClockView:
+    minutes: float
+    phase_id: str
+    phase_title: str
+    running: bool
+    speed: float
+    ended: bool
+    calendar: str = ""
+    compression: float = 0.0
+    exercise_seconds: float = 0.0
+
+
+@attrs.frozen
+class FeedItem:
+    inject_id: str
+    minutes: float
+    channel: Channel | None
+    sender: str
+    title: str
+    body: str
+    unread: bool
+    adhoc: bool = False
+    notes: str = ""
+    expected: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()
+    opens: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DecisionView:
+    decision_id: str
+    title: str
+    prompt: str
+    opened_minutes: float
+    deadline_minutes: float
+    category: str
+    options: tuple[tuple[str, str], ...]
+    default: str
+    chosen: str | None = None
+
+
+@attrs.frozen
+class IndicatorView:
+    id: str
+    name: str
+    value: float
+    minimum: float
+    maximum: float
+    good: Polarity | None
+    visible: bool
+    history: tuple[float, ...]
+    unit: str = ""
+
+    @property
+    def fraction(self) -> float:
+        span = self.maximum - self.minimum
+        return 0.0 if span <= 0 else max(0.0, min(1.0, (self.value - self.minimum) / span))
+
+    @property
+    def trend(self) -> float:
+        """Change since the previous distinct value (0 if none)."""
+        previous = [v for v in self.history if v != self.value]
+        return self.value - previous[-1] if previous else 0.0
+
+
+@attrs.frozen
+class LogEntry:
+    decision_id: str
+    title: str
+    option_id: str
+    option_text: str
+    minutes: float
+    rationale: str = ""
+    decided_by: str = ""
+    missed: bool = False
+    revision: int = 0
+    current: bool = True
+
+
+@attrs.frozen
+class UpcomingItem:
+    inject_id: str
+    minutes: float | None
+    kind: str
+    title: str
+    sender: str
+    channel: Channel | None
+
+
+@attrs.frozen
+class ObservationView:
+    text: str
+    criteria: tuple[str, ...]
+    minutes: float
+    level: str = ""
+    author: str = ""
+
+
+@attrs.frozen
+class Snapshot:
+    clock: ClockView
+    feed: tuple[FeedItem, ...]
+    open_decisions: tuple[DecisionView, ...]
+    indicators: tuple[IndicatorView, ...]
+    log: tuple[LogEntry, ...]
+    upcoming: tuple[UpcomingItem, ...]
+    observations: tuple[ObservationView, ...] = ()
+    seq: int = 0

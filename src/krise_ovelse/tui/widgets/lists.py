@@ -1,0 +1,125 @@
+"""Option lists that re-render from records and keep the highlighted item by id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from krise_ovelse.model.scenario import Channel
+from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.text import duration, lit, scenario_time
+from krise_ovelse.tui.view import DecisionView, FeedItem, LogEntry, UpcomingItem
+
+CHANNEL_ICONS = {
+    Channel.EMAIL: "✉", Channel.NEWS: "N", Channel.PHONE: "☎", Channel.INTRANET: "I",
+    Channel.SOCIAL_MEDIA: "#", Channel.MEETING: "M", Channel.UNION_REP: "T", Channel.SAFETY_REP: "V",
+    Channel.LETTER: "B", Channel.SITREP: "S",
+}
+
+
+def channel_label(channel: Channel | None) -> str:
+    return t(f"channel.{channel.value}") if channel is not None else t("channel.adhoc")
+
+
+class RecordList(OptionList):
+    """An OptionList fed with (id, prompt) pairs; re-rendered only when they change."""
+
+    DEFAULT_CSS = """
+    RecordList { height: 1fr; border: none; padding: 0; }
+    """
+
+    def __init__(self, empty_key: str, *, id: str | None = None,  # noqa: A002 (Textual's name)
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._empty_key = empty_key
+        self._shown: tuple[tuple[str, str], ...] | None = None
+        self.border_title = ""
+
+    def show(self, rows: Sequence[tuple[str, Text]]) -> None:
+        signature = tuple((key, prompt.plain + str(prompt.spans)) for key, prompt in rows)
+        if signature == self._shown:
+            return
+        self._shown = signature
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        if not rows:
+            self.set_options([Option(lit(t(self._empty_key), "italic dim"), id="__empty__", disabled=True)])
+            return
+        self.set_options([Option(prompt, id=key) for key, prompt in rows])
+        ids = [key for key, _ in rows]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif self.has_focus or keep is None:
+            self.highlighted = 0
+
+    @property
+    def selected_id(self) -> str | None:
+        option = self.highlighted_option
+        if option is None or option.id == "__empty__":
+            return None
+        return option.id
+
+
+def feed_prompt(item: FeedItem) -> Text:
+    text = Text()
+    text.append("● " if item.unread else "  ", style="bold yellow" if item.unread else "")
+    text.append(scenario_time(item.minutes), style="bold" if item.unread else "dim")
+    text.append("  ")
+    icon = CHANNEL_ICONS.get(item.channel, "+") if item.channel else "+"
+    text.append(f"[{icon}] ", style="dim")
+    text.append(channel_label(item.channel), style="italic")
+    if item.sender:
+        text.append(" · ")
+        text.append(item.sender)
+    text.append("\n    ")
+    text.append(item.title, style="bold" if item.unread else "")
+    return text
+
+
+def decision_prompt(item: DecisionView, now: float) -> Text:
+    text = Text()
+    text.append(item.decision_id, style="bold")
+    text.append("  ")
+    text.append(item.title or item.prompt[:60])
+    left = item.deadline_minutes - now
+    text.append("\n    ")
+    text.append(t("decision.deadline", at=scenario_time(item.deadline_minutes)), style="italic")
+    style = "bold red" if left <= 60 * 6 else "dim"
+    text.append("  " + t("decision.left", left=duration(max(0.0, left))), style=style)
+    return text
+
+
+def log_prompt(entry: LogEntry) -> Text:
+    text = Text()
+    text.append(scenario_time(entry.minutes), style="dim")
+    text.append("  ")
+    text.append(entry.decision_id, style="bold")
+    text.append(" → ")
+    text.append(entry.option_id, style="bold")
+    if entry.missed:
+        text.append("  " + t("log.missed"), style="italic red")
+    if entry.revision:
+        text.append("  " + t("log.revised", n=entry.revision), style="italic")
+    if not entry.current:
+        text.append("  " + t("log.replaced"), style="dim strike")
+    text.append("  ")
+    text.append(entry.title)
+    if entry.decided_by:
+        text.append("\n    " + t("log.by", who=entry.decided_by), style="dim")
+    if entry.rationale:
+        text.append("\n    «", style="dim")
+        text.append(entry.rationale, style="italic")
+        text.append("»", style="dim")
+    return text
+
+
+def upcoming_prompt(item: UpcomingItem) -> Text:
+    text = Text()
+    when = scenario_time(item.minutes) if item.minutes is not None else t(f"trigger.{item.kind}")
+    text.append(f"{when:<11}", style="dim" if item.minutes is not None else "italic yellow")
+    text.append(item.inject_id, style="bold")
+    text.append("  ")
+    text.append(item.title)
+    return text

@@ -1,0 +1,63 @@
+"""The exercise header: scenario time (D+n and calendar date), phase, clock state, view."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from krise_ovelse.tui.i18n import format_number, t
+from krise_ovelse.tui.text import compression_words, scenario_time
+from krise_ovelse.tui.view import ClockView
+
+
+def speed_label(speed: float) -> str:
+    return "×" + format_number(speed, 0 if float(speed).is_integer() else 2).rstrip("0").rstrip(",.")
+
+
+def status_text(clock: ClockView, view: str, team: str = "", extra: str = "") -> Text:
+    """Two lines: when and where in the scenario; the clock and the view."""
+    text = Text()
+    text.append(f" {scenario_time(clock.minutes)} ", style="bold reverse")
+    if clock.calendar:
+        text.append(f"  {clock.calendar}", style="bold")
+    text.append("  │  ")
+    text.append(t("status.phase") + " ", style="dim")
+    text.append(clock.phase_title, style="bold")
+    text.append("\n ")
+    if clock.ended:
+        text.append("■ " + t("status.ended"), style="bold magenta")
+    elif clock.running:
+        text.append("▶ " + t("status.running"), style="bold green")
+    else:
+        text.append("⏸ " + t("status.paused"), style="bold yellow")
+    if not clock.ended:
+        text.append(f" {speed_label(clock.speed)}", style="bold")
+        if clock.compression:
+            text.append("  (" + compression_words(clock.compression * clock.speed) + ")", style="dim")
+    text.append("  │  ")
+    text.append(t(f"view.{view}"), style="italic")
+    if team:
+        text.append(" · ")
+        text.append(team)
+    if extra:
+        text.append("  │  ")
+        text.append(extra, style="italic")
+    return text
+
+
+class StatusLine(Widget):
+    DEFAULT_CSS = """
+    StatusLine { height: 2; background: $panel; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self._text = Text("")
+
+    def show(self, text: Text) -> None:
+        if text.plain != self._text.plain or text.spans != self._text.spans:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text

@@ -1,0 +1,211 @@
+"""The scenario clock: compression, speed, phases, jumps, pauses, both modes, the end."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
+
+from krise_ovelse.engine import (
+    Advance,
+    AdvanceToNext,
+    CommandRefused,
+    EndExercise,
+    JumpToPhase,
+    Mode,
+    Pause,
+    ReleaseInject,
+    Resume,
+    SetMode,
+    SetSpeed,
+    Tick,
+)
+from krise_ovelse.model.timefmt import parse_time
+
+
+def minutes(text: str) -> int:
+    return parse_time(text).minutes
+
+
+def two_phases(compression1: float = 720, compression2: float = 1440, **kw: object) -> object:
+    return scenario(phases=[phase("p1", "D+0", compression1), phase("p2", "D+1", compression2)], **kw)  # type: ignore[arg-type]
+
+
+class TestRealTime:
+    def test_compression_turns_seconds_into_scenario_minutes(self) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        events = do(engine, Tick(10))
+        assert kinds(events) == ["clock_advanced"]
+        assert engine.state.scenario_minutes == 120  # 10 s at 12 scenario minutes per second
+        assert engine.state.exercise_seconds == 10.0
+
+    def test_speed_multiplies(self) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        do(engine, SetSpeed(2), Tick(10), SetSpeed(0.5), Tick(10))
+        assert engine.state.scenario_minutes == 240 + 60
+        assert engine.state.exercise_seconds == 20.0  # speed changes scenario time, not play time
+
+    def test_fractions_of_a_minute_carry_over(self) -> None:
+        engine = start(two_phases(compression1=1), mode=Mode.REAL_TIME)
+        do(engine, Tick(30))
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (0, 0.5)
+        do(engine, Tick(30))
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (1, 0.0)
+
+    def test_crossing_a_phase_start_changes_compression(self) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        do(engine, SetMode(Mode.PACED), Advance(minutes("D+0 23:00")), SetMode(Mode.REAL_TIME))
+        events = do(engine, Tick(10))
+        # 60 minutes at 12/s take 5 s; the other 5 s run at 24/s: 120 minutes into p2
+        assert engine.state.scenario_minutes == minutes("D+1 02:00")
+        assert engine.state.phase_id == "p2"
+        changed = next(e for e in events if e.kind == "phase_changed")
+        assert changed.scenario_minutes == minutes("D+1 00:00")
+        assert changed.exercise_seconds == pytest.approx(engine.state.exercise_seconds - 5)
+
+    def test_reaching_a_phase_end_jumps_to_the_next_start(self) -> None:
+        scn = scenario(phases=[phase("a", "D+0", 1440, ends="D+1"), phase("b", "D+10", 1440)], ends="D+20")
+        engine = start(scn, mode=Mode.REAL_TIME)
+        events = do(engine, Tick(60 + 30))  # one day takes 60 s; then 30 s more in b
+        assert "clock_jumped" in kinds(events)
+        jumped = next(e for e in events if e.kind == "clock_jumped")
+        assert (jumped.from_minute, jumped.scenario_minutes) == (minutes("D+1"), minutes("D+10"))  # type: ignore[attr-defined]
+        assert engine.state.scenario_minutes == minutes("D+10 12:00")
+        assert engine.state.phase_id == "b"
+
+    def test_every_event_in_a_tick_has_its_own_times(self) -> None:
+        scn = scenario(phases=[phase("p1", "D+0", 60)], injects=[inject("i1", "D+0 00:10"), inject("i2", "D+0 00:20")])
+        engine = start(scn, mode=Mode.REAL_TIME)
+        events = do(engine, Tick(25))  # 60 scenario minutes per minute: one per second
+        released = [e for e in events if e.kind == "inject_released"]
+        assert [(e.scenario_minutes, e.exercise_seconds) for e in released] == [(10, 10.0), (20, 20.0)]
+
+    def test_paused_clock_does_not_tick(self) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        do(engine, Pause())
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(Tick(5))
+        assert refused.value.code == "paused"
+        assert engine.tick(5) == ()  # the console's timer may keep calling
+        do(engine, Resume())
+        assert len(engine.tick(5)) == 1
+
+    def test_tick_is_refused_in_paced_mode(self) -> None:
+        engine = start(two_phases())
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(Tick(5))
+        assert refused.value.code == "wrong_mode"
+        assert engine.tick(5) == ()
+
+
+class TestPaced:
+    def test_session_starts_paused_and_releases_d0_injects(self) -> None:
+        scn = scenario(injects=[inject("i0", "D+0"), inject("i1", "D+0 08:00")])
+        engine = start(scn, run=False)
+        assert engine.state.paused
+        assert kinds(engine.events) == ["session_started", "inject_released"]
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(Advance(10))
+        assert refused.value.code == "paused"
+
+    def test_advance_releases_on_the_way_at_the_right_minutes(self) -> None:
+        scn = scenario(injects=[inject("i1", "D+0 08:00"), inject("i2", "D+0 09:30")])
+        engine = start(scn)
+        events = do(engine, Advance(minutes("D+0 10:00")))
+        assert [(e.kind, e.scenario_minutes) for e in events] == [
+            ("clock_advanced", 480), ("inject_released", 480),
+            ("clock_advanced", 570), ("inject_released", 570),
+            ("clock_advanced", 600),
+        ]
+
+    def test_advance_to_next_stops_at_the_first_of_inject_deadline_phase(self) -> None:
+        engine = start(basic())
+        stops = []
+        while not engine.state.ended:
+            do(engine, AdvanceToNext())
+            stops.append(engine.state.scenario_minutes)
+        assert stops == [
+            minutes("D+0 08:00"),  # i01
+            minutes("D+1 12:00"),  # i05
+            minutes("D+2 00:00"),  # d02's deadline (12h)
+            minutes("D+2 08:00"),  # d01's deadline, b by default
+            minutes("D+14"),  # the end of akutt (D+3) jumps to lang
+            minutes("D+15 09:00"),  # i06
+            minutes("D+30"),  # the end
+        ]
+
+    def test_advance_to_next_respects_a_limit(self) -> None:
+        engine = start(basic())
+        do(engine, AdvanceToNext(limit=60))
+        assert engine.state.scenario_minutes == 60
+        with pytest.raises(CommandRefused):
+            engine.handle(AdvanceToNext(limit=60))
+
+    def test_exercise_seconds_follow_the_wall_clock_while_running(self) -> None:
+        clock = FakeClock()
+        engine = start(basic(), clock, run=False)
+        clock.advance(100)  # before STARTEX: not play
+        do(engine, Resume())
+        clock.advance(30)
+        do(engine, Advance(10))
+        assert engine.state.exercise_seconds == 30.0
+        do(engine, Pause())
+        clock.advance(600)  # a coffee break
+        do(engine, Resume())
+        clock.advance(15)
+        do(engine, Advance(10))
+        assert engine.state.exercise_seconds == 45.0
+        assert engine.state.wall == "2025-03-12T08:12:25+00:00"
+
+
+class TestJumps:
+    def test_jump_to_phase_skips_scheduled_injects_and_misses_deadlines(self) -> None:
+        engine = start(basic())
+        do(engine, Advance(minutes("D+0 09:00")))  # d01 open, deadline D+2 08:00
+        load = engine.state.indicator("load")
+        events = do(engine, JumpToPhase("lang"))
+        assert kinds(events) == [
+            "inject_skipped", "clock_jumped", "phase_changed", "decision_missed", "inject_released",
+        ]
+        assert engine.state.inject("i05").status.value == "skipped"
+        assert "jump to phase lang" in engine.state.inject("i05").skip_reason
+        assert engine.state.scenario_minutes == minutes("D+14")
+        missed = engine.state.decision("d01")
+        assert missed.missed and missed.option_id == "b"
+        assert engine.state.indicator("load") == load  # no drift across the jump
+        assert engine.state.inject("i07").released  # b's follow-up, due at once
+
+    def test_jumps_only_go_ahead(self) -> None:
+        engine = start(basic())
+        for target, code in (("akutt", "backwards"), ("nope", "unknown_phase")):
+            with pytest.raises(CommandRefused) as refused:
+                engine.handle(JumpToPhase(target))
+            assert refused.value.code == code
+
+
+class TestEnd:
+    def test_reaching_the_end_of_play_is_endex(self) -> None:
+        engine = start(basic())
+        events = do(engine, Advance(10**7))
+        assert events[-1].kind == "session_ended"
+        assert events[-1].reason.value == "scenario_end"  # type: ignore[attr-defined]
+        assert engine.state.scenario_minutes == minutes("D+30")
+        assert engine.state.ended and not engine.state.running
+
+    def test_endex_by_the_facilitator_refuses_everything_after(self) -> None:
+        engine = start(basic())
+        do(engine, EndExercise("tiden er ute"))
+        assert engine.state.end_reason == "facilitator"
+        for command in (Advance(1), Resume(), ReleaseInject("i03"), EndExercise()):
+            with pytest.raises(CommandRefused) as refused:
+                engine.handle(command)
+            assert refused.value.code == "ended"
+        assert engine.tick(1) == ()
+
+    def test_indicator_drift_stops_at_a_real_time_end(self) -> None:
+        scn = scenario(phases=[phase("p", "D+0", 1440)], ends="D+1",
+                       indicators=[indicator("x", 0, drift={"p": "10/day"})])
+        engine = start(scn, mode=Mode.REAL_TIME)
+        do(engine, Tick(3600))
+        assert engine.state.ended
+        assert engine.state.indicator("x") == 10.0
+        assert engine.state.exercise_seconds == 60.0  # the rest of the tick was not played

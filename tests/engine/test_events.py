@@ -1,0 +1,116 @@
+"""The stable JSON form of events, and a scripted session that produces every kind."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FakeClock, dicts, rich
+
+from krise_ovelse.engine import (
+    EVENT_KINDS,
+    AcknowledgeInject,
+    AddAdhocInject,
+    AddObservation,
+    Advance,
+    AdvanceToNext,
+    Decide,
+    EndExercise,
+    Engine,
+    EventFormatError,
+    JumpToPhase,
+    MarkInjectDone,
+    Mode,
+    Participant,
+    Pause,
+    RateCriterion,
+    ReleaseInject,
+    Resume,
+    ReviseDecision,
+    SetMode,
+    SetSpeed,
+    SkipInject,
+    Tick,
+    event_from_dict,
+    event_to_dict,
+    fold,
+)
+from krise_ovelse.model.scenario import Level
+
+
+def scripted(clock: FakeClock) -> Engine:
+    engine = Engine.start(rich(), team="Ledergruppen", clock=clock, mode=Mode.PACED, seed=42, facilitator="Øvingsleder",
+                          participants=(Participant("Kari", "HR-direktør"), Participant("Ola", "Kommunikasjon")))
+    script = [
+        Resume(), Advance(480), Decide("d01", "a", "Ro i organisasjonen", "Kari"), AcknowledgeInject("i01", "Kari"),
+        MarkInjectDone("i01", "Kari"), SkipInject("i02", "tatt i møtet", "øvingsleder"), ReleaseInject("m1"),
+        AddAdhocInject("VG ringer", "Kommentar?", sender="VG"),
+        AddObservation("God involvering", "evaluator", ("KH-2",)),
+        RateCriterion("KH-2", Level.S, "nesten", "evaluator"), SetMode(Mode.REAL_TIME), SetSpeed(2), Tick(30),
+        Pause(), Resume(), SetMode(Mode.PACED), ReviseDecision("d01", "b", "vi snur", "Ola"), AdvanceToNext(),
+        JumpToPhase("lang"), Advance(600), EndExercise("tiden er ute"),
+    ]
+    for n, command in enumerate(script):
+        clock.advance(7.5 * (n % 3))
+        engine.handle(command)
+    return engine
+
+
+def test_a_scripted_session_produces_every_kind_and_round_trips() -> None:
+    engine = scripted(FakeClock())
+    produced = {e.kind for e in engine.events}
+    assert produced == set(EVENT_KINDS)
+    for event in engine.events:
+        text = json.dumps(event_to_dict(event), sort_keys=True, ensure_ascii=False)
+        assert event_from_dict(json.loads(text)) == event
+    assert engine.state == fold(engine.scenario, engine.events)
+
+
+def test_same_session_twice_gives_identical_json() -> None:
+    first = json.dumps(dicts(scripted(FakeClock()).events), sort_keys=True)
+    second = json.dumps(dicts(scripted(FakeClock()).events), sort_keys=True)
+    assert first == second
+
+
+def test_event_dict_shape() -> None:
+    engine = scripted(FakeClock())
+    started = event_to_dict(engine.events[0])
+    assert started == {
+        "kind": "session_started", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0,
+        "wall": "2025-03-12T08:00:00+00:00", "seed": 42, "scenario_id": "test", "team": "Ledergruppen",
+        "participants": [{"name": "Kari", "role": "HR-direktør"}, {"name": "Ola", "role": "Kommunikasjon"}],
+        "facilitator": "Øvingsleder", "mode": "paced",
+    }
+    made = next(event_to_dict(e) for e in engine.events if e.kind == "decision_made")
+    assert set(made) == {"kind", "seq", "scenario_minutes", "exercise_seconds", "wall", "decision_id", "option_id",
+                         "values", "sets", "clears", "follow_ups", "rationale", "decided_by", "revision",
+                         "response_minutes", "response_seconds"}
+    assert made["values"] == {"load": pytest.approx(30.0 + 5 / 3), "morale": 65.0}
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"kind": "nope"}, "unknown event kind"),
+    ({}, "unknown event kind"),
+    ({"kind": "paused", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0}, "missing keys"),
+    ({"kind": "paused", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "", "x": 1}, "unknown keys"),
+    ({"kind": "paused", "seq": "1", "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": ""}, "integer"),
+    ({"kind": "paused", "seq": True, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": ""}, "integer"),
+    ({"kind": "mode_changed", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "", "mode": "x"},
+     "not a valid Mode"),
+    ({"kind": "clock_advanced", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "",
+      "from_minute": 0, "carry": 0.0, "values": [1]}, "mapping"),
+])
+def test_bad_dicts_are_refused_clearly(data: dict[str, object], message: str) -> None:
+    with pytest.raises(EventFormatError, match=message):
+        event_from_dict(data)
+
+
+def test_fold_refuses_events_out_of_order_or_after_the_end() -> None:
+    events = list(scripted(FakeClock()).events)
+    with pytest.raises(EventFormatError, match="does not follow"):
+        fold(rich(), [events[0], events[2]])
+    with pytest.raises(EventFormatError, match="start with session_started"):
+        fold(rich(), events[1:])
+    after = event_from_dict({**event_to_dict(events[1]), "seq": len(events) + 1})
+    with pytest.raises(EventFormatError, match="after the session ended"):
+        fold(rich(), [*events, after])

@@ -1,0 +1,159 @@
+"""Refused commands leave no trace; the sink sees events before the engine adopts them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+from conftest import FakeClock, basic, do, scenario, start
+
+from krise_ovelse.engine import (
+    AcknowledgeInject,
+    AddAdhocInject,
+    AddObservation,
+    Advance,
+    AdvanceToNext,
+    Command,
+    CommandRefused,
+    Decide,
+    Engine,
+    Event,
+    JumpToPhase,
+    MarkInjectDone,
+    Mode,
+    Pause,
+    RateCriterion,
+    ReleaseInject,
+    Resume,
+    ReviseDecision,
+    SetMode,
+    SetSpeed,
+    SkipInject,
+    StartSession,
+    Tick,
+    fold,
+)
+from krise_ovelse.model.scenario import Level
+
+REFUSED: list[tuple[Command, str]] = [
+    (StartSession("igjen"), "already_started"),
+    (Tick(1), "wrong_mode"),
+    (Advance(0), "bad_value"),
+    (Advance(1.5), "bad_value"),  # type: ignore[arg-type]
+    (AdvanceToNext(limit=0), "bad_value"),
+    (Resume(), "already_running"),
+    (SetSpeed(0), "bad_value"),
+    (SetSpeed(float("nan")), "bad_value"),
+    (SetSpeed(1000), "bad_value"),
+    (SetSpeed(1), "no_change"),
+    (SetMode(Mode.PACED), "no_change"),
+    (JumpToPhase("akutt"), "backwards"),
+    (JumpToPhase("x"), "unknown_phase"),
+    (ReleaseInject("nope"), "unknown_inject"),
+    (ReleaseInject("i01"), "bad_status"),  # already released
+    (AcknowledgeInject("i05"), "bad_status"),  # still pending
+    (MarkInjectDone("i05"), "bad_status"),
+    (SkipInject("i01", "for sent"), "bad_status"),
+    (SkipInject("i05", ""), "bad_value"),
+    (AddAdhocInject(""), "bad_value"),
+    (AddAdhocInject("x", channel="fax"), "bad_value"),  # type: ignore[arg-type]
+    (Decide("d01", "z"), "unknown_option"),
+    (Decide("d02", "a"), "not_open"),
+    (Decide("zz", "a"), "unknown_decision"),
+    (Decide("d01", None), "bad_value"),  # type: ignore[arg-type]
+    (ReviseDecision("d01", "a"), "not_decided"),
+    (AddObservation(""), "bad_value"),
+    (AddObservation("x", criteria=("",)), "bad_value"),
+    (RateCriterion("", Level.P), "bad_value"),
+    (Command(), "unknown_command"),
+]
+
+
+@pytest.mark.parametrize(("command", "code"), REFUSED, ids=[f"{type(c).__name__}-{code}" for c, code in REFUSED])
+def test_refusal_has_a_code_a_reason_and_no_event(command: Command, code: str) -> None:
+    engine = start(basic())
+    do(engine, Advance(480))  # i01 released, d01 open
+    before_state, before_events = engine.state, list(engine.events)
+    assert isinstance(engine.check(command), CommandRefused)
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert refused.value.code == code
+    assert refused.value.reason and str(refused.value) == refused.value.reason
+    assert engine.state is before_state
+    assert list(engine.events) == before_events
+
+
+def test_nothing_but_start_before_the_session_starts() -> None:
+    engine = Engine(basic(), clock=FakeClock())
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(Resume())
+    assert refused.value.code == "not_started"
+    assert len(engine.events) == 0
+    with pytest.raises(CommandRefused):
+        engine.handle(StartSession("  "))
+
+
+def test_while_paused_the_clock_cannot_move_but_the_team_can_work() -> None:
+    engine = start(basic())
+    do(engine, Advance(480), Pause())
+    for command in (Advance(1), AdvanceToNext(), JumpToPhase("lang"), Pause()):
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(command)
+        assert refused.value.code == "paused"
+    do(engine, Decide("d01", "a"), AcknowledgeInject("i01"), ReleaseInject("i03"))
+
+
+class RecordingSink:
+    def __init__(self, fail: bool = False) -> None:
+        self.batches: list[tuple[Event, ...]] = []
+        self.fail = fail
+
+    def __call__(self, events: Sequence[Event]) -> None:
+        if self.fail:
+            raise OSError("disk full")
+        self.batches.append(tuple(events))
+
+
+def test_sink_gets_each_batch_once_and_first() -> None:
+    sink = RecordingSink()
+    engine = start(basic(), sink=sink)
+    do(engine, Advance(480), Decide("d01", "a"))
+    assert [e for batch in sink.batches for e in batch] == list(engine.events)
+    assert [[e.kind for e in b] for b in sink.batches][:2] == [["session_started"], ["resumed"]]
+
+
+def test_failing_sink_leaves_the_engine_unchanged_and_it_recovers() -> None:
+    sink = RecordingSink()
+    engine = start(basic(), sink=sink)
+    do(engine, Advance(400))
+    before = engine.state
+    sink.fail = True
+    with pytest.raises(OSError, match="disk full"):
+        engine.handle(Advance(80))
+    assert engine.state is before and len(engine.events) == before.seq
+    sink.fail = False
+    do(engine, Advance(80))
+    assert engine.state.inject("i01").released
+    assert [e for batch in sink.batches for e in batch] == list(engine.events)
+
+
+def test_resume_folds_without_calling_the_sink() -> None:
+    sink = RecordingSink()
+    first = start(basic(), sink=sink)
+    do(first, Advance(480), Decide("d01", "a"), Advance(3000))
+    calls = len(sink.batches)
+    again = Engine(basic(), clock=FakeClock(), sink=sink, events=list(first.events))
+    assert len(sink.batches) == calls
+    assert again.state == first.state == fold(basic(), first.events)
+
+
+def test_resume_refuses_another_scenarios_events() -> None:
+    events = list(start(basic()).events)
+    with pytest.raises(ValueError, match="scenario"):
+        Engine(scenario(sid="annet"), clock=FakeClock(), events=events)
+
+
+def test_clock_must_be_timezone_aware() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        Engine.start(basic(), team="T", clock=lambda: dt.datetime(2025, 1, 1))

@@ -1,0 +1,19 @@
+"""Fixtures for the report tests; the scenario and the run are in report_fixtures.py."""
+
+from __future__ import annotations
+
+import pytest
+from report_fixtures import SESSION, load, mixed_run
+
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.report import ReportData, build_report
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Scenario:
+    return load()
+
+
+@pytest.fixture
+def data(scenario: Scenario) -> ReportData:
+    return build_report(scenario, mixed_run(), session=SESSION)

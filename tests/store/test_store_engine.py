@@ -1,0 +1,289 @@
+"""The store with the real engine: start, resume, replay, branch, compare, rescore."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from krise_ovelse.authoring import load_scenario
+from krise_ovelse.cli import main
+from krise_ovelse.engine import commands as c
+from krise_ovelse.engine import event_to_dict, fold
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.paths import shipped_scenarios_dir
+from krise_ovelse.store import engine_bridge as bridge
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.errors import StoreError
+
+EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
+WALL = dt.datetime(2025, 3, 12, 8, 0, tzinfo=dt.UTC)
+
+
+def clock() -> dt.datetime:
+    return WALL
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Scenario, str]:
+    result = load_scenario(EXAMPLE)
+    assert result.scenario is not None and result.text is not None
+    return result.scenario, result.text
+
+
+def step(engine: Any, option: int) -> None:
+    """One command of a fixed policy: resume, decide the first open decision, or advance."""
+    state = engine.state
+    if not state.running:
+        engine.handle(c.Resume())
+    elif state.open_decisions():
+        decision = engine.scenario.decision(state.open_decisions()[0].decision_id)
+        engine.handle(c.Decide(decision.id, decision.options[option].id, f"option {option}"))
+    else:
+        engine.handle(c.AdvanceToNext())
+
+
+def play(store: SessionStore, example: tuple[Scenario, str], option: int, team: str = "Lag A",
+         stop_after: int | None = None) -> str:
+    scenario, text = example
+    sid, engine = bridge.start_session(store, scenario, text, team=team, clock=clock, seed=3)
+    commands = 0
+    while not engine.state.ended and (stop_after is None or commands < stop_after):
+        step(engine, option)
+        commands += 1
+    if stop_after is None:
+        bridge.close_session(store, sid, engine)
+    return sid
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_engine_events_are_stored_before_they_are_applied(store: SessionStore,
+                                                          example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0, stop_after=6)
+    stored = store.events(sid)
+    scenario, events = bridge.open_session(store, sid)
+    assert [event_to_dict(e) for e in events] == stored
+    assert stored[0]["kind"] == "session_started" and stored[0]["team"] == "Lag A"
+    info = store.get(sid)
+    assert (info.team, info.seed, info.scenario_id) == ("Lag A", 3, scenario.id)
+
+
+def test_a_refused_store_write_leaves_the_engine_unchanged(store: SessionStore,
+                                                           example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    sid, engine = bridge.start_session(store, scenario, text, team="T", clock=clock)
+    engine.handle(c.Resume())
+    before_state, before_events = engine.state, store.events(sid)
+    store._conn.execute("PRAGMA query_only = ON")  # the disk turns read-only mid-exercise
+    with pytest.raises(StoreError, match="read-only"):
+        engine.handle(c.AdvanceToNext())
+    assert engine.state is before_state
+    store._conn.execute("PRAGMA query_only = OFF")
+    assert store.events(sid) == before_events
+    engine.handle(c.AdvanceToNext())  # and play goes on where it was
+    assert [event_to_dict(e) for e in engine.events] == store.events(sid)
+
+
+def test_resume_after_an_abandoned_run_finishes_like_an_uninterrupted_one(
+        store: SessionStore, example: tuple[Scenario, str]) -> None:
+    whole = play(store, example, 1)
+    partial = play(store, example, 1, stop_after=7)  # the process "dies" here: never closed
+    assert store.get(partial).effective_status == "running"  # it is ours and we live
+    scenario, engine = bridge.resume_session(store, partial, clock=clock)
+    assert engine.state == fold(scenario, bridge.open_session(store, partial)[1])
+    while not engine.state.ended:
+        step(engine, 1)
+    bridge.close_session(store, partial, engine)
+    assert store.events(partial) == store.events(whole)
+    assert store.get(partial).status == "ended"
+    with pytest.raises(StoreError, match="has ended"):
+        bridge.resume_session(store, partial, clock=clock)
+
+
+def test_replay_checks_and_prints_the_timeline(store: SessionStore, db_path: Path,
+                                               example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0)
+    result = cli("replay", sid[:6], "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "session_started" in result.output and "decision d01 decided" in result.output
+    assert "ok   summary: the final state matches the stored summary" in result.output
+    data = json.loads(cli("replay", sid, "--json", "--db", str(db_path)).output)
+    assert data["ok"] is True
+    assert [t["seq"] for t in data["timeline"]] == list(range(1, store.last_seq(sid) + 1))
+    assert data["facts"] == store.summary(sid)["facts"]  # type: ignore[index]
+    assert {ch["check"] for ch in data["checks"]} >= {"scenario hash", "fold", "summary"}
+
+
+def _tamper(db_path: Path, *sql: str) -> None:
+    """Change the database behind the store's back (dropping the guards first)."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for trigger in ("scenario_texts_immutable", "events_append_only_update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for statement in sql:
+        conn.execute(statement)
+    conn.close()
+
+
+@pytest.mark.parametrize(("sql", "failed"), [
+    ("UPDATE scenario_texts SET text = text || '# edited'", "scenario hash"),
+    ("UPDATE events SET payload = replace(payload, '\"option_id\":\"a\"', '\"option_id\":\"b\"') "
+     "WHERE kind = 'decision_made'", "summary"),
+    ("UPDATE events SET kind = 'mystery' WHERE seq = 3", "events readable"),
+    ("""UPDATE sessions SET summary = replace(summary, '"ended": true', '"ended": false')""",
+     "summary"),
+])
+def test_replay_finds_a_changed_database(store: SessionStore, db_path: Path, sql: str, failed: str,
+                                         example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0)
+    _tamper(db_path, sql)
+    result = cli("replay", sid, "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert f"FAIL {failed}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_replay_of_an_unknown_session(db_path: Path, store: SessionStore) -> None:
+    result = cli("replay", "0123456789ab", "--db", str(db_path))
+    assert result.exit_code == 2
+    assert "krise-ovelse sessions" in result.output
+
+
+def test_branch_copies_the_history_up_to_the_decision(store: SessionStore, db_path: Path,
+                                                      example: tuple[Scenario, str]) -> None:
+    parent = play(store, example, 0)
+    parent_events = store.events(parent)
+    decision = example[0].decisions[1].id
+    result = cli("branch", parent, "--at", decision, "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    child = result.stdout.strip()  # the id alone on stdout; the explanation goes to stderr
+    info = store.get(child)
+    cut = next(i for i, e in enumerate(parent_events)
+               if e["kind"] in ("decision_made", "decision_missed") and e["decision_id"] == decision)
+    assert store.events(child) == parent_events[:cut]
+    assert (info.parent_id, info.branch_decision, info.branch_seq) == (parent, decision, cut)
+    assert info.status == "paused"
+    assert store.events(parent) == parent_events  # the parent is untouched
+    # Play the what-if with another option, then compare the two.
+    _scenario, engine = bridge.resume_session(store, child, clock=clock)
+    assert engine.state.decision(decision).is_open
+    while not engine.state.ended:
+        step(engine, 2)
+    bridge.close_session(store, child, engine)
+    data = json.loads(cli("compare", parent, child, "--json", "--db", str(db_path)).output)
+    rows = {row["decision"]: row for row in data["decisions"]}
+    first = example[0].decisions[0].id
+    assert not rows[first]["differs"]  # before the branch point: the same history
+    assert rows[decision]["differs"]
+    assert rows[decision]["a"]["option"] == example[0].decisions[1].options[0].id
+    assert rows[decision]["b"]["option"] == example[0].decisions[1].options[2].id
+    assert data["same_scenario"] is True
+    assert data["ratings"] is not None and "index" in data["ratings"]
+
+
+def test_branch_at_a_decision_never_made(store: SessionStore, db_path: Path,
+                                         example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0, stop_after=2)
+    result = cli("branch", sid, "--at", "d99", "--db", str(db_path))
+    assert result.exit_code == 2
+    assert "was not made in this session" in result.output
+    assert store.count_sessions() == 1
+
+
+def test_compare_text(store: SessionStore, db_path: Path, example: tuple[Scenario, str]) -> None:
+    a, b = play(store, example, 0, "Lag A"), play(store, example, 2, "Lag B")
+    result = cli("compare", a, b, "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    for text in ("Decisions (* = different choice)", "Final indicators", "Ratings per criterion",
+                 "Themes", "Index", "Lag A", "Lag B"):
+        assert text in result.output
+
+
+def test_rescore_stores_the_index(store: SessionStore, db_path: Path,
+                                  example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0)
+    store.set_summary(sid, None)
+    assert store.get(sid).score_index is None
+    result = cli("rescore", sid, "--lang", "en", "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert store.get(sid).score_index is not None
+    summary = store.summary(sid)
+    assert summary is not None and "scoring" in summary and "facts" in summary
+    data = json.loads(cli("rescore", sid, "--json", "--db", str(db_path)).output)
+    assert data["previous_index"] == store.get(sid).score_index
+
+
+@pytest.mark.parametrize("args", [["replay", "X"], ["branch", "X", "--at", "d01"], ["compare", "X", "X"],
+                                  ["rescore", "X"], ["resume", "X"], ["export", "X", "-o", "-"]])
+def test_every_command_names_an_unknown_session(store: SessionStore, db_path: Path,
+                                                example: tuple[Scenario, str], args: list[str]) -> None:
+    play(store, example, 0, stop_after=3)
+    before = [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()]
+    result = cli(*[a.replace("X", "feedbeef0000") for a in args], "--db", str(db_path))
+    assert result.exit_code == 2, result.output
+    assert "no session with id 'feedbeef0000'" in result.output
+    assert "krise-ovelse sessions" in result.output and "Traceback" not in result.output
+    assert [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()] == before
+
+
+def test_resume_without_a_playthrough_shows_where_it_stands(store: SessionStore, db_path: Path,
+                                                            example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0, stop_after=5)
+    store._conn.execute("UPDATE sessions SET owner = NULL WHERE id = ?", (sid,))  # "crashed"
+    before = store.events(sid)
+    result = cli("resume", sid, "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "status interrupted" in result.output
+    assert f"krise-ovelse play --session {sid}" in result.output
+    data = json.loads(cli("resume", sid, "--json", "--db", str(db_path)).output)
+    assert data["events"] == len(before)
+    assert store.events(sid) == before  # looking changes nothing
+
+
+def test_resume_play_refuses_a_session_the_playthrough_did_not_make(
+        store: SessionStore, db_path: Path, tmp_path: Path, example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 2, stop_after=8)  # a console-style session, not a headless run
+    store.set_status(sid, "interrupted")
+    before = store.events(sid)
+    script = tmp_path / "play.yaml"
+    script.write_text(f"scenario: {example[0].id}\nteam: Lag A\nseed: 3\n", encoding="utf-8")
+    result = cli("resume", sid, "--play", str(script), "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert "is not what playthrough" in result.output and "Traceback" not in result.output
+    assert store.events(sid) == before
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario: [unclosed\n", encoding="utf-8")
+    result = cli("resume", sid, "--play", str(bad), "--db", str(db_path))
+    assert result.exit_code in (1, 2) and str(bad) in result.output
+    assert store.events(sid) == before
+
+
+def test_the_store_never_imports_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, krise_ovelse.store, krise_ovelse.store.engine_bridge, "
+            "krise_ovelse.store.exchange; assert 'textual' not in sys.modules")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_bug_is_reported_without_a_traceback(store: SessionStore, db_path: Path,
+                                               example: tuple[Scenario, str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    sid = play(store, example, 0, stop_after=3)
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(bridge, "replay_session", broken)
+    result = cli("replay", sid, "--db", str(db_path))
+    assert result.exit_code == 2
+    assert "internal error: RuntimeError: a bug" in result.output
+    assert result.exc_info is None or result.exc_info[0] is SystemExit

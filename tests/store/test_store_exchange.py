@@ -1,0 +1,225 @@
+"""Export/import: a faithful round trip, and every damaged or edited file refused untouched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from store_helpers import SCENARIO_TEXT, make_events
+
+from krise_ovelse.store.codec import canonical_json, events_sha256, sha256_text
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.errors import ExportFileError, StoreError
+from krise_ovelse.store.exchange import FORMAT, export_to_path, import_session, read_export
+
+
+@pytest.fixture
+def exported(store: SessionStore, session: str, tmp_path: Path) -> Path:
+    store.set_summary(session, {"index": 55.0}, 55.0)
+    path = tmp_path / "session.jsonl"
+    export_to_path(store, session, path)
+    return path
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Any:
+    with SessionStore(tmp_path / "other.db") as s:
+        yield s
+
+
+def snapshot(store: SessionStore) -> list[Any]:
+    """Everything stored, to prove a failed import changed nothing."""
+    return [(s.to_dict(), store.events(s.id), store.scenario_text(s.id))
+            for s in store.list_sessions()]
+
+
+def test_export_format(exported: Path, store: SessionStore, session: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    assert header["format"] == FORMAT and header["version"] == 1
+    assert header["scenario_text"] == SCENARIO_TEXT
+    assert header["scenario_sha256"] == sha256_text(SCENARIO_TEXT)
+    assert header["session"]["id"] == session
+    assert header["session"]["team"] == "Lag A"
+    assert header["event_count"] == 5
+    assert lines[1:] == [canonical_json(e) for e in store.events(session)]
+    assert header["events_sha256"] == events_sha256(store.events(session))
+
+
+def test_round_trip_to_another_database(exported: Path, store: SessionStore, session: str,
+                                        other: SessionStore) -> None:
+    info = import_session(other, exported)
+    assert info.id == session
+    assert other.events(session) == store.events(session)
+    assert other.scenario_text(session) == SCENARIO_TEXT
+    mine, theirs = store.get(session).to_dict(), info.to_dict()
+    for key in ("scenario_id", "title", "seed", "team", "participants", "facilitator", "started",
+                "last_seq", "score_index", "scenario_sha256"):
+        assert theirs[key] == mine[key], key
+    assert info.status == "interrupted"  # it was running when exported; it runs nowhere now
+    assert other.summary(session) == {"index": 55.0}
+
+
+def test_importing_twice_is_refused_unless_new_id(exported: Path, other: SessionStore) -> None:
+    first = import_session(other, exported)
+    before = snapshot(other)
+    with pytest.raises(StoreError, match="already exists") as info:
+        import_session(other, exported)
+    assert info.value.exit_code == 1
+    assert snapshot(other) == before
+    copy = import_session(other, exported, new_id=True)
+    assert copy.id != first.id
+    assert other.events(copy.id) == other.events(first.id)
+
+
+def test_reformatted_lines_still_import(exported: Path, other: SessionStore, tmp_path: Path) -> None:
+    """The hashes cover canonical JSON, so pretty spacing or key order does not matter."""
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    pretty = [json.dumps(json.loads(line), indent=None, separators=(", ", ": ")) for line in lines]
+    path = tmp_path / "pretty.jsonl"
+    path.write_text("\n".join(pretty) + "\n\n", encoding="utf-8")
+    assert import_session(other, path).last_seq == 5
+
+
+def _edit(path: Path, lineno: int, change: Any) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    value = json.loads(lines[lineno - 1])
+    change(value)
+    lines[lineno - 1] = json.dumps(value, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _set_payload(v: dict[str, Any]) -> None:
+    v["payload"]["text"] = "forged"
+
+
+def _set_scenario(v: dict[str, Any]) -> None:
+    v["scenario_text"] += "# edited\n"
+
+
+def _set_team(v: dict[str, Any]) -> None:
+    v["session"]["team"] = "Other team"
+
+
+def _set_version(v: dict[str, Any]) -> None:
+    v["version"] = 2
+
+
+def _set_format(v: dict[str, Any]) -> None:
+    v["format"] = "something-else"
+
+
+def _drop_hash(v: dict[str, Any]) -> None:
+    del v["events_sha256"]
+
+
+def _set_seq(v: dict[str, Any]) -> None:
+    v["seq"] = 9
+
+
+def _set_kind(v: dict[str, Any]) -> None:
+    v["kind"] = ""
+
+
+@pytest.mark.parametrize(("lineno", "change", "message"), [
+    (3, _set_payload, r"jsonl: the events do not match events_sha256"),
+    (1, _set_scenario, r":1: the scenario text does not match"),
+    (1, _set_team, r":1: the session details do not match"),
+    (1, _set_version, r":1: export format version 2 is not supported"),
+    (1, _set_format, r":1: not a krise-øvelse session export"),
+    (1, _drop_hash, r":1: the header needs 'events_sha256'"),
+    (4, _set_seq, r":4: expected event seq 3, found 9"),
+    (2, _set_kind, r":2: not an event: .*kind"),
+])
+def test_a_tampered_file_is_refused_and_nothing_is_stored(exported: Path, other: SessionStore,
+                                                          lineno: int, change: Any,
+                                                          message: str) -> None:
+    before = snapshot(other)
+    _edit(exported, lineno, change)
+    with pytest.raises(ExportFileError, match=message) as info:
+        import_session(other, exported)
+    assert info.value.exit_code == 1
+    assert str(exported) in info.value.message
+    assert snapshot(other) == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (lambda lines: [*lines[:2], "{not json", *lines[3:]], r":3: not valid JSON"),
+    (lambda lines: [*lines[:3], "[1, 2]", *lines[4:]], r":4: expected a JSON object"),
+    (lambda lines: lines[:-1], r"header says 5 events but the file has 4"),
+    (lambda lines: [*lines[:2], "", *lines[2:]], r":3: empty line in the middle"),
+    (lambda lines: [], r"the file is empty"),
+])
+def test_a_bad_line_is_reported_with_its_position(exported: Path, other: SessionStore,
+                                                  content: Any, message: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join(content(lines)) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError, match=message):
+        import_session(other, exported)
+    assert other.list_sessions() == []
+
+
+def test_not_utf8_and_missing_file(exported: Path, other: SessionStore, tmp_path: Path) -> None:
+    data = exported.read_bytes().splitlines()
+    data[2] = b'{"seq": 2, "kind": "\xff"}'
+    exported.write_bytes(b"\n".join(data))
+    with pytest.raises(ExportFileError, match=r":3: not UTF-8"):
+        import_session(other, exported)
+    with pytest.raises(StoreError, match="cannot read") as info:
+        import_session(other, tmp_path / "missing.jsonl")
+    assert info.value.exit_code == 2
+    assert other.list_sessions() == []
+
+
+def test_a_bad_id_in_the_header_is_refused(exported: Path, other: SessionStore) -> None:
+    import hashlib
+
+    def change(v: dict[str, Any]) -> None:
+        v["session"]["id"] = "../../etc"
+        v["session_sha256"] = hashlib.sha256(canonical_json(v["session"]).encode()).hexdigest()
+
+    _edit(exported, 1, change)
+    with pytest.raises(ExportFileError, match="not a valid id"):
+        read_export(exported)
+
+
+def test_export_of_an_unknown_session(store: SessionStore, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no session"):
+        export_to_path(store, "nope", tmp_path / "x.jsonl")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_export_into_a_missing_directory(store: SessionStore, session: str, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot write") as info:
+        export_to_path(store, session, tmp_path / "no" / "such" / "x.jsonl")
+    assert info.value.exit_code == 2
+
+
+payloads = st.dictionaries(
+    st.text(min_size=1, max_size=6),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+                 | st.floats(allow_nan=False, allow_infinity=False),
+                 lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+                 max_leaves=8),
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(payloads, min_size=1, max_size=6), text=st.text(max_size=200))
+def test_any_session_round_trips(tmp_path_factory: pytest.TempPathFactory,
+                                 bodies: list[dict[str, Any]], text: str) -> None:
+    base = tmp_path_factory.mktemp("rt")
+    events = [{**body, "seq": n, "kind": "k", "wall": "2025-01-01T00:00:00"}
+              for n, body in enumerate(bodies, start=1)]
+    with SessionStore(base / "a.db") as a, SessionStore(base / "b.db") as b:
+        sid = a.create_session(scenario_text=text, scenario_id="s", events=events).id
+        export_to_path(a, sid, base / "x.jsonl")
+        import_session(b, base / "x.jsonl")
+        assert b.events(sid) == events == a.events(sid)
+        assert b.scenario_text(sid) == text
+    _ = make_events  # keep the helper import meaningful for readers of this module

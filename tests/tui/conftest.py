@@ -1,0 +1,66 @@
+"""Fixtures for the console tests: the example scenario, a temporary store, frozen clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from krise_ovelse.tui.i18n import set_language
+from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "scenarios" / "examples" / "kort-eksempel.yaml"
+WALL = dt.datetime(2024, 11, 4, 7, 0, tzinfo=dt.UTC)
+
+
+class FakeClock:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def frozen_wall() -> dt.datetime:
+    return WALL
+
+
+@pytest.fixture
+def example() -> LoadedScenario:
+    loaded, problems = load_for_console(EXAMPLE)
+    assert loaded is not None, problems
+    return loaded
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store" / "sessions.db"
+    monkeypatch.setenv("KRISE_OVELSE_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes screenshots differ from run to run."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def reset_language() -> Iterator[None]:
+    yield
+    set_language("nb")

@@ -1,0 +1,33 @@
+"""Reading what the console shows, for assertions."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import DataTable, OptionList, Static
+
+
+def option_texts(app: App[object], selector: str) -> list[str]:
+    widget = app.screen.query_one(selector, OptionList)
+    return [str(getattr(option.prompt, "plain", option.prompt)) for option in widget.options]
+
+
+def static_text(app: App[object], selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    content = widget.content
+    return str(getattr(content, "plain", content))
+
+
+def screen_text(app: App[object]) -> str:
+    """Every Static, option and table cell on the active screen, as plain text."""
+    parts: list[str] = []
+    for widget in app.screen.query(Static):
+        content = widget.content
+        parts.append(str(getattr(content, "plain", content)))
+    for options in app.screen.query(OptionList):
+        parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in options.options)
+    for table in app.screen.query(DataTable):
+        for row in range(table.row_count):
+            parts.extend(str(getattr(cell, "plain", cell)) for cell in table.get_row_at(row))
+    for widget in app.screen.query("StatusLine, IndicatorPanel"):
+        parts.append(str(widget.render()))
+    return "\n".join(parts)

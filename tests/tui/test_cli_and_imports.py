@@ -1,0 +1,121 @@
+"""The console's command line (bad input never reaches the UI) and the core's independence of Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from krise_ovelse.cli import console_cmds, main
+
+from .conftest import EXAMPLE
+
+CORE = ["model", "authoring", "engine", "scoring", "store", "report"]
+
+
+@pytest.mark.parametrize("package", CORE)
+def test_core_packages_do_not_import_textual(package: str) -> None:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        f"pkg = importlib.import_module('krise_ovelse.{package}')\n"
+        "for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'krise_ovelse.tui'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_cli_commands_other_than_the_console_do_not_import_textual() -> None:
+    code = "import sys; import krise_ovelse.cli; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.fixture
+def no_ui(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Record what the console would have been started with, instead of starting it."""
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(console_cmds, "run_console", lambda **kw: calls.append(kw))
+    return calls
+
+
+def test_play_a_missing_file_exits_2_before_the_ui(no_ui: list[dict[str, object]], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["play", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "E-READ" in result.output
+    assert "Traceback" not in result.output
+    assert not no_ui
+
+
+def test_play_a_broken_scenario_prints_its_problems_and_exits_1(no_ui: list[dict[str, object]],
+                                                              tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(EXAMPLE.read_text(encoding="utf-8").replace("deadline: 6h", "deadline: seks timer"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["play", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:" in result.output and "E-" in result.output
+    assert not no_ui
+
+
+def test_play_a_shipped_scenario_by_id(no_ui: list[dict[str, object]]) -> None:
+    result = CliRunner().invoke(main, ["play", "kort-eksempel", "--team", "Lag", "--lang", "en", "--view", "team"])
+    assert result.exit_code == 0, result.output
+    [call] = no_ui
+    assert call["lang"] == "en" and call["view"] == "team" and call["team"] == "Lag"
+    assert call["scenario"].scenario.id == "kort-eksempel"  # type: ignore[attr-defined]
+
+
+def test_play_an_unknown_session_exits_2(no_ui: list[dict[str, object]], tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    from krise_ovelse.store.db import SessionStore
+
+    SessionStore(db).close()
+    result = CliRunner().invoke(main, ["play", "--session", "abcdef", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "no session" in result.output
+    assert not no_ui
+
+
+def test_play_without_arguments_is_a_usage_error(no_ui: list[dict[str, object]]) -> None:
+    result = CliRunner().invoke(main, ["play"])
+    assert result.exit_code == 2
+    assert not no_ui
+
+
+def test_no_command_starts_the_console(no_ui: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KRISE_OVELSE_LANG", "en")
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    assert no_ui == [{"lang": "en", "db": None}]
+
+
+def test_serve_without_textual_serve_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 2
+    assert "pip install 'krise-ovelse[serve]'" in result.output
+
+
+def test_serve_binds_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[tuple[str, str, int]] = []
+
+    class FakeServer:
+        def __init__(self, command: str, host: str, port: int, title: str | None = None) -> None:
+            started.append((command, host, port))
+
+        def serve(self) -> None:
+            pass
+
+    import textual_serve.server
+
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    result = CliRunner().invoke(main, ["serve", "kort-eksempel", "--port", "8123", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    [(command, host, port)] = started
+    assert host == "127.0.0.1" and port == 8123
+    assert "-m krise_ovelse play" in command and "--lang en" in command and "kort-eksempel.yaml" in command

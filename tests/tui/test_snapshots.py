@@ -1,0 +1,158 @@
+"""SVG snapshots of every screen in bokmål and English (frozen clock, no cursor blink, 100x30).
+
+Update with `pytest tests/tui --snapshot-update` after a deliberate change, and look at the
+SVGs (tests/tui/__snapshots__/) before committing them. Textual is pinned, so they are stable.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from krise_ovelse.engine.commands import Advance
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.tui.app import KriseApp, make_app
+from krise_ovelse.tui.loaded import LoadedScenario
+
+from .conftest import EXAMPLE, FakeClock, frozen_wall
+
+SIZE = (100, 30)
+LANGS = ["nb", "en"]
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+@pytest.fixture
+def snap_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory with a relative database path (so no temp path shows on screen)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KRISE_OVELSE_DB", "sessions.db")
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    shutil.copy(EXAMPLE, scenarios / EXAMPLE.name)
+    return scenarios
+
+
+def _app(example: LoadedScenario | None, lang: str, **kwargs: Any) -> KriseApp:
+    app = make_app(example, lang=lang, clock=FakeClock(), wall=frozen_wall, **kwargs)
+    app.animation_level = "none"
+    return app
+
+
+async def _into_exercise(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await pilot.press("space", "n", "n")  # STARTEX, then on to i02 (i01 opened d01)
+    await pilot.pause()
+    await pilot.press("space")  # pause, so the status line says so
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_start_screen(lang: str, snap_env: Path, snap_compare: Any) -> None:
+    with SessionStore("sessions.db") as store:
+        store.create_session(scenario_text=EXAMPLE.read_text(encoding="utf-8"), scenario_id="kort-eksempel",
+                             title="Vannskaden", team="Ledergruppen", session_id="5e55a1b2c3d4",
+                             started="2024-11-04T08:00:00+00:00", claim=False, status="paused")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(_app(None, lang, scenarios_dir=snap_env), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_briefing(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exercise_facilitator_view(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=_into_exercise)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exercise_team_view(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    app = _app(example, lang, team="Ledergruppen", view="team")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_into_exercise)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exercise_at_80x24(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=(80, 24), run_before=_into_exercise)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_decision_dialog(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", *"Alle skal vite det før kl. 07")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_debrief(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press("g", "y")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_debrief_indicator_charts(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("space")
+        pilot.app.session.handle(Advance(3 * 1440))  # through the jump into week two
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press("g", "y")
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_evaluation(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("e", "y")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
