@@ -7,8 +7,10 @@ from conftest import FakeClock, basic, do, indicator, inject, kinds, phase, scen
 
 from krise_ovelse.engine import (
     Advance,
+    AdvanceToDecision,
     AdvanceToNext,
     CommandRefused,
+    Decide,
     EndExercise,
     JumpToPhase,
     Mode,
@@ -209,3 +211,35 @@ class TestEnd:
         assert engine.state.ended
         assert engine.state.indicator("x") == 10.0
         assert engine.state.exercise_seconds == 60.0  # the rest of the tick was not played
+
+
+def test_advance_to_decision_plays_through_to_the_next_opening() -> None:
+    engine = start(basic())
+    events = do(engine, AdvanceToDecision())
+    assert engine.state.scenario_minutes == minutes("D+0 08:00") and events[-1].kind == "decision_opened"
+    do(engine, Decide("d01", "a"))
+    events = do(engine, AdvanceToDecision())
+    assert engine.state.scenario_minutes == minutes("D+1 12:00")  # i04 (follow-up) released on the way
+    assert "inject_released" in kinds(events[:-2])
+    do(engine, AdvanceToDecision(limit=minutes("D+1 13:00")))
+    assert engine.state.scenario_minutes == minutes("D+1 13:00")  # nothing opened before the limit
+    do(engine, AdvanceToDecision())
+    assert engine.state.ended  # no decision left to open
+
+
+def test_next_stop_tells_the_console_when_something_happens() -> None:
+    engine = start(basic())
+    assert engine.next_stop() == minutes("D+0 08:00")
+    do(engine, Advance(minutes("D+0 08:00")), Decide("d01", "a"))
+    assert engine.next_stop() == minutes("D+1 08:00")  # the follow-up i04
+    do(engine, EndExercise())
+    assert engine.next_stop() is None
+
+
+def test_start_refuses_bad_participants() -> None:
+    from krise_ovelse.engine import Engine, StartSession
+
+    engine = Engine(basic(), clock=FakeClock())
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(StartSession("T", participants=({"name": "Kari"},)))  # type: ignore[arg-type]
+    assert refused.value.code == "bad_value"

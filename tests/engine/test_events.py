@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from conftest import FakeClock, dicts, rich
 
@@ -114,3 +115,12 @@ def test_fold_refuses_events_out_of_order_or_after_the_end() -> None:
     after = event_from_dict({**event_to_dict(events[1]), "seq": len(events) + 1})
     with pytest.raises(EventFormatError, match="after the session ended"):
         fold(rich(), [*events, after])
+
+
+def test_fast_built_events_equal_constructed_ones() -> None:
+    """The engine and the decoder fill `__dict__` directly; it must give what `__init__` gives."""
+    engine = scripted(FakeClock())
+    for event in engine.events:
+        fields = {name: getattr(event, name) for name in attrs.fields_dict(type(event))}
+        built = type(event)(**fields)
+        assert built == event and repr(built) == repr(event) and hash(built) == hash(event)

@@ -8,6 +8,7 @@ holds exactly. Each handler copies only what the event touches (see `_evolve`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -172,6 +173,12 @@ def _reset_anchors(ind: IndicatorsState, minute: int) -> IndicatorsState:
     return IndicatorsState(ind.values, tuple((minute, v) for v in ind.values), ind.history)
 
 
+def _insert(entries: tuple[tuple[int, int], ...], entry: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """`entries` (sorted) with `entry` in its place."""
+    position = bisect_right(entries, entry)
+    return (*entries[:position], entry, *entries[position:])
+
+
 def _drop_follow_up(follow_ups: tuple[tuple[int, int], ...], index: int) -> tuple[tuple[int, int], ...]:
     if not follow_ups:
         return follow_ups
@@ -233,14 +240,18 @@ def _mode_changed(state: ExerciseState, ev: ModeChanged) -> ExerciseState:
 
 
 def _inject_released(state: ExerciseState, ev: InjectReleased) -> ExerciseState:
-    index = _index(state, ev.inject_id)
+    index = state.plan.inject_index.get(ev.inject_id)
+    if index is None:
+        index = _index(state, ev.inject_id)  # an ad-hoc inject
     released = InjectState(ev.inject_id, InjectStatus.RELEASED, ev.source, ev.scenario_minutes, ev.exercise_seconds)
-    return _evolve(state, {
+    changes = {
         "last": ev,
         "injects": state.injects.set(index, released),
         "release_order": state.release_order.append(index),
-        "follow_ups": _drop_follow_up(state.follow_ups, index),
-    })
+    }
+    if state.follow_ups:
+        changes["follow_ups"] = _drop_follow_up(state.follow_ups, index)
+    return _evolve(state, changes)
 
 
 def _inject_acknowledged(state: ExerciseState, ev: InjectAcknowledged) -> ExerciseState:
@@ -284,7 +295,7 @@ def _decision_opened(state: ExerciseState, ev: DecisionOpened) -> ExerciseState:
     return _evolve(state, {
         "last": ev,
         "decisions": state.decisions.set(index, opened),
-        "open_deadlines": tuple(sorted((*state.open_deadlines, (ev.deadline, index)))),
+        "open_deadlines": _insert(state.open_deadlines, (ev.deadline, index)),
     })
 
 
@@ -297,8 +308,10 @@ def _option_applied(state: ExerciseState, ev: OptionApplied) -> ExerciseState:
     if ev.sets or ev.clears:
         changes["flags"] = (state.flags | frozenset(ev.sets)) - frozenset(ev.clears)
     if ev.follow_ups:
-        due = [(minute, _index(state, inject_id)) for inject_id, minute in ev.follow_ups]
-        changes["follow_ups"] = tuple(sorted((*state.follow_ups, *due)))
+        follow_ups = state.follow_ups
+        for inject_id, minute in ev.follow_ups:
+            follow_ups = _insert(follow_ups, (minute, _index(state, inject_id)))
+        changes["follow_ups"] = follow_ups
     response_minutes: int | None = None
     response_seconds: float | None = None
     if isinstance(ev, DecisionMade | DecisionRevised):

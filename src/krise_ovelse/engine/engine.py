@@ -70,6 +70,7 @@ from krise_ovelse.engine.events import (
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    make_event,
 )
 from krise_ovelse.engine.plan import DepKey, Plan, drift_value
 from krise_ovelse.engine.predict import first_time, varies
@@ -80,6 +81,7 @@ from krise_ovelse.engine.values import (
     InjectStatus,
     JumpReason,
     Mode,
+    Participant,
     ReleaseSource,
 )
 from krise_ovelse.model.conditions import evaluate, holds
@@ -357,13 +359,11 @@ class _Run:
     def emit(self, cls: type[Event], minute: int | None = None, **payload: Any) -> None:
         state = self.state
         last = state.last
-        event = cls(
-            seq=1 if last is None else last.seq + 1,
-            scenario_minutes=(0 if last is None else last.scenario_minutes) if minute is None else minute,
-            exercise_seconds=self.seconds,
-            wall=self.wall,
-            **payload,
-        )
+        payload["seq"] = 1 if last is None else last.seq + 1
+        payload["scenario_minutes"] = (0 if last is None else last.scenario_minutes) if minute is None else minute
+        payload["exercise_seconds"] = self.seconds
+        payload["wall"] = self.wall
+        event = make_event(cls, payload)
         self.state = new = HANDLERS[cls](state, event)
         self.events.append(event)
         if self.plan.conditionals:
@@ -428,6 +428,8 @@ class _Run:
         if self.watch.dirty:
             self.settle()  # after a resume the scheduler first re-reads every condition
             stop = None
+            if until_decision and self.opened:
+                return
         while not self.state.clock.ended and self.state.scenario_minutes < target:
             if stop is None:
                 stop = self.next_stop()
@@ -599,14 +601,17 @@ class _Run:
     # --- injects and decisions ---------------------------------------------------------------
 
     def release(self, index: int, source: ReleaseSource, by: str = "") -> None:
-        state = self.state
-        self.emit(InjectReleased, inject_id=state.injects[index].inject_id, source=source, by=by)
-        for decision_index in self.plan.opened_by.get(index, ()):
+        plan = self.plan
+        inject_id = plan.injects[index].id if index < plan.inject_count else self.state.injects[index].inject_id
+        self.emit(InjectReleased, inject_id=inject_id, source=source, by=by)
+        opens = plan.opened_by.get(index)
+        if opens is None:
+            return
+        for decision_index in opens:
             decision = self.state.decisions[decision_index]
             if decision.status is DecisionStatus.CLOSED:
-                deadline = self.minute + self.plan.decisions[decision_index].deadline.minutes
-                self.emit(DecisionOpened, decision_id=decision.decision_id,
-                          inject_id=state.injects[index].inject_id, deadline=deadline)
+                deadline = self.state.scenario_minutes + plan.decisions[decision_index].deadline.minutes
+                self.emit(DecisionOpened, decision_id=decision.decision_id, inject_id=inject_id, deadline=deadline)
                 self.opened += 1
 
     def apply_option(self, decision_index: int, option_id: str, cls: type[OptionApplied],
@@ -730,6 +735,10 @@ def _criterion(engine: Engine, criterion_id: object) -> None:
 
 def _check_start(state: ExerciseState, cmd: StartSession, engine: Engine) -> None:
     _text(cmd.team, "the team name")
+    if not isinstance(cmd.participants, tuple | list) or not all(
+            isinstance(p, Participant) and isinstance(p.name, str) and isinstance(p.role, str)
+            for p in cmd.participants):
+        _refuse("bad_value", "participants must be a list of Participant(name, role)")
     if not isinstance(cmd.mode, Mode):
         _refuse("bad_value", f"unknown mode {cmd.mode!r}")
     if not isinstance(cmd.seed, int) or isinstance(cmd.seed, bool):

@@ -74,17 +74,17 @@ def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, see
     """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0)."""
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
-    engine = Engine.start(
-        scenario,
-        team=playthrough.team if playthrough is not None else "headless",
-        participants=playthrough.participants if playthrough is not None else (),
-        facilitator=playthrough.facilitator if playthrough is not None else "",
-        mode=Mode.PACED, seed=seed, clock=clock or _fixed_clock(), sink=sink, criteria=criteria,
-    )
-    runner = _Runner(engine, playthrough)
     collecting = gc.isenabled()
     gc.disable()  # a batch of short-lived acyclic objects: the cyclic collector only costs time
     try:
+        engine = Engine.start(
+            scenario,
+            team=playthrough.team if playthrough is not None else "headless",
+            participants=playthrough.participants if playthrough is not None else (),
+            facilitator=playthrough.facilitator if playthrough is not None else "",
+            mode=Mode.PACED, seed=seed, clock=clock or _fixed_clock(), sink=sink, criteria=criteria,
+        )
+        runner = _Runner(engine, playthrough)
         runner.run()
     finally:
         if collecting:

@@ -67,13 +67,15 @@ class PVec(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> tuple[T, ...]: ...
 
     def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
-        if isinstance(index, slice):
-            return tuple(self)[index]
         count = self._count
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("PVec index out of range")
+        if type(index) is not int or not 0 <= index < count:
+            if isinstance(index, slice):
+                return tuple(self)[index]
+            index = index.__index__()
+            if index < 0:
+                index += count
+            if not 0 <= index < count:
+                raise IndexError("PVec index out of range")
         tail_off = 0 if count < _WIDTH else ((count - 1) >> _BITS) << _BITS
         if index >= tail_off:
             return self._tail[index - tail_off]  # type: ignore[no-any-return]
@@ -161,6 +163,7 @@ def _push_tail(count: int, level: int, parent: Node, tail: Node) -> Node:
 
 
 def _assoc(level: int, node: Node, index: int, item: Any) -> Node:
+    """`node` with `item` at `index`, copying one node per level (the rest is shared)."""
     copy = list(node)
     if level == 0:
         copy[index & _MASK] = item

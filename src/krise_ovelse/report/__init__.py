@@ -3,7 +3,8 @@ improvement plan (tiltaksplan). Pure Python: no Textual, no SQLite (the CLI read
 
 Public API (see docs/report.md):
 
-- `build_report(scenario, record, session=..., plan=...) -> ReportData` (scores the record);
+- `report_from_events(scenario, engine.events, session=..., plan=...) -> ReportData`, or
+  `build_report(scenario, record, session=..., plan=...)` from a `ScoringInput` (both score);
 - `render_report(data, fmt="md"|"html", lang="nb"|"en") -> str`;
 - `draft_plan(result, lang) -> Plan`, `load_plan(path)`, `save_plan(plan, path)`;
 - `build_view(data, lang)` for a UI that wants the report's content without markup.
@@ -24,7 +25,15 @@ from krise_ovelse.report.plan import (
     parse_plan,
     save_plan,
 )
-from krise_ovelse.report.view import ReportData, ReportView, SessionMeta, build_report, build_view
+from krise_ovelse.report.view import (
+    ReportData,
+    ReportView,
+    SessionMeta,
+    build_report,
+    build_view,
+    report_from_events,
+    session_meta_from_record,
+)
 
 FORMATS = ("md", "html")
 
@@ -57,5 +66,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_report",
+    "report_from_events",
     "save_plan",
+    "session_meta_from_record",
 ]

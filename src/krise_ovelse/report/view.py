@@ -9,6 +9,8 @@ formats say the same thing and tests can check the content without parsing marku
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -55,6 +57,25 @@ def build_report(scenario: Scenario, record: ScoringInput, *, session: SessionMe
     return ReportData(scenario=scenario, record=record,
                       result=result if result is not None else score(scenario, record, catalogue),
                       session=session or SessionMeta(), plan=plan)
+
+
+def session_meta_from_record(record: ScoringInput, session_id: str = "", date: str = "",
+                             status: str = "") -> SessionMeta:
+    """Session facts as the engine recorded them at the start (team, participants, facilitator)."""
+    return SessionMeta(session_id=session_id, team=record.team, participants=record.participants,
+                       facilitator=record.facilitator, date=date, status=status)
+
+
+def report_from_events(scenario: Scenario, events: Iterable[Any], *, session: SessionMeta | None = None,
+                       plan: Plan | None = None) -> ReportData:
+    """A report's inputs from an engine's events (Event objects or their dicts).
+
+    Without `session`, the team, participants and facilitator come from the events.
+    """
+    from krise_ovelse.scoring.adapter import scoring_input_from_events
+
+    record = scoring_input_from_events(scenario, events)
+    return build_report(scenario, record, session=session or session_meta_from_record(record), plan=plan)
 
 
 # --- the view --------------------------------------------------------------------------------

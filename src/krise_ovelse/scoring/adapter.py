@@ -34,9 +34,11 @@ from krise_ovelse.scoring.inputs import (
     Override,
     Sample,
     ScoringInput,
+    input_to_dict,
 )
 from krise_ovelse.scoring.levels import parse_level
 from krise_ovelse.scoring.ratings import ScoringResult, score
+from krise_ovelse.scoring.serialize import result_to_dict
 
 CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
 
@@ -50,6 +52,27 @@ def event_dict(event: Any) -> Mapping[str, Any]:
     return event_to_dict(event)
 
 
+class _Fields(Mapping[str, Any]):
+    """An engine Event read like its dict form, without converting it (fast on long sessions)."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self, event: Any) -> None:
+        self._event = event
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self._event, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -59,6 +82,17 @@ def _values(data: Mapping[str, Any]) -> dict[str, float]:
     if isinstance(raw, Mapping):
         return {str(k): float(v) for k, v in raw.items()}
     return {str(k): float(v) for k, v in raw}  # pairs, as the event objects hold them
+
+
+def _participant(value: Any) -> str:
+    """A participant as "name (role)" (dicts from the JSON form, objects from the engine)."""
+    if isinstance(value, Mapping):
+        name, role = str(value.get("name") or ""), str(value.get("role") or "")
+    elif isinstance(value, str):
+        return value
+    else:
+        name, role = str(getattr(value, "name", "")), str(getattr(value, "role", ""))
+    return f"{name} ({role})" if role else name
 
 
 class _History:
@@ -94,19 +128,24 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     adhoc_titles: dict[str, str] = {}
     observations: list[Observation] = []
     overrides: list[Override] = []
+    session: dict[str, Any] = {}
     start: float | None = None
     last_minutes: float | None = None
     end: float | None = None
     ended = False
 
     for raw in events:
-        data = event_dict(raw)
+        data: Mapping[str, Any] = raw if isinstance(raw, Mapping) else _Fields(raw)
         kind = data.get("kind")
         seq = data.get("seq")
         minutes = _float(data.get("scenario_minutes"))
         seconds = _float(data.get("exercise_seconds"))
         if minutes is not None:
             last_minutes = minutes
+        if kind == "session_started":
+            session = {"team": str(data.get("team") or ""), "facilitator": str(data.get("facilitator") or ""),
+                       "participants": tuple(_participant(p) for p in data.get("participants") or ()),
+                       "started": str(data.get("wall") or "")}
         if kind == "session_started" or (start is None and minutes is not None):
             start = minutes if minutes is not None else 0.0
             history.start(start, seq if kind == "session_started" else None)
@@ -165,9 +204,18 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
         decisions=tuple(records),
         history={k: tuple(v) for k, v in history.samples.items()},
         observations=tuple(observations), overrides=tuple(overrides), injects=tuple(injects),
-        start_minutes=start or 0.0, end_minutes=end if end is not None else last_minutes, ended=ended)
+        start_minutes=start or 0.0, end_minutes=end if end is not None else last_minutes, ended=ended,
+        **session)
 
 
 def score_events(scenario: Scenario, events: Iterable[Any]) -> ScoringResult:
     """Rate a session from its events: `score(scenario, scoring_input_from_events(...))`."""
     return score(scenario, scoring_input_from_events(scenario, events))
+
+
+def run_json_sections(scenario: Scenario, events: Iterable[Any]) -> dict[str, Any]:
+    """What `run --json` adds to its output: `scoring` (the ratings, `result_to_dict`) and
+    `scoring_input` (the record they were made from, `input_to_dict`), which is everything
+    `krise-ovelse report SCENARIO --from-run FILE` needs besides the scenario."""
+    record = scoring_input_from_events(scenario, events)
+    return {"scoring": result_to_dict(score(scenario, record)), "scoring_input": input_to_dict(record)}

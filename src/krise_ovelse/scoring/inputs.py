@@ -179,6 +179,12 @@ class ScoringInput:
     #: Scenario time when play stopped (ENDEX or the last event); None: the last sample.
     end_minutes: float | None = None
     ended: bool = False
+    #: Who played (from `session_started`), for the report's overview; participants as
+    #: "name (role)"; `started` is the wall-clock time (ISO 8601) the session started.
+    team: str = ""
+    participants: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    facilitator: str = ""
+    started: str = ""
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         return next((d for d in self.decisions if d.decision == decision_id), None)
@@ -207,6 +213,10 @@ def input_to_dict(record: ScoringInput) -> dict[str, Any]:
         "start_minutes": record.start_minutes,
         "end_minutes": record.end_minutes,
         "ended": record.ended,
+        "team": record.team,
+        "participants": list(record.participants),
+        "facilitator": record.facilitator,
+        "started": record.started,
         "injects": [_clean({"inject": i.inject, "seq": i.seq, "minutes": i.minutes, "seconds": i.seconds,
                             "title": i.title, "skipped": i.skipped, "reason": i.reason, "by": i.by})
                     for i in record.injects],
@@ -300,6 +310,10 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
             start_minutes=float(data.get("start_minutes", 0.0)),
             end_minutes=_opt_float(data.get("end_minutes")),
             ended=bool(data.get("ended", False)),
+            team=str(data.get("team", "")),
+            participants=tuple(str(p) for p in data.get("participants", ())),
+            facilitator=str(data.get("facilitator", "")),
+            started=str(data.get("started", "")),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise InputFormatError(f"damaged {FORMAT} record: {exc}") from exc

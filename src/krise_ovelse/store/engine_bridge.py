@@ -413,7 +413,8 @@ def replay_session(store: SessionStore, session_id: str) -> Replay:
                         else f"recomputed {sha[:12]}…, stored {info.scenario_sha256[:12]}…"))
     seqs_ok = [e["seq"] for e in events] == list(range(1, len(events) + 1))
     checks.append(Check("event numbering", seqs_ok and info.last_seq == len(events),
-                        f"{len(events)} events, seq 1..{len(events)}" if seqs_ok
+                        (f"{len(events)} events, seq 1..{len(events)}" if events else "no events yet")
+                        if seqs_ok
                         else "the stored seqs have a gap"))
     result = load_scenario_text(text, f"session:{session_id}")
     scenario = result.scenario
@@ -566,7 +567,7 @@ def state_summary(store: SessionStore, session_id: str) -> dict[str, Any]:
     return {
         "session": info.to_dict(),
         "scenario_time": format_time(state.scenario_minutes),
-        "phase": state.phase_id if state.started else None,
+        "phase": state.phase_id if state.started else "-",
         "clock": "ended" if state.ended else ("running" if state.running else "paused"),
         "events": len(events),
         "open_decisions": [{"decision": d.decision_id, "deadline": format_time(d.deadline or 0),

@@ -1,0 +1,293 @@
+"""`krise-ovelse report`: the after-action report (evalueringsrapport) as Markdown or HTML.
+
+Three sources, one of them:
+
+    krise-ovelse report SESSION_ID                      a stored session (or --session ID)
+    krise-ovelse report SCENARIO --play PLAYTHROUGH     play the scenario headless first
+    krise-ovelse report SCENARIO --from-run RESULT.json a saved `krise-ovelse run --json` result
+
+and the improvement plan workflow:
+
+    krise-ovelse report … --write-plan plan.yaml        write the draft plan to edit
+    krise-ovelse report … --plan plan.yaml -o r.html    the report with the edited plan
+
+Exit 0 when the report was written, 1 when the scenario or playthrough has problems, 2 for a
+usage error or input that cannot be read (no traceback for bad input).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+
+FORMATS = ("md", "html")
+LANGS = ("nb", "en")
+
+
+class ReportInputError(Exception):
+    """Input the report cannot use; carries the exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.hint = hint
+
+
+def _fail(message: str, exit_code: int = EXIT_USAGE, hint: str = "") -> NoReturn:
+    click.echo(f"krise-ovelse report: {message}" + (f"\n  hint: {hint}" if hint else ""), err=True)
+    sys.exit(exit_code)
+
+
+def _problems(problems: Any) -> NoReturn:
+    """Positioned problems (file:line:col: CODE message) from loading a scenario or playthrough."""
+    errors = [p for p in problems if p.is_error]
+    for problem in errors:
+        click.echo(problem.render(), err=True)
+    unreadable = any(p.code.startswith("E-READ") for p in errors)
+    sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+
+
+def _load_scenario(path: str) -> Any:
+    from krise_ovelse.authoring import load_scenario
+
+    loaded = load_scenario(path)
+    if loaded.scenario is None:
+        _problems(loaded.problems)
+    return loaded.scenario
+
+
+def _from_session(session_id: str, db: str | None) -> Any:
+    """(scenario, record, session meta) of a stored session, read-only."""
+    from krise_ovelse.report.view import session_meta_from_record
+    from krise_ovelse.scoring.adapter import scoring_input_from_events
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.engine_bridge import stored_scenario
+    from krise_ovelse.store.errors import StoreError
+    from krise_ovelse.store.location import resolve_db_path
+
+    try:
+        with SessionStore.for_reading(resolve_db_path(db)) as store:
+            full_id = store.resolve(session_id)
+            info = store.get(full_id)
+            scenario = stored_scenario(store, full_id)
+            record = scoring_input_from_events(scenario, store.iter_events(full_id))
+    except StoreError as error:
+        raise ReportInputError(error.message, error.exit_code, error.hint) from None
+    meta = session_meta_from_record(record, session_id=info.id, date=(info.started or "")[:10],
+                                    status=info.effective_status)
+    if info.team and not meta.team:
+        meta = _evolve(meta, team=info.team)
+    if info.participants and not meta.participants:
+        meta = _evolve(meta, participants=tuple(info.participants))
+    if info.facilitator and not meta.facilitator:
+        meta = _evolve(meta, facilitator=info.facilitator)
+    return scenario, record, meta
+
+
+def _evolve(meta: Any, **changes: Any) -> Any:
+    import attrs
+
+    return attrs.evolve(meta, **changes)
+
+
+def _from_playthrough(scenario_path: str, play: str, seed: int | None) -> Any:
+    from krise_ovelse.engine.headless import run_headless
+    from krise_ovelse.engine.playthrough import load_playthrough
+    from krise_ovelse.report.view import session_meta_from_record
+    from krise_ovelse.scoring.adapter import scoring_input_from_events
+
+    scenario = _load_scenario(scenario_path)
+    scripted = load_playthrough(play, scenario)
+    if scripted.playthrough is None:
+        _problems(scripted.problems)
+    result = run_headless(scenario, scripted.playthrough, seed)
+    for warning in result.warnings:
+        click.echo(warning.render(), err=True)
+    record = scoring_input_from_events(scenario, result.events)
+    return scenario, record, session_meta_from_record(record)
+
+
+def _from_run(scenario_path: str, run_file: str) -> Any:
+    from krise_ovelse.report.view import session_meta_from_record
+    from krise_ovelse.scoring.inputs import InputFormatError, input_from_dict
+
+    scenario = _load_scenario(scenario_path)
+    path = Path(run_file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportInputError(f"{run_file}: no such file") from None
+    except IsADirectoryError:
+        raise ReportInputError(f"{run_file}: is a directory, not a run result") from None
+    except UnicodeDecodeError:
+        raise ReportInputError(f"{run_file}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReportInputError(f"{run_file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except OSError as exc:
+        raise ReportInputError(f"{run_file}: cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict) or "scoring_input" not in data:
+        raise ReportInputError(f"{run_file}: not a `krise-ovelse run --json` result with a scoring_input section",
+                               hint="make it with: krise-ovelse run SCENARIO --play PLAYTHROUGH --json > RESULT.json")
+    ran = data.get("scenario")
+    ran_id = ran.get("id") if isinstance(ran, dict) else None
+    if ran_id is not None and ran_id != scenario.id:
+        raise ReportInputError(f"{run_file} is a run of scenario {ran_id!r}, but {scenario_path} is {scenario.id!r}",
+                               hint="give the scenario file the run was made with")
+    try:
+        record = input_from_dict(data["scoring_input"])
+    except InputFormatError as exc:
+        raise ReportInputError(f"{run_file}: {exc}", EXIT_PROBLEMS) from None
+    return scenario, record, session_meta_from_record(record)
+
+
+def _resolve_source(source: str | None, session: str | None, play: str | None,
+                    from_run: str | None) -> tuple[str, str, str | None]:
+    """(kind, main argument, extra) from the CLI's arguments, or a usage error."""
+    chosen = [name for name, value in (("--session", session), ("--play", play), ("--from-run", from_run))
+              if value is not None]
+    if len(chosen) > 1:
+        raise ReportInputError(f"give only one of {', '.join(chosen)}")
+    if session is not None:
+        if source is not None:
+            raise ReportInputError("with --session the stored copy of the scenario is used; drop SCENARIO")
+        return "session", session, None
+    if play is not None or from_run is not None:
+        if source is None:
+            raise ReportInputError(f"{chosen[0]} needs the scenario file: "
+                                   f"krise-ovelse report SCENARIO {chosen[0]} FILE")
+        return ("play", source, play) if play is not None else ("run", source, from_run)
+    if source is None:
+        raise ReportInputError("say what to report on: a session id, or SCENARIO with --play or --from-run",
+                               hint="krise-ovelse sessions lists the stored sessions")
+    if source.endswith((".yaml", ".yml")) and Path(source).is_file():
+        raise ReportInputError(f"{source} is a scenario file: add --play PLAYTHROUGH or --from-run RESULT.json")
+    return "session", source, None
+
+
+def _format_for(output: str | None, fmt: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    if output is not None and Path(output).suffix.lower() in (".html", ".htm"):
+        return "html"
+    return "md"
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReportInputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+@main.command("report")
+@click.argument("source", required=False, metavar="[SESSION_ID | SCENARIO]")
+@click.option("--session", "session", metavar="ID", default=None, help="A stored session (id or unique prefix).")
+@click.option("--play", "play", metavar="PLAYTHROUGH", default=None,
+              help="Play SCENARIO headless with this playthrough, then report.")
+@click.option("--from-run", "from_run", metavar="RESULT.json", default=None,
+              help="A saved `krise-ovelse run SCENARIO --json` result of SCENARIO.")
+@click.option("--seed", type=int, default=None, help="Seed for --play (default: the playthrough's).")
+@click.option("--db", "db", metavar="PATH", default=None,
+              help="Session database (default: $KRISE_OVELSE_DB, else the user data directory).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="md (default) or html (the default when -o ends in .html).")
+@click.option("-o", "--output", "output", metavar="FILE", default=None, help="Write the report here (default: stdout).")
+@click.option("--lang", type=click.Choice(LANGS), default="nb", show_default=True, help="Language of the report.")
+@click.option("--plan", "plan_file", metavar="FILE", default=None,
+              help="An edited improvement plan (YAML or JSON) to put in the report instead of the draft.")
+@click.option("--write-plan", "write_plan", metavar="FILE", default=None,
+              help="Write the draft improvement plan to FILE for editing (the report only with -o).")
+@click.option("--force", is_flag=True, help="Let --write-plan replace an existing file.")
+@click.option("--date", "date", metavar="TEXT", default=None, help="Date of the exercise shown in the report.")
+@click.option("--team", "team", metavar="TEXT", default=None, help="Team name shown in the report.")
+@click.option("--facilitator", "facilitator", metavar="TEXT", default=None, help="Facilitator shown in the report.")
+def report(source: str | None, session: str | None, play: str | None, from_run: str | None, seed: int | None,
+           db: str | None, fmt: str | None, output: str | None, lang: str, plan_file: str | None,
+           write_plan: str | None, force: bool, date: str | None, team: str | None,
+           facilitator: str | None) -> None:
+    """Write the after-action report of an exercise: overview, timeline, indicator charts,
+    ratings per theme with their evidence, strengths and areas for improvement, learning
+    points and the improvement plan (tiltaksplan). Norwegian by default, English with --lang en.
+
+    \b
+    Sources (one of):
+      krise-ovelse report SESSION_ID
+      krise-ovelse report SCENARIO --play PLAYTHROUGH
+      krise-ovelse report SCENARIO --from-run RESULT.json
+    Improvement plan:
+      krise-ovelse report … --write-plan plan.yaml     (edit it, then)
+      krise-ovelse report … --plan plan.yaml -o rapport.html
+    """
+    try:
+        _report(source, session, play, from_run, seed, db, fmt, output, lang, plan_file, write_plan, force,
+                date, team, facilitator)
+    except ReportInputError as error:
+        _fail(error.message, error.exit_code, error.hint)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug, not bad input: still no traceback at the venue
+        if os.environ.get("KRISE_OVELSE_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_USAGE,
+              "set KRISE_OVELSE_DEBUG=1 for the details and report it")
+
+
+def _report(source: str | None, session: str | None, play: str | None, from_run: str | None, seed: int | None,
+            db: str | None, fmt: str | None, output: str | None, lang: str, plan_file: str | None,
+            write_plan: str | None, force: bool, date: str | None, team: str | None,
+            facilitator: str | None) -> None:
+    from krise_ovelse.report import PlanError, build_report, draft_plan, load_plan, render_report, save_plan
+
+    kind, main_arg, extra = _resolve_source(source, session, play, from_run)
+    if write_plan is not None and Path(write_plan).exists() and not force:
+        raise ReportInputError(f"{write_plan} exists; it may hold the facilitator's edits",
+                               hint="use --plan to read it, another file name, or --force to replace it")
+    plan = None
+    if plan_file is not None:
+        try:
+            plan = load_plan(plan_file)
+        except PlanError as exc:
+            raise ReportInputError(str(exc)) from None
+
+    if kind == "session":
+        scenario, record, meta = _from_session(main_arg, db)
+    elif kind == "play":
+        assert extra is not None
+        scenario, record, meta = _from_playthrough(main_arg, extra, seed)
+    else:
+        assert extra is not None
+        scenario, record, meta = _from_run(main_arg, extra)
+    changes = {k: v for k, v in (("date", date), ("team", team), ("facilitator", facilitator)) if v is not None}
+    if changes:
+        meta = _evolve(meta, **changes)
+    if plan is not None and plan.scenario and plan.scenario != scenario.id:
+        click.echo(f"warning: {plan_file} was drafted for scenario {plan.scenario!r}, this is {scenario.id!r}",
+                   err=True)
+
+    data = build_report(scenario, record, session=meta, plan=plan)
+    if write_plan is not None:
+        draft = draft_plan(data.result, lang, meta.session_id)
+        try:
+            save_plan(draft, write_plan)
+        except OSError as exc:
+            raise ReportInputError(f"{write_plan}: cannot write ({exc.strerror})") from None
+        click.echo(f"wrote the draft improvement plan ({len(draft.items)} item(s)) to {write_plan}; edit it, "
+                   f"then make the report with --plan {write_plan}", err=True)
+        if output is None:
+            sys.exit(EXIT_OK)
+
+    text = render_report(data, _format_for(output, fmt), lang)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text)
+        click.echo(f"wrote {output}", err=True)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,84 @@
+"""The condition scheduler's prediction equals minute-by-minute evaluation (the slow truth)."""
+
+from __future__ import annotations
+
+from conftest import indicator, phase, scenario, start
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from krise_ovelse.engine.plan import drift_value
+from krise_ovelse.engine.predict import first_time
+from krise_ovelse.engine.state import ExerciseState
+from krise_ovelse.model.conditions import holds, parse_condition
+from krise_ovelse.model.timefmt import MINUTES_PER_DAY
+
+NAMES = ["a", "b", "day"]
+values = st.one_of(st.sampled_from(NAMES), st.integers(-5, 110).map(str),
+                   st.floats(-5, 110, allow_nan=False).map(lambda x: f"{x:.2f}"))
+ops = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+atoms = st.one_of(
+    st.builds(lambda left, op, right: f"{left} {op} {right}", values, ops, values),
+    st.sampled_from(["a", "day", "true", "false"]),
+)
+conditions = st.recursive(
+    atoms,
+    lambda inner: st.one_of(
+        st.builds(lambda x, y: f"({x} and {y})", inner, inner),
+        st.builds(lambda x, y: f"({x} or {y})", inner, inner),
+        st.builds(lambda x: f"not ({x})", inner),
+        st.builds(lambda x, op, v: f"({x}) {op} {v}", inner, ops, st.sampled_from(["true", "false", "0", "1"])),
+    ),
+    max_leaves=6,
+)
+
+
+class At:
+    """The state as it will be at minute `t` if time just runs on (the slow way)."""
+
+    def __init__(self, state: ExerciseState, t: int) -> None:
+        self.state = state
+        self.t = t
+
+    def indicator_value(self, name: str) -> float | None:
+        plan = self.state.plan
+        n = plan.indicator_index.get(name)
+        if n is None:
+            return None
+        anchor_at, anchor_value = self.state.indicators.anchors[n]
+        low, high = plan.bounds[n]
+        return drift_value(anchor_value, plan.rates[self.state.clock.phase_index][n], self.t - anchor_at, low, high)
+
+    def has_flag(self, flag: str) -> bool:
+        return False
+
+    def chosen_option(self, decision: str) -> str | None:
+        return None
+
+    def was_missed(self, decision: str) -> bool:
+        return False
+
+    def was_released(self, inject: str) -> bool:
+        return False
+
+    def current_phase(self) -> str:
+        return "p"
+
+    def scenario_day(self) -> float:
+        return self.t / MINUTES_PER_DAY
+
+
+@settings(max_examples=300, deadline=None)
+@given(conditions, st.floats(0, 100), st.floats(-30, 30), st.floats(0, 100), st.floats(-30, 30),
+       st.integers(0, 2000), st.integers(0, 2500))
+def test_first_time_matches_brute_force(source: str, a0: float, a_rate: float, b0: float, b_rate: float,
+                                        low: int, span: int) -> None:
+    scn = scenario(
+        phases=[phase("p", "D+0")], ends="D+10",
+        indicators=[indicator("a", a0, drift={"p": f"{a_rate:.4f}/day"}),
+                    indicator("b", b0, drift={"p": f"{b_rate:.4f}/day"})],
+    )
+    state = start(scn).state
+    condition = parse_condition(source)
+    high = low + span
+    expected = next((t for t in range(low, high + 1) if holds(condition, At(state, t))), None)
+    assert first_time(condition, state, low, high) == expected, source
