@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conftest import MINIMAL, load
+from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.authoring import load_scenario
 from krise_ovelse.authoring.yamlio import MAX_BYTES

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MINIMAL
+from minimal_scenario import MINIMAL
 
 from krise_ovelse.cli import main
 from krise_ovelse.paths import shipped_scenarios_dir

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL, codes, load
+from minimal_scenario import MINIMAL, codes, load
 
 from krise_ovelse.model.scenario import Channel, Level, Trigger
 

@@ -8,9 +8,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import MINIMAL, load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.authoring.schema import scenario_schema
 from krise_ovelse.model.scenario import Scenario

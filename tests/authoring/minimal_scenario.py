@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from krise_ovelse.authoring import LoadResult, load_scenario_text
 
 MINIMAL = textwrap.dedent(
@@ -94,8 +92,3 @@ def load(text: str) -> LoadResult:
 
 def codes(result: LoadResult) -> list[str]:
     return [p.code for p in result.problems]
-
-
-@pytest.fixture
-def minimal() -> str:
-    return MINIMAL
