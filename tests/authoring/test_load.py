@@ -139,3 +139,7 @@ def test_problem_renders_as_compiler_message() -> None:
     assert result.problems[0].render() == (
         "s.yaml:36:14: E-VALUE 'phon' is not a valid channel (did you mean 'phone'?)"
     )
+
+
+def test_scenario_id_must_be_a_word() -> None:
+    assert only(replace("id: mini", "id: mini x")) == ("E-ID-FORMAT", 2, 5)

@@ -56,6 +56,9 @@ class _Checker:
                 path = ("language",) if i == 0 else ("languages", i - 1)
                 yield self.at(path, "E-LANGUAGE", f"unknown language {language!r}",
                               "languages are " + ", ".join(LANGUAGES))
+        if not s.id.strip() or any(ch.isspace() or ch in "/\\" for ch in s.id):
+            yield self.at(("id",), "E-ID-FORMAT", f"bad scenario id {s.id!r}",
+                          "a short word without spaces or slashes, e.g. maratonet (it names files)")
         if s.ends.minutes <= 0:
             yield self.at(("ends",), "E-TIME-RANGE", "the exercise must end after D+0")
 

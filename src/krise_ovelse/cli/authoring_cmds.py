@@ -12,20 +12,17 @@ import click
 from krise_ovelse.authoring.load import LoadResult, load_scenario
 from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.paths import PLAYTHROUGH_DIR, resolve_scenario_arg
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).
 UNREADABLE = ("E-READ",)
-
-
-#: Folders that hold playthrough files, not scenarios; skipped when a directory is expanded.
-PLAYTHROUGH_DIR = "playthroughs"
 
 
 def _expand(paths: Iterable[str]) -> list[Path]:
     """Files as given; a directory stands for the scenario files in it and its subfolders."""
     result: list[Path] = []
     for raw in paths:
-        path = Path(raw)
+        path = resolve_scenario_arg(raw)
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*")
@@ -106,8 +103,9 @@ def schema() -> None:
 
 
 def load_or_exit(path: str) -> LoadResult:
-    """Load a scenario for a command that needs a good one; print problems and exit if not."""
-    result = load_scenario(path)
+    """Load a scenario (a path or a shipped id) for a command that needs a good one; print
+    problems and exit if not."""
+    result = load_scenario(resolve_scenario_arg(path))
     for problem in result.problems:
         if problem.is_error:
             click.echo(problem.render(), err=True)
@@ -127,3 +125,28 @@ def inspect(scenario: str, as_json: bool) -> None:
     assert result.scenario is not None
     info = inspect_scenario(result.scenario)
     click.echo(json.dumps(info, ensure_ascii=False, indent=2) if as_json else format_inspection(info))
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file.")
+def dreiebok(scenario: str, lang: str, output: str | None) -> None:
+    """Print the dreiebok (MSEL) as Markdown: every inject with its notes and decisions, in order.
+
+    For the facilitator to read and print before the exercise.
+    """
+    from krise_ovelse.authoring.dreiebok import dreiebok_markdown
+
+    result = load_or_exit(scenario)
+    assert result.scenario is not None
+    text = dreiebok_markdown(result.scenario, lang)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"{output}: E-WRITE cannot write the file: {exc.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{output}: written", err=True)
