@@ -6,6 +6,7 @@ import pytest
 from conftest import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 from krise_ovelse.engine import (
+    AddObservation,
     Advance,
     AdvanceToDecision,
     AdvanceToNext,
@@ -15,12 +16,15 @@ from krise_ovelse.engine import (
     JumpToPhase,
     Mode,
     Pause,
+    RateCriterion,
     ReleaseInject,
     Resume,
     SetMode,
     SetSpeed,
     Tick,
+    fold,
 )
+from krise_ovelse.model.scenario import Level
 from krise_ovelse.model.timefmt import parse_time
 
 
@@ -202,6 +206,15 @@ class TestEnd:
                 engine.handle(command)
             assert refused.value.code == "ended"
         assert engine.tick(1) == ()
+
+    def test_evaluation_goes_on_after_endex(self) -> None:
+        engine = start(basic())
+        do(engine, EndExercise("tiden er ute"))
+        rated = do(engine, RateCriterion("KH-2", Level.S, "god informasjon", "evaluator"))
+        noted = do(engine, AddObservation("Laget informerte tidlig", "evaluator", ("KH-2",)))
+        assert [e.kind for e in (*rated, *noted)] == ["criterion_rated", "observation_added"]
+        assert engine.state == fold(engine.scenario, engine.events)
+        assert engine.state.ended
 
     def test_indicator_drift_stops_at_a_real_time_end(self) -> None:
         scn = scenario(phases=[phase("p", "D+0", 1440)], ends="D+1",

@@ -94,6 +94,10 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
     return state
 
 
+#: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
+AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({ObservationAdded, CriterionRated})
+
+
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
     """`apply` without the scenario check (the engine's hot path)."""
     last = state.last
@@ -102,7 +106,7 @@ def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
             raise EventFormatError(f"a session must start with session_started seq 1, not {event.kind} {event.seq}")
     elif event.seq != last.seq + 1:
         raise EventFormatError(f"event seq {event.seq} does not follow {last.seq}")
-    elif state.clock.ended:
+    elif state.clock.ended and type(event) not in AFTER_ENDEX_EVENTS:
         raise EventFormatError(f"{event.kind} {event.seq} after the session ended")
     try:
         handler = HANDLERS[type(event)]
@@ -194,12 +198,15 @@ def _session_started(state: ExerciseState, ev: SessionStarted) -> ExerciseState:
 
 
 def _clock_advanced(state: ExerciseState, ev: ClockAdvanced) -> ExerciseState:
-    changes: dict[str, Any] = {"last": ev}
+    fields = state.__dict__.copy()  # the most frequent event: `_evolve` inlined
+    fields["last"] = ev
     if ev.carry != state.clock.carry:
-        changes["clock"] = _clock(state.clock, carry=ev.carry)
+        fields["clock"] = _clock(state.clock, carry=ev.carry)
     if ev.values:
-        changes["indicators"] = _set_values(state, ev.values, ev.scenario_minutes, False)
-    return _evolve(state, changes)
+        fields["indicators"] = _set_values(state, ev.values, ev.scenario_minutes, False)
+    new: ExerciseState = _new(ExerciseState)
+    _set_attr(new, "__dict__", fields)
+    return new
 
 
 def _clock_jumped(state: ExerciseState, ev: ClockJumped) -> ExerciseState:
@@ -244,14 +251,15 @@ def _inject_released(state: ExerciseState, ev: InjectReleased) -> ExerciseState:
     if index is None:
         index = _index(state, ev.inject_id)  # an ad-hoc inject
     released = InjectState(ev.inject_id, InjectStatus.RELEASED, ev.source, ev.scenario_minutes, ev.exercise_seconds)
-    changes = {
-        "last": ev,
-        "injects": state.injects.set(index, released),
-        "release_order": state.release_order.append(index),
-    }
+    fields = state.__dict__.copy()  # frequent: `_evolve` inlined
+    fields["last"] = ev
+    fields["injects"] = state.injects.set(index, released)
+    fields["release_order"] = state.release_order.append(index)
     if state.follow_ups:
-        changes["follow_ups"] = _drop_follow_up(state.follow_ups, index)
-    return _evolve(state, changes)
+        fields["follow_ups"] = _drop_follow_up(state.follow_ups, index)
+    new: ExerciseState = _new(ExerciseState)
+    _set_attr(new, "__dict__", fields)
+    return new
 
 
 def _inject_acknowledged(state: ExerciseState, ev: InjectAcknowledged) -> ExerciseState:

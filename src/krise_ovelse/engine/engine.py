@@ -246,8 +246,8 @@ class Engine:
                 _refuse("already_started", "the session has already started")
         elif not state.started:
             _refuse("not_started", "the session has not started; start it first")
-        elif state.ended:
-            _refuse("ended", "the exercise has ended (ENDEX); no more commands")
+        elif state.ended and type(command) not in AFTER_ENDEX:
+            _refuse("ended", "the exercise has ended (ENDEX); only evaluation (ratings, observations) goes on")
         check, run = entry
         check(state, command, self)
         return run
@@ -350,6 +350,7 @@ class _Run:
         self.seconds = exercise_seconds
         self.events: list[Event] = []
         self.watch = engine._watch_for(state)
+        self.conditional = bool(self.plan.conditionals)
         self.opened = 0  # decisions opened so far by this command
 
     @property
@@ -366,7 +367,7 @@ class _Run:
         event = make_event(cls, payload)
         self.state = new = HANDLERS[cls](state, event)
         self.events.append(event)
-        if self.plan.conditionals:
+        if self.conditional:
             self.watch.touch(event, state.flags, new.flags)
 
     # --- what is due when --------------------------------------------------------------------
@@ -522,7 +523,7 @@ class _Run:
             position += 1
         while self.state.follow_ups and self.state.follow_ups[0][0] <= minute:
             self.release(self.state.follow_ups[0][1], ReleaseSource.FOLLOW_UP)
-        if plan.conditionals:
+        if self.conditional and (self.watch.dirty or self.watch.due):
             self.conditionals()
 
     def conditionals(self) -> None:
@@ -940,6 +941,9 @@ def _simple(cls: type[Event], **fixed: Any) -> Execute:
 def _no_check(state: ExerciseState, cmd: Any, engine: Engine) -> None:
     return None
 
+
+#: Commands the engine still takes after ENDEX: the evaluation goes on after play has stopped.
+AFTER_ENDEX: frozenset[type[Command]] = frozenset({AddObservation, RateCriterion})
 
 _TEXT_FIELDS: dict[type[Command], tuple[tuple[str, bool, bool], ...]] = {
     cls: _text_fields(cls) for cls in COMMAND_TYPES
