@@ -14,6 +14,7 @@ from krise_ovelse.report.svg import (
     curve_points,
     day_label,
     day_ticks,
+    decimate,
     line_chart,
     nice_step,
     resample,
@@ -170,3 +171,43 @@ def test_any_input_gives_well_formed_svg(series: list[tuple[float, float]], titl
     title = "".join(ch for ch in title if ch.isprintable())
     root = parse(line_chart(series, title=title, end=2e5))
     assert root.tag == f"{NS}svg"
+    assert len(list(root.iter(f"{NS}text"))) < 40  # a bounded number of ticks, whatever the data
+
+
+@pytest.mark.parametrize("values", [(0.0, 5e-324), (1e300, 1e300 * (1 + 1e-15)), (-0.0, 0.0), (7.0, 7.0)])
+def test_tiny_or_empty_value_ranges_do_not_loop(values: tuple[float, float]) -> None:
+    root = parse(line_chart([(0, values[0]), (DAY, values[1])], end=2 * DAY))
+    assert len(list(root.iter(f"{NS}text"))) < 30
+
+
+@pytest.mark.parametrize("span", [0.0, 1e-320, float("nan"), float("inf"), -3.0])
+def test_nice_step_of_degenerate_spans(span: float) -> None:
+    assert nice_step(span) == 1.0
+
+
+def test_ticks_are_bounded() -> None:
+    assert len(ticks(0, 5e-324)) <= 7
+    assert ticks(float("nan"), 1) == []
+    assert ticks(5, 1) == []
+    assert len(day_ticks(0, 1e12)) <= 9
+    assert day_ticks(10, 0) == []
+
+
+def test_long_series_are_thinned_but_keep_their_extremes() -> None:
+    series = [(float(i), 50.0 + (40.0 if i == 5000 else 0.0) + (i % 7)) for i in range(20000)]
+    root = parse(line_chart(series, end=20000.0, y_min=0, y_max=100))
+    (polyline,) = root.iter(f"{NS}polyline")
+    points = [tuple(map(float, p.split(","))) for p in polyline.get("points", "").split()]
+    assert len(points) <= 4 * 600
+    top = min(y for _, y in points)
+    expected_top = parse(line_chart([(0.0, 0.0), (1.0, max(v for _, v in series))], end=20000.0, y_min=0, y_max=100))
+    (line,) = expected_top.iter(f"{NS}polyline")
+    assert top == pytest.approx(min(float(p.split(",")[1]) for p in line.get("points", "").split()))
+    xs = [x for x, _ in points]
+    assert xs == sorted(xs)
+
+
+def test_decimate_keeps_order_and_extremes() -> None:
+    points = [(0.0, 5.0), (0.1, 9.0), (0.2, 1.0), (0.3, 4.0), (0.4, 6.0), (1.0, 3.0)]
+    assert decimate(points, int) == [(0.0, 5.0), (0.1, 9.0), (0.2, 1.0), (0.4, 6.0), (1.0, 3.0)]
+    assert decimate([], int) == []

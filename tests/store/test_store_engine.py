@@ -287,3 +287,41 @@ def test_a_bug_is_reported_without_a_traceback(store: SessionStore, db_path: Pat
     assert result.exit_code == 2
     assert "internal error: RuntimeError: a bug" in result.output
     assert result.exc_info is None or result.exc_info[0] is SystemExit
+
+
+def test_finishing_a_headless_run_can_itself_be_interrupted(store: SessionStore,
+                                                            example: tuple[Scenario, str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse.engine.headless import run_headless
+    from krise_ovelse.engine.playthrough import load_playthrough_text
+
+    scenario, text = example
+    script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag P\nseed: 4\n", scenario)
+    assert script.playthrough is not None
+    reference = [event_to_dict(e) for e in run_headless(scenario, script.playthrough).events]
+    real_append = SessionStore.append
+    budget = {"appends": 2}
+
+    def failing_append(self: SessionStore, session_id: str, events: Any) -> int:
+        if budget["appends"] <= 0:
+            raise StoreError("database or disk is full (simulated)")
+        budget["appends"] -= 1
+        return real_append(self, session_id, events)
+
+    monkeypatch.setattr(SessionStore, "append", failing_append)
+    with pytest.raises(StoreError):  # the first run dies after two commands
+        bridge.run_headless_stored(store, scenario, text, script.playthrough)
+    (info,) = store.list_sessions()
+    assert store.events(info.id) == reference[: info.last_seq]
+    for more in (1, 1):  # resuming dies too, twice, each time a little further on
+        budget["appends"] = more
+        before = store.last_seq(info.id)
+        with pytest.raises(StoreError):
+            bridge.finish_headless(store, info.id, script.playthrough)
+        assert store.last_seq(info.id) > before
+        assert store.get(info.id).status == "interrupted"
+        assert store.events(info.id) == reference[: store.last_seq(info.id)]
+    monkeypatch.setattr(SessionStore, "append", real_append)
+    result = bridge.finish_headless(store, info.id, script.playthrough)
+    assert store.events(info.id) == reference == [event_to_dict(e) for e in result.events]
+    assert store.get(info.id).status == "ended"

@@ -61,8 +61,14 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool) 
     result = run_headless(loaded.scenario, playthrough, seed)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
+    from krise_ovelse.scoring.adapter import run_json_sections
+
+    scoring = run_json_sections(loaded.scenario, result.events)  # ratings + the record they rest on
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict() | scoring, ensure_ascii=False, indent=2))
     else:
+        from krise_ovelse.scoring import format_ratings, result_from_dict
+
         click.echo(format_timeline(result), nl=False)
+        click.echo("\n" + format_ratings(result_from_dict(scoring["scoring"]), loaded.scenario.language))
     sys.exit(EXIT_OK)

@@ -10,10 +10,10 @@ boundaries, grey bands over time the scenario skipped, and optional horizontal g
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 from collections.abc import Callable, Sequence
-from itertools import pairwise
 
 import attrs
 
@@ -47,24 +47,27 @@ def _num(value: float) -> str:
 
 
 def nice_step(span: float, max_ticks: int = 6) -> float:
-    """A step of 1, 2, 2.5 or 5 × 10^k giving at most `max_ticks` intervals over `span`."""
-    if span <= 0 or not math.isfinite(span):
+    """A step of 1, 2, 2.5 or 5 × 10^k giving at most `max_ticks` intervals over `span`
+    (1 for a span that is empty, not finite or too small to divide)."""
+    if not math.isfinite(span) or span <= 1e-9:
         return 1.0
     raw = span / max_ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if factor * power >= raw:
             return float(factor * power)
-    return float(10 * power)
+    return float(10 * power)  # pragma: no cover - factor 10 always reaches raw
 
 
 def ticks(low: float, high: float, max_ticks: int = 6) -> list[float]:
-    """Tick values at a nice step covering [low, high]."""
+    """Tick values at a nice step covering [low, high] (never more than max_ticks + 1)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        return []
     step = nice_step(high - low, max_ticks)
     first = math.ceil(low / step - 1e-9) * step
-    values = []
+    values: list[float] = []
     value = first
-    while value <= high + 1e-9:
+    while value <= high + 1e-9 and len(values) <= max_ticks:
         values.append(round(value, 10))
         value += step
     return values
@@ -75,12 +78,14 @@ _DAY_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365)
 
 def day_ticks(start: float, end: float, max_ticks: int = 8) -> list[float]:
     """Tick positions (in minutes) at whole days: every 1, 2, 7, 14, 30 … days."""
+    if not (math.isfinite(start) and math.isfinite(end)) or end < start:
+        return []
     days = max((end - start) / MINUTES_PER_DAY, 1e-9)
     step = next((s for s in _DAY_STEPS if days / s <= max_ticks), math.ceil(days / max_ticks))
     first = math.ceil(start / MINUTES_PER_DAY / step - 1e-9) * step
-    result = []
+    result: list[float] = []
     day = first
-    while day * MINUTES_PER_DAY <= end + 1e-9:
+    while day * MINUTES_PER_DAY <= end + 1e-9 and len(result) <= max_ticks:
         result.append(float(day * MINUTES_PER_DAY))
         day += step
     return result
@@ -97,6 +102,34 @@ def curve_points(series: Sequence[tuple[float, float]], end: float | None) -> li
     if points and end is not None and end > points[-1][0]:
         points.append((end, points[-1][1]))
     return points
+
+
+def decimate(points: Sequence[tuple[float, float]], column: Callable[[float], int]) -> list[tuple[float, float]]:
+    """Fewer points, same picture: per pixel column keep the first, lowest, highest and last
+    point, in time order (a long real-time session records thousands of drift steps)."""
+    result: list[tuple[float, float]] = []
+    bucket: list[tuple[float, float]] = []
+    current: int | None = None
+
+    def flush() -> None:
+        if len(bucket) <= 4:
+            result.extend(bucket)
+            return
+        low = min(range(len(bucket)), key=lambda i: bucket[i][1])
+        high = max(range(len(bucket)), key=lambda i: bucket[i][1])
+        keep = sorted({0, low, high, len(bucket) - 1})
+        result.extend(bucket[i] for i in keep)
+
+    for point in points:
+        col = column(point[0])
+        if col != current and bucket:
+            flush()
+            bucket = []
+        current = col
+        bucket.append(point)
+    if bucket:
+        flush()
+    return result
 
 
 def line_chart(
@@ -130,9 +163,9 @@ def line_chart(
     x1 = max([x0 + 1, *(xs or [x0]), end if end is not None else x0 + 1])
     lo = y_min if y_min is not None else (min(ys + [g.value for g in guides]) if ys else 0.0)
     hi = y_max if y_max is not None else (max(ys + [g.value for g in guides]) if ys else 1.0)
-    if hi <= lo:
+    if hi - lo <= 1e-9 * max(1.0, abs(hi), abs(lo)):  # flat (or nearly): give it a visible range
         lo, hi = lo - 1, hi + 1
-    if y_min is None and y_max is None:
+    elif y_min is None and y_max is None:
         pad = (hi - lo) * 0.08
         lo, hi = lo - pad, hi + pad
 
@@ -191,6 +224,8 @@ def line_chart(
                    f"{escape(guide.label)}</text>")
     # the curve
     points = curve_points(series, x1 if end is None else end)
+    if len(points) > 2 * plot_w:
+        points = decimate(points, lambda x: int(sx(x)))
     if points:
         coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
         out.append(f'<polyline points="{coords}" fill="none" stroke="#1f5fa8" stroke-width="2" '
@@ -207,26 +242,35 @@ def line_chart(
 SPARK = "▁▂▃▄▅▆▇█"
 
 
+def _value_in(points: Sequence[tuple[float, float]], times: Sequence[float], t: float) -> float:
+    """`value_at` on points sorted by time, with `times` their x values."""
+    if t < times[0]:
+        return points[0][1]
+    after = bisect.bisect_right(times, t)  # the first point later than t
+    if after >= len(points):
+        return points[-1][1]
+    x_a, y_a = points[after - 1]  # the last point at or before t (after a jump: its new value)
+    x_b, y_b = points[after]
+    return y_a + (y_b - y_a) * (t - x_a) / (x_b - x_a)
+
+
 def value_at(series: Sequence[tuple[float, float]], t: float) -> float | None:
     """The curve's value at time `t`: linear between samples, after a jump at `t` its new value,
     the first value before the first sample and the last after the last."""
     points = sorted(series, key=lambda p: p[0])
     if not points:
         return None
-    if t < points[0][0]:
-        return points[0][1]
-    for (x_a, y_a), (x_b, y_b) in pairwise(points):
-        if x_a <= t < x_b:
-            return y_a + (y_b - y_a) * (t - x_a) / (x_b - x_a)
-    return next(y for x, y in reversed(points) if x <= t)
+    return _value_in(points, [p[0] for p in points], t)
 
 
 def resample(series: Sequence[tuple[float, float]], start: float, end: float, count: int) -> list[float]:
     """The curve's value at `count` evenly spaced times from start to end."""
-    if not series or count <= 0:
+    points = sorted(series, key=lambda p: p[0])
+    if not points or count <= 0:
         return []
-    times = [start if count == 1 else start + (end - start) * i / (count - 1) for i in range(count)]
-    return [v for t in times if (v := value_at(series, t)) is not None]
+    times = [p[0] for p in points]
+    at = [start if count == 1 else start + (end - start) * i / (count - 1) for i in range(count)]
+    return [_value_in(points, times, t) for t in at]
 
 
 def sparkline(values: Sequence[float], low: float | None = None, high: float | None = None) -> str:

@@ -2,9 +2,10 @@
 
 Public API (see docs/scoring.md):
 
+- `scoring_input_from_events(scenario, engine.events)` — the `ScoringInput` record of a session
+  (events as engine objects or stored dicts); `scoring_input(scenario, engine_or_events_or_state)`
+  accepts an Engine, events or an ExerciseState; `score_events(scenario, events)` rates at once;
 - `score(scenario, record) -> ScoringResult` — rate a run from a `ScoringInput` record;
-- `krise_ovelse.scoring.adapter.scoring_input(state)` / `score_state(scenario, state)` — build
-  the record from the engine (imported from there so this package never needs the engine);
 - `result_to_dict` / `result_from_dict` — the stable JSON form;
 - `format_ratings(result, lang)` — a terminal table;
 - the catalogue (`krise_ovelse.scoring.catalogue`).
@@ -12,6 +13,7 @@ Public API (see docs/scoring.md):
 Pure Python: no Textual, no SQLite.
 """
 
+from krise_ovelse.scoring.adapter import score_events, scoring_input, scoring_input_from_events
 from krise_ovelse.scoring.evidence import Evidence, Source
 from krise_ovelse.scoring.inputs import (
     Choice,
@@ -56,4 +58,7 @@ __all__ = [
     "result_from_dict",
     "result_to_dict",
     "score",
+    "score_events",
+    "scoring_input",
+    "scoring_input_from_events",
 ]
