@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
+from engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 from krise_ovelse.engine import (
     AddObservation,

@@ -6,7 +6,7 @@ import json
 
 import attrs
 import pytest
-from conftest import FakeClock, dicts, rich
+from engine_helpers import FakeClock, dicts, rich
 
 from krise_ovelse.engine import (
     EVENT_KINDS,

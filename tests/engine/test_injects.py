@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
+from engine_helpers import basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
 
 from krise_ovelse.engine import (
     AcknowledgeInject,

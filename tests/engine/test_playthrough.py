@@ -6,7 +6,7 @@ import json
 import textwrap
 
 import pytest
-from conftest import basic
+from engine_helpers import basic
 
 from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.engine import AddObservation, Pause, ReleaseInject, Resume, ReviseDecision, SkipInject, fold

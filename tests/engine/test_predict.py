@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import indicator, phase, scenario, start
+from engine_helpers import indicator, phase, scenario, start
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import attrs
-from conftest import FakeClock, rich
+from engine_helpers import FakeClock, rich
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pytest
-from conftest import FakeClock, basic, do, scenario, start
+from engine_helpers import FakeClock, basic, do, scenario, start
 
 from krise_ovelse.engine import (
     AcknowledgeInject,

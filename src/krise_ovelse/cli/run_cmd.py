@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -27,15 +28,21 @@ def _fail(problems: tuple[Problem, ...] | list[Problem]) -> None:
 @click.option("--play", "play", metavar="PLAYTHROUGH", help="A playthrough file scripting the team's choices.")
 @click.option("--seed", type=int, default=None, help="Seed of the session (default: the playthrough's, else 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def run(scenario: str, play: str | None, seed: int | None, as_json: bool) -> None:
+@click.option("--db", "db", metavar="PATH", default=None,
+              help="Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data directory).")
+@click.option("--no-store", is_flag=True, help="Do not record the run as a stored session.")
+def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: str | None, no_store: bool) -> None:
     """Play SCENARIO from start to end without a screen, in facilitator-paced mode.
 
     Scripted decisions and facilitator actions come from --play; decisions it leaves out get
-    their defaults at the deadline. Prints the timeline (or JSON). Exit 0 when the run
-    completed, 1 when the scenario or playthrough has problems, 2 when a file cannot be read.
+    their defaults at the deadline. Prints the timeline (or JSON). The run is recorded as a
+    stored session (its id is printed; `--no-store` opts out), each command committed as it is
+    played, so `krise-ovelse resume ID --play PLAYTHROUGH` finishes a run that was killed.
+    Exit 0 when the run completed, 1 when the scenario or playthrough has problems, 2 when a
+    file cannot be read.
     """
     try:
-        _run(scenario, play, seed, as_json)
+        _run(scenario, play, seed, as_json, None if no_store else db or "")
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:  # never a traceback for a user: say what failed and stop
@@ -43,12 +50,14 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool) -> Non
         sys.exit(EXIT_USAGE)
 
 
-def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool) -> None:
+def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None) -> None:
+    """`db` is None for an unstored run, "" for the default database, else its path."""
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.engine.headless import format_timeline, run_headless
     from krise_ovelse.engine.playthrough import load_playthrough
+    from krise_ovelse.paths import resolve_scenario_arg
 
-    loaded = load_scenario(scenario_path)
+    loaded = load_scenario(resolve_scenario_arg(scenario_path))
     if loaded.scenario is None:
         _fail(loaded.problems)
     assert loaded.scenario is not None
@@ -58,17 +67,38 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool) 
         if scripted.playthrough is None:
             _fail(scripted.problems)
         playthrough = scripted.playthrough
-    result = run_headless(loaded.scenario, playthrough, seed)
+    session_id = None
+    if db is None:
+        result = run_headless(loaded.scenario, playthrough, seed)
+    else:
+        session_id, result = _run_stored(loaded.scenario, loaded.text or "", playthrough, seed, db)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     from krise_ovelse.scoring.adapter import run_json_sections
 
     scoring = run_json_sections(loaded.scenario, result.events)  # ratings + the record they rest on
     if as_json:
-        click.echo(json.dumps(result.to_dict() | scoring, ensure_ascii=False, indent=2))
+        payload = {"session_id": session_id} | result.to_dict() | scoring
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         from krise_ovelse.scoring import format_ratings, result_from_dict
 
         click.echo(format_timeline(result), nl=False)
         click.echo("\n" + format_ratings(result_from_dict(scoring["scoring"]), loaded.scenario.language))
+        if session_id is not None:
+            click.echo(f"\nSession: {session_id}  (krise-ovelse report {session_id}, replay, compare, export)")
     sys.exit(EXIT_OK)
+
+
+def _run_stored(scenario: Any, text: str, playthrough: Any, seed: int | None, db: str) -> tuple[str, Any]:
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.engine_bridge import run_headless_stored
+    from krise_ovelse.store.errors import StoreError
+    from krise_ovelse.store.location import resolve_db_path
+
+    try:
+        with SessionStore(resolve_db_path(db or None)) as store:
+            return run_headless_stored(store, scenario, text, playthrough, seed)
+    except StoreError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(exc.exit_code)
