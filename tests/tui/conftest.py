@@ -1,14 +1,22 @@
-"""Fixtures for the console tests: the example scenario, a temporary store, frozen clocks."""
+"""Fixtures for the console tests: the example scenario, a temporary store, frozen clocks.
+
+Nothing in these tests runs on real time: `console(...)` builds the app with a fake monotonic
+clock, a frozen wall clock and no timers, so the scenario clock moves only when a test calls
+`app._tick()` (after `clock.advance`) and a team window reads the store only when a test calls
+`app._poll()`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, TextArea
 
+from krise_ovelse.tui.app import KriseApp, make_app
 from krise_ovelse.tui.i18n import set_language
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
 
@@ -32,6 +40,12 @@ class FakeClock:
 
 def frozen_wall() -> dt.datetime:
     return WALL
+
+
+def console(scenario: LoadedScenario | None = None, *, clock: FakeClock | None = None, **kwargs: Any) -> KriseApp:
+    """The console for a test: fake clocks and no timers (see the module docstring)."""
+    return make_app(scenario, clock=clock or FakeClock(), wall=frozen_wall, tick_interval=None,
+                    poll_interval=None, **kwargs)
 
 
 @pytest.fixture

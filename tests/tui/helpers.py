@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import events
 from textual.app import App
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type `text` into the focused widget: one key event per character, as a keyboard sends
+    them, then one wait for the app to settle.
+
+    `pilot.press(*text)` waits for the app to go idle after every key (two idle checks of 20 ms
+    or more each); for plain text that only makes the test slow. Keys that move the focus
+    (enter, tab) still go through `pilot.press`.
+    """
+    app = pilot.app
+    for char in text:
+        app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    await pilot.pause()
 
 
 def option_texts(app: App[object], selector: str) -> list[str]:

@@ -1,15 +1,21 @@
-"""The console's command line (bad input never reaches the UI) and the core's independence of Textual."""
+"""The console's command line (bad input never reaches the UI), the lazily loaded commands, and
+the core's independence of Textual."""
 
 from __future__ import annotations
 
+import gc
+import importlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from krise_ovelse.cli import console_cmds, main
+from krise_ovelse.cli.base import COMMANDS, LazyCommands
 
 from .conftest import EXAMPLE
 
@@ -35,12 +41,73 @@ def test_cli_commands_other_than_the_console_do_not_import_textual() -> None:
     assert out.stdout.strip() == "False"
 
 
+#: Modules `krise-ovelse play SCENARIO` must not import before its first frame.
+NOT_AT_START = ("krise_ovelse.store", "krise_ovelse.engine", "krise_ovelse.report", "krise_ovelse.cli.session_cmds",
+                "krise_ovelse.cli.authoring_cmds", "krise_ovelse.cli.run_cmd", "krise_ovelse.cli.report_cmd")
+
+
+def _run(code: str, *args: str) -> str:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    code = ("import sys\n"
+            "from krise_ovelse.cli import main\n"
+            "try:\n"
+            "    main(['--help'], prog_name='krise-ovelse', terminal_width=80)\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(sorted(m for m in sys.modules\n"
+            "             if m.startswith('krise_ovelse.cli.') and m != 'krise_ovelse.cli.base'))\n")
+    out = _run(code)
+    help_text, _, loaded = out.rstrip().rpartition("\n")
+    assert loaded == "[]"
+    for name in COMMANDS:
+        main.commands[name]  # now import them all: the listing must not change
+    result = CliRunner().invoke(main, ["--help"], prog_name="krise-ovelse", terminal_width=80)
+    assert result.output.rstrip() == help_text
+
+
+def test_the_command_map_names_every_command_with_its_own_help() -> None:
+    commands = main.commands
+    assert isinstance(commands, LazyCommands)
+    for name, spec in COMMANDS.items():
+        module, _, attribute = spec.target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command) and command.name == name
+        assert commands[name] is command
+        assert " ".join((command.help or "").split("\n\n")[0].split()) == spec.help, name
+    # every command the modules register is in the map
+    assert set(commands.loaded) == set(COMMANDS)
+
+
+def test_the_console_db_option_matches_the_session_commands() -> None:
+    from krise_ovelse.cli import session_cmds
+
+    def db_help(command: click.Command) -> str | None:
+        return next(p.help for p in command.params if p.name == "db" and isinstance(p, click.Option))
+
+    assert db_help(main.commands["play"]) == db_help(main.commands["sessions"]) == session_cmds.DB_HELP
+
+
+def test_play_loads_the_scenario_without_the_store_engine_or_other_commands() -> None:
+    code = ("import sys\n"
+            "from krise_ovelse.cli import console_cmds, main\n"
+            "def started(**kwargs):\n"
+            "    import krise_ovelse.tui.app, krise_ovelse.tui.screens.briefing\n"
+            f"    print(sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r})))\n"
+            "console_cmds.run_console = started\n"
+            "main(['play', sys.argv[1]], prog_name='krise-ovelse')\n")
+    assert _run(code, str(EXAMPLE)).strip() == "[]"
+
+
 @pytest.fixture
-def no_ui(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+def no_ui(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, object]]]:
     """Record what the console would have been started with, instead of starting it."""
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(console_cmds, "run_console", lambda **kw: calls.append(kw))
-    return calls
+    yield calls
+    assert gc.isenabled()  # play turns collection off while it loads, and always back on
 
 
 def test_play_a_missing_file_exits_2_before_the_ui(no_ui: list[dict[str, object]], tmp_path: Path) -> None:

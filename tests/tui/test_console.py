@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.tui.app import KriseApp, make_app
+from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.screens.briefing import BriefingScreen
 from krise_ovelse.tui.screens.debrief import DebriefScreen
@@ -22,8 +22,8 @@ from krise_ovelse.tui.screens.replay import ReplayScreen
 from krise_ovelse.tui.screens.start import StartScreen
 from krise_ovelse.tui.view import FACILITATOR, TEAM
 
-from .conftest import EXAMPLE, FakeClock, frozen_wall
-from .helpers import option_texts, screen_text
+from .conftest import EXAMPLE, FakeClock, console
+from .helpers import option_texts, screen_text, type_text
 
 
 async def start_play(app: KriseApp, pilot: object) -> None:
@@ -38,7 +38,7 @@ async def start_play(app: KriseApp, pilot: object) -> None:
 
 async def test_team_view_hides_the_dreiebok_and_hidden_indicators(example: LoadedScenario, db: Path,
                                                                   clock: FakeClock) -> None:
-    app = make_app(example, team="Lag 1", clock=clock, wall=frozen_wall)
+    app = console(example, team="Lag 1", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(app, pilot)
         screen = app.screen
@@ -81,7 +81,7 @@ async def test_scenario_text_renders_literally(db: Path, clock: FakeClock) -> No
     result = load_scenario_text(MARKUP_SCENARIO, "markup.yaml")
     assert result.scenario is not None, [p.render() for p in result.problems]
     loaded = LoadedScenario(result.scenario, MARKUP_SCENARIO, "markup.yaml")
-    app = make_app(loaded, team="[i]Lag[/i]", clock=clock, wall=frozen_wall)
+    app = console(loaded, team="[i]Lag[/i]", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "[bold]Alarm[/] og [/]" in screen_text(app)
@@ -95,27 +95,26 @@ async def test_scenario_text_renders_literally(db: Path, clock: FakeClock) -> No
         await pilot.press("escape", "d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
-        await pilot.press("enter", *"[/] [bold", "ctrl+s")
+        await pilot.press("enter")
+        await type_text(pilot, "[/] [bold")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert any("«[/] [bold»" in o.replace("\n", "") or "[/] [bold" in o for o in option_texts(app, "#log"))
 
 
 async def test_resizing_never_crashes(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
-    app = make_app(example, team="Lag", clock=clock, wall=frozen_wall)
-    sizes = [(80, 24), (60, 15), (200, 60), (40, 10), (100, 30), (300, 100), (80, 24)]
+    app = console(example, team="Lag", clock=clock)
+    sizes = [(60, 15), (40, 10), (300, 100), (80, 24)]
     async with app.run_test(size=(100, 30)) as pilot:
         for size in sizes:
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
+            await pilot.resize_terminal(*size)  # waits for the screen to settle
         await start_play(app, pilot)
         for size in sizes:
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
+            await pilot.resize_terminal(*size)  # waits for the screen to settle
         await pilot.press("d")
         await pilot.pause()
         for size in sizes:
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
+            await pilot.resize_terminal(*size)  # waits for the screen to settle
         assert isinstance(app.screen, DecisionDialog)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
@@ -126,7 +125,7 @@ async def test_resizing_never_crashes(example: LoadedScenario, db: Path, clock: 
 
 async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScenario, db: Path,
                                                            clock: FakeClock) -> None:
-    app = make_app(example, team="Lag 2", clock=clock, wall=frozen_wall)
+    app = console(example, team="Lag 2", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(app, pilot)
         await pilot.press("d")
@@ -153,7 +152,7 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
         assert len(stored) >= seq  # + the pause on the way out
 
     # resume: the decision is still there and the clock stands until space
-    app2 = make_app(session=session_id, clock=clock, wall=frozen_wall)
+    app2 = console(session=session_id, clock=clock)
     async with app2.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app2.screen, ExerciseScreen)
@@ -167,12 +166,11 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
 
 async def test_team_window_follows_the_live_session_read_only(example: LoadedScenario, db: Path,
                                                               clock: FakeClock) -> None:
-    live = make_app(example, team="Lag 3", clock=clock, wall=frozen_wall)
+    live = console(example, team="Lag 3", clock=clock)
     async with live.run_test(size=(100, 30)) as pilot:
         await start_play(live, pilot)
         session_id = live.session.session_id  # type: ignore[union-attr]
-        follower = make_app(session=session_id, view=TEAM, clock=FakeClock(), wall=frozen_wall,
-                            poll_interval=60)
+        follower = console(session=session_id, view=TEAM)
         async with follower.run_test(size=(100, 30)) as team_pilot:
             await team_pilot.pause()
             assert isinstance(follower.screen, ExerciseScreen)
@@ -198,7 +196,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
 
 
 async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
-    app = make_app(example, team="Lag", clock=clock, wall=frozen_wall)
+    app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(app, pilot)
         await pilot.press("d")
@@ -208,7 +206,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         session_id = app.session.session_id  # type: ignore[union-attr]
     with SessionStore(db) as store:
         total = store.last_seq(session_id)  # including the pause when the console closed
-    replay = make_app(clock=clock, wall=frozen_wall)
+    replay = console(clock=clock)
     async with replay.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         replay.replay_session(session_id)
@@ -221,7 +219,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         assert screen.step == 1
         assert replay.session.state.seq == 1  # type: ignore[union-attr]
         assert option_texts(replay, "#feed") == ["Ingen innspill ennå. Start klokka med mellomrom."]
-        await pilot.press("bracketright", "bracketright", "bracketright")
+        await pilot.press("]", "]", "]")  # the character, as a keyboard sends it
         assert replay.session.state.seq > 1  # type: ignore[union-attr]
         await pilot.press("end")
         assert replay.session.state.seq == total  # type: ignore[union-attr]
@@ -237,7 +235,7 @@ async def test_start_screen_lists_sessions_and_reports_a_broken_file(db: Path, c
                                                                      tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\nid: x\ntitle: [\n", encoding="utf-8")
-    app = make_app(clock=clock, wall=frozen_wall)
+    app = console(clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -264,7 +262,7 @@ async def test_start_screen_lists_sessions_and_reports_a_broken_file(db: Path, c
 
 async def test_help_lists_every_binding_and_the_palette_has_every_action(example: LoadedScenario, db: Path,
                                                                         clock: FakeClock) -> None:
-    app = make_app(example, team="Lag", clock=clock, wall=frozen_wall)
+    app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(app, pilot)
         await pilot.press("f1")
@@ -273,7 +271,7 @@ async def test_help_lists_every_binding_and_the_palette_has_every_action(example
         text = screen_text(app)
         for words in ("Pause/fortsett", "Neste innspill", "Neste fase", "Beslutt", "Endre beslutning",
                       "Send innspill", "Hopp over innspill", "Skriv innspill", "Observasjon", "Bytt visning",
-                      "Stopp og evaluer", "Bekreft beslutning", "Eksporter rapport", "Ett steg fram"):
+                      "ENDEX og evaluer", "Bekreft beslutning", "Eksporter rapport", "Ett steg fram"):
             assert words in text, words
         await pilot.press("escape")
         await pilot.pause()
@@ -281,7 +279,7 @@ async def test_help_lists_every_binding_and_the_palette_has_every_action(example
         commands = {c.title for c in app.get_system_commands(app.screen)}
         for words in ("Pause/fortsett", "Raskere", "Saktere", "Neste innspill", "Neste fase", "Beslutt",
                       "Send innspill", "Hopp over innspill", "Skriv innspill", "Observasjon", "Bytt visning",
-                      "Stopp og evaluer", "Hjelp", "Avslutt"):
+                      "ENDEX og evaluer", "Hjelp", "Avslutt"):
             assert words in commands, words
         # a command from the palette runs its action
         pause = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause/fortsett")
@@ -292,7 +290,7 @@ async def test_help_lists_every_binding_and_the_palette_has_every_action(example
 
 
 async def test_english(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
-    app = make_app(example, lang="en", team="Team", clock=clock, wall=frozen_wall)
+    app = console(example, lang="en", team="Team", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "How the clock works" in screen_text(app)
@@ -304,7 +302,7 @@ async def test_english(example: LoadedScenario, db: Path, clock: FakeClock) -> N
 
 
 async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
-    app = make_app(example, team="Lag", clock=clock, wall=frozen_wall)
+    app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(app, pilot)
         session = app.session
@@ -318,13 +316,15 @@ async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clo
         await pilot.pause()
         await pilot.press("enter")  # the first upcoming: i02
         await pilot.pause()
-        await pilot.press(*"Tid", "enter")
+        await type_text(pilot, "Tid")
+        await pilot.press("enter")
         await pilot.pause()
         assert session.state.inject("i02").skip_reason == "Tid"
         # write an ad-hoc inject
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"Pressen ringer", "ctrl+s")
+        await type_text(pilot, "Pressen ringer")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         [adhoc] = session.state.adhoc_injects()
         assert adhoc.title == "Pressen ringer"
@@ -333,10 +333,18 @@ async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clo
         await pilot.press("j")
         await pilot.pause()
         assert session.state.phase_id == "uke-to"
-        # stop → evaluation → back with escape
+        # e asks first; "no" keeps the exercise going
+        await pilot.press("e", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and not session.state.ended
+        # "yes" declares ENDEX at once; the evaluation then rates the ended session
         await pilot.press("e", "y")
         await pilot.pause()
         assert isinstance(app.screen, EvaluatorScreen)
+        assert session.state.ended and not session.state.running
+        await pilot.press("c")  # confirm the suggested rating of the first criterion
+        assert len(session.state.current_ratings()) == 1
+        # there is no way back into play after ENDEX
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ExerciseScreen)
+        assert isinstance(app.screen, EvaluatorScreen)

@@ -1,5 +1,5 @@
 """A whole exercise driven with the keyboard: start screen → briefing → exercise (deciding,
-pausing, releasing a manual inject, an observation) → evaluation (a rating) → debrief."""
+pausing, releasing a manual inject, an observation) → ENDEX → evaluation (a rating) → debrief."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from krise_ovelse.engine.values import InjectStatus
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.tui.app import KriseApp, make_app
+from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.screens.briefing import BriefingScreen
 from krise_ovelse.tui.screens.debrief import DebriefScreen
 from krise_ovelse.tui.screens.decision import DecisionDialog
@@ -19,8 +19,8 @@ from krise_ovelse.tui.screens.evaluation import EvaluatorScreen, RateDialog
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
 from krise_ovelse.tui.screens.start import StartScreen
 
-from .conftest import FakeClock, frozen_wall
-from .helpers import option_texts, screen_text
+from .conftest import FakeClock, console
+from .helpers import option_texts, screen_text, type_text
 
 
 async def _settle(app: KriseApp) -> None:
@@ -30,7 +30,7 @@ async def _settle(app: KriseApp) -> None:
 async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = make_app(clock=clock, wall=frozen_wall)
+    app = console(clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         # GIVEN the start screen with the shipped scenarios
         await pilot.pause()
@@ -52,9 +52,9 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
 
         # ... names the team and a participant, and starts
         await pilot.press("tab")
-        await pilot.press(*"Ledergruppen")
+        await type_text(pilot, "Ledergruppen")
         await pilot.press("tab")
-        await pilot.press(*"Kari")
+        await type_text(pilot, "Kari")
         await pilot.press("enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -94,9 +94,9 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
         await pilot.press("enter")  # choose the highlighted option (a)
-        await pilot.press(*"SMS først")
+        await type_text(pilot, "SMS først")
         await pilot.press("tab")
-        await pilot.press(*"Kari")
+        await type_text(pilot, "Kari")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
@@ -124,7 +124,7 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, ObservationDialog)
-        await pilot.press(*"Glemte verneombudet")
+        await type_text(pilot, "Glemte verneombudet")
         await pilot.press("enter")  # to the criteria list
         await pilot.press("space")  # select the first criterion
         await pilot.press("ctrl+s")
@@ -133,35 +133,32 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         assert observation.text == "Glemte verneombudet"
         assert observation.criteria == ("KH-2",)
 
-        # e stops the clock and goes to the evaluation
+        # e declares ENDEX (after a confirmation) and goes to the evaluation
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, EvaluatorScreen)
-        assert not session.state.running and not session.state.ended
+        assert session.state.ended and not session.state.running
 
-        # Enter rates the first criterion: override the suggestion with a reason
+        # Enter rates the first criterion of the ended session: override the suggestion with a reason
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RateDialog)
         await pilot.press("down")
         await pilot.press("enter")
-        await pilot.press(*"Kom sent")
+        await type_text(pilot, "Kom sent")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EvaluatorScreen)
         ratings = session.state.current_ratings()
         assert ratings["KH-2"].level is Level.S and ratings["KH-2"].reason == "Kom sent"
 
-        # g declares ENDEX and shows the debrief
+        # g shows the debrief
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
-        assert session.state.ended
         text = screen_text(app)
         assert "Styrker" in text and "Forbedringspunkter" in text and "Læringspunkter" in text
 

@@ -16,10 +16,11 @@ from textual.pilot import Pilot
 
 from krise_ovelse.engine.commands import Advance
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.tui.app import KriseApp, make_app
+from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.loaded import LoadedScenario
 
-from .conftest import EXAMPLE, FakeClock, frozen_wall
+from .conftest import EXAMPLE, console
+from .helpers import type_text
 
 SIZE = (100, 30)
 LANGS = ["nb", "en"]
@@ -39,18 +40,24 @@ def snap_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _app(example: LoadedScenario | None, lang: str, **kwargs: Any) -> KriseApp:
-    app = make_app(example, lang=lang, clock=FakeClock(), wall=frozen_wall, **kwargs)
+    app = console(example, lang=lang, **kwargs)
     app.animation_level = "none"
     return app
 
 
 async def _into_exercise(pilot: Pilot[Any]) -> None:
+    """Start the exercise from the briefing, then STARTEX, on to i02 (i01 opened d01) and pause,
+    so the status line says so. The keys are tested elsewhere (test_flow); here the commands go
+    straight to the session, as the keys' actions do, and the screen settles once."""
+    app = pilot.app
+    assert isinstance(app, KriseApp)
     await pilot.pause()
     await pilot.press("ctrl+s")
     await pilot.pause()
-    await pilot.press("space", "n", "n")  # STARTEX, then on to i02 (i01 opened d01)
-    await pilot.pause()
-    await pilot.press("space")  # pause, so the status line says so
+    session = app.session
+    assert session is not None
+    for command in (session.toggle_pause, session.next_inject, session.next_inject, session.toggle_pause):
+        assert app.run_command(command())
     await pilot.pause()
 
 
@@ -96,8 +103,8 @@ def test_decision_dialog(lang: str, example: LoadedScenario, snap_env: Path, sna
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", *"Alle skal vite det før kl. 07")
-        await pilot.pause()
+        await pilot.press("enter")
+        await type_text(pilot, "Alle skal vite det før kl. 07")
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
 
@@ -112,7 +119,7 @@ def test_debrief(lang: str, example: LoadedScenario, snap_env: Path, snap_compar
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
-        await pilot.press("g", "y")
+        await pilot.press("g")
         await pilot.pause()
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
@@ -136,7 +143,7 @@ def test_debrief_indicator_charts(lang: str, example: LoadedScenario, snap_env: 
         pilot.app.session.handle(Advance(3 * 1440))  # through the jump into week two
         await pilot.press("e", "y")
         await pilot.pause()
-        await pilot.press("g", "y")
+        await pilot.press("g")
         await pilot.pause()
         await pilot.press("end")
         await pilot.pause()

@@ -7,6 +7,7 @@ unknown session id exits 2. Textual is imported only once the console really sta
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import sys
@@ -15,8 +16,7 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
-from krise_ovelse.cli.session_cmds import db_option
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, main
 
 #: Language of the console when started without `--lang` (e.g. `krise-ovelse` with no command).
 ENV_LANG = "KRISE_OVELSE_LANG"
@@ -81,10 +81,23 @@ def check_session_or_exit(session: str, db: str | None) -> str:
 
 
 def run_console(**kwargs: Any) -> None:
-    """Build the app and run it (the UI starts here)."""
-    from krise_ovelse.tui.app import make_app
+    """Build the app and run it (the UI starts here).
 
-    make_app(**kwargs).run()
+    Cyclic garbage collection is off while the console starts (the caller may have turned it off
+    earlier, to load the scenario) and back on when the UI runs. Starting allocates a great deal
+    that lives as long as the console (modules, Textual's styles, the scenario): collecting it
+    again and again while it is built costs more than building it, and `gc.freeze()` keeps it
+    out of every later collection, so those stay short.
+    """
+    gc.disable()
+    try:
+        from krise_ovelse.tui.app import make_app
+
+        app = make_app(**kwargs)
+        gc.freeze()
+    finally:
+        gc.enable()
+    app.run()
 
 
 def start_console(lang: str | None = None, db: str | None = None) -> None:
@@ -111,9 +124,13 @@ def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, sessi
     if scenario is None and session_id is None:
         click.echo("error: give a SCENARIO (file or shipped id) or --session ID", err=True)
         sys.exit(EXIT_USAGE)
-    loaded = load_or_exit(scenario) if scenario is not None else None
-    full_id = check_session_or_exit(session_id, db) if session_id is not None else None
-    run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
+    gc.disable()  # until the UI runs (see run_console)
+    try:
+        loaded = load_or_exit(scenario) if scenario is not None else None
+        full_id = check_session_or_exit(session_id, db) if session_id is not None else None
+        run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
+    finally:
+        gc.enable()
     sys.exit(EXIT_OK)
 
 

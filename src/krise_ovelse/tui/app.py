@@ -12,26 +12,27 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.tui.base import localise_bindings
-from krise_ovelse.tui.catalog import ScenarioEntry, shipped_entries
 from krise_ovelse.tui.i18n import set_language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
 from krise_ovelse.tui.view import FACILITATOR, TEAM
 
-if TYPE_CHECKING:  # the engine is imported when a session starts, not at startup
+if TYPE_CHECKING:  # the engine, the store and the catalogue are imported when needed, not at startup
     from krise_ovelse.engine.values import Participant
+    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.tui.catalog import ScenarioEntry
     from krise_ovelse.tui.session import ExerciseSession, Outcome, SessionError
 
 Clock = Callable[[], float]
 WallClock = Callable[[], dt.datetime]
+S = TypeVar("S", bound=Screen[Any])
 
 
 def utc_now() -> dt.datetime:
@@ -50,8 +51,9 @@ class Launch:
     session: str | None = None
     scenarios_dir: Path | None = None
     #: Seconds between clock ticks in real-time play, and between store polls in a read-only window.
-    tick_interval: float = 1.0
-    poll_interval: float = 1.0
+    #: None: no timer (tests call `_tick` and `_poll` themselves, so nothing runs on real time).
+    tick_interval: float | None = 1.0
+    poll_interval: float | None = 1.0
 
 
 class KriseApp(App[None]):
@@ -77,13 +79,15 @@ class KriseApp(App[None]):
         self.session: ExerciseSession | None = None
         self._last_tick = clock()
         self._quitting = False
+        self._dialogs: dict[str, Screen[Any]] = {}
 
     # -- start ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = t("app.subtitle")
-        self.set_interval(self.launch.tick_interval, self._tick, name="clock")
+        if self.launch.tick_interval is not None:
+            self.set_interval(self.launch.tick_interval, self._tick, name="clock")
         launch = self.launch
         if launch.session:
             self._open_session_at_start(launch.session)
@@ -118,6 +122,8 @@ class KriseApp(App[None]):
     # -- lists for the start screen (called from a worker thread) -------------------------
 
     def shipped_entries(self) -> list[ScenarioEntry]:
+        from krise_ovelse.tui.catalog import shipped_entries
+
         return shipped_entries(self.launch.scenarios_dir)
 
     def stored_sessions(self) -> tuple[list[SessionInfo], str]:
@@ -186,7 +192,8 @@ class KriseApp(App[None]):
             self._session_failed(error)
             return
         self._set_session(session)
-        self.set_interval(self.launch.poll_interval, self._poll, name="poll")
+        if self.launch.poll_interval is not None:
+            self.set_interval(self.launch.poll_interval, self._poll, name="poll")
         self._show(ExerciseScreen(session, TEAM, locked_view=True))
 
     def replay_session(self, session_id: str) -> None:
@@ -209,8 +216,34 @@ class KriseApp(App[None]):
     def _set_session(self, session: ExerciseSession) -> None:
         if self.session is not None and self.session is not session:
             self.session.close()
+            self._drop_dialogs()
         self.session = session
         self._last_tick = self.clock()
+
+    # -- dialogs kept for the session -----------------------------------------------------
+
+    def dialog(self, name: str, make: Callable[[], S]) -> S:
+        """The dialog `name`: built by `make` the first time, then kept for the session.
+
+        A kept dialog is installed, so closing it does not remove it: showing it again reuses its
+        widgets, their styles and their layout, and only its text changes (the inject and decision
+        dialogs open within a frame or two this way, however long the session).
+        """
+        screen = self._dialogs.get(name)
+        if screen is None:
+            screen = make()
+            self.install_screen(screen, name)
+            self._dialogs[name] = screen
+        return screen  # type: ignore[return-value]  # `make` built it for this name
+
+    def _drop_dialogs(self) -> None:
+        for name, screen in self._dialogs.items():
+            if any(screen in stack for stack in self._screen_stacks.values()):
+                continue  # still shown: Textual removes it when it is closed
+            self.uninstall_screen(name)
+            if screen.is_mounted:
+                screen.remove()
+        self._dialogs.clear()
 
     def show_evaluation(self) -> None:
         from krise_ovelse.tui.screens.evaluation import EvaluatorScreen
@@ -325,8 +358,8 @@ def make_app(
     scenarios_dir: Path | None = None,
     clock: Clock = time.monotonic,
     wall: WallClock = utc_now,
-    tick_interval: float = 1.0,
-    poll_interval: float = 1.0,
+    tick_interval: float | None = 1.0,
+    poll_interval: float | None = 1.0,
 ) -> KriseApp:
     """The console, ready to `run()` (or `run_test()`)."""
     launch = Launch(lang=lang, view=view, team=team, db=str(db) if db is not None else None,

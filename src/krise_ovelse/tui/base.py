@@ -84,11 +84,13 @@ class KriseModal(ModalScreen[R]):
         self.dismiss(None)
 
     def on_mount(self) -> None:
-        self._fit()
+        self.fit()
 
     def on_resize(self) -> None:
-        self._fit()
+        self.fit()
 
-    def _fit(self) -> None:
+    def fit(self) -> None:
+        """Cap the `fit` widgets to the terminal's height (also when a kept dialog is shown again)."""
+        height = self.app.size.height
         for widget in self.query(".fit"):
-            widget.styles.max_height = max(3, self.size.height - self.RESERVED_ROWS)
+            widget.styles.max_height = max(3, height - self.RESERVED_ROWS)

@@ -312,14 +312,8 @@ class ExerciseSession:
     def rate(self, criterion_id: str, level: Any, reason: str, by: str = "") -> Outcome:
         return self.handle(cmd.RateCriterion(criterion_id, level, reason=reason, by=by or FACILITATOR_NAME))
 
-    def stop_clock(self) -> Outcome:
-        """Pause if the clock runs (before the evaluation); nothing to do if it stands."""
-        if self.running:
-            return self.handle(cmd.Pause())
-        return Outcome(True)
-
     def can_rate(self) -> bool:
-        """Whether the engine takes ratings now (it refuses every command after ENDEX)."""
+        """Whether the engine takes ratings now (also after ENDEX; not in a read-only window)."""
         if self.readonly or self.engine is None:
             return False
         criterion = next(iter(self.scenario.scoring.criteria), None) or next(iter(_criteria_ids(self.scenario)))

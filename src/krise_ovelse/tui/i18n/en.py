@@ -30,8 +30,7 @@ MESSAGES: dict[str, str] = {
     "key.adhoc": "Write an inject",
     "key.observe": "Observation",
     "key.toggle_view": "Switch view",
-    "key.endex": "Stop and evaluate",
-    "key.endex_debrief": "ENDEX and debrief",
+    "key.endex": "ENDEX and evaluate",
     "key.confirm_decision": "Confirm decision",
     "key.yes": "Yes",
     "key.no": "No",
@@ -209,11 +208,8 @@ MESSAGES: dict[str, str] = {
     "observe.need_text": "Write the observation first.",
     "observe.saved": "Observation saved.",
     "endex.title": "ENDEX",
-    "endex.question": "Declare ENDEX and go to the debrief? The session ends, and the ratings cannot be changed "
-                      "afterwards.",
-    "stop.title": "Stop and evaluate",
-    "stop.question": "Stop the clock and go to the evaluation? Esc in the evaluation takes you back to the "
-                     "exercise; ENDEX is declared when you go to the debrief.",
+    "endex.question": "Declare ENDEX? The clock stops for good and the session ends. The evaluation follows: "
+                      "ratings and observations can still be added.",
     "quit.title": "Quit?",
     "quit.question": "The exercise is running. Everything is saved, and the session can be resumed "
                      "later from the start screen. Quit now?",
@@ -260,9 +256,9 @@ MESSAGES: dict[str, str] = {
     # evaluation
     "eval.title": "Evaluation",
     "eval.intro": "Confirm or override the suggested rating of each criterion. Enter: rate, "
-                  "c: confirm the suggestion, g: ENDEX and debrief, Esc: back to the exercise.",
+                  "c: confirm the suggestion, g: to the debrief.",
     "eval.evidence": "Evidence",
-    "eval.locked": "The exercise has ended (ENDEX): the ratings can be read but not changed. g: to the debrief.",
+    "eval.locked": "The session is open read-only: the ratings can be read but not changed. g: to the debrief.",
     "eval.no_evidence": "No evidence recorded.",
     "rate.title": "Rate {id}",
     "rate.level": "Rating",

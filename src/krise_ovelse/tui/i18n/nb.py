@@ -30,8 +30,7 @@ MESSAGES: dict[str, str] = {
     "key.adhoc": "Skriv innspill",
     "key.observe": "Observasjon",
     "key.toggle_view": "Bytt visning",
-    "key.endex": "Stopp og evaluer",
-    "key.endex_debrief": "ENDEX og debrief",
+    "key.endex": "ENDEX og evaluer",
     "key.confirm_decision": "Bekreft beslutning",
     "key.yes": "Ja",
     "key.no": "Nei",
@@ -209,10 +208,8 @@ MESSAGES: dict[str, str] = {
     "observe.need_text": "Skriv observasjonen først.",
     "observe.saved": "Observasjonen er lagret.",
     "endex.title": "ENDEX",
-    "endex.question": "Erklære ENDEX og gå til debriefen? Økta avsluttes, og vurderingene kan ikke endres etterpå.",
-    "stop.title": "Stopp og evaluer",
-    "stop.question": "Stoppe klokka og gå til evalueringen? Esc i evalueringen tar dere tilbake til øvelsen; "
-                     "ENDEX erklæres når dere går til debriefen.",
+    "endex.question": "Erklære ENDEX? Klokka stopper for godt og økta avsluttes. Evalueringen følger: "
+                      "vurderinger og observasjoner kan fortsatt legges inn.",
     "quit.title": "Avslutte?",
     "quit.question": "Øvelsen pågår. Alt er lagret, og økta kan fortsettes senere fra startsiden. "
                      "Avslutte nå?",
@@ -259,9 +256,9 @@ MESSAGES: dict[str, str] = {
     # evaluation
     "eval.title": "Evaluering",
     "eval.intro": "Bekreft eller overstyr foreslått vurdering per kriterium. Enter: vurder, "
-                  "c: bekreft forslaget, g: ENDEX og debrief, Esc: tilbake til øvelsen.",
+                  "c: bekreft forslaget, g: til debrief.",
     "eval.evidence": "Evidens",
-    "eval.locked": "Øvelsen er avsluttet (ENDEX): vurderingene kan leses, men ikke endres. g: til debrief.",
+    "eval.locked": "Økta er åpnet skrivebeskyttet: vurderingene kan leses, men ikke endres. g: til debrief.",
     "eval.no_evidence": "Ingen evidens registrert.",
     "rate.title": "Vurder {id}",
     "rate.level": "Vurdering",

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring.catalogue import load_catalogue
@@ -18,6 +18,7 @@ from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import format_number, t
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.text import calendar, compression_words, duration, lit, scenario_time, tr
+from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.titlebar import TitleBar
 
 
@@ -143,7 +144,7 @@ class BriefingScreen(KriseScreen[None]):
             yield Static(lit(t("briefing.no_participants"), "italic"), id="participants-empty", markup=False)
             yield Static("", id="briefing-error", markup=False)
             yield Button(t("briefing.start"), id="start-exercise", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         body = self.query_one("#briefing-body", VerticalScroll)

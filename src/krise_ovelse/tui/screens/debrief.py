@@ -11,12 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import format_number, language, t
 from krise_ovelse.tui.screens.evaluation import LEVEL_STYLES, level_label
 from krise_ovelse.tui.text import lit, scenario_time, tr
+from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorChart
 from krise_ovelse.tui.widgets.titlebar import TitleBar
 
@@ -118,7 +119,7 @@ class DebriefScreen(KriseScreen[None]):
                 legend.append(level_label(code))
                 yield Static(legend, classes="para item", markup=False)
             yield Static("", id="export-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#debrief-body").focus()

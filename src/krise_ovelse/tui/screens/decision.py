@@ -37,7 +37,12 @@ def option_prompt(option_id: str, text: str, chosen: bool, current: bool) -> Tex
 
 
 class DecisionDialog(KriseModal[bool | None]):
-    """Choose an option at a decision point (or revise the choice made)."""
+    """Choose an option at a decision point (or revise the choice made).
+
+    One dialog serves every decision of a session: the exercise screen keeps it (see
+    `KriseApp.dialog`) and `load`s the next decision into it, so opening it again only updates
+    its text instead of building, styling and laying out some twenty widgets each time.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "key.confirm_decision", priority=True),
@@ -52,45 +57,63 @@ class DecisionDialog(KriseModal[bool | None]):
         self.choice: str | None = None
 
     def compose(self) -> ComposeResult:
-        d = self.decision
-        key = "decision.revise_title" if self.revise else "decision.title"
         with Vertical(classes="dialog-box wide"):
-            yield Label(t(key, id=d.decision_id), classes="dialog-title")
+            yield Label("", id="decision-heading", classes="dialog-title")
             with VerticalScroll(id="decision-scroll", classes="fit"):
-                if d.title:
-                    yield Static(lit(d.title, "bold"), markup=False)
-                yield Static(lit(d.prompt), id="decision-prompt", markup=False)
-                now = self.session.now_minutes()
-                left = d.deadline_minutes - now
-                yield Static(lit(t("decision.deadline_line", at=scenario_time(d.deadline_minutes),
-                                   left=duration(max(0.0, left)),
-                                   default=d.default), "italic"), markup=False)
+                yield Static("", id="decision-title", markup=False)
+                yield Static("", id="decision-prompt", markup=False)
+                yield Static("", id="decision-deadline", markup=False)
                 yield Label(t("decision.options"), classes="section-title")
-                yield OptionList(*self._options(), id="decision-options", markup=False)
+                yield OptionList(id="decision-options", markup=False)
                 yield Label(t("decision.rationale"))
                 yield Input(id="decision-rationale", placeholder=t("decision.rationale_placeholder"))
                 yield Label(t("decision.decided_by"))
-                names = self.session.participant_names()
-                yield Input(id="decision-by", placeholder=t("decision.decided_by_placeholder"),
-                            suggester=SuggestFromList(names, case_sensitive=False) if names else None)
+                yield Input(id="decision-by", placeholder=t("decision.decided_by_placeholder"))
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("decision.confirm"), id="ok", variant="primary", compact=True)
                 yield Button(t("dialog.cancel"), id="cancel", compact=True)
 
+    def load(self, decision: DecisionView, *, revise: bool = False) -> None:
+        """Show `decision` (before the dialog is shown again): a fresh choice, empty fields."""
+        self.decision = decision
+        self.revise = revise
+        self.choice = None
+        if self.is_mounted:
+            self._fill()
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        d = self.decision
+        key = "decision.revise_title" if self.revise else "decision.title"
+        self.query_one("#decision-heading", Label).update(t(key, id=d.decision_id))
+        title = self.query_one("#decision-title", Static)
+        title.update(lit(d.title, "bold"))
+        title.display = bool(d.title)
+        self.query_one("#decision-prompt", Static).update(lit(d.prompt))
+        left = d.deadline_minutes - self.session.now_minutes()
+        self.query_one("#decision-deadline", Static).update(lit(t(
+            "decision.deadline_line", at=scenario_time(d.deadline_minutes), left=duration(max(0.0, left)),
+            default=d.default), "italic"))
+        options = self.query_one("#decision-options", OptionList)
+        options.set_options(self._options())
+        ids = [oid for oid, _ in d.options]
+        options.highlighted = ids.index(d.chosen) if d.chosen in ids else 0 if ids else None
+        self.query_one("#decision-rationale", Input).value = ""
+        by = self.query_one("#decision-by", Input)
+        by.value = ""
+        names = self.session.participant_names()
+        by.suggester = SuggestFromList(names, case_sensitive=False) if names else None
+        self.query_one("#dialog-error", Static).update("")
+        self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
+        self.fit()
+        self.set_focus(options)
+
     def _options(self) -> list[Option]:
         return [Option(option_prompt(oid, text, oid == self.choice, oid == self.decision.chosen), id=oid)
                 for oid, text in self.decision.options]
-
-    def on_mount(self) -> None:
-        options = self.query_one("#decision-options", OptionList)
-        if self.decision.chosen:
-            ids = [oid for oid, _ in self.decision.options]
-            if self.decision.chosen in ids:
-                options.highlighted = ids.index(self.decision.chosen)
-        else:
-            options.highlighted = 0
-        options.focus()
 
     @on(OptionList.OptionSelected, "#decision-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

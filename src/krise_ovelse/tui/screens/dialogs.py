@@ -69,7 +69,10 @@ def inject_text(item: FeedItem, view: str) -> Text:
 
 
 class InjectDialog(KriseModal[str | None]):
-    """One inject, whole. Returns a decision id to open, or None."""
+    """One inject, whole. Returns a decision id to open, or None.
+
+    Kept and reused like the decision dialog: `load` shows the next inject in it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "key.close"),
@@ -79,27 +82,46 @@ class InjectDialog(KriseModal[str | None]):
     def __init__(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
                  readonly: bool = False) -> None:
         super().__init__(id="inject-dialog", classes="dialog")
+        self.load(item, view, opens=opens, preview=preview, readonly=readonly)
+
+    def load(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
+             readonly: bool = False) -> None:
+        """Show `item` (before the dialog is shown again)."""
         self.item = item
         self.view = view
         self.opens = list(opens)
         self.preview = preview
         self.readonly = readonly
+        if self.is_mounted:
+            self._fill()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            title = t("inject.preview_title" if self.preview else "inject.title", id=self.item.inject_id)
-            yield Label(title, classes="dialog-title")
+            yield Label("", id="inject-heading", classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll fit"):
-                yield Static(inject_text(self.item, self.view), id="inject-text", markup=False)
-            if self.opens and not self.readonly:
-                yield Static(lit(t("inject.opens", ids=", ".join(self.opens)), "bold"), markup=False)
+                yield Static("", id="inject-text", markup=False)
+            yield Static("", id="inject-opens", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                if self.opens and not self.readonly:
-                    yield Button(t("inject.decide_now"), id="decide", variant="primary", compact=True)
+                yield Button(t("inject.decide_now"), id="decide", variant="primary", compact=True)
                 yield Button(t("dialog.close"), id="close", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(".dialog-scroll").focus()
+        self._fill()
+
+    def _fill(self) -> None:
+        title = t("inject.preview_title" if self.preview else "inject.title", id=self.item.inject_id)
+        self.query_one("#inject-heading", Label).update(title)
+        self.query_one("#inject-text", Static).update(inject_text(self.item, self.view))
+        decide = bool(self.opens) and not self.readonly
+        opens = self.query_one("#inject-opens", Static)
+        opens.update(lit(t("inject.opens", ids=", ".join(self.opens)), "bold") if decide else "")
+        opens.display = decide
+        self.query_one("#decide", Button).display = decide
+        scroll = self.query_one(".dialog-scroll", VerticalScroll)
+        scroll.scroll_home(animate=False)
+        self.fit()
+        self.set_focus(scroll)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide" and (not self.opens or self.readonly):

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from krise_ovelse.model.scenario import Level
@@ -18,6 +18,8 @@ from krise_ovelse.tui.base import KriseModal, KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.screens.start import clip
 from krise_ovelse.tui.text import lit, scenario_time, tr
+from krise_ovelse.tui.widgets.footer import KeyFooter
+from krise_ovelse.tui.widgets.tables import fill_table
 from krise_ovelse.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -130,7 +132,7 @@ class EvaluatorScreen(KriseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "rate", "key.rate"),
         Binding("c", "confirm", "key.confirm_rating"),
-        Binding("g", "debrief", "key.endex_debrief"),
+        Binding("g", "debrief", "key.debrief"),
         Binding("escape", "back", "key.back_to_exercise", show=False),
     ]
 
@@ -147,27 +149,25 @@ class EvaluatorScreen(KriseScreen[None]):
             yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="eval-detail-box", classes="panel"):
                 yield Static("", id="eval-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table: DataTable[Text] = self.query_one("#ratings", DataTable)
-        table.add_column(t("col.criterion"))
-        table.add_column(t("col.name"), width=NAME_WIDTH)
-        table.add_columns(t("col.suggested"), t("col.final"), t("col.evidence"), t("col.reason"))
         self.query_one("#eval-detail-box").border_title = t("eval.evidence")
         self.render_state()
-        table.focus()
+        self.query_one("#ratings", DataTable).focus()
 
     def render_state(self) -> None:
         self.result = self.session.score()
         table: DataTable[Text] = self.query_one("#ratings", DataTable)
         row = table.cursor_row
-        table.clear()
-        for rating in self.result.ratings:
-            reason = rating.override.reason if rating.override is not None else ""
-            table.add_row(lit(rating.criterion, "bold"), lit(clip(tr(rating.name), NAME_WIDTH)),
-                          level_text(rating.suggested), level_text(rating.final),
-                          lit(str(len(rating.counted))), lit(reason), key=rating.criterion)
+        columns: list[tuple[str, int | None]] = [
+            (t("col.criterion"), None), (t("col.name"), NAME_WIDTH), (t("col.suggested"), None),
+            (t("col.final"), None), (t("col.evidence"), None), (t("col.reason"), None)]
+        rows = [(rating.criterion, [
+            lit(rating.criterion, "bold"), lit(clip(tr(rating.name), NAME_WIDTH)), level_text(rating.suggested),
+            level_text(rating.final), lit(str(len(rating.counted))),
+            lit(rating.override.reason if rating.override is not None else "")]) for rating in self.result.ratings]
+        fill_table(table, columns, rows)
         if self.result.ratings:
             table.move_cursor(row=min(max(row, 0), len(self.result.ratings) - 1))
         self._show_detail()
@@ -211,7 +211,8 @@ class EvaluatorScreen(KriseScreen[None]):
         self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested, t("rate.confirmed")))
 
     def action_debrief(self) -> None:
-        """To the debrief; a live session is ended (ENDEX) first, after a confirmation."""
+        """To the debrief. The exercise screen's `e` has declared ENDEX already; a live session
+        that has not ended is ended here first, after a confirmation."""
         from krise_ovelse.tui.screens.dialogs import ConfirmDialog
 
         if self.session.ended or self.session.readonly:

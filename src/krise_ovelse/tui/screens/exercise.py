@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.text import lit
 from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
+from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorPanel
 from krise_ovelse.tui.widgets.lists import (
     RecordList,
@@ -104,7 +105,7 @@ class ExerciseScreen(KriseScreen[None]):
                 with VerticalScroll(id="notes-box", classes="panel facilitator-only"):
                     yield Static("", id="notes", markup=False)
                 yield RecordList("log.empty", id="log", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#feed").border_title = t("panel.feed")
@@ -198,14 +199,18 @@ class ExerciseScreen(KriseScreen[None]):
         if not preview and item.unread and not self.session.readonly:
             # after the dialog's first frame: the commit and the feed's re-render are not in its way
             self.app.call_after_refresh(lambda: self.kapp.run_command(self.session.acknowledge(inject_id)))
-        opens = [d for d in (self.snapshot.open_decisions if self.snapshot else ()) if d.decision_id in item.opens]
+        opens = [d.decision_id for d in (self.snapshot.open_decisions if self.snapshot else ())
+                 if d.decision_id in item.opens]
 
         def after(result: str | None) -> None:
             if result:
                 self.open_decision(result)
 
-        self.app.push_screen(InjectDialog(item, self.view, opens=[d.decision_id for d in opens],
-                                          preview=preview, readonly=self.session.readonly), after)
+        dialog = self.kapp.dialog("inject", lambda: InjectDialog(item, self.view))
+        if dialog in self.app.screen_stack:
+            return
+        dialog.load(item, self.view, opens=opens, preview=preview, readonly=self.session.readonly)
+        self.app.push_screen(dialog, after)
 
     def open_decision(self, decision_id: str, revise: bool = False) -> None:
         from krise_ovelse.tui.screens.decision import DecisionDialog
@@ -215,7 +220,11 @@ class ExerciseScreen(KriseScreen[None]):
         view = self.session.decision_view(decision_id)
         if view is None:
             return
-        self.app.push_screen(DecisionDialog(self.session, view, revise=revise), lambda _: self.render_state())
+        dialog = self.kapp.dialog("decision", lambda: DecisionDialog(self.session, view, revise=revise))
+        if dialog in self.app.screen_stack:
+            return
+        dialog.load(view, revise=revise)
+        self.app.push_screen(dialog, lambda _: self.render_state())
 
     # -- actions --------------------------------------------------------------------------
 
@@ -328,7 +337,8 @@ class ExerciseScreen(KriseScreen[None]):
         self.notify(t("view.switched", view=t(f"view.{self.view}")))
 
     def action_endex(self) -> None:
-        """Stop the clock and go to the evaluation; ENDEX itself is declared from there."""
+        """Declare ENDEX (after a confirmation) and go to the evaluation, which rates the ended
+        session (the engine takes ratings and observations after ENDEX)."""
         from krise_ovelse.tui.screens.dialogs import ConfirmDialog
 
         if self.session.ended or self.session.readonly:
@@ -336,7 +346,7 @@ class ExerciseScreen(KriseScreen[None]):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.kapp.run_command(self.session.stop_clock()):
+            if yes and self.kapp.run_command(self.session.endex()):
                 self.kapp.show_evaluation()
 
-        self.app.push_screen(ConfirmDialog(t("stop.title"), t("stop.question")), confirmed)
+        self.app.push_screen(ConfirmDialog(t("endex.title"), t("endex.question")), confirmed)

@@ -44,7 +44,7 @@ def key_label(binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
     names = {"question_mark": "?", "space": t("keyname.space"), "escape": "Esc", "enter": "Enter",
-             "equals_sign": "=", "plus": "+", "minus": "-", "bracketleft": "[", "bracketright": "]",
+             "equals_sign": "=", "plus": "+", "minus": "-", "left_square_bracket": "[", "right_square_bracket": "]",
              "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "left": "←", "right": "→"}
     parts = []
     for key in binding.key.split(","):

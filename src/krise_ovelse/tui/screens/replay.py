@@ -27,8 +27,8 @@ class ReplayScreen(ExerciseScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right", "step(1)", "key.step_forward", key_display="→", priority=True),
         Binding("left", "step(-1)", "key.step_back", key_display="←", priority=True),
-        Binding("bracketright", "jump(1)", "key.next_event", key_display="]"),
-        Binding("bracketleft", "jump(-1)", "key.previous_event", key_display="["),
+        Binding("right_square_bracket", "jump(1)", "key.next_event", key_display="]"),
+        Binding("left_square_bracket", "jump(-1)", "key.previous_event", key_display="["),
         Binding("pagedown", "step(25)", "key.step_25", show=False, priority=True),
         Binding("pageup", "step(-25)", "key.step_back_25", show=False, priority=True),
         Binding("home", "goto_start", "key.first_step", show=False, priority=True),

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
-from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.tui.base import KriseScreen
-from krise_ovelse.tui.catalog import ScenarioEntry
 from krise_ovelse.tui.i18n import format_number, t
 from krise_ovelse.tui.text import lit, tr
+from krise_ovelse.tui.widgets.footer import KeyFooter
+from krise_ovelse.tui.widgets.tables import fill_table
 from krise_ovelse.tui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:  # the store and the catalogue are read in a worker, after the first frame
+    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.tui.catalog import ScenarioEntry
 
 #: Width of the title column (long titles end in "…"), so the table fits 100 columns.
 TITLE_WIDTH = 40
@@ -57,19 +61,25 @@ class StartScreen(KriseScreen[None]):
             sessions: DataTable[Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield sessions
             yield Static("", id="sessions-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_column(t("col.title"), width=TITLE_WIDTH)
-        table.add_columns(t("col.span"), t("col.phases"), t("col.injects"), t("col.decisions"),
-                          t("col.play_time"), t("col.language"))
-        sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns(t("col.session"), t("col.scenario"), t("col.team"), t("col.started"),
-                             t("col.status"), t("col.events"))
+        fill_table(table, self._scenario_columns(), [])
+        fill_table(self.query_one("#sessions", DataTable), self._session_columns(), [])
         self.query_one("#sessions-note", Static).update(t("start.loading"))
         self.load_lists()
         table.focus()
+
+    @staticmethod
+    def _scenario_columns() -> list[tuple[str, int | None]]:
+        return [(t("col.title"), TITLE_WIDTH), *((t(key), None) for key in (
+            "col.span", "col.phases", "col.injects", "col.decisions", "col.play_time", "col.language"))]
+
+    @staticmethod
+    def _session_columns() -> list[tuple[str, int | None]]:
+        return [(t(key), None) for key in (
+            "col.session", "col.scenario", "col.team", "col.started", "col.status", "col.events")]
 
     @work(thread=True, exclusive=True, group="start-lists")
     def load_lists(self) -> None:
@@ -80,22 +90,19 @@ class StartScreen(KriseScreen[None]):
     def show_lists(self, entries: list[ScenarioEntry], sessions: list[SessionInfo], note: str) -> None:
         self.entries = entries
         self.sessions = sessions
-        table = self.query_one("#scenarios", DataTable)
-        table.clear()
+        scenario_rows = []
         for entry in entries:
             title = tr(entry.title) + (f"  ({t('start.example')})" if entry.example else "")
-            table.add_row(
+            scenario_rows.append((str(entry.path), [
                 lit(clip(title, TITLE_WIDTH)), lit(t("unit.days_short", n=format_number(entry.days, 0))),
                 lit(str(entry.phases)), lit(str(entry.injects)), lit(str(entry.decisions)),
-                lit(t("unit.minutes_short", n=entry.play_minutes)), lit(", ".join(entry.languages)),
-                key=str(entry.path))
-        table_s = self.query_one("#sessions", DataTable)
-        table_s.clear()
-        for info in sessions:
-            table_s.add_row(
-                lit(info.id), lit(info.title or info.scenario_id), lit(info.team or "–"),
-                lit((info.started or "")[:16].replace("T", " ")),
-                lit(t(f"status.{info.effective_status}")), lit(str(info.last_seq)), key=info.id)
+                lit(t("unit.minutes_short", n=entry.play_minutes)), lit(", ".join(entry.languages))]))
+        fill_table(self.query_one("#scenarios", DataTable), self._scenario_columns(), scenario_rows)
+        session_rows = [(info.id, [
+            lit(info.id), lit(info.title or info.scenario_id), lit(info.team or "–"),
+            lit((info.started or "")[:16].replace("T", " ")),
+            lit(t(f"status.{info.effective_status}")), lit(str(info.last_seq))]) for info in sessions]
+        fill_table(self.query_one("#sessions", DataTable), self._session_columns(), session_rows)
         self.query_one("#sessions-note", Static).update(note)
 
     # -- actions ------------------------------------------------------------------------

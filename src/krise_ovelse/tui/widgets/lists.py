@@ -44,15 +44,19 @@ class RecordList(OptionList):
             return
         self._shown = signature
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        # Lists are newest first: a list whose top item is highlighted follows the newest item,
+        # so a new inject is never added out of sight; one scrolled down keeps its item.
+        at_top = self.highlighted in (None, 0)
         if not rows:
             self.set_options([Option(lit(t(self._empty_key), "italic dim"), id="__empty__", disabled=True)])
             return
         self.set_options([Option(prompt, id=key) for key, prompt in rows])
         ids = [key for key, _ in rows]
-        if keep in ids:
+        if keep in ids and not at_top:
             self.highlighted = ids.index(keep)
-        elif self.has_focus or keep is None:
+        elif at_top or self.has_focus or keep is None:
             self.highlighted = 0
+            self.scroll_home(animate=False)
 
     @property
     def selected_id(self) -> str | None:
