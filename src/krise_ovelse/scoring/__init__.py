@@ -10,31 +10,58 @@ Public API (see docs/scoring.md):
 - `format_ratings(result, lang)` — a terminal table;
 - the catalogue (`krise_ovelse.scoring.catalogue`).
 
-Pure Python: no Textual, no SQLite.
+Pure Python: no Textual, no SQLite. The names below are imported from their modules on first use,
+so importing `krise_ovelse.scoring.catalogue` (as the loader does) does not import the rest.
 """
 
-from krise_ovelse.scoring.adapter import score_events, scoring_input, scoring_input_from_events
-from krise_ovelse.scoring.evidence import Evidence, Source
-from krise_ovelse.scoring.inputs import (
-    Choice,
-    DecisionRecord,
-    InjectRecord,
-    Observation,
-    Override,
-    Sample,
-    ScoringInput,
-    input_from_dict,
-    input_to_dict,
-)
-from krise_ovelse.scoring.ratings import Finding, FindingKind, Rating, RollUp, ScoringResult, score
-from krise_ovelse.scoring.serialize import result_from_dict, result_to_dict
-from krise_ovelse.scoring.text import format_ratings
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
 
-def ratings_to_dict(result: ScoringResult) -> dict[str, object]:
-    """Alias of `result_to_dict` (the name the CLI brief uses)."""
-    return result_to_dict(result)
+if TYPE_CHECKING:
+    from krise_ovelse.scoring.adapter import score_events, scoring_input, scoring_input_from_events
+    from krise_ovelse.scoring.evidence import Evidence, Source
+    from krise_ovelse.scoring.inputs import (
+        Choice,
+        DecisionRecord,
+        InjectRecord,
+        Observation,
+        Override,
+        Sample,
+        ScoringInput,
+        input_from_dict,
+        input_to_dict,
+    )
+    from krise_ovelse.scoring.ratings import Finding, FindingKind, Rating, RollUp, ScoringResult, score
+    from krise_ovelse.scoring.serialize import result_from_dict, result_to_dict
+    from krise_ovelse.scoring.text import format_ratings
 
+_MODULE_OF = {
+    "Choice": "inputs",
+    "DecisionRecord": "inputs",
+    "Evidence": "evidence",
+    "Finding": "ratings",
+    "FindingKind": "ratings",
+    "InjectRecord": "inputs",
+    "Observation": "inputs",
+    "Override": "inputs",
+    "Rating": "ratings",
+    "RollUp": "ratings",
+    "Sample": "inputs",
+    "ScoringInput": "inputs",
+    "ScoringResult": "ratings",
+    "Source": "evidence",
+    "format_ratings": "text",
+    "input_from_dict": "inputs",
+    "input_to_dict": "inputs",
+    "result_from_dict": "serialize",
+    "result_to_dict": "serialize",
+    "score": "ratings",
+    "score_events": "adapter",
+    "scoring_input": "adapter",
+    "scoring_input_from_events": "adapter",
+}
 
 __all__ = [
     "Choice",
@@ -54,7 +81,6 @@ __all__ = [
     "format_ratings",
     "input_from_dict",
     "input_to_dict",
-    "ratings_to_dict",
     "result_from_dict",
     "result_to_dict",
     "score",
@@ -62,3 +88,12 @@ __all__ = [
     "scoring_input",
     "scoring_input_from_events",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
