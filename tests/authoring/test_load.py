@@ -143,3 +143,40 @@ def test_problem_renders_as_compiler_message() -> None:
 
 def test_scenario_id_must_be_a_word() -> None:
     assert only(replace("id: mini", "id: mini x")) == ("E-ID-FORMAT", 2, 5)
+
+
+def test_problems_of_meaning_seen_while_the_form_is_wrong() -> None:
+    """A structure error (here a bad time) does not hide what can be checked without a
+    structured scenario: the version, languages, the scenario id, ids, an empty phase list,
+    a decision with one option."""
+    text = replace("starts: D+14", "starts: D+x").replace("id: mini", "id: mini x")
+    text = text.replace("schema_version: 1", "schema_version: 2").replace("  - id: i05", "  - id: i 04")
+    text = text.replace("  - id: i03", "  - id: i02")
+    text = text.replace('      - id: b\n        text: "Vent"', '      - id: a\n        text: "Vent"')
+    text = text.replace("start_date: 2020-03-12", "start_date: 2020-03-12\nlanguage: 'no'")
+    result = load(text)
+    found = {(p.code, p.line) for p in result.problems}
+    assert found == {("E-VERSION", 1), ("E-ID-FORMAT", 2), ("E-LANGUAGE", 5), ("E-TIME", 14),
+                     ("E-ID-DUP", 39), ("E-ID-FORMAT", 49), ("E-ID-DUP", 66)}, [p.render() for p in result.problems]
+    dup = next(p for p in result.problems if p.code == "E-ID-DUP" and p.line == 39)
+    assert dup.message == "duplicate id 'i02'" and dup.hint == "first used on line 35"
+    assert [p.line for p in result.problems] == sorted(p.line for p in result.problems)
+
+
+def test_no_phases_is_reported_beside_structure_errors() -> None:
+    head, tail = MINIMAL.split("phases:\n", 1)
+    text = head + "phases: []\n" + tail[tail.index("ends: D+30"):]
+    text = text.replace("initial: 40", "initial: high")
+    assert {p.code for p in load(text).problems} == {"E-PHASES", "E-TYPE"}
+    options = replace('      - id: b\n        text: "Vent"\n        effects: {trust: -10}\n'
+                      '        evidence: {KH-2: U}\n', "").replace("initial: 40", "initial: high")
+    assert {p.code for p in load(options).problems} == {"E-OPTIONS", "E-TYPE"}
+
+
+def test_a_map_of_languages_for_from_says_it_is_a_plain_string() -> None:
+    result = load(replace("from: NRK", "from: {nb: NRK, en: NRK News}"))
+    (problem,) = result.problems
+    assert (problem.code, problem.message) == ("E-TYPE", "expected text, found a mapping")
+    assert problem.hint == "`from` is a plain string, not translated: e.g. from: NRK"
+    (problem,) = load(replace("to: [alle]", "to: [{nb: alle, en: all}]")).problems
+    assert problem.hint.startswith("`to` is a plain string")

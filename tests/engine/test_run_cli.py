@@ -115,3 +115,28 @@ def test_never_a_traceback(files: Path, monkeypatch: pytest.MonkeyPatch) -> None
     code, _, err = run(str(files / "s.yaml"))
     assert code == 2
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+
+
+def test_the_decider_is_shown_by_the_role_name(tmp_path: Path) -> None:
+    """A playthrough may name who decided by the scenario's role id; the timeline shows the name."""
+    scenario = SCENARIO + "roles:\n  - {id: hr, name: HR-direktør}\n"
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(PLAY.replace("by: Kari", "by: hr"), encoding="utf-8")
+    code, out, err = run(str(tmp_path / "s.yaml"), "--play", str(tmp_path / "p.yaml"), "--no-store")
+    assert code == 0, err
+    assert "d01 → a: Daglig status (HR-direktør) — Ro" in out
+    assert "(hr)" not in out
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """`krise-ovelse run … | head -1`: the closed pipe ends the command quietly."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "krise_ovelse", "run", "maratonet", "--no-store"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert "internal error" not in err and "Traceback" not in err

@@ -82,7 +82,12 @@ SCENARIO_YAML = textwrap.dedent(
         title: {nb: "Kundesenteret", en: "The customer centre"}
         prompt: "Hva gjør dere med kundesenteret?"
         options:
-          - {id: a, text: {nb: "Drøfte med de tillitsvalgte", en: "Consult the unions"}, evidence: {KH-4: P, OE-3: S}}
+          - id: a
+            text: {nb: "Drøfte med de tillitsvalgte", en: "Consult the unions"}
+            evidence: {KH-4: P, OE-3: S}
+            consequence:
+              nb: "De tillitsvalgte kaller inn til møte i morgen."
+              en: "The unions call a meeting tomorrow."
           - id: b
             text: {nb: "Pålegge flytting", en: "Order a move"}
             effects: {trust: -20}
@@ -139,15 +144,18 @@ def mixed_run() -> ScoringInput:
         injects=(
             InjectRecord("i01", 1, 420, 30.0),
             InjectRecord("i02", 5, 1920, 300.0),
-            InjectRecord("adhoc-1", 10, 4000, 600.0, title="Strømbrudd på regionkontoret"),
+            InjectRecord("adhoc-1", 10, 4000, 600.0, title="Strømbrudd på regionkontoret", adhoc=True,
+                         sender="Regiondirektør Nord", channel="phone", body="Vi har ikke strøm | kan ikke logge på"),
             InjectRecord("i04", 11, 4100, 610.0, skipped=True, reason="Ikke nødvendig: teamet tok det opp selv"),
             InjectRecord("i03", 12, 20640, 900.0),
         ),
         observations=(
             Observation("Direktøren var tydelig om usikkerheten", ("KH-2", "DA-4"), None, "Eva Evaluator", 4, 500),
             Observation("Laget delegerte til regionene", ("OE-5",), "S", "Eva Evaluator", 13, 21000),
+            Observation("Fikk spørsmål om VPN", (), None, "facilitator", 14, 22000),
         ),
-        overrides=(Override("OE-3", "S", "Drøftingen kom i gang samme dag", "Eva Evaluator", 15, 24000),),
+        overrides=(Override("OE-3", "S", "Drøftingen kom i gang samme dag", "Eva Evaluator", 15, 24000),
+                   Override("KH-5", "M", "bekreftet av evaluator", "facilitator", 16, 24000)),
         start_minutes=0, end_minutes=24000, ended=False)
 
 

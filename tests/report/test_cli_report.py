@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -204,7 +203,9 @@ def test_report_from_a_stored_session(stored: tuple[Path, str]) -> None:
     assert "- **Dato:** 2024-03-01" in out
     assert "- **Lag:** Lag fra basen" in out
     assert "- Kari (Direktør)" in out
-    assert re.search(r"Overstyrt \(Eva\) [PSMU] → S: God dialog i debriefen", out)
+    # KH-4's suggestion is S, so rating it S confirms the suggestion: not an override
+    assert "Bekreftet av evaluator (Eva): God dialog i debriefen" in out
+    assert "Overstyrt" not in out
     assert "Observasjon (Eva): «Tydelig om usikkerheten»" in out
     code, same, _ = invoke("report", "--session", session_id, "--db", str(db))
     assert code == 0 and same == out

@@ -102,8 +102,9 @@ def test_timeline(data: ReportData) -> None:
     kinds = [(r.kind_key, r.what.split()[0]) for r in rows]
     assert kinds == [
         ("phase", "Akuttfasen"), ("inject", "i01"), ("decision", "d01"), ("observation", "Direktøren"),
-        ("inject", "i02"), ("decision", "d02"), ("decision", "d02"), ("inject", "adhoc-1"), ("skipped", "i04"),
-        ("phase", "Langvarig"), ("inject", "i03"), ("decision", "d03"), ("observation", "Laget")]
+        ("inject", "i02"), ("decision", "d02"), ("decision", "d02"), ("adhoc", "adhoc-1"), ("skipped", "i04"),
+        ("phase", "Langvarig"), ("inject", "i03"), ("decision", "d03"), ("observation", "Laget"),
+        ("observation", "Fikk")]
     d01 = rows[2]
     assert d01.time == "D+0 08:00 (5.2.2024)"
     assert d01.details == (
@@ -112,10 +113,42 @@ def test_timeline(data: ReportData) -> None:
     missed, revised = rows[5], rows[6]
     assert "Fristen gikk ut: standardvalget ble brukt" in missed.details
     assert "Endret fra: b – Pålegge flytting" in revised.details
-    assert rows[7].what == "adhoc-1 Strømbrudd på regionkontoret"
+    assert "Konsekvens: De tillitsvalgte kaller inn til møte i morgen." in revised.details
+    assert not any(d.startswith("Konsekvens") for d in missed.details)  # b has no consequence
+    assert (rows[7].kind, rows[7].what) == ("Innspill (ad hoc)", "adhoc-1 Strømbrudd på regionkontoret")
+    assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
+                               "Tekst: Vi har ikke strøm | kan ikke logge på")
+    assert rows[8].kind == "Innspill hoppet over"
     assert rows[8].details == ("Grunn: Ikke nødvendig: teamet tok det opp selv",)
     assert rows[11].details == ("Ikke avgjort da øvelsen sluttet",)
     assert rows[12].details == ("Notert av: Eva Evaluator", "Kriterier: OE-5 (S)")
+    assert rows[13].details == ("Notert av: øvingsleder",)  # the console's "facilitator", in Norwegian
+    en = build_view(data, "en").timeline
+    assert en[7].details == ("From: Regiondirektør Nord", "Channel: phone",
+                             "Text: Vi har ikke strøm | kan ikke logge på")
+    assert en[8].details == ("Reason: Ikke nødvendig: teamet tok det opp selv",)
+    assert "Consequence: The unions call a meeting tomorrow." in en[6].details
+    assert en[13].details == ("Noted by: facilitator",)
+
+
+def test_a_confirmed_rating_is_not_an_override(data: ReportData) -> None:
+    """The evaluator rated KH-5 at its suggested level (the console's `c`): a confirmation."""
+    for lang, confirmed, override in (("nb", "Bekreftet av evaluator", "Overstyrt"),
+                                      ("en", "Confirmed by the evaluator", "Overridden")):
+        view = build_view(data, lang)
+        kh5 = next(r for t in view.themes for r in t.ratings if r.criterion == "KH-5")
+        assert (kh5.suggested, kh5.final, kh5.overridden, kh5.confirmed) == ("M", "M", False, True)
+        assert kh5.override == confirmed  # no "M → M", no stock reason repeated, no "(facilitator)"
+        assert kh5.explain.endswith(f". {confirmed}")
+        finding = next(f for f in view.improvements if f.criterion == "KH-5")
+        assert finding.confirmed and finding.note == ""
+        for fmt in ("md", "html"):
+            text = render_report(data, fmt, lang)
+            assert f"{override}: bekreftet" not in text and "M → M" not in text
+            assert "facilitator" not in text.replace("Facilitator", "") or lang == "en"
+        md = render_report(data, "md", lang)
+        section = md.split("### KH-5 ")[-1].split("###")[0]
+        assert f"- {confirmed}" in section and override not in section
 
 
 def test_indicators(data: ReportData) -> None:
@@ -208,7 +241,9 @@ def _evil_data() -> ReportData:
         decisions=(DecisionRecord("d01", 2, 420, choices=(
             Choice("a", 3, 480, rationale=f"{EVIL}\nline two | cell\n# heading", decided_by=f"<b>{EVIL}</b>"),)),),
         observations=(Observation(f"obs {EVIL}", ("KH-2",), None, f"{EVIL} author", 4, 500),),
-        injects=(InjectRecord("adhoc-1", 5, 600, title=f"Ad hoc {EVIL}"),),
+        injects=(InjectRecord("adhoc-1", 5, 600, title=f"Ad hoc {EVIL}", adhoc=True, sender=f"sender {EVIL}",
+                              channel=f"<i>{EVIL}</i>", body=f"body {EVIL}\n# heading | cell"),
+                 InjectRecord("i04", 6, 610, skipped=True, reason=f"reason {EVIL}")),
         end_minutes=1000)
     session = SessionMeta(session_id=EVIL, team=f"Lag {EVIL}", participants=(f"{EVIL} (rolle)",),
                           facilitator=EVIL, date=EVIL)
@@ -220,7 +255,9 @@ def test_html_escapes_all_scenario_and_participant_text() -> None:
     html = render_report(_evil_data(), "html", "nb")
     assert "<script" not in html.lower()
     assert "<b>" not in html
-    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 10
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 14
+    for text in ("sender &lt;script&gt;", "body &lt;script&gt;", "reason &lt;script&gt;", "&lt;i&gt;"):
+        assert text in html
     assert "[lenke](http://x)" in html  # shown as typed, not a link
     assert '<a href="http' not in html
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import textwrap
+from typing import Any
 
 import attrs
 import pytest
@@ -26,8 +27,8 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.engine.commands import AdvanceToDecision
 from krise_ovelse.engine.values import Participant
-from krise_ovelse.model.scenario import Level, Measure, Scenario
-from krise_ovelse.scoring import input_from_dict, input_to_dict, result_to_dict, score
+from krise_ovelse.model.scenario import Channel, Level, Measure, Scenario
+from krise_ovelse.scoring import ScoringInput, input_from_dict, input_to_dict, result_to_dict, score
 from krise_ovelse.scoring.adapter import run_json_sections, score_events, scoring_input, scoring_input_from_events
 from krise_ovelse.scoring.evidence import measure_value
 
@@ -107,7 +108,7 @@ def play(scenario: Scenario) -> Engine:
     engine.handle(ReviseDecision("d01", "b", "Vi snur", "HR"))
     engine.handle(ReleaseInject("i04", "Liv"))
     engine.handle(SkipInject("i05", "Ikke nødvendig", "Liv"))
-    engine.handle(AddAdhocInject("VG ringer", "…", by="Liv"))
+    engine.handle(AddAdhocInject("VG ringer", "Vil ha en kommentar", Channel.PHONE, "VG", by="Liv"))
     engine.handle(AdvanceToDecision())  # d01 is settled; d02 opens at D+1 08:00
     engine.handle(Advance(7 * 60))  # past d02's deadline: missed
     engine.handle(AdvanceToDecision())  # d03 opens at D+5 08:00
@@ -132,7 +133,10 @@ def test_record_from_a_played_session(scenario: Scenario) -> None:
     assert [(i.inject, i.skipped) for i in record.injects] == [
         ("i01", False), ("i04", False), ("i05", True), ("adhoc-1", False), ("i02", False), ("i03", False)]
     adhoc = record.injects[3]
-    assert adhoc.title == "VG ringer"
+    assert (adhoc.adhoc, adhoc.title, adhoc.sender, adhoc.channel, adhoc.body) == (
+        True, "VG ringer", "VG", "phone", "Vil ha en kommentar")
+    assert not record.injects[0].adhoc
+    assert scoring_input_from_events(scenario, [event_to_dict(e) for e in engine.events]) == record
     assert record.injects[2].reason == "Ikke nødvendig"
     (observation,) = record.observations
     assert (observation.text, observation.author, observation.criteria, observation.decision) == (
@@ -215,8 +219,11 @@ def test_scoring_input_accepts_an_engine_events_or_a_state(scenario: Scenario) -
     assert from_state.overrides == from_events.overrides
     assert {k: [(s.minutes, s.value) for s in v] for k, v in from_state.history.items()} == {
         k: [(s.minutes, s.value) for s in v] for k, v in from_events.history.items()}
-    assert sorted((i.inject, i.minutes, i.skipped, i.title, i.reason) for i in from_state.injects) == sorted(
-        (i.inject, i.minutes, i.skipped, i.title, i.reason) for i in from_events.injects)
+    def inject_facts(record: ScoringInput) -> list[tuple[Any, ...]]:
+        return sorted((i.inject, i.minutes, i.skipped, i.title, i.reason, i.adhoc, i.sender, i.channel, i.body)
+                      for i in record.injects)
+
+    assert inject_facts(from_state) == inject_facts(from_events)
     assert (from_state.team, from_state.participants, from_state.facilitator) == (
         from_events.team, from_events.participants, from_events.facilitator)
     assert (from_state.end_minutes, from_state.ended) == (from_events.end_minutes, from_events.ended)

@@ -129,6 +129,25 @@ def test_override_to_the_same_level_is_kept_but_not_a_change() -> None:
     rating = rate_criterion(INFO, [_evidence("KH-2", S)], True, Override("KH-2", S, "enig"))
     assert rating.override is not None
     assert not rating.overridden
+    assert rating.confirmed
+
+
+def test_a_confirmation_reads_as_one() -> None:
+    """The console's `c` rates at the suggested level with the reason "bekreftet av evaluator"
+    and `by` "facilitator": no "Overstyrt", no "S → S", no English role word in Norwegian."""
+    stock = rate_criterion(INFO, [_evidence("KH-2", S)], True,
+                           Override("KH-2", S, "bekreftet av evaluator", "facilitator"))
+    assert stock.override_text("nb") == "Bekreftet av evaluator"
+    assert stock.override_text("en") == "Confirmed by the evaluator"
+    assert stock.explain("nb") == "Median av S = S. Bekreftet av evaluator"
+    assert stock.explain("en") == "Median of S = S. Confirmed by the evaluator"
+    named = rate_criterion(INFO, [_evidence("KH-2", S)], True, Override("KH-2", S, "Godt i debriefen", "Eva"))
+    assert named.override_text("nb") == "Bekreftet av evaluator (Eva): Godt i debriefen"
+    changed = rate_criterion(INFO, [_evidence("KH-2", M)], True, Override("KH-2", S, "ok", "facilitator"))
+    assert changed.override_text("nb") == "Overstyrt (øvingsleder) M → S: ok"
+    assert changed.override_text("en") == "Overridden (facilitator) M → S: ok"
+    assert changed.explain("nb").endswith("Overstyrt (øvingsleder) til S: ok")
+    assert rate_criterion(INFO, [], True).override_text("nb") == ""
 
 
 def test_override_can_rate_a_criterion_without_evidence() -> None:

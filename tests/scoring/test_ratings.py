@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+import attrs
 import pytest
 
 from krise_ovelse.authoring import load_scenario_text
@@ -297,7 +298,9 @@ def test_scoring_input_round_trips() -> None:
         history={"load": (Sample(0, 40, 1), Sample(10, 42.5, None))},
         observations=(Observation("o", ("KH-1",), "S", "Eva", 4, 600, "i01", "d01"),),
         overrides=(Override("KH-1", "P", "fordi", "Eva", 5, 700),),
-        injects=(InjectRecord("i01", 1, 480, 0.0), InjectRecord("adhoc-1", 6, 800, 99.0, "Ekstra", True, "tid")),
+        injects=(InjectRecord("i01", 1, 480, 0.0), InjectRecord("adhoc-1", 6, 800, 99.0, "Ekstra", True, "tid"),
+                 InjectRecord("adhoc-2", 7, 810, 100.0, "VG ringer", adhoc=True, sender="VG", channel="phone",
+                              body="Hva skjer?")),
         start_minutes=0, end_minutes=1000, ended=True)
     data = json.loads(json.dumps(input_to_dict(record)))
     assert input_from_dict(data) == record
@@ -323,5 +326,11 @@ def test_format_ratings(scenario: Scenario) -> None:
     assert "Indeks: " in nb
     en = format_ratings(result, "en", evidence=False)
     assert "Areas for improvement:" in en
+    confirmed = score(scenario, attrs.evolve(record, overrides=(
+        Override("KH-5", "U", "bekreftet av evaluator", "facilitator", seq=20),)))
+    nb = format_ratings(confirmed, "nb")
+    assert "Bekreftet av evaluator" in nb and "Overstyrt" not in nb and "facilitator" not in nb
+    finding = next(f for f in confirmed.improvements if f.criterion == "KH-5")
+    assert finding.note == ""  # a plain confirmation adds nothing to the finding
     assert "d01" not in en  # no evidence lines
     assert format_ratings(result, "xx").startswith("Vurdering")

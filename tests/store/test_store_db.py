@@ -124,8 +124,9 @@ def test_ids_resolve_from_a_unique_prefix(store: SessionStore) -> None:
     assert store.resolve("abcd1") == a.id
     with pytest.raises(StoreError, match="more than one"):
         store.resolve("abcd")
-    with pytest.raises(UnknownSession):
+    with pytest.raises(UnknownSession, match="at least 4 characters"):
         store.resolve("ab")  # too short to be a prefix
+    assert store.resolve("abcd1111") == a.id  # a whole id of any length is found
 
 
 def test_scenario_text_is_kept_once_per_hash(store: SessionStore) -> None:

@@ -242,9 +242,24 @@ def test_resume_without_a_playthrough_shows_where_it_stands(store: SessionStore,
     assert result.exit_code == 0, result.output
     assert "status interrupted" in result.output
     assert f"krise-ovelse play --session {sid}" in result.output
+    assert "--play" not in result.output  # played in the console: no playthrough can finish it
     data = json.loads(cli("resume", sid, "--json", "--db", str(db_path)).output)
     assert data["events"] == len(before)
     assert store.events(sid) == before  # looking changes nothing
+
+
+def test_resume_suggests_the_playthrough_only_for_a_headless_run(store: SessionStore, db_path: Path,
+                                                                 example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    sid, engine = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3,
+                                       session_mode="headless")
+    for _ in range(4):
+        step(engine, 0)
+    store._conn.execute("UPDATE sessions SET owner = NULL WHERE id = ?", (sid,))  # "crashed"
+    result = cli("resume", sid, "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert f"krise-ovelse play --session {sid}" in result.output
+    assert f"krise-ovelse resume {sid} --play PLAYTHROUGH.yaml" in result.output
 
 
 def test_resume_play_refuses_a_session_the_playthrough_did_not_make(
@@ -325,3 +340,22 @@ def test_finishing_a_headless_run_can_itself_be_interrupted(store: SessionStore,
     result = bridge.finish_headless(store, info.id, script.playthrough)
     assert store.events(info.id) == reference == [event_to_dict(e) for e in result.events]
     assert store.get(info.id).status == "ended"
+
+
+def test_compare_says_how_a_missed_decision_was_revised(store: SessionStore, db_path: Path,
+                                                        example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    d01 = scenario.decision("d01")
+    revised_to = next(o.id for o in d01.options if o.id != d01.default)
+    sid, engine = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    engine.handle(c.Resume())
+    while not any(e.kind == "decision_missed" for e in engine.events):
+        engine.handle(c.AdvanceToNext())
+    engine.handle(c.ReviseDecision("d01", revised_to, "for sent, men bedre"))
+    bridge.close_session(store, sid, engine)
+    other = play(store, example, 0, "Lag B")
+    result = cli("compare", sid, other, "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert (f"(deadline missed: default {d01.default} applied, later revised to {revised_to})"
+            in result.output), result.output
+    assert "(missed: default)" not in result.output

@@ -160,6 +160,18 @@ def test_a_database_path_whose_directory_cannot_exist(tmp_path: Path) -> None:
     assert blocker.read_text() == "I am a file, not a directory"
 
 
+def test_a_directory_given_as_the_database(tmp_path: Path) -> None:
+    """`--db /tmp` names a directory: say so (exit 2), not SQLite's "disk I/O error"."""
+    for args in (["sessions"], ["replay", "abcd"], ["run", "kort-eksempel"]):
+        result = run_cli(*args, "--db", str(tmp_path))
+        assert result.exit_code == 2, result.output
+        assert f"{tmp_path} is a directory" in result.output, result.output
+        assert "I/O" not in result.output and "Traceback" not in result.output
+    with pytest.raises(StoreError, match="is a directory"):
+        SessionStore(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_disk_full_for_real_via_max_page_count(store: SessionStore, session: str) -> None:
     """SQLite returns SQLITE_FULL exactly as on a full disk when max_page_count is reached."""
     before = store.events(session)
@@ -257,6 +269,13 @@ def test_unknown_id_everywhere(store: SessionStore, session: str, db_path: Path,
     assert "krise-ovelse sessions" in result.output
     assert not (tmp_path / "x.jsonl").exists()
     assert store.events(session) == make_events(1, 5)
+
+
+def test_an_id_too_short_to_be_a_prefix(store: SessionStore, session: str, db_path: Path) -> None:
+    result = run_cli("replay", session[:2], "--db", str(db_path))
+    assert result.exit_code == 2
+    assert f"no session with id {session[:2]!r}: a shortened id needs at least 4 characters" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_bad_export_line_through_the_cli(store: SessionStore, session: str, db_path: Path,

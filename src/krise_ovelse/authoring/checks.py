@@ -27,6 +27,92 @@ def check_scenario(scenario: Scenario, doc: Document) -> list[Problem]:
     return list(checker.run())
 
 
+#: The lists whose items have ids that must be unique and words (top level of a scenario).
+_ID_LISTS = ("phases", "indicators", "injects", "decisions", "roles")
+
+
+def check_unstructured(doc: Document) -> list[Problem]:
+    """The problems of meaning that can be seen in a document whose form is wrong (so no
+    `Scenario` could be built): the version, the languages, the scenario id, an empty list of
+    phases, ids that are not words or are used twice, decisions with fewer than two options.
+
+    Only values of the right form are looked at (a wrong form is reported by the structuring),
+    and each is reported exactly as `check_scenario` reports it on a well-formed file.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    found: list[Problem] = []
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
+        found.append(doc.problem(("schema_version",), "E-VERSION", f"unsupported schema_version {version}",
+                                 f"this version of krise-øvelse reads schema_version {SCHEMA_VERSION}"))
+    languages: list[tuple[tuple[Any, ...], Any]] = [(("language",), data.get("language"))]
+    if isinstance(data.get("languages"), list):
+        languages += [(("languages", i), lang) for i, lang in enumerate(data["languages"])]
+    for path, language in languages:
+        if isinstance(language, str) and language not in LANGUAGES:
+            found.append(doc.problem(path, "E-LANGUAGE", f"unknown language {language!r}",
+                                     "languages are " + ", ".join(LANGUAGES)))
+    ident = data.get("id")
+    if isinstance(ident, str) and _bad_scenario_id(ident):
+        found.append(doc.problem(("id",), "E-ID-FORMAT", f"bad scenario id {ident!r}", _SCENARIO_ID_HINT))
+    if data.get("phases") == []:
+        found.append(doc.problem(("phases",), "E-PHASES", "a scenario needs at least one phase"))
+    for key in _ID_LISTS:
+        found += _unstructured_ids(doc, (key,), data.get(key))
+    decisions = data.get("decisions")
+    for index, decision in enumerate(decisions if isinstance(decisions, list) else ()):
+        if not isinstance(decision, dict):
+            continue
+        options = decision.get("options")
+        if isinstance(options, list):
+            path = ("decisions", index, "options")
+            if len(options) < 2:
+                found.append(doc.problem(path, "E-OPTIONS", "a decision needs at least two options"))
+            found += _unstructured_ids(doc, path, options)
+    return found
+
+
+def _unstructured_ids(doc: Document, path: tuple[Any, ...], items: Any) -> list[Problem]:
+    if not isinstance(items, list):
+        return []
+    found: list[Problem] = []
+    first: dict[str, tuple[Any, ...]] = {}
+    for index, item in enumerate(items):
+        where: tuple[Any, ...]
+        if isinstance(item, dict):
+            ident, where = item.get("id"), (*path, index, "id")
+        elif path == ("roles",):  # a role written as a plain name is its own id
+            ident, where = item, (*path, index)
+        else:
+            continue
+        if isinstance(ident, int | float) and not isinstance(ident, bool):
+            ident = str(ident)  # as the structuring reads it
+        if not isinstance(ident, str):
+            continue
+        if _bad_id(ident):
+            found.append(doc.problem(where, "E-ID-FORMAT", f"bad id {ident!r}", _ID_HINT))
+        if ident in first:
+            line = doc.node(first[ident]).start_mark.line + 1
+            found.append(doc.problem(where, "E-ID-DUP", f"duplicate id {ident!r}", f"first used on line {line}"))
+        else:
+            first[ident] = where
+    return found
+
+
+_ID_HINT = "ids are short words without spaces, e.g. i01 or key_person_load"
+_SCENARIO_ID_HINT = "a short word without spaces or slashes, e.g. maratonet (it names files)"
+
+
+def _bad_id(ident: str) -> bool:
+    return not ident.strip() or any(ch.isspace() for ch in ident)
+
+
+def _bad_scenario_id(ident: str) -> bool:
+    return not ident.strip() or any(ch.isspace() or ch in "/\\" for ch in ident)
+
+
 class _Checker:
     def __init__(self, scenario: Scenario, doc: Document) -> None:
         self.s = scenario
@@ -56,9 +142,8 @@ class _Checker:
                 path = ("language",) if i == 0 else ("languages", i - 1)
                 yield self.at(path, "E-LANGUAGE", f"unknown language {language!r}",
                               "languages are " + ", ".join(LANGUAGES))
-        if not s.id.strip() or any(ch.isspace() or ch in "/\\" for ch in s.id):
-            yield self.at(("id",), "E-ID-FORMAT", f"bad scenario id {s.id!r}",
-                          "a short word without spaces or slashes, e.g. maratonet (it names files)")
+        if _bad_scenario_id(s.id):
+            yield self.at(("id",), "E-ID-FORMAT", f"bad scenario id {s.id!r}", _SCENARIO_ID_HINT)
         if s.ends.minutes <= 0:
             yield self.at(("ends",), "E-TIME-RANGE", "the exercise must end after D+0")
 
@@ -82,9 +167,8 @@ class _Checker:
     def _dupes(self, path: tuple[Any, ...], ids: Iterable[str]) -> Iterator[Problem]:
         first: dict[str, int] = {}
         for index, ident in enumerate(ids):
-            if not ident.strip() or any(ch.isspace() for ch in ident):
-                yield self.at((*path, index, "id"), "E-ID-FORMAT", f"bad id {ident!r}",
-                              "ids are short words without spaces, e.g. i01 or key_person_load")
+            if _bad_id(ident):
+                yield self.at((*path, index, "id"), "E-ID-FORMAT", f"bad id {ident!r}", _ID_HINT)
             if ident in first:
                 line = self.doc.node((*path, first[ident], "id")).start_mark.line + 1
                 yield self.at((*path, index, "id"), "E-ID-DUP", f"duplicate id {ident!r}",

@@ -297,10 +297,30 @@ def yaml_keys(cl: type) -> list[str]:
 
 
 def problems_from(exc: BaseException, doc: Document) -> list[Problem]:
+    """The problems of a document that did not structure: every error of form in `exc`, and
+    the problems of meaning that can be seen without a structured scenario (an empty list of
+    phases, a bad or duplicate id, …: `checks.check_unstructured`). The remaining checks of
+    meaning (references, times) need the structured scenario and run once the form is right."""
+    from krise_ovelse.authoring.checks import check_unstructured
+
     problems = []
     for path, leaf in iter_errors(exc):
         problems.extend(_leaf_problems(path, leaf, doc))
-    return problems
+    return problems + check_unstructured(doc)
+
+
+#: Keys whose values are plain strings, never a map of languages (`to` is a list of them).
+_PLAIN_STRINGS = {"from": "from: NRK", "to": "to: [hr, alle]", "unit": "unit: '%'"}
+
+
+def _plain_string_hint(path: tuple[PathStep, ...], leaf: FieldFormatError) -> str:
+    """A hint for a map of languages where a plain string belongs (`from: {nb: …, en: …}`)."""
+    if not isinstance(leaf, TypeMismatch) or not leaf.message.endswith("found a mapping"):
+        return ""
+    key = next((step for step in reversed(path) if isinstance(step, str)), None)
+    if key not in _PLAIN_STRINGS:
+        return ""
+    return f"`{key}` is a plain string, not translated: e.g. {_PLAIN_STRINGS[key]}"
 
 
 def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Document) -> list[Problem]:
@@ -317,5 +337,6 @@ def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Documen
         return [doc.problem(path[:-1], "E-KEY-MISSING", f"missing required key {missing!r}", "")]
     if isinstance(leaf, FieldFormatError):
         offset = leaf.offset if leaf.code in ("E-TIME", "E-COND") else None
-        return [doc.problem(path, leaf.code, leaf.message, leaf.hint, offset=offset)]
+        hint = leaf.hint or _plain_string_hint(path, leaf)
+        return [doc.problem(path, leaf.code, leaf.message, hint, offset=offset)]
     return [doc.problem(path, "E-TYPE", str(leaf) or type(leaf).__name__, "")]

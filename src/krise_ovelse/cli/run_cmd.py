@@ -45,6 +45,10 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
         _run(scenario, play, seed, as_json, None if no_store else db or "")
     except (SystemExit, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        from krise_ovelse.cli.session_cmds import stop_on_broken_pipe
+
+        stop_on_broken_pipe()
     except Exception as exc:  # never a traceback for a user: say what failed and stop
         click.echo(f"krise-ovelse run: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -7,11 +7,12 @@ code (1 problems found, 2 usage/unreadable); no command prints a traceback for b
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
@@ -47,6 +48,14 @@ def store_errors() -> Iterator[None]:
         fail(error)
 
 
+def stop_on_broken_pipe() -> NoReturn:
+    """The reader of our output went away (`krise-ovelse … | head`): stop quietly, as other
+    command-line tools do, instead of reporting an internal error."""
+    with contextlib.suppress(OSError, ValueError):  # no more flushing into the closed pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(EXIT_OK)
+
+
 def open_store(db: str | None, *, reading: bool = False) -> SessionStore:
     path = resolve_db_path(db)
     with store_errors():
@@ -65,6 +74,8 @@ def with_store(reading: bool) -> Callable[[F], F]:
                     return func(store, *args, **kwargs)
             except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
                 raise
+            except BrokenPipeError:
+                stop_on_broken_pipe()
             except Exception as exc:
                 if os.environ.get("KRISE_OVELSE_DEBUG"):
                     raise
@@ -235,7 +246,11 @@ def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
                        f"a what-if with `krise-ovelse branch {sid} --at DECISION`.")
         else:
             click.echo(f"Continue it in the console:  krise-ovelse play --session {sid}")
-            click.echo(f"Finish a headless run:        krise-ovelse resume {sid} --play PLAYTHROUGH.yaml")
+            if info["mode"] == "headless" and not info["parent_id"]:
+                # a run of `krise-ovelse run --play`: the same playthrough can finish it; a session
+                # played in the console (or a what-if) has events no playthrough reproduces
+                click.echo(f"Or finish the headless run:  krise-ovelse resume {sid} --play PLAYTHROUGH.yaml "
+                           "(the playthrough it was started with)")
         return
     from krise_ovelse.engine.playthrough import load_playthrough
 
@@ -343,6 +358,20 @@ def _option_label(scenario: Any, decision_id: str, option_id: str) -> str:
     return option_id
 
 
+def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any]) -> str:
+    """How the option in force came to be: " (deadline missed: default b applied, later revised
+    to a)", " (deadline missed: the default)", " (revised)" or nothing."""
+    revisions = int(value.get("revisions") or 0)
+    if value["missed"]:
+        if not revisions:
+            return " (deadline missed: the default was applied)"
+        default = scenario.decision(decision_id).default if scenario.has_decision(decision_id) else "?"
+        return f" (deadline missed: default {default} applied, later revised to {value['option']})"
+    if revisions:
+        return " (revised)" if revisions == 1 else f" (revised {revisions} times)"
+    return ""
+
+
 def _choice_dict(choice: Any) -> dict[str, Any] | None:
     if choice is None:
         return None
@@ -417,7 +446,7 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
             if value is None:
                 click.echo(f"      {side}: not decided")
                 continue
-            how = " (missed: default)" if value["missed"] else ""
+            how = _how_settled(scenario, did, value)
             why = f" — {value['rationale']}" if value["rationale"] else ""
             click.echo(f"      {side}: {_option_label(scenario, did, value['option'])}{how}{why}")
     click.echo("\nFinal indicators                A        B      B−A")

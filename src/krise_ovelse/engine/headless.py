@@ -228,6 +228,13 @@ def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
     return entries
 
 
+def role_name(scenario: Scenario, who: str, language: str) -> str:
+    """`who` as a person reads it: a role id of the scenario (`hr`) becomes the role's name
+    (`HR-direktør`); anything else (a name, a role written out) is kept as given."""
+    role = next((r for r in scenario.roles if r.id == who.strip()), None)
+    return role.name.get(language) if role is not None else who
+
+
 def _inject_title(result: RunResult, inject_id: str, language: str) -> str:
     if result.scenario.has_inject(inject_id):
         return result.scenario.inject(inject_id).title.get(language)
@@ -301,7 +308,7 @@ def format_timeline(result: RunResult, language: str | None = None) -> str:
         elif kind in ("decision_made", "decision_revised"):
             verb = "revised to" if kind == "decision_revised" else "→"
             why = f" — {entry['rationale']}" if entry["rationale"] else ""
-            who = f" ({entry['by']})" if entry["by"] else ""
+            who = f" ({role_name(scenario, entry['by'], language)})" if entry["by"] else ""
             lines.append(f"{time}decision  {entry['decision']} {verb} {entry['option']}: {entry['option_text']}"
                          f"{who}{why}")
         elif kind == "decision_missed":

@@ -89,7 +89,10 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
     if finding.description:
         out.append(f'<p class="note">{esc(finding.description)}</p>')
     items = [f"<li>{esc(e)}</li>" for e in finding.evidence]
-    if finding.note:
+    if finding.confirmed:
+        note = f": {finding.note}" if finding.note else ""
+        items.append(f'<li class="override">{esc(m["confirmed"] + note)}</li>')
+    elif finding.note:
         items.append(f'<li class="override">{esc(m["override"])}: {esc(finding.note)}</li>')
     if items:
         out.append('<ul class="evidence">' + "".join(items) + "</ul>")

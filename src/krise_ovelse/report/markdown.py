@@ -58,9 +58,12 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> list[str
         lines += [md_escape(finding.description), ""]
     for item in finding.evidence:
         lines.append(f"- {md_escape(item)}")
-    if finding.note:
+    if finding.confirmed:
+        note = f": {finding.note}" if finding.note else ""
+        lines.append(f"- {md_escape(m['confirmed'] + note)}")
+    elif finding.note:
         lines.append(f"- {md_escape(m['override'])}: {md_escape(finding.note)}")
-    if finding.evidence or finding.note:
+    if finding.evidence or finding.note or finding.confirmed:
         lines.append("")
     if finding.descriptor:
         lines += [f"*{md_escape(m['level_reached'])}:* {md_escape(finding.descriptor)}", ""]

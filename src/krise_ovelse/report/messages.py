@@ -41,6 +41,21 @@ NB: dict[str, str] = {
     "kind_phase": "Fase",
     "kind_inject": "Innspill",
     "kind_skipped": "Innspill hoppet over",
+    "kind_adhoc": "Innspill (ad hoc)",
+    "channel": "Kanal",
+    "body": "Tekst",
+    "consequence": "Konsekvens",
+    "confirmed": "Bekreftet av evaluator",
+    "channel_email": "e-post",
+    "channel_news": "nyheter",
+    "channel_phone": "telefon",
+    "channel_intranet": "intranett",
+    "channel_social_media": "sosiale medier",
+    "channel_meeting": "møte",
+    "channel_union_rep": "tillitsvalgt",
+    "channel_safety_rep": "verneombud",
+    "channel_letter": "brev",
+    "channel_sitrep": "situasjonsrapport",
     "reason": "Grunn",
     "kind_decision": "Beslutning",
     "kind_observation": "Observasjon",
@@ -160,6 +175,21 @@ EN: dict[str, str] = {
     "kind_phase": "Phase",
     "kind_inject": "Inject",
     "kind_skipped": "Inject skipped",
+    "kind_adhoc": "Inject (ad hoc)",
+    "channel": "Channel",
+    "body": "Text",
+    "consequence": "Consequence",
+    "confirmed": "Confirmed by the evaluator",
+    "channel_email": "e-mail",
+    "channel_news": "news",
+    "channel_phone": "phone",
+    "channel_intranet": "intranet",
+    "channel_social_media": "social media",
+    "channel_meeting": "meeting",
+    "channel_union_rep": "union rep",
+    "channel_safety_rep": "safety rep",
+    "channel_letter": "letter",
+    "channel_sitrep": "situation report",
     "reason": "Reason",
     "kind_decision": "Decision",
     "kind_observation": "Observation",
@@ -261,6 +291,9 @@ class Messages:
 
     def __getitem__(self, key: str) -> str:
         return self._table.get(key) or NB[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._table or key in NB
 
 
 def messages(lang: str = "nb") -> Messages:

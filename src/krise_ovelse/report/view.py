@@ -21,7 +21,7 @@ from krise_ovelse.report.messages import Messages
 from krise_ovelse.report.plan import Plan, PlanItem, draft_plan, uncovered
 from krise_ovelse.report.svg import Guide, PhaseMark
 from krise_ovelse.scoring.catalogue import Catalogue, load_catalogue
-from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered
+from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered, who
 from krise_ovelse.scoring.inputs import Sample, ScoringInput
 from krise_ovelse.scoring.ratings import Finding, ScoringResult, criterion_info, score
 from krise_ovelse.scoring.text import format_mean
@@ -130,6 +130,7 @@ class RatingView:
     override: str
     explain: str
     evidence: tuple[EvidenceView, ...]
+    confirmed: bool = False
 
 
 @attrs.frozen
@@ -152,6 +153,7 @@ class FindingView:
     descriptor: str
     target: str
     note: str
+    confirmed: bool = False
 
 
 @attrs.frozen
@@ -237,6 +239,18 @@ def _option_text(decision: Decision | None, option_id: str, lang: str) -> str:
     return f"{option_id} – {_one_line(option.text.get(lang))}" if option is not None else option_id
 
 
+def person(by: str, scenario: Scenario, lang: str) -> str:
+    """Who did something, as a reader says it: a role id of the scenario (`hr`) as the role's
+    name, a role word the tools record (`facilitator`) in the report's language, else as given."""
+    role = next((r for r in scenario.roles if r.id == by.strip()), None)
+    return role.name.get(lang) if role is not None else who(by, lang)
+
+
+def channel_label(channel: str, m: Messages) -> str:
+    """A channel (`phone`) in the report's language (`telefon`); an unknown one as given."""
+    return m[f"channel_{channel}"] if m.has(f"channel_{channel}") else channel
+
+
 def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
     scenario, record = data.scenario, data.record
     rows: list[TimelineRow] = []
@@ -260,6 +274,14 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
         else:
             what = f"{released.inject} {_one_line(released.title)}".strip()
         kind, key = m["kind_inject"], "inject"
+        if released.adhoc:
+            kind, key = m["kind_adhoc"], "adhoc"
+            if released.sender.strip():
+                details_list.append(f"{m['from']}: {_one_line(released.sender)}")
+            if released.channel:
+                details_list.append(f"{m['channel']}: {channel_label(released.channel, m)}")
+            if released.body.strip():
+                details_list.append(f"{m['body']}: {_one_line(released.body)}")
         if released.skipped:
             kind, key = m["kind_skipped"], "skipped"
             if released.reason.strip():
@@ -276,6 +298,9 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
             continue
         for position, choice in enumerate(decided.choices):
             details: list[str] = [f"{m['chose']}: {_option_text(decision, choice.option, lang)}"]
+            option = decision.option(choice.option) if decision is not None else None
+            if option is not None and option.consequence:
+                details.append(f"{m['consequence']}: {_one_line(option.consequence.get(lang))}")
             if choice.missed:
                 details.append(m["default_applied"])
             if position > 0:
@@ -284,7 +309,7 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
             if choice.rationale.strip():
                 details.append(f"{m['rationale']}: {_one_line(choice.rationale)}")
             if choice.decided_by.strip():
-                details.append(f"{m['decided_by']}: {_one_line(choice.decided_by)}")
+                details.append(f"{m['decided_by']}: {_one_line(person(choice.decided_by, scenario, lang))}")
             if position == 0 and not choice.missed:
                 parts = []
                 if decided.response_seconds is not None:
@@ -299,8 +324,8 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
     for observation in record.observations:
         minutes = observation.minutes if observation.minutes is not None else 0.0
         notes: list[str] = []
-        if observation.author:
-            notes.append(f"{m['author']}: {_one_line(observation.author)}")
+        if observation.author.strip():
+            notes.append(f"{m['author']}: {_one_line(person(observation.author, scenario, lang))}")
         if observation.criteria:
             level = f" ({observation.level.value})" if observation.level else ""
             notes.append(f"{m['criteria']}: {', '.join(observation.criteria)}{level}")
@@ -374,9 +399,10 @@ def _evidence_view(item: Evidence, m: Messages, lang: str) -> EvidenceView:
                         ref=" ".join(refs))
 
 
-def _finding_view(finding: Finding, catalogue: Catalogue, lang: str) -> FindingView:
+def _finding_view(finding: Finding, result: ScoringResult, catalogue: Catalogue, lang: str) -> FindingView:
     label = catalogue.level_labels.get(finding.level.value, Text.of(finding.level.value)).get(lang)
-    return FindingView(
+    confirmed = result.has_rating(finding.criterion) and result.rating(finding.criterion).confirmed
+    return FindingView(confirmed=confirmed,
         criterion=finding.criterion, name=finding.name.get(lang), level=finding.level.value, label=label,
         evidence=tuple(e.reason.get(lang) for e in finding.evidence),
         description=_one_line(finding.description.get(lang)), descriptor=_one_line(finding.descriptor.get(lang)),
@@ -419,14 +445,10 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
             continue
         rating_views = []
         for rating in ratings:
-            override = ""
-            if rating.override is not None:
-                by = f" ({rating.override.by})" if rating.override.by else ""
-                reason = f": {rating.override.reason}" if rating.override.reason else ""
-                override = f"{m['override']}{by} {rating.suggested.value} → {rating.override.level.value}{reason}"
             rating_views.append(RatingView(
                 criterion=rating.criterion, name=rating.name.get(lang), suggested=rating.suggested.value,
-                final=rating.final.value, overridden=rating.override is not None, override=override,
+                final=rating.final.value, overridden=rating.overridden, override=rating.override_text(lang),
+                confirmed=rating.confirmed,
                 explain=rating.explain(lang),
                 evidence=tuple(_evidence_view(e, m, lang) for e in rating.evidence)))
         themes.append(ThemeView(rollup.id, rollup.name.get(lang), rollup.level.value,
@@ -459,8 +481,8 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
         counts=tuple((level.value, counts[level.value]) for level in Level),
         timeline=tuple(_timeline(data, m, lang)), indicators=tuple(_indicators(data, m, lang)),
         themes=tuple(themes),
-        strengths=tuple(_finding_view(f, catalogue, lang) for f in result.strengths),
-        improvements=tuple(_finding_view(f, catalogue, lang) for f in result.improvements),
+        strengths=tuple(_finding_view(f, result, catalogue, lang) for f in result.strengths),
+        improvements=tuple(_finding_view(f, result, catalogue, lang) for f in result.improvements),
         learning_points=tuple(points), plan=plan_rows, plan_is_draft=data.plan is None,
         plan_uncovered=uncovered(result, plan) if data.plan is not None else (),
         legend=tuple((code, labels[code].get(lang), _one_line(catalogue.level_descriptions[code].get(lang)))

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring.inputs import (
     Choice,
@@ -95,6 +97,13 @@ def _participant(value: Any) -> str:
     return f"{name} ({role})" if role else name
 
 
+def _adhoc_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the report needs of an inject written during play (`adhoc_inject_added`)."""
+    channel = data.get("channel") or ""
+    return {"adhoc": True, "title": str(data.get("title") or ""), "sender": str(data.get("sender") or ""),
+            "channel": str(getattr(channel, "value", channel)), "body": str(data.get("body") or "")}
+
+
 class _History:
     def __init__(self, scenario: Scenario) -> None:
         self.samples: dict[str, list[Sample]] = {i.id: [] for i in scenario.indicators}
@@ -125,7 +134,7 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     history = _History(scenario)
     decisions: dict[str, dict[str, Any]] = {}
     injects: list[InjectRecord] = []
-    adhoc_titles: dict[str, str] = {}
+    adhoc: dict[str, dict[str, Any]] = {}
     observations: list[Observation] = []
     overrides: list[Override] = []
     session: dict[str, Any] = {}
@@ -175,7 +184,7 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
                                         seconds=seconds, skipped=True, reason=str(data.get("reason") or ""),
                                         by=str(data.get("by") or "")))
         elif kind == "adhoc_inject_added":
-            adhoc_titles[str(data.get("inject_id"))] = str(data.get("title") or "")
+            adhoc[str(data.get("inject_id"))] = _adhoc_fields(data)
         elif kind == "observation_added":
             level = data.get("level")
             observations.append(Observation(
@@ -197,9 +206,8 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
             decision=decision_id, opened_seq=opened[0], opened_minutes=opened[1], opened_seconds=opened[2],
             deadline_minutes=opened[3], choices=tuple(entry["choices"])))
     records.sort(key=lambda d: (d.opened_minutes or 0.0, d.opened_seq or 0))
-    if adhoc_titles:
-        injects = [InjectRecord(i.inject, i.seq, i.minutes, i.seconds, adhoc_titles.get(i.inject, i.title),
-                                i.skipped, i.reason, i.by) for i in injects]
+    if adhoc:
+        injects = [attrs.evolve(i, **adhoc[i.inject]) if i.inject in adhoc else i for i in injects]
     return ScoringInput(
         decisions=tuple(records),
         history={k: tuple(v) for k, v in history.samples.items()},
@@ -245,9 +253,10 @@ def _from_state(scenario: Scenario, state: Any) -> ScoringInput:
         indicator.id: tuple(Sample(float(m), float(v)) for m, v in state.indicator_history(indicator.id))
         for indicator in scenario.indicators
     }
-    titles = {a.inject_id: a.title for a in state.adhoc_injects()}
+    adhoc = {a.inject_id: _adhoc_fields({"title": a.title, "sender": a.sender, "channel": a.channel, "body": a.body})
+             for a in state.adhoc_injects()}
     injects = [InjectRecord(inject=i.inject_id, minutes=_float(i.released_at), seconds=i.released_exercise_seconds,
-                            title=titles.get(i.inject_id, ""))
+                            **adhoc.get(i.inject_id, {}))
                for i in state.released_injects()]
     injects += [InjectRecord(inject=i.inject_id, minutes=_float(i.skipped_at), skipped=True, reason=i.skip_reason)
                 for i in state.inject_states() if i.skipped_at is not None]

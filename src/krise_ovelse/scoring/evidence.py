@@ -31,6 +31,22 @@ TIMELINESS_CRITERION = "KH-3"
 _PRECISION = 6
 
 
+#: The words the console and playthroughs record for who did something (an observation's
+#: author, an override's `by`), as each language says them.
+ROLE_WORDS: Mapping[str, Mapping[str, str]] = {
+    "facilitator": {"nb": "øvingsleder", "en": "facilitator"},
+    "øvingsleder": {"nb": "øvingsleder", "en": "facilitator"},
+    "evaluator": {"nb": "evaluator", "en": "evaluator"},
+}
+
+
+def who(by: str, lang: str = "nb") -> str:
+    """Who did something, for people: a role word the tools record (`facilitator`) in `lang`
+    (`øvingsleder`); a person's name as given."""
+    words = ROLE_WORDS.get(by.strip().casefold())
+    return words.get(lang, words["nb"]) if words is not None else by.strip()
+
+
 class Source(str, Enum):
     OPTION = "option"
     RULE = "rule"
@@ -310,8 +326,9 @@ def timeliness_evidence(scenario: Scenario, record: ScoringInput) -> list[Eviden
 
 def _observation_reason(observation: Observation) -> Text:
     text = shorten(observation.text, 140)
-    by_nb = f" ({observation.author})" if observation.author else ""
-    return _t(f"Observasjon{by_nb}: «{text}»", f"Observation{by_nb}: “{text}”")
+    by_nb = f" ({who(observation.author, 'nb')})" if observation.author.strip() else ""
+    by_en = f" ({who(observation.author, 'en')})" if observation.author.strip() else ""
+    return _t(f"Observasjon{by_nb}: «{text}»", f"Observation{by_en}: “{text}”")
 
 
 def observation_evidence(record: ScoringInput) -> list[Evidence]:

@@ -153,7 +153,8 @@ class Override:
 class InjectRecord:
     """An inject released during play, or skipped by the facilitator (with a reason).
 
-    `title` is set for injects written during play (ad hoc), which the scenario does not hold.
+    `title`, `sender`, `channel` and `body` are set for injects written during play (ad hoc),
+    which the scenario does not hold; `adhoc` marks them.
     """
 
     inject: str
@@ -164,6 +165,10 @@ class InjectRecord:
     skipped: bool = False
     reason: str = ""
     by: str = ""
+    adhoc: bool = False
+    sender: str = ""
+    channel: str = ""
+    body: str = ""
 
 
 @attrs.frozen
@@ -218,7 +223,8 @@ def input_to_dict(record: ScoringInput) -> dict[str, Any]:
         "facilitator": record.facilitator,
         "started": record.started,
         "injects": [_clean({"inject": i.inject, "seq": i.seq, "minutes": i.minutes, "seconds": i.seconds,
-                            "title": i.title, "skipped": i.skipped, "reason": i.reason, "by": i.by})
+                            "title": i.title, "skipped": i.skipped, "reason": i.reason, "by": i.by,
+                            "adhoc": i.adhoc, "sender": i.sender, "channel": i.channel, "body": i.body})
                     for i in record.injects],
         "decisions": [
             _clean({"decision": d.decision, "opened_seq": d.opened_seq, "opened_minutes": d.opened_minutes,
@@ -304,7 +310,9 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
                 InjectRecord(inject=str(i["inject"]), seq=_opt_int(i.get("seq")),
                              minutes=_opt_float(i.get("minutes")), seconds=_opt_float(i.get("seconds")),
                              title=str(i.get("title", "")), skipped=bool(i.get("skipped", False)),
-                             reason=str(i.get("reason", "")), by=str(i.get("by", "")))
+                             reason=str(i.get("reason", "")), by=str(i.get("by", "")),
+                             adhoc=bool(i.get("adhoc", False)), sender=str(i.get("sender", "")),
+                             channel=str(i.get("channel", "")), body=str(i.get("body", "")))
                 for i in data.get("injects", ())
             ),
             start_minutes=float(data.get("start_minutes", 0.0)),

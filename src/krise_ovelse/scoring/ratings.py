@@ -24,7 +24,7 @@ import attrs
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.scoring.catalogue import Catalogue, LevelTexts, load_catalogue
-from krise_ovelse.scoring.evidence import Evidence, collect_evidence
+from krise_ovelse.scoring.evidence import ROLE_WORDS, Evidence, collect_evidence, who
 from krise_ovelse.scoring.inputs import Override, ScoringInput
 from krise_ovelse.scoring.levels import (
     VALUES,
@@ -37,6 +37,19 @@ from krise_ovelse.scoring.levels import (
 
 STRENGTH_LEVELS = (Level.P, Level.S)
 IMPROVEMENT_LEVELS = (Level.M, Level.U)
+
+#: Reasons that only say "confirmed" (the console's default reason for `c`, in nb and en): a
+#: confirmation with one of these needs no reason shown after it.
+CONFIRM_REASONS = frozenset({"bekreftet av evaluator", "confirmed by the evaluator", "bekreftet", "confirmed"})
+
+
+def _is_role_word(by: str) -> bool:
+    return by.strip().casefold() in ROLE_WORDS
+
+
+def says_only_confirmed(reason: str) -> bool:
+    """Whether a reason adds nothing to "confirmed" (it is empty or a stock confirmation)."""
+    return reason.strip().rstrip(".").casefold() in CONFIRM_REASONS | {""}
 
 
 # --- criteria: catalogue plus the scenario's own ---------------------------------------------
@@ -111,7 +124,29 @@ class Rating:
 
     @property
     def overridden(self) -> bool:
+        """The evaluator set another level than the suggested one."""
         return self.override is not None and self.override.level is not self.suggested
+
+    @property
+    def confirmed(self) -> bool:
+        """The evaluator rated the criterion at the suggested level (confirmed the suggestion)."""
+        return self.override is not None and self.override.level is self.suggested
+
+    def override_text(self, lang: str = "nb") -> str:
+        """The evaluator's part in one phrase, or "" without an override:
+        "Overstyrt (Eva) M → S: reason" or "Bekreftet av evaluator (Eva): reason"."""
+        override = self.override
+        if override is None:
+            return ""
+        nb = lang == "nb"
+        if self.confirmed:
+            by = f" ({override.by.strip()})" if override.by.strip() and not _is_role_word(override.by) else ""
+            reason = "" if says_only_confirmed(override.reason) else f": {override.reason}"
+            return ("Bekreftet av evaluator" if nb else "Confirmed by the evaluator") + by + reason
+        by = f" ({who(override.by, lang)})" if override.by.strip() else ""
+        reason = f": {override.reason}" if override.reason else ""
+        word = "Overstyrt" if nb else "Overridden"
+        return f"{word}{by} {self.suggested.value} → {override.level.value}{reason}"
 
     def explain(self, lang: str = "nb") -> str:
         """One line: how the suggestion was reached, and the override if any."""
@@ -124,8 +159,10 @@ class Rating:
                     else f"Median of {levels} = {self.median.value}")
             if self.capped:
                 text += "; en U begrenser til høyst M" if nb else "; a U caps it at M"
-        if self.override is not None:
-            by = f" ({self.override.by})" if self.override.by else ""
+        if self.confirmed:
+            text += ". " + self.override_text(lang)
+        elif self.override is not None:
+            by = f" ({who(self.override.by, lang)})" if self.override.by.strip() else ""
             reason = f": {self.override.reason}" if self.override.reason else ""
             text += (f". Overstyrt{by} til {self.override.level.value}{reason}" if nb
                      else f". Overridden{by} to {self.override.level.value}{reason}")
@@ -211,7 +248,8 @@ class Finding:
 
     `evidence` holds the items that bear it out (P/S items for a strength, M/U items for an
     area for improvement); `descriptor` is the criterion's text for the level reached, `target`
-    its text for P (what good looks like), `note` the evaluator's reason if overridden.
+    its text for P (what good looks like), `note` the evaluator's reason if overridden (or if
+    confirmed with a reason of its own).
     """
 
     kind: FindingKind
@@ -248,6 +286,8 @@ def _finding(rating: Rating, info: CriterionInfo) -> Finding | None:
         return None
     support = tuple(e for e in rating.counted if e.level in wanted)
     note = rating.override.reason if rating.override is not None else ""
+    if rating.confirmed and says_only_confirmed(note):
+        note = ""  # a plain confirmation: nothing to add to the evidence
     if not support and rating.override is None:
         return None
     return Finding(kind=kind, criterion=rating.criterion, theme=rating.theme, name=rating.name, level=final,

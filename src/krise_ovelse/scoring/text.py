@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.scoring.catalogue import load_catalogue
-from krise_ovelse.scoring.evidence import format_number
+from krise_ovelse.scoring.evidence import format_number, who
 from krise_ovelse.scoring.ratings import Rating, ScoringResult
 
 _HEAD = {
@@ -55,9 +55,11 @@ def format_ratings(result: ScoringResult, lang: str = "nb", evidence: bool = Tru
             for item in rating.evidence:
                 mark = item.level.value if item.counted and item.level else "·"
                 lines.append(f"         {mark:<3} {item.reason.get(lang)}")
-            if rating.override is not None:
+            if rating.confirmed:
+                lines.append(f"         {rating.override_text(lang)}")
+            elif rating.override is not None:
                 reason = f": {rating.override.reason}" if rating.override.reason else ""
-                by = f" ({rating.override.by})" if rating.override.by else ""
+                by = f" ({who(rating.override.by, lang)})" if rating.override.by.strip() else ""
                 lines.append(f"         {overridden}{by} → {rating.override.level.value}{reason}")
     lines.append("")
     counts = result.counts()

@@ -42,12 +42,14 @@ import attrs
 
 from krise_ovelse.store.codec import EventDict, event_to_row, gc_paused, row_to_event, sha256_text
 from krise_ovelse.store.errors import StoreError, UnknownSession, translate
-from krise_ovelse.store.location import busy_timeout_ms, resolve_db_path
+from krise_ovelse.store.location import DB_FILENAME, busy_timeout_ms, resolve_db_path
 from krise_ovelse.store.schema import CURRENT_VERSION, STATUSES, check_openable, migrate
 
 #: Event kinds that end a session: appending one marks the session `ended` in the same
 #: transaction, so the status can never disagree with the events after a crash.
 END_KINDS = frozenset({"session_ended"})
+#: A session id can be shortened to a unique prefix of at least this many characters.
+MIN_PREFIX = 4
 
 Clock = Callable[[], dt.datetime]
 
@@ -214,6 +216,9 @@ class SessionStore:
 
     def _connect(self) -> sqlite3.Connection:
         path = self.path
+        if path.is_dir():
+            raise StoreError(f"the session database {path} is a directory, not a file",
+                             hint=f"give the file, e.g. --db {path / DB_FILENAME}")
         if not self.readonly:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -364,14 +369,15 @@ class SessionStore:
         text = session_id.strip()
         if self._read("SELECT 1 FROM sessions WHERE id = ?", (text,)):
             return text
-        if len(text) >= 4:
-            rows = self._read("SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-                              (text, text + "\uffff"))
-            if len(rows) == 1:
-                return str(rows[0][0])
-            if len(rows) > 1:
-                raise StoreError(f"{session_id!r} matches more than one session",
-                                 hint="type more characters of the id")
+        if len(text) < MIN_PREFIX:
+            raise UnknownSession(session_id, self.path, min_prefix=MIN_PREFIX)
+        rows = self._read("SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                          (text, text + "\uffff"))
+        if len(rows) == 1:
+            return str(rows[0][0])
+        if len(rows) > 1:
+            raise StoreError(f"{session_id!r} matches more than one session",
+                             hint="type more characters of the id")
         raise UnknownSession(session_id, self.path)
 
     def get(self, session_id: str) -> SessionInfo:

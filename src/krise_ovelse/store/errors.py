@@ -32,12 +32,16 @@ class StoreError(Exception):
 class UnknownSession(StoreError):
     """No session has the id the user typed."""
 
-    def __init__(self, session_id: str, db_path: Path | str) -> None:
-        super().__init__(
-            f"no session with id {session_id!r} in {db_path}",
-            EXIT_USAGE,
-            "run `krise-ovelse sessions` to list the sessions (or pass --db for another database)",
-        )
+    def __init__(self, session_id: str, db_path: Path | str, *, min_prefix: int = 0) -> None:
+        """`min_prefix`: the id was too short to be a prefix (ids shorten to this many characters)."""
+        if min_prefix:
+            message = (f"no session with id {session_id!r}: a shortened id needs at least {min_prefix} "
+                       "characters")
+            hint = "type more of the id that `krise-ovelse sessions` shows"
+        else:
+            message = f"no session with id {session_id!r} in {db_path}"
+            hint = "run `krise-ovelse sessions` to list the sessions (or pass --db for another database)"
+        super().__init__(message, EXIT_USAGE, hint)
         self.session_id = session_id
 
 
