@@ -46,19 +46,19 @@ def frozen_wall() -> dt.datetime:
     return WALL
 
 
-#: The stored session gets this id and start time, so the start screen looks the same every run.
+#: The stored session gets this id, so the start screen looks the same every run. (Its start
+#: time comes from the console's frozen wall clock.)
 SESSION_ID = "5e55a1b2c3d4"
 
 
 def fixed_session_identity() -> None:
-    """The store names a new session by a random id and the real time: fix both for the pictures."""
+    """The store names a new session by a random id: fix it for the pictures."""
     from krise_ovelse.store.db import SessionStore
 
     create = SessionStore.create_session
 
     def create_fixed(self: SessionStore, **kwargs: Any) -> Any:
         kwargs.setdefault("session_id", SESSION_ID)
-        kwargs.setdefault("started", WALL.isoformat(timespec="seconds"))
         return create(self, **kwargs)
 
     SessionStore.create_session = create_fixed  # type: ignore[method-assign]
@@ -203,7 +203,7 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
         await pilot.pause()
         await decide(pilot, "Utstyr og avløsning nå er billigere enn sykmeldinger senere", "Kari Nordmann")
 
-        # Evaluation: e stops the clock (Ja), Enter on a criterion opens the rating dialog.
+        # ENDEX and the evaluation: e asks (Ja), Enter on a criterion opens the rating dialog.
         await pilot.press("e", "y")
         await pilot.pause()
         await shoot(pilot, "evaluering")
@@ -213,8 +213,8 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
         await pilot.press("escape")
         await pilot.pause()
 
-        # ENDEX and the debrief: the summary at the top, the indicator charts at the end.
-        await pilot.press("g", "y")
+        # The debrief: the summary at the top, the indicator charts at the end.
+        await pilot.press("g")
         await pilot.pause()
         await shoot(pilot, "debrief")
         await pilot.press("end")

@@ -218,7 +218,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         await pilot.press("home")
         assert screen.step == 1
         assert replay.session.state.seq == 1  # type: ignore[union-attr]
-        assert option_texts(replay, "#feed") == ["Ingen innspill ennå. Start klokka med mellomrom."]
+        assert option_texts(replay, "#feed") == ["Ingen innspill så langt i avspillingen."]
         await pilot.press("]", "]", "]")  # the character, as a keyboard sends it
         assert replay.session.state.seq > 1  # type: ignore[union-attr]
         await pilot.press("end")

@@ -163,3 +163,20 @@ def test_evaluation(lang: str, example: LoadedScenario, snap_env: Path, snap_com
         await pilot.pause()
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+async def _adhoc_open(pilot: Pilot[Any]) -> None:
+    await _into_exercise(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    await type_text(pilot, "Pressen ringer")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_adhoc_dialog(lang: str, example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    """The whole form: title, sender, channel, text and the buttons."""
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=_adhoc_open)
+
+
+def test_adhoc_dialog_at_80x24(example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    assert snap_compare(_app(example, "nb", team="Ledergruppen"), terminal_size=(80, 24), run_before=_adhoc_open)

@@ -161,7 +161,7 @@ class KriseApp(App[None]):
             session = ExerciseSession.start(loaded, team=team, participants=participants,
                                             db=self.launch.db, wall=self.wall)
         except SessionError as error:
-            self.notify(str(error), severity="error", timeout=10)
+            self.notify(str(error), severity="error", timeout=10, markup=False)
             return
         self._set_session(session)
         self._show(ExerciseScreen(session, self.launch.view if self.launch.view in (FACILITATOR, TEAM)
@@ -209,7 +209,7 @@ class KriseApp(App[None]):
         self._show(ReplayScreen(session))
 
     def _session_failed(self, error: SessionError) -> None:
-        self.notify(str(error), severity="error", timeout=10)
+        self.notify(str(error), severity="error", timeout=10, markup=False)
         if len(self.screen_stack) <= 1:
             self.show_start()
 
@@ -268,7 +268,7 @@ class KriseApp(App[None]):
             return
         outcome = session.tick(elapsed)
         if not outcome.ok:
-            self.notify(outcome.message, severity="error", timeout=10)
+            self.notify(outcome.message, severity="error", timeout=10, markup=False)
         if outcome.changed:
             self.refresh_views()
 
@@ -280,9 +280,9 @@ class KriseApp(App[None]):
     def run_command(self, outcome: Outcome) -> bool:
         """Show a refused command's reason; re-render what changed. True if it was done."""
         if not outcome.ok:
-            self.notify(outcome.message, severity="warning", timeout=6)
+            self.notify(outcome.message, severity="warning", timeout=6, markup=False)
         elif outcome.note:
-            self.notify(outcome.note)
+            self.notify(outcome.note, markup=False)
         self.refresh_views()
         return outcome.ok
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual import events
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-#: Textual's own binding descriptions that the console translates.
-TEXTUAL_DESCRIPTIONS = {"palette": "key.palette"}
+#: Textual's own binding descriptions that the console translates (those a footer can show).
+TEXTUAL_DESCRIPTIONS = {"palette": "key.palette", "Dismiss menu": "key.close_menu", "Open link": "key.open_link"}
 
 
 def translate_binding(binding: Binding) -> Binding:
@@ -39,6 +40,16 @@ def localise_bindings(node: DOMNode) -> None:
     keys = {key: [translate_binding(b) for b in bindings]
             for key, bindings in node._bindings.key_to_bindings.items()}
     node._bindings = BindingsMap.from_keys(keys)
+    node._krise_localised = True  # type: ignore[attr-defined]
+
+
+def localise_focused(event: events.DescendantFocus) -> None:
+    """A widget's own bindings (a Select's menu: "Dismiss menu") in the console's language, the
+    first time it takes the focus and so shows its keys in the footer."""
+    for node in event.widget.ancestors_with_self:
+        if isinstance(node, Screen) or getattr(node, "_krise_localised", False):
+            break
+        localise_bindings(node)
 
 
 class KriseScreen(Screen[R]):
@@ -55,6 +66,9 @@ class KriseScreen(Screen[R]):
         app = self.app
         assert isinstance(app, KriseApp)
         return app
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        localise_focused(event)
 
 
 class KriseModal(ModalScreen[R]):
@@ -82,6 +96,9 @@ class KriseModal(ModalScreen[R]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        localise_focused(event)
 
     def on_mount(self) -> None:
         self.fit()

@@ -10,7 +10,9 @@ store; a replay session folds the stored events up to a chosen step.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -40,15 +42,25 @@ if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at
     from krise_ovelse.engine.state import ExerciseState
 
 WallClock = Callable[[], dt.datetime]
+#: Feed ids of the beginning of a phase (`phase:uke-to`), beside the inject ids.
+PHASE_PREFIX = "phase:"
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 #: Points in an indicator's sparkline on the exercise screen.
 SPARK_POINTS = 40
-FACILITATOR_NAME = "facilitator"
 
 __all__ = [
     "ExerciseSession", "LoadedScenario", "Outcome", "Participant", "SessionError", "load_for_console",
     "participant_label",
 ]
+
+
+def facilitator_name() -> str:
+    """Who the console's own commands are by, in the console's language (øvingsleder)."""
+    return t("role.facilitator")
+
+
+def evaluator_name() -> str:
+    return t("role.evaluator")
 
 
 class SessionError(Exception):
@@ -111,6 +123,9 @@ class ExerciseSession:
         self.events: list[Any] = list(events)  # replay / follow: the stored events
         self.team = team
         self._closed = False
+        #: (seq, scenario minute, phase id) of each phase begun, read from the events once.
+        self._phases: list[tuple[int, int, str]] = []
+        self._phase_scan = 0
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -121,15 +136,16 @@ class ExerciseSession:
         from krise_ovelse.store.errors import StoreError
 
         store = _open_store(db)
+        started = (wall or _utc_now)()
         try:
             info = store.create_session(
                 scenario_text=loaded.text, scenario_id=loaded.scenario.id,
                 title=_tr(loaded.scenario.title), team=team,
                 participants=[participant_label(p, loaded.scenario) for p in participants],
-                facilitator=facilitator, mode="live")
+                facilitator=facilitator, mode="live", started=_iso(started))
         except StoreError as error:
             store.close()
-            raise SessionError(error.render()) from None
+            raise SessionError(_store_message(error)) from None
         engine = _new_engine(loaded.scenario, _sink(store, info.id), wall)
         session = cls(loaded, engine=engine, store=store, session_id=info.id, team=team)
         outcome = session.handle(cmd.StartSession(team=team, participants=tuple(participants),
@@ -148,12 +164,14 @@ class ExerciseSession:
             full_id = store.resolve(session_id)
             info = store.get(full_id)
             if info.status != "ended":
+                if _held_elsewhere(info):
+                    raise SessionError(t("session.open_elsewhere", id=full_id, owner=info.owner or ""))
                 store.claim(full_id)
             loaded = _stored_scenario(store, full_id)
             events = [_event(e) for e in store.iter_events(full_id)]
         except (StoreError, SessionError) as error:
             store.close()
-            raise SessionError(error.render() if isinstance(error, StoreError) else str(error)) from None
+            raise SessionError(_store_message(error) if isinstance(error, StoreError) else str(error)) from None
         engine = _engine_from_events(loaded.scenario, events, _sink(store, full_id), wall)
         session = cls(loaded, engine=engine, store=store, session_id=full_id, team=info.team)
         if session.running:
@@ -173,7 +191,7 @@ class ExerciseSession:
             events = [_event(e) for e in store.iter_events(full_id)]
         except (StoreError, SessionError) as error:
             store.close()
-            raise SessionError(error.render() if isinstance(error, StoreError) else str(error)) from None
+            raise SessionError(_store_message(error) if isinstance(error, StoreError) else str(error)) from None
         state = _fold(loaded.scenario, events)
         return cls(loaded, state=state, store=store, session_id=full_id, readonly=True, events=events,
                    team=info.team)
@@ -190,23 +208,39 @@ class ExerciseSession:
         return cls(loaded, state=_fold(loaded.scenario, parsed), readonly=True, events=parsed, team=team)
 
     def close(self) -> None:
-        """Release the stored session (a live one is left paused, to be resumed)."""
+        """Release the stored session (a live one is left paused, to be resumed) and store its
+        summary and index, as the headless path does (`engine_bridge.close_session`)."""
         if self._closed:
             return
         self._closed = True
         if self.store is None:
             return
+        from krise_ovelse.store.engine_bridge import close_session
         from krise_ovelse.store.errors import StoreError
 
         try:
-            if not self.readonly and self.session_id is not None:
+            if not self.readonly and self.session_id is not None and self.engine is not None:
                 if self.running:
                     self.handle(cmd.Pause())
-                self.store.set_status(self.session_id, "ended" if self.ended else "paused")
+                close_session(self.store, self.session_id, self.engine)
         except StoreError:
             pass
         finally:
             self.store.close()
+
+    def _save_summary(self) -> None:
+        """Store the summary and the index of an ended session now (ENDEX, and each rating
+        after it), so `krise-ovelse sessions` shows them even before the console closes."""
+        if self.store is None or self.session_id is None or self.engine is None:
+            return
+        from krise_ovelse.store.engine_bridge import session_summary
+        from krise_ovelse.store.errors import StoreError
+
+        summary = session_summary(self.scenario, self.state, list(self.engine.events))
+        index = summary.get("index")
+        with contextlib.suppress(StoreError):  # a cache: `close` and `rescore` write it again
+            self.store.set_summary(self.session_id, summary,
+                                   float(index) if isinstance(index, int | float) else None)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -244,6 +278,8 @@ class ExerciseSession:
             return Outcome(False, refusal_message(refusal))
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
+        if events and self.state.ended:
+            self._save_summary()
         return Outcome(True, changed=bool(events))
 
     def tick(self, real_seconds: float) -> Outcome:
@@ -273,7 +309,7 @@ class ExerciseSession:
 
     def next_inject(self) -> Outcome:
         before = self.state.scenario_minutes
-        outcome = self.handle(cmd.AdvanceToNext())
+        outcome = self._also_paused(cmd.AdvanceToNext())
         if outcome.ok and self.state.scenario_minutes == before and not outcome.changed:
             return Outcome(False, t("advance.nothing"))
         return outcome
@@ -283,17 +319,35 @@ class ExerciseSession:
         phases = self.scenario.phases
         if index + 1 >= len(phases):
             return Outcome(False, t("phase.last"))
-        return self.handle(cmd.JumpToPhase(phases[index + 1].id))
+        return self._also_paused(cmd.JumpToPhase(phases[index + 1].id))
+
+    def _also_paused(self, command: cmd.Command) -> Outcome:
+        """`command` (a jump of the clock); while paused: Resume, the jump, Pause, so the clock
+        stands again afterwards. No tick comes in between, so no play time passes."""
+        if self.readonly or self.engine is None:
+            return Outcome(False, t("session.readonly"))
+        refusal = self.engine.check(command)
+        if refusal is None or refusal.code != "paused":
+            return self.handle(command)
+        resumed = self.handle(cmd.Resume())
+        if not resumed.ok:
+            return resumed
+        outcome = self.handle(command)
+        if self.state.running and not self.state.ended:
+            paused = self.handle(cmd.Pause())
+            if not paused.ok and outcome.ok:
+                return paused
+        return outcome
 
     def release(self, inject_id: str) -> Outcome:
-        return self.handle(cmd.ReleaseInject(inject_id, by=FACILITATOR_NAME))
+        return self.handle(cmd.ReleaseInject(inject_id, by=facilitator_name()))
 
     def skip(self, inject_id: str, reason: str) -> Outcome:
-        return self.handle(cmd.SkipInject(inject_id, reason, by=FACILITATOR_NAME))
+        return self.handle(cmd.SkipInject(inject_id, reason, by=facilitator_name()))
 
     def adhoc(self, inject: Any) -> Outcome:
         return self.handle(cmd.AddAdhocInject(title=inject.title, body=inject.body, channel=inject.channel,
-                                              sender=inject.sender, by=FACILITATOR_NAME))
+                                              sender=inject.sender, by=facilitator_name()))
 
     def acknowledge(self, inject_id: str) -> Outcome:
         return self.handle(cmd.AcknowledgeInject(inject_id, by=""))
@@ -305,12 +359,13 @@ class ExerciseSession:
         return self.handle(cmd.ReviseDecision(decision_id, option_id, rationale=rationale, decided_by=by))
 
     def observe(self, observation: Any) -> Outcome:
-        outcome = self.handle(cmd.AddObservation(text=observation.text, author=FACILITATOR_NAME,
+        outcome = self.handle(cmd.AddObservation(text=observation.text, author=facilitator_name(),
                                                  criteria=tuple(observation.criteria)))
         return attrs.evolve(outcome, note=t("observe.saved")) if outcome.ok else outcome
 
-    def rate(self, criterion_id: str, level: Any, reason: str, by: str = "") -> Outcome:
-        return self.handle(cmd.RateCriterion(criterion_id, level, reason=reason, by=by or FACILITATOR_NAME))
+    def rate(self, criterion_id: str, level: Any, reason: str = "", by: str = "") -> Outcome:
+        """The evaluator's final rating: a confirmation (the suggested level) or an override."""
+        return self.handle(cmd.RateCriterion(criterion_id, level, reason=reason, by=by or evaluator_name()))
 
     def can_rate(self) -> bool:
         """Whether the engine takes ratings now (also after ENDEX; not in a read-only window)."""
@@ -374,7 +429,7 @@ class ExerciseSession:
         clock = ClockView(minutes=minutes, phase_id=phase.id, phase_title=_tr(phase.title),
                           running=state.running, speed=state.speed, ended=state.ended, calendar=calendar,
                           compression=phase.compression, exercise_seconds=state.exercise_seconds)
-        feed = tuple(self._feed_item(s.inject_id) for s in reversed(state.released_injects()))
+        feed = self._feed()
         open_decisions = tuple(v for d in state.open_decisions()
                                if (v := self.decision_view(d.decision_id)) is not None)
         indicators = tuple(
@@ -397,13 +452,55 @@ class ExerciseSession:
                              maximum=ind.max, good=ind.good, visible=ind.visible,
                              history=sample_history(history, end_minutes, points), unit=ind.unit)
 
+    def _feed(self) -> tuple[FeedItem, ...]:
+        """Released injects and the phases begun (those with a summary), newest first."""
+        items = [self._feed_item(s.inject_id) for s in self.state.released_injects()]
+        phases = [self.phase_item(phase_id, minute) for _, minute, phase_id in self.phases_begun()
+                  if self.scenario.phase(phase_id).summary]
+        if not phases:
+            return tuple(reversed(items))
+        merged: list[FeedItem] = []
+        queue = list(phases)
+        for item in items:  # in release order; a phase begins before the injects of its minute
+            while queue and queue[0].minutes <= item.minutes:
+                merged.append(queue.pop(0))
+            merged.append(item)
+        merged.extend(queue)
+        return tuple(reversed(merged))
+
+    def phases_begun(self) -> list[tuple[int, int, str]]:
+        """(seq, scenario minute, phase id) of each phase begun up to the state shown: the first
+        at the session's start, the others at their `phase_changed` events (a phase jumped
+        over is not begun)."""
+        events: Sequence[Any] = self.engine.events if self.engine is not None else self.events
+        for index in range(self._phase_scan, len(events)):
+            event = events[index]
+            if event.kind == "session_started" and self.scenario.phases:
+                self._phases.append((event.seq, event.scenario_minutes, self.scenario.phases[0].id))
+            elif event.kind == "phase_changed":
+                self._phases.append((event.seq, event.scenario_minutes, event.phase_id))
+        self._phase_scan = len(events)
+        seq = self.state.seq
+        return [p for p in self._phases if p[0] <= seq]
+
+    def phase_item(self, phase_id: str, minutes: float) -> FeedItem:
+        """A phase's beginning, as the feed shows it: its title and its summary."""
+        phase = self.scenario.phase(phase_id)
+        return FeedItem(inject_id=PHASE_PREFIX + phase.id, minutes=float(minutes), channel=None, sender="",
+                        title=_tr(phase.title), body=_tr(phase.summary), unread=False, kind="phase")
+
     def _feed_item(self, inject_id: str) -> FeedItem:
         item = self.inject_record(inject_id)
         assert item is not None
         return item
 
     def inject_record(self, inject_id: str) -> FeedItem | None:
-        """An inject (scenario or ad-hoc) with its status, for the feed or a preview."""
+        """An inject (scenario or ad-hoc) with its status, for the feed or a preview; or the
+        beginning of a phase (`phase:ID`) as the feed shows it."""
+        if inject_id.startswith(PHASE_PREFIX):
+            begun = {phase_id: minute for _, minute, phase_id in self.phases_begun()}
+            phase_id = inject_id[len(PHASE_PREFIX):]
+            return self.phase_item(phase_id, begun[phase_id]) if phase_id in begun else None
         state = self.state
         try:
             status = state.inject(inject_id)
@@ -442,7 +539,14 @@ class ExerciseSession:
                             deadline_minutes=deadline, category=d.category.value,
                             options=tuple((o.id, _tr(o.text)) for o in d.options), default=d.default,
                             chosen=ds.option_id if ds.status in (DecisionStatus.DECIDED, DecisionStatus.MISSED)
-                            else None)
+                            else None, missed=ds.missed)
+
+    def consequence(self, decision_id: str, option_id: str) -> str:
+        """The option's `consequence` text (what the team is told after choosing it), or ''."""
+        if not self.scenario.has_decision(decision_id):
+            return ""
+        option = self.scenario.decision(decision_id).option(option_id)
+        return _tr(option.consequence) if option is not None else ""
 
     def log_entries(self) -> tuple[LogEntry, ...]:
         history = self.state.history()
@@ -456,7 +560,8 @@ class ExerciseSession:
                 option_id=record.option_id, option_text=_tr(option.text) if option is not None else "",
                 minutes=float(record.scenario_minutes), rationale=record.rationale,
                 decided_by=record.decided_by, missed=record.missed, revision=record.revision,
-                current=last_index[record.decision_id] == index))
+                current=last_index[record.decision_id] == index,
+                consequence=_tr(option.consequence) if option is not None else ""))
         return tuple(entries)
 
     def upcoming(self, limit: int = 30) -> tuple[UpcomingItem, ...]:
@@ -546,6 +651,23 @@ def _open_store(db: str | None, reading: bool = False) -> Any:
         return SessionStore.for_reading(path) if reading else SessionStore(path)
     except StoreError as error:
         raise SessionError(error.render()) from None
+
+
+def _held_elsewhere(info: Any) -> bool:
+    """Whether another live process has the session open (the store's claim would refuse it)."""
+    from krise_ovelse.store.db import this_host
+
+    return bool(info.owner) and info.owner != f"{this_host()}:{os.getpid()}" \
+        and info.effective_status == "running"
+
+
+def _store_message(error: Any) -> str:
+    """A store error for the facilitator, in the console's language where it is a known one."""
+    from krise_ovelse.store.errors import UnknownSession
+
+    if isinstance(error, UnknownSession):
+        return t("session.unknown", id=error.session_id)
+    return t("session.store_error", error=error.render())
 
 
 def _stored_scenario(store: Any, session_id: str) -> LoadedScenario:

@@ -44,6 +44,8 @@ class FeedItem:
     criteria: tuple[str, ...] = ()
     to: tuple[str, ...] = ()
     opens: tuple[str, ...] = ()
+    #: "inject", or "phase": the beginning of a phase (title and summary), not an inject.
+    kind: str = "inject"
 
 
 @attrs.frozen
@@ -57,6 +59,8 @@ class DecisionView:
     options: tuple[tuple[str, str], ...]
     default: str
     chosen: str | None = None
+    #: The deadline passed and the default applies (`chosen` is then the default).
+    missed: bool = False
 
 
 @attrs.frozen
@@ -95,6 +99,8 @@ class LogEntry:
     missed: bool = False
     revision: int = 0
     current: bool = True
+    #: The option's `consequence`: what the team is told after choosing it.
+    consequence: str = ""
 
 
 @attrs.frozen

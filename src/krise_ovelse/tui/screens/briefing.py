@@ -9,8 +9,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring.catalogue import load_catalogue
@@ -79,6 +80,27 @@ def clock_lines(scenario: Scenario) -> list[Text]:
     return lines
 
 
+class BriefingBody(VerticalScroll):
+    """The briefing text; Tab from here goes straight to the team's name (the footer says so)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("tab", "focus_team", "key.to_team")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # only while the text itself has the focus: in the form, Tab moves on as usual
+        return self.has_focus if action == "focus_team" else True
+
+    def action_focus_team(self) -> None:
+        self.screen.query_one("#team-name", Input).focus()
+
+
+class ParticipantList(OptionList):
+    """The participants added so far; Delete (or Backspace) removes the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("delete,backspace", "screen.remove_participant", "key.remove_participant"),
+    ]
+
+
 class BriefingScreen(KriseScreen[None]):
     """What the team needs before the clock starts; the team name and participants."""
 
@@ -96,7 +118,7 @@ class BriefingScreen(KriseScreen[None]):
     def compose(self) -> ComposeResult:
         scenario = self.loaded.scenario
         yield TitleBar(t("briefing.title"), tr(scenario.title))
-        with VerticalScroll(id="briefing-body"):
+        with BriefingBody(id="briefing-body"):
             yield Static(lit(tr(scenario.title), "bold"), classes="scenario-title", markup=False)
             if scenario.summary:
                 yield _para(tr(scenario.summary), "para summary")
@@ -140,7 +162,9 @@ class BriefingScreen(KriseScreen[None]):
                 yield Select([(lit(tr(r.name)), r.id) for r in scenario.roles], prompt=t("briefing.role"),
                              id="participant-role")
                 yield Button(t("briefing.add"), id="add-participant")
-            yield Vertical(id="participants")
+            participants = ParticipantList(id="participants", markup=False)
+            participants.display = False
+            yield participants
             yield Static(lit(t("briefing.no_participants"), "italic"), id="participants-empty", markup=False)
             yield Static("", id="briefing-error", markup=False)
             yield Button(t("briefing.start"), id="start-exercise", variant="primary")
@@ -150,6 +174,29 @@ class BriefingScreen(KriseScreen[None]):
         body = self.query_one("#briefing-body", VerticalScroll)
         body.focus()
         body.scroll_home(animate=False)
+
+    def _show_participants(self) -> None:
+        from krise_ovelse.tui.session import participant_label
+
+        listing = self.query_one("#participants", ParticipantList)
+        keep = listing.highlighted
+        listing.set_options([Option(lit("• " + participant_label(p, self.loaded.scenario)), id=str(i))
+                             for i, p in enumerate(self.participants)])
+        if self.participants:
+            listing.highlighted = min(keep if keep is not None else 0, len(self.participants) - 1)
+        listing.display = bool(self.participants)
+        note = t("briefing.remove_hint") if self.participants else t("briefing.no_participants")
+        self.query_one("#participants-empty", Static).update(lit(note, "italic dim" if self.participants else "italic"))
+
+    def action_remove_participant(self) -> None:
+        listing = self.query_one("#participants", ParticipantList)
+        index = listing.highlighted
+        if index is None or not 0 <= index < len(self.participants):
+            return
+        del self.participants[index]
+        self._show_participants()
+        if not self.participants:
+            self.query_one("#participant-name", Input).focus()
 
     @on(Button.Pressed, "#add-participant")
     @on(Input.Submitted, "#participant-name")
@@ -161,14 +208,10 @@ class BriefingScreen(KriseScreen[None]):
         role_select: Select[str] = self.query_one("#participant-role", Select)
         role_id = role_select.value if isinstance(role_select.value, str) else ""
         from krise_ovelse.engine.values import Participant
-        from krise_ovelse.tui.session import participant_label
 
-        participant = Participant(name=name, role=role_id)
-        self.participants.append(participant)
-        label = participant_label(participant, self.loaded.scenario)
-        self.query_one("#participants", Vertical).mount(
-            Static(lit("• " + label), classes="para item participant", markup=False))
-        self.query_one("#participants-empty").display = False
+        self.participants.append(Participant(name=name, role=role_id))
+        self._show_participants()
+        role_select.clear()  # the next participant's role is chosen afresh, not carried over
         name_input.value = ""
         name_input.focus()
 

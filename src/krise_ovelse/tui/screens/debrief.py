@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import format_number, language, t
-from krise_ovelse.tui.screens.evaluation import LEVEL_STYLES, level_label
+from krise_ovelse.tui.screens.evaluation import LEVEL_STYLES, level_label, verdict
 from krise_ovelse.tui.text import lit, scenario_time, tr
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorChart
@@ -36,6 +36,20 @@ def rollup_line(rollup: Any) -> Text:
         text.append(f"  ({format_number(rollup.mean, 2)})", style="dim")
     text.append("  " + t("debrief.rated", rated=len(rollup.rated), total=len(rollup.criteria)), style="dim")
     return text
+
+
+def finding_line(finding: Any, result: Any) -> str:
+    """A strength or an area for improvement: the criterion, the level and what bears it out,
+    then the evaluator's word (confirmed, or overridden and why)."""
+    code = finding.level.value
+    head = f"{finding.criterion} {tr(finding.name)}: {code} ({level_label(code).lower()})."
+    reasons = [tr(e.reason) for e in finding.evidence]
+    if reasons:
+        head += " " + t("debrief.grounds", reasons="; ".join(reasons))
+    word = verdict(result.rating(finding.criterion)) if result.has_rating(finding.criterion) else ""
+    if word:
+        head += " " + word + ("" if word.endswith(".") else ".")
+    return head
 
 
 def export_report(session: ExerciseSession, directory: Path) -> list[Path]:
@@ -95,12 +109,12 @@ class DebriefScreen(KriseScreen[None]):
             if not result.strengths:
                 yield Static(lit(t("debrief.none"), "dim italic"), classes="para item", markup=False)
             for finding in result.strengths:
-                yield Static(lit("• " + finding.summary(language())), classes="para item", markup=False)
+                yield Static(lit("• " + finding_line(finding, result)), classes="para item", markup=False)
             yield Label(t("debrief.improvements"), classes="section-title")
             if not result.improvements:
                 yield Static(lit(t("debrief.none"), "dim italic"), classes="para item", markup=False)
             for finding in result.improvements:
-                yield Static(lit("• " + finding.summary(language())), classes="para item", markup=False)
+                yield Static(lit("• " + finding_line(finding, result)), classes="para item", markup=False)
             yield Label(t("debrief.indicators", end=scenario_time(session.now_minutes())), classes="section-title")
             for indicator in session.scenario.indicators:
                 view = session.indicator_view(indicator.id, points=CHART_POINTS)
@@ -142,11 +156,11 @@ class DebriefScreen(KriseScreen[None]):
         status = self.query_one("#export-status", Static)
         if error:
             status.update(lit(t("debrief.export_failed", error=error), "bold red"))
-            self.notify(t("debrief.export_failed", error=error), severity="error")
+            self.notify(t("debrief.export_failed", error=error), severity="error", markup=False)
             return
         names = ", ".join(str(p) for p in paths)
         status.update(lit(t("debrief.exported", files=names), "bold green"))
-        self.notify(t("debrief.exported", files=names))
+        self.notify(t("debrief.exported", files=names), markup=False)
 
     def action_evaluate(self) -> None:
         self.kapp.show_evaluation()

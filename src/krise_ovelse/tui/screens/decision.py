@@ -93,10 +93,7 @@ class DecisionDialog(KriseModal[bool | None]):
         title.update(lit(d.title, "bold"))
         title.display = bool(d.title)
         self.query_one("#decision-prompt", Static).update(lit(d.prompt))
-        left = d.deadline_minutes - self.session.now_minutes()
-        self.query_one("#decision-deadline", Static).update(lit(t(
-            "decision.deadline_line", at=scenario_time(d.deadline_minutes), left=duration(max(0.0, left)),
-            default=d.default), "italic"))
+        self.query_one("#decision-deadline", Static).update(lit(self._deadline_line(), "italic"))
         options = self.query_one("#decision-options", OptionList)
         options.set_options(self._options())
         ids = [oid for oid, _ in d.options]
@@ -107,9 +104,26 @@ class DecisionDialog(KriseModal[bool | None]):
         names = self.session.participant_names()
         by.suggester = SuggestFromList(names, case_sensitive=False) if names else None
         self.query_one("#dialog-error", Static).update("")
-        self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
         self.fit()
-        self.set_focus(options)
+        # the prompt and the deadline first: focus the options without scrolling to them
+        self.set_focus(options, scroll_visible=False)
+        self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._scroll_home)
+
+    def _scroll_home(self) -> None:
+        self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _deadline_line(self) -> str:
+        """The deadline of an open decision; for a revision, what is in force now (a deadline
+        that has passed or no longer matters is not shown as if it were still ahead)."""
+        d = self.decision
+        if self.revise and d.chosen is not None:
+            if d.missed:
+                return t("decision.revise_missed", at=scenario_time(d.deadline_minutes), option=d.chosen)
+            return t("decision.revise_current", option=d.chosen)
+        left = d.deadline_minutes - self.session.now_minutes()
+        return t("decision.deadline_line", at=scenario_time(d.deadline_minutes), left=duration(max(0.0, left)),
+                 default=d.default)
 
     def _options(self) -> list[Option]:
         return [Option(option_prompt(oid, text, oid == self.choice, oid == self.decision.chosen), id=oid)
@@ -143,6 +157,10 @@ class DecisionDialog(KriseModal[bool | None]):
             error.update(outcome.message)
             return
         self.kapp.refresh_views()
+        consequence = self.session.consequence(self.decision.decision_id, self.choice)
+        if consequence:  # what the team is told after choosing (also in the decision log)
+            self.app.notify(consequence, title=t("decision.consequence_title", id=self.decision.decision_id,
+                                                 option=self.choice), timeout=12, markup=False)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

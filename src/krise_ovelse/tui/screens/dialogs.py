@@ -37,7 +37,20 @@ class ObservationInput:
     criteria: tuple[str, ...]
 
 
+def phase_text(item: FeedItem) -> Text:
+    """The beginning of a phase: when, its title and its summary."""
+    text = Text()
+    text.append(scenario_time(item.minutes), style="bold reverse")
+    text.append("\n\n")
+    text.append(item.title, style="bold")
+    text.append("\n\n")
+    text.append(item.body)
+    return text
+
+
 def inject_text(item: FeedItem, view: str) -> Text:
+    if item.kind == "phase":
+        return phase_text(item)
     text = Text()
     text.append(scenario_time(item.minutes), style="bold reverse")
     text.append("  ")
@@ -109,7 +122,10 @@ class InjectDialog(KriseModal[str | None]):
         self._fill()
 
     def _fill(self) -> None:
-        title = t("inject.preview_title" if self.preview else "inject.title", id=self.item.inject_id)
+        if self.item.kind == "phase":
+            title = t("phase.heading")
+        else:
+            title = t("inject.preview_title" if self.preview else "inject.title", id=self.item.inject_id)
         self.query_one("#inject-heading", Label).update(title)
         self.query_one("#inject-text", Static).update(inject_text(self.item, self.view))
         decide = bool(self.opens) and not self.readonly
@@ -201,7 +217,9 @@ class TextDialog(KriseModal[str | None]):
 
 
 class ConfirmDialog(KriseModal[bool]):
-    """Yes or no; `y`/enter on the yes button, `n`/escape for no."""
+    """Yes or no: `j`/`y` for yes, `n`/escape for no; Enter presses the button with the focus,
+    which is No (the questions are about ending something). The keys are shown under the
+    question."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,j", "yes", "key.yes"),
@@ -217,9 +235,10 @@ class ConfirmDialog(KriseModal[bool]):
         with Vertical(classes="dialog-box narrow"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(lit(self.question), markup=False)
+            yield Static(lit(t("confirm.keys"), "dim italic"), id="confirm-keys", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("dialog.yes"), id="yes", variant="error", compact=True)
-                yield Button(t("dialog.no"), id="no", variant="primary", compact=True)
+                yield Button(t("dialog.yes_key"), id="yes", variant="error", compact=True)
+                yield Button(t("dialog.no_key"), id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -234,25 +253,35 @@ class ConfirmDialog(KriseModal[bool]):
 
 
 class AdHocDialog(KriseModal[AdHocInject | None]):
-    """Write an inject now (motspill): title, sender, channel, text."""
+    """Write an inject now (motspill): title, sender, channel, text.
+
+    The fields scroll (class `fit`) and the buttons stay below them, so the whole form is on
+    screen from 80x24 up.
+    """
+
+    RESERVED_ROWS = 9
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "confirm", "key.send", priority=True)]
+
+    def __init__(self) -> None:
+        super().__init__(id="adhoc-dialog", classes="dialog")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
             yield Label(t("adhoc.title"), classes="dialog-title")
-            yield Label(t("adhoc.inject_title"))
-            yield Input(id="adhoc-title")
-            with Horizontal(classes="form-row"):
-                with Vertical():
-                    yield Label(t("adhoc.sender"))
-                    yield Input(id="adhoc-sender")
-                with Vertical():
-                    yield Label(t("adhoc.channel"))
-                    yield Select([(lit(t(f"channel.{c.value}")), c.value) for c in Channel],
-                                 value=Channel.EMAIL.value, allow_blank=False, id="adhoc-channel")
-            yield Label(t("adhoc.body"))
-            yield TextArea(id="adhoc-body", soft_wrap=True, tab_behavior="focus")
+            with VerticalScroll(id="adhoc-fields", classes="dialog-scroll fit"):
+                yield Label(t("adhoc.inject_title"))
+                yield Input(id="adhoc-title")
+                with Horizontal(classes="adhoc-row"):
+                    with Vertical(classes="adhoc-cell"):
+                        yield Label(t("adhoc.sender"))
+                        yield Input(id="adhoc-sender")
+                    with Vertical(classes="adhoc-cell"):
+                        yield Label(t("adhoc.channel"))
+                        yield Select([(lit(t(f"channel.{c.value}")), c.value) for c in Channel],
+                                     value=Channel.EMAIL.value, allow_blank=False, id="adhoc-channel")
+                yield Label(t("adhoc.body"))
+                yield TextArea(id="adhoc-body", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("adhoc.send"), id="ok", variant="primary", compact=True)

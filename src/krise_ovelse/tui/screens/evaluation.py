@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -39,12 +40,37 @@ def level_label(code: str) -> str:
     return tr(labels[code]) if code in labels else code
 
 
+def is_confirmed(rating: Any) -> bool:
+    """The evaluator gave the suggested level: a confirmation, not an override."""
+    return rating.override is not None and rating.override.level is rating.suggested
+
+
+def verdict(rating: Any) -> str:
+    """The evaluator's word on a rating: confirmed, or overridden (to which level, why), or ''."""
+    override = rating.override
+    if override is None:
+        return ""
+    if is_confirmed(rating):
+        text = t("eval.confirmed", by=override.by) if override.by else t("eval.confirmed_plain")
+    else:
+        text = (t("eval.overridden", by=override.by, level=override.level.value) if override.by
+                else t("eval.overridden_plain", level=override.level.value))
+    return text + (": " + override.reason if override.reason else "")
+
+
+def explanation(rating: Any) -> str:
+    """How the suggestion was reached (scoring's words), then the evaluator's verdict."""
+    text = attrs.evolve(rating, override=None).explain(_lang())
+    word = verdict(rating)
+    return f"{text}. {word}" if word else text
+
+
 def evidence_text(rating: Any) -> Text:
     text = Text()
     text.append(f"{rating.criterion}  ", style="bold")
     text.append(tr(rating.name), style="bold")
     text.append("\n")
-    text.append(rating.explain(_lang()), style="italic")
+    text.append(explanation(rating), style="italic")
     if not rating.evidence:
         text.append("\n" + t("eval.no_evidence"), style="dim italic")
     for item in rating.evidence:
@@ -115,7 +141,7 @@ class RateDialog(KriseModal[bool | None]):
             self.query_one("#dialog-error", Static).update(t("rate.need_reason"))
             self.query_one("#rate-reason", Input).focus()
             return
-        outcome = self.session.rate(self.rating.criterion, level, reason or t("rate.confirmed"))
+        outcome = self.session.rate(self.rating.criterion, level, reason)
         if not outcome.ok:
             self.query_one("#dialog-error", Static).update(outcome.message)
             return
@@ -165,12 +191,21 @@ class EvaluatorScreen(KriseScreen[None]):
             (t("col.final"), None), (t("col.evidence"), None), (t("col.reason"), None)]
         rows = [(rating.criterion, [
             lit(rating.criterion, "bold"), lit(clip(tr(rating.name), NAME_WIDTH)), level_text(rating.suggested),
-            level_text(rating.final), lit(str(len(rating.counted))),
-            lit(rating.override.reason if rating.override is not None else "")]) for rating in self.result.ratings]
+            level_text(rating.final), lit(str(len(rating.evidence))),
+            lit(clip(self._verdict_cell(rating), 60))]) for rating in self.result.ratings]
         fill_table(table, columns, rows)
         if self.result.ratings:
             table.move_cursor(row=min(max(row, 0), len(self.result.ratings) - 1))
         self._show_detail()
+
+    @staticmethod
+    def _verdict_cell(rating: Any) -> str:
+        if rating.override is None:
+            return ""
+        if is_confirmed(rating):
+            word = t("eval.confirmed_short")
+            return f"{word}: {rating.override.reason}" if rating.override.reason else word
+        return rating.override.reason or t("eval.overridden_short")
 
     def _current(self) -> Any:
         table = self.query_one("#ratings", DataTable)
@@ -208,7 +243,7 @@ class EvaluatorScreen(KriseScreen[None]):
         rating = self._current()
         if rating is None or not self.session.can_rate():
             return
-        self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested, t("rate.confirmed")))
+        self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested))
 
     def action_debrief(self) -> None:
         """To the debrief. The exercise screen's `e` has declared ENDEX already; a live session

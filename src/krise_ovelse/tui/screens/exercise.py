@@ -38,8 +38,12 @@ WRITE_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "decide", "revise", "release",
     "skip", "adhoc", "observe", "endex",
 })
-#: Actions that show the dreiebok or steer it: facilitator view only.
-FACILITATOR_ACTIONS = frozenset({"next_inject", "next_phase", "release", "skip", "adhoc", "endex"})
+#: Actions that steer the exercise: facilitator view only. In the team view they are off and
+#: left out of the footer; the team's own acts (deciding, revising, reading) stay.
+FACILITATOR_ACTIONS = frozenset({
+    "toggle_pause", "faster", "slower", "next_inject", "next_phase", "release", "skip", "adhoc",
+    "observe", "endex", "evaluate",
+})
 
 
 def notes_text(item: FeedItem | None) -> Text:
@@ -82,6 +86,7 @@ class ExerciseScreen(KriseScreen[None]):
         Binding("o", "observe", "key.observe"),
         Binding("v", "toggle_view", "key.toggle_view"),
         Binding("e", "endex", "key.endex"),
+        Binding("e", "evaluate", "key.evaluate_ended"),
     ]
 
     def __init__(self, session: ExerciseSession, view: str = FACILITATOR, *, locked_view: bool = False) -> None:
@@ -128,10 +133,14 @@ class ExerciseScreen(KriseScreen[None]):
     def render_state(self) -> None:
         """Re-read the session's state and show it (cheap when nothing changed)."""
         snap = self.session.snapshot(self.view)
+        if self.snapshot is None or self.snapshot.clock.ended != snap.clock.ended:
+            self.refresh_bindings()  # after ENDEX the keys that steer play are off, `e` evaluates
         self.snapshot = snap
         extra = t("status.readonly") if self.session.readonly else ""
         self.query_one(StatusLine).show(status_text(snap.clock, self.view, self.session.team, extra))
-        self.query_one("#feed", RecordList).show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
+        feed = self.query_one("#feed", RecordList)
+        feed.empty_key = self.feed_empty_key()
+        feed.show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
         self.query_one("#decisions", RecordList).show(
             [(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
         panel = self.query_one(IndicatorPanel)
@@ -144,6 +153,19 @@ class ExerciseScreen(KriseScreen[None]):
             self.query_one("#upcoming", RecordList).show(
                 [(u.inject_id, upcoming_prompt(u)) for u in snap.upcoming])
             self._show_notes()
+
+    def feed_empty_key(self) -> str:
+        """What the empty feed says, for the state shown."""
+        state = self.session.state
+        if state.ended:
+            return "feed.empty_ended"
+        if state.running:
+            return "feed.empty_running"
+        if self.session.readonly:
+            return "feed.empty_readonly"
+        if state.exercise_seconds == 0 and state.scenario_minutes == 0:
+            return "feed.empty"  # before STARTEX
+        return "feed.empty_paused"
 
     def _show_notes(self) -> None:
         snap = self.snapshot
@@ -191,6 +213,7 @@ class ExerciseScreen(KriseScreen[None]):
             self.open_inject(event.option.id, preview=True)
 
     def open_inject(self, inject_id: str, preview: bool = False) -> None:
+        """The inject in full (or the beginning of a phase, with its summary)."""
         from krise_ovelse.tui.screens.dialogs import InjectDialog
 
         item = self.session.inject_record(inject_id)
@@ -229,13 +252,14 @@ class ExerciseScreen(KriseScreen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "endex":
-            return self.view == FACILITATOR or self.session.ended
-        if action in WRITE_ACTIONS and (self.session.readonly or self.session.ended):
+        session = self.session
+        if action == "toggle_view":
+            return not self.locked_view
+        if action == "evaluate":  # `e` after ENDEX; in a read-only window the ratings are read only
+            return session.ended and (self.view == FACILITATOR or session.readonly)
+        if action in WRITE_ACTIONS and (session.readonly or session.ended):
             return False
-        if action in FACILITATOR_ACTIONS and self.view != FACILITATOR:
-            return False
-        return not (action == "toggle_view" and self.locked_view)
+        return not (action in FACILITATOR_ACTIONS and self.view != FACILITATOR)
 
     def action_toggle_pause(self) -> None:
         self.kapp.run_command(self.session.toggle_pause())
@@ -335,6 +359,10 @@ class ExerciseScreen(KriseScreen[None]):
         self.apply_view()
         self.render_state()
         self.notify(t("view.switched", view=t(f"view.{self.view}")))
+
+    def action_evaluate(self) -> None:
+        """After ENDEX (declared, or the scenario ran to its end): to the evaluation."""
+        self.kapp.show_evaluation()
 
     def action_endex(self) -> None:
         """Declare ENDEX (after a confirmation) and go to the evaluation, which rates the ended

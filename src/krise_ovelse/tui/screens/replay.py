@@ -54,6 +54,9 @@ class ReplayScreen(ExerciseScreen, inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return True
 
+    def feed_empty_key(self) -> str:
+        return "feed.empty_replay"
+
     def render_state(self) -> None:
         super().render_state()
         self.query_one("#timeline", Static).update(self._timeline_text())

@@ -23,8 +23,18 @@ if TYPE_CHECKING:  # the store and the catalogue are read in a worker, after the
     from krise_ovelse.store.db import SessionInfo
     from krise_ovelse.tui.catalog import ScenarioEntry
 
-#: Width of the title column (long titles end in "…"), so the table fits 100 columns.
+#: Widest title column (long titles end in "…"); narrower when the terminal is narrow, so the
+#: other columns stay on screen at 80 columns.
 TITLE_WIDTH = 40
+MIN_TITLE_WIDTH = 16
+#: Widest scenario and team columns of the sessions table.
+SCENARIO_WIDTH = 30
+TEAM_WIDTH = 18
+NARROW_TEAM_WIDTH = 12
+#: Columns of the screen that the tables cannot use: padding, a scrollbar, and the 2-cell
+#: padding of every column.
+MARGIN = 4
+CELL_PADDING = 2
 
 
 def clip(text: str, width: int) -> str:
@@ -45,6 +55,8 @@ class StartScreen(KriseScreen[None]):
         super().__init__(id="start")
         self.entries: list[ScenarioEntry] = []
         self.sessions: list[SessionInfo] = []
+        self._note = ""
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         yield TitleBar(t("start.title"), t("start.subtitle"))
@@ -71,15 +83,23 @@ class StartScreen(KriseScreen[None]):
         self.load_lists()
         table.focus()
 
-    @staticmethod
-    def _scenario_columns() -> list[tuple[str, int | None]]:
-        return [(t("col.title"), TITLE_WIDTH), *((t(key), None) for key in (
+    def _scenario_columns(self, title_width: int = TITLE_WIDTH) -> list[tuple[str, int | None]]:
+        return [(t("col.title"), title_width), *((t(key), None) for key in (
             "col.span", "col.phases", "col.injects", "col.decisions", "col.play_time", "col.language"))]
 
-    @staticmethod
-    def _session_columns() -> list[tuple[str, int | None]]:
-        return [(t(key), None) for key in (
-            "col.session", "col.scenario", "col.team", "col.started", "col.status", "col.events")]
+    def _session_columns(self, scenario_width: int | None = None) -> list[tuple[str, int | None]]:
+        return [(t("col.session"), None), (t("col.scenario"), scenario_width),
+                *((t(key), None) for key in ("col.team", "col.started", "col.status", "col.events"))]
+
+    def _room(self, fixed: list[list[str]], columns: int) -> int:
+        """Cells left for the one flexible column when the other columns are as wide as their
+        widest text (`fixed`: each column's texts, heading included)."""
+        used = sum(max(Text(s).cell_len for s in texts) for texts in fixed) + CELL_PADDING * columns
+        return max(0, (self.size.width or 100) - MARGIN - used)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width and (self.entries or self.sessions):
+            self.show_lists(self.entries, self.sessions, self._note)
 
     @work(thread=True, exclusive=True, group="start-lists")
     def load_lists(self) -> None:
@@ -90,19 +110,35 @@ class StartScreen(KriseScreen[None]):
     def show_lists(self, entries: list[ScenarioEntry], sessions: list[SessionInfo], note: str) -> None:
         self.entries = entries
         self.sessions = sessions
+        self._note = note
+        self._width = self.size.width
+        cells = [[t("unit.days_short", n=format_number(e.days, 0)), str(e.phases), str(e.injects), str(e.decisions),
+                  t("unit.minutes_short", n=e.play_minutes), ", ".join(e.languages)] for e in entries]
+        headings = [t(k) for k in ("col.span", "col.phases", "col.injects", "col.decisions", "col.play_time",
+                                   "col.language")]
+        fixed = [[headings[i], *(row[i] for row in cells)] for i in range(len(headings))]
+        title_width = max(MIN_TITLE_WIDTH, min(TITLE_WIDTH, self._room(fixed, len(headings) + 1)))
+        tag = f"  ({t('start.example')})"
         scenario_rows = []
-        for entry in entries:
-            title = tr(entry.title) + (f"  ({t('start.example')})" if entry.example else "")
+        for entry, row in zip(entries, cells, strict=True):
+            title = clip(tr(entry.title), title_width - (len(tag) if entry.example else 0))
             scenario_rows.append((str(entry.path), [
-                lit(clip(title, TITLE_WIDTH)), lit(t("unit.days_short", n=format_number(entry.days, 0))),
-                lit(str(entry.phases)), lit(str(entry.injects)), lit(str(entry.decisions)),
-                lit(t("unit.minutes_short", n=entry.play_minutes)), lit(", ".join(entry.languages))]))
-        fill_table(self.query_one("#scenarios", DataTable), self._scenario_columns(), scenario_rows)
+                lit(title + (tag if entry.example else "")), *(lit(c) for c in row)]))
+        fill_table(self.query_one("#scenarios", DataTable), self._scenario_columns(title_width), scenario_rows)
+
+        session_headings = [t(k) for k in ("col.session", "col.team", "col.started", "col.status", "col.events")]
+        for team_width in (TEAM_WIDTH, NARROW_TEAM_WIDTH):  # the team's name is cut shorter when narrow
+            session_cells = [[info.id, clip(info.team or "–", team_width), (info.started or "")[:16].replace("T", " "),
+                              t(f"status.{info.effective_status}"), str(info.last_seq)] for info in sessions]
+            fixed = [[session_headings[i], *(row[i] for row in session_cells)] for i in range(len(session_headings))]
+            room = self._room(fixed, len(session_headings) + 1)
+            if room >= MIN_TITLE_WIDTH:
+                break
+        scenario_width = max(MIN_TITLE_WIDTH // 2, min(SCENARIO_WIDTH, room))
         session_rows = [(info.id, [
-            lit(info.id), lit(info.title or info.scenario_id), lit(info.team or "–"),
-            lit((info.started or "")[:16].replace("T", " ")),
-            lit(t(f"status.{info.effective_status}")), lit(str(info.last_seq))]) for info in sessions]
-        fill_table(self.query_one("#sessions", DataTable), self._session_columns(), session_rows)
+            lit(row[0]), lit(clip(info.title or info.scenario_id, scenario_width)), *(lit(c) for c in row[1:])])
+            for info, row in zip(sessions, session_cells, strict=True)]
+        fill_table(self.query_one("#sessions", DataTable), self._session_columns(scenario_width), session_rows)
         self.query_one("#sessions-note", Static).update(note)
 
     # -- actions ------------------------------------------------------------------------

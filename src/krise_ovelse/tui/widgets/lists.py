@@ -34,12 +34,13 @@ class RecordList(OptionList):
     def __init__(self, empty_key: str, *, id: str | None = None,  # noqa: A002 (Textual's name)
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
-        self._empty_key = empty_key
+        self.empty_key = empty_key
         self._shown: tuple[tuple[str, str], ...] | None = None
         self.border_title = ""
 
     def show(self, rows: Sequence[tuple[str, Text]]) -> None:
-        signature = tuple((key, prompt.plain + str(prompt.spans)) for key, prompt in rows)
+        signature = tuple((key, prompt.plain + str(prompt.spans)) for key, prompt in rows) or (
+            ("__empty__", self.empty_key),)
         if signature == self._shown:
             return
         self._shown = signature
@@ -48,7 +49,7 @@ class RecordList(OptionList):
         # so a new inject is never added out of sight; one scrolled down keeps its item.
         at_top = self.highlighted in (None, 0)
         if not rows:
-            self.set_options([Option(lit(t(self._empty_key), "italic dim"), id="__empty__", disabled=True)])
+            self.set_options([Option(lit(t(self.empty_key), "italic dim"), id="__empty__", disabled=True)])
             return
         self.set_options([Option(prompt, id=key) for key, prompt in rows])
         ids = [key for key, _ in rows]
@@ -67,6 +68,8 @@ class RecordList(OptionList):
 
 
 def feed_prompt(item: FeedItem) -> Text:
+    if item.kind == "phase":
+        return phase_prompt(item)
     text = Text()
     text.append("● " if item.unread else "  ", style="bold yellow" if item.unread else "")
     text.append(scenario_time(item.minutes), style="bold" if item.unread else "dim")
@@ -79,6 +82,27 @@ def feed_prompt(item: FeedItem) -> Text:
         text.append(item.sender)
     text.append("\n    ")
     text.append(item.title, style="bold" if item.unread else "")
+    return text
+
+
+#: Characters of a phase's summary shown in the feed (Enter shows it whole).
+SUMMARY_CHARS = 160
+
+
+def phase_prompt(item: FeedItem) -> Text:
+    """The beginning of a phase in the feed: its title and (the start of) its summary."""
+    text = Text()
+    text.append("  ")
+    text.append(scenario_time(item.minutes), style="dim")
+    text.append("  ")
+    text.append("◆ " + t("feed.phase_begins") + " ", style="bold magenta")
+    text.append(item.title, style="bold magenta")
+    summary = " ".join(item.body.split())
+    if summary:
+        if len(summary) > SUMMARY_CHARS:
+            summary = summary[: SUMMARY_CHARS - 1] + "…"
+        text.append("\n    ")
+        text.append(summary, style="italic")
     return text
 
 
@@ -116,13 +140,21 @@ def log_prompt(entry: LogEntry) -> Text:
         text.append("\n    «", style="dim")
         text.append(entry.rationale, style="italic")
         text.append("»", style="dim")
+    if entry.consequence:
+        text.append("\n    ⇒ ", style="bold cyan")
+        text.append(entry.consequence, style="cyan")
     return text
+
+
+#: Width of the "when" column of the dreiebok (a time, or the trigger of an unscheduled inject).
+UPCOMING_WHEN = 11
 
 
 def upcoming_prompt(item: UpcomingItem) -> Text:
     text = Text()
     when = scenario_time(item.minutes) if item.minutes is not None else t(f"trigger.{item.kind}")
-    text.append(f"{when:<11}", style="dim" if item.minutes is not None else "italic yellow")
+    # the widest time is `D+540 08:00` (11); the trigger words are as wide or wider ("conditional")
+    text.append(when.ljust(UPCOMING_WHEN) + " ", style="dim" if item.minutes is not None else "italic yellow")
     text.append(item.inject_id, style="bold")
     text.append("  ")
     text.append(item.title)
