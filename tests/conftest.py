@@ -1,4 +1,4 @@
-"""Suite-wide: no test ever touches the user's real session database."""
+"""Suite-wide: no test ever touches the user's real session database or load cache."""
 
 from __future__ import annotations
 
@@ -9,3 +9,9 @@ import pytest
 def _private_session_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh database per test unless the test sets its own (fixtures may override this)."""
     monkeypatch.setenv("KRISE_OVELSE_DB", str(tmp_path_factory.mktemp("db") / "sessions.db"))
+
+
+@pytest.fixture(autouse=True)
+def _private_load_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh, empty load cache (`krise_ovelse.cache`) per test unless the test sets its own."""
+    monkeypatch.setenv("KRISE_OVELSE_CACHE", str(tmp_path_factory.mktemp("cache")))

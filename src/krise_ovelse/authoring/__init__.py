@@ -1,6 +1,34 @@
-"""Authoring: YAML scenario files → model, with every problem positioned (no textual here)."""
+"""Authoring: YAML scenario files → model, with every problem positioned (no textual here).
 
-from krise_ovelse.authoring.load import LoadResult, load_scenario, load_scenario_text
-from krise_ovelse.authoring.problems import Problem, Severity
+The names below are imported from their modules on first use, so importing a light module of
+this package (`krise_ovelse.authoring.inspect`, as the console's briefing does) does not import
+the YAML parser, cattrs and the checks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from krise_ovelse.authoring.load import LoadResult, load_scenario, load_scenario_text
+    from krise_ovelse.authoring.problems import Problem, Severity
+
+_MODULE_OF = {
+    "LoadResult": "load",
+    "Problem": "problems",
+    "Severity": "problems",
+    "load_scenario": "load",
+    "load_scenario_text": "load",
+}
 
 __all__ = ["LoadResult", "Problem", "Severity", "load_scenario", "load_scenario_text"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -3,6 +3,8 @@
 Input is checked before the UI starts: a missing or broken scenario prints its problems
 (`file:line:col: CODE message (hint)`) and exits 1 (problems) or 2 (unreadable / usage); an
 unknown session id exits 2. Textual is imported only once the console really starts.
+A scenario that loaded cleanly before (the same bytes, the same code) comes from the load cache
+(`krise_ovelse.cache`); `validate` and `lint` always load in full.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def resolve_scenario(name: str) -> Path | None:
 
 def load_or_exit(name: str) -> Any:
     """The scenario for play, or its problems on stderr and exit 1/2 (never a traceback)."""
-    from krise_ovelse.authoring import load_scenario
+    from krise_ovelse.cache import load_scenario_cached
     from krise_ovelse.tui.loaded import LoadedScenario
 
     path = resolve_scenario(name)
@@ -55,7 +57,7 @@ def load_or_exit(name: str) -> Any:
     if path.is_dir():
         click.echo(f"{path}: E-READ is a directory (give a scenario file)", err=True)
         sys.exit(EXIT_USAGE)
-    result = load_scenario(path)
+    result = load_scenario_cached(path)  # in full unless these bytes loaded cleanly before
     if result.scenario is None or result.text is None:
         for problem in result.problems:
             click.echo(problem.render(), err=True)

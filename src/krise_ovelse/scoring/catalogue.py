@@ -10,16 +10,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
-import cattrs
-import yaml
-from cattrs.gen import make_dict_structure_fn, override
 
 from krise_ovelse.model.text import Text
+
+if TYPE_CHECKING:
+    import cattrs
 
 #: HSEEP-style rating levels, best first: Performed without challenges, with Some challenges,
 #: with Major challenges, Unable to be performed.
@@ -32,8 +32,11 @@ LEVEL_CODES: tuple[str, ...] = (*RATING_LEVELS, NOT_OBSERVED)
 DATA_PACKAGE = "krise_ovelse.data"
 CATALOGUE_FILE = "criteria.yaml"
 REPORT_FILE = "rapport-nb.txt"
+#: The catalogue file (read by path: importing `importlib.resources` costs more than reading it).
+CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "data" / CATALOGUE_FILE
+#: The catalogue's kind in the load cache.
+CATALOGUE_KIND = "catalogue"
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -143,7 +146,12 @@ def _structure_text(value: object, _type: object) -> Text:
     raise TypeError(f"expected a string or a map of language codes to strings, got {value!r}")
 
 
-def _make_converter() -> cattrs.Converter:
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The catalogue's converter (cattrs and its generated code only once a catalogue is parsed)."""
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, override
+
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Text, _structure_text)
     converter.register_structure_hook(
@@ -156,9 +164,6 @@ def _make_converter() -> cattrs.Converter:
         ),
     )
     return converter
-
-
-_converter = _make_converter()
 
 
 def _validate(catalogue: Catalogue) -> None:
@@ -191,24 +196,40 @@ def _validate(catalogue: Catalogue) -> None:
 
 def parse_catalogue(source: str) -> Catalogue:
     """Structure and check a catalogue from YAML text."""
-    raw = yaml.load(source, Loader=_Loader)
+    import yaml
+
+    raw = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(raw, Mapping):
         raise CatalogueError("the criteria catalogue must be a YAML mapping")
-    catalogue = _converter.structure(raw, Catalogue)
+    catalogue = _converter().structure(raw, Catalogue)
     _validate(catalogue)
     return catalogue
 
 
 @functools.lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    """The packaged criteria catalogue (parsed once, then cached)."""
-    source = files(DATA_PACKAGE).joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    return parse_catalogue(source)
+    """The packaged criteria catalogue (parsed once, then cached).
+
+    Also kept in the load cache (`krise_ovelse.cache`), keyed by the file's bytes and the code,
+    so that a start of the console need not parse it (nor import the YAML parser and cattrs).
+    """
+    from krise_ovelse import cache
+
+    source = CATALOGUE_PATH.read_bytes()
+    cached = cache.get(CATALOGUE_KIND, source, lambda value: isinstance(value, Catalogue))
+    if cached is not None:
+        catalogue: Catalogue = cached
+        return catalogue
+    catalogue = parse_catalogue(source.decode("utf-8"))
+    cache.put(CATALOGUE_KIND, source, catalogue)
+    return catalogue
 
 
 @functools.lru_cache(maxsize=1)
 def report_text() -> str:
     """The packaged text of the report the catalogue is derived from (Norwegian)."""
+    from importlib.resources import files
+
     return files(DATA_PACKAGE).joinpath(REPORT_FILE).read_text(encoding="utf-8")
 
 

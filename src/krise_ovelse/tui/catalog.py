@@ -1,4 +1,8 @@
-"""The shipped scenarios as the start screen lists them (loaded off the UI thread)."""
+"""The shipped scenarios as the start screen lists them (loaded off the UI thread).
+
+They come through the load cache (`krise_ovelse.cache`), as `play` does: a file that loaded
+cleanly before is not parsed and checked again.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from pathlib import Path
 
 import attrs
 
-from krise_ovelse.authoring import load_scenario
 from krise_ovelse.authoring.inspect import played_minutes
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.text import Text
@@ -51,10 +54,12 @@ def scenario_files(directory: Path | None = None) -> list[Path]:
 
 def shipped_entries(directory: Path | None = None) -> list[ScenarioEntry]:
     """Every shipped scenario that loads without errors (broken files are left out)."""
+    from krise_ovelse.cache import load_scenario_cached
+
     root = directory or shipped_scenarios_dir()
     entries = []
     for path in scenario_files(root):
-        result = load_scenario(path)
+        result = load_scenario_cached(path)
         if result.scenario is not None:
             entries.append(entry_for(path, result.scenario, example=len(path.relative_to(root).parts) > 1))
     return entries
