@@ -615,9 +615,12 @@ class ExerciseSession:
     # -- scoring and the report ---------------------------------------------------------------
 
     def scoring_record(self) -> Any:
-        from krise_ovelse.tui.scoring_bridge import scoring_input
+        """The scoring record of the events so far (in a replay: up to the current step), as the
+        store and the report build it."""
+        from krise_ovelse.scoring.adapter import scoring_input_from_events
 
-        return scoring_input(self.scenario, self.state)
+        events = self.engine.events if self.engine is not None else self.events[:self.state.seq]
+        return scoring_input_from_events(self.scenario, events)
 
     def score(self) -> Any:
         from krise_ovelse.scoring.ratings import score
