@@ -3,8 +3,8 @@
 Public API (see docs/scoring.md):
 
 - `scoring_input_from_events(scenario, engine.events)` — the `ScoringInput` record of a session
-  (events as engine objects or stored dicts); `scoring_input(scenario, engine_or_events_or_state)`
-  accepts an Engine, events or an ExerciseState; `score_events(scenario, events)` rates at once;
+  (events as engine objects or stored dicts); `scoring_input(scenario, engine_or_events)`
+  accepts an Engine or its events; `score_events(scenario, events)` rates at once;
 - `score(scenario, record) -> ScoringResult` — rate a run from a `ScoringInput` record;
 - `result_to_dict` / `result_from_dict` — the stable JSON form;
 - `format_ratings(result, lang)` — a terminal table;

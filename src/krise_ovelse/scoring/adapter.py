@@ -217,67 +217,16 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
 
 
 def scoring_input(scenario: Scenario, source: Any) -> ScoringInput:
-    """The record of a session from an `Engine` (its events), a sequence of events, or an
-    `ExerciseState`.
+    """The record of a session from an `Engine` (its events) or a sequence of events.
 
-    Prefer the events: the state keeps no sequence numbers for indicator changes and inject
-    releases, nor the start's wall-clock time, so evidence read from a state has no `seq` for
-    rules and the timeline's injects have none either. Ratings are the same either way.
+    Always from the events: they hold what a state forgets (the sequence numbers of openings,
+    indicator changes and releases, the wall-clock start, and how an indicator held its value
+    across a jump in time), so the console, the store and the report rate a session alike.
     """
     events = getattr(source, "events", None)
     if events is not None and not callable(events):
         return scoring_input_from_events(scenario, events)
-    if hasattr(source, "decision_history") and hasattr(source, "indicator_history"):
-        return _from_state(scenario, source)
     return scoring_input_from_events(scenario, source)
-
-
-def _from_state(scenario: Scenario, state: Any) -> ScoringInput:
-    history = state.history()
-    decisions = []
-    for index, ds in enumerate(state.decisions):
-        if ds.opened_at is None:
-            continue
-        choices = tuple(
-            Choice(option=r.option_id, seq=r.seq, minutes=float(r.scenario_minutes), seconds=r.exercise_seconds,
-                   missed=bool(r.missed) and r.revision == 0, rationale=r.rationale or "",
-                   decided_by=r.decided_by or "",
-                   response_minutes=None if r.missed and r.revision == 0 else _float(r.response_minutes),
-                   response_seconds=None if r.missed and r.revision == 0 else _float(r.response_seconds))
-            for r in history if r.decision_id == ds.decision_id)
-        decisions.append((ds.opened_at, index, DecisionRecord(
-            decision=ds.decision_id, opened_minutes=float(ds.opened_at), opened_seconds=ds.opened_exercise_seconds,
-            deadline_minutes=_float(ds.deadline), choices=choices)))
-    decisions.sort(key=lambda item: (item[0], item[1]))
-    samples = {
-        indicator.id: tuple(Sample(float(m), float(v)) for m, v in state.indicator_history(indicator.id))
-        for indicator in scenario.indicators
-    }
-    adhoc = {a.inject_id: _adhoc_fields({"title": a.title, "sender": a.sender, "channel": a.channel, "body": a.body})
-             for a in state.adhoc_injects()}
-    injects = [InjectRecord(inject=i.inject_id, minutes=_float(i.released_at), seconds=i.released_exercise_seconds,
-                            **adhoc.get(i.inject_id, {}))
-               for i in state.released_injects()]
-    injects += [InjectRecord(inject=i.inject_id, minutes=_float(i.skipped_at), skipped=True, reason=i.skip_reason)
-                for i in state.inject_states() if i.skipped_at is not None]
-    injects.sort(key=lambda i: i.minutes if i.minutes is not None else 0.0)
-    session = state.session
-    return ScoringInput(
-        decisions=tuple(record for _, _, record in decisions),
-        history=samples,
-        observations=tuple(
-            Observation(text=o.text, criteria=tuple(o.criteria), author=o.author, seq=o.seq,
-                        minutes=float(o.scenario_minutes), inject=o.inject_id, decision=o.decision_id)
-            for o in state.observations),
-        overrides=tuple(
-            Override(criterion=r.criterion_id, level=r.level, reason=r.reason, by=r.by, seq=r.seq,
-                     minutes=float(r.scenario_minutes))
-            for r in state.ratings),
-        injects=tuple(injects),
-        start_minutes=0.0, end_minutes=float(state.scenario_minutes), ended=bool(state.ended),
-        team=session.team if session is not None else "",
-        participants=tuple(_participant(p) for p in session.participants) if session is not None else (),
-        facilitator=session.facilitator if session is not None else "")
 
 
 def score_events(scenario: Scenario, events: Iterable[Any]) -> ScoringResult:
