@@ -43,7 +43,8 @@ def test_cli_commands_other_than_the_console_do_not_import_textual() -> None:
 
 #: Modules `krise-ovelse play SCENARIO` must not import before its first frame.
 NOT_AT_START = ("krise_ovelse.store", "krise_ovelse.engine", "krise_ovelse.report", "krise_ovelse.cli.session_cmds",
-                "krise_ovelse.cli.authoring_cmds", "krise_ovelse.cli.run_cmd", "krise_ovelse.cli.report_cmd")
+                "krise_ovelse.cli.authoring_cmds", "krise_ovelse.cli.run_cmd", "krise_ovelse.cli.report_cmd",
+                "krise_ovelse.tui.view")
 
 
 def _run(code: str, *args: str) -> str:
@@ -81,6 +82,12 @@ def test_the_command_map_names_every_command_with_its_own_help() -> None:
     assert set(commands.loaded) == set(COMMANDS)
 
 
+def test_the_app_names_the_views_as_the_view_records_do() -> None:
+    from krise_ovelse.tui import app, view
+
+    assert (app.FACILITATOR, app.TEAM) == view.VIEWS == console_cmds.VIEWS
+
+
 def test_the_console_db_option_matches_the_session_commands() -> None:
     from krise_ovelse.cli import session_cmds
 
@@ -113,7 +120,10 @@ def no_ui(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, object]]]:
 def test_play_a_missing_file_exits_2_before_the_ui(no_ui: list[dict[str, object]], tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["play", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
-    assert "E-READ" in result.output
+    assert "E-READ-MISSING" in result.output  # the code `validate` gives
+    result = CliRunner().invoke(main, ["play", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "E-READ-DIR" in result.output
     assert "Traceback" not in result.output
     assert not no_ui
 

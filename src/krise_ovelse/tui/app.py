@@ -9,6 +9,7 @@ store (which commits each command's events before the engine applies them).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,13 +23,17 @@ from textual.screen import Screen
 from krise_ovelse.tui.base import localise_bindings
 from krise_ovelse.tui.i18n import set_language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
-from krise_ovelse.tui.view import FACILITATOR, TEAM
 
 if TYPE_CHECKING:  # the engine, the store and the catalogue are imported when needed, not at startup
     from krise_ovelse.engine.values import Participant
     from krise_ovelse.store.db import SessionInfo
     from krise_ovelse.tui.catalog import ScenarioEntry
     from krise_ovelse.tui.session import ExerciseSession, Outcome, SessionError
+
+#: The two views, as `krise_ovelse.tui.view` names them (that module's records are built once a
+#: session is open; importing it here would add its classes to every start).
+FACILITATOR = "facilitator"
+TEAM = "team"
 
 Clock = Callable[[], float]
 WallClock = Callable[[], dt.datetime]
@@ -80,15 +85,53 @@ class KriseApp(App[None]):
         self._last_tick = clock()
         self._quitting = False
         self._dialogs: dict[str, Screen[Any]] = {}
+        self._collection_paused = False
 
     # -- start ----------------------------------------------------------------------------
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the console; cyclic garbage collection waits until the first screen is shown.
+
+        Building and styling the first screen allocates a great deal that lives as long as the
+        console (widgets, styles, rendered lines); collecting it again and again before the first
+        frame costs more than building it. Once the screen is shown and settled, what exists is
+        frozen out of later collections (as `run_console` does with what the app was built from)
+        and collection resumes; at the latest when the app ends. (`run_test` collects as usual.)
+        """
+        self._collection_paused = gc.isenabled()
+        gc.disable()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            self._resume_collection()
+
+    def _resume_collection(self) -> None:
+        if self._collection_paused:
+            self._collection_paused = False
+            gc.freeze()
+            gc.enable()
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen: a scenario's briefing is made the app's first screen itself (rather
+        than pushed over Textual's empty one, which would be built, styled and laid out too)."""
+        launch = self.launch
+        if launch.scenario is not None and not launch.session:
+            screen = self._briefing(launch.scenario)
+            # as `switch_screen` gives the screen it shows: replacing the briefing removes it
+            screen._push_result_callback(self, None)
+            return screen
+        return super().get_default_screen()
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = t("app.subtitle")
         if self.launch.tick_interval is not None:
             self.set_interval(self.launch.tick_interval, self._tick, name="clock")
+        if self._collection_paused:
+            self.call_after_refresh(self._resume_collection)  # after the first frame
         launch = self.launch
+        if not self._blank():
+            return  # the first screen is the briefing (`get_default_screen`)
         if launch.session:
             self._open_session_at_start(launch.session)
         elif launch.scenario is not None:
@@ -102,9 +145,13 @@ class KriseApp(App[None]):
         else:
             self.resume_session(session_id)
 
+    def _blank(self) -> bool:
+        """True while only Textual's empty first screen is shown (no main screen yet)."""
+        return len(self.screen_stack) <= 1 and type(self.screen) is Screen
+
     def _show(self, screen: Screen[None]) -> None:
         """Make `screen` the main screen (replacing the one shown)."""
-        if len(self.screen_stack) <= 1:
+        if self._blank():
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
@@ -115,9 +162,12 @@ class KriseApp(App[None]):
         self._show(StartScreen())
 
     def show_briefing(self, loaded: LoadedScenario) -> None:
+        self._show(self._briefing(loaded))
+
+    def _briefing(self, loaded: LoadedScenario) -> Screen[None]:
         from krise_ovelse.tui.screens.briefing import BriefingScreen
 
-        self._show(BriefingScreen(loaded, team=self.launch.team))
+        return BriefingScreen(loaded, team=self.launch.team)
 
     # -- lists for the start screen (called from a worker thread) -------------------------
 
@@ -210,7 +260,7 @@ class KriseApp(App[None]):
 
     def _session_failed(self, error: SessionError) -> None:
         self.notify(str(error), severity="error", timeout=10, markup=False)
-        if len(self.screen_stack) <= 1:
+        if self._blank():
             self.show_start()
 
     def _set_session(self, session: ExerciseSession) -> None:
@@ -343,6 +393,7 @@ class KriseApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._resume_collection()
         if self.session is not None:
             self.session.close()
 

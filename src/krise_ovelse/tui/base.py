@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
 from krise_ovelse.tui.i18n import t
@@ -52,6 +53,24 @@ def localise_focused(event: events.DescendantFocus) -> None:
         localise_bindings(node)
 
 
+def skip_first_restyle(screen: Screen[Any], event: events.ScreenResume) -> None:
+    """Don't restyle the whole screen when it is shown for the first time.
+
+    Textual restyles every widget of a screen each time it resumes (for a theme or stylesheet
+    change while it was hidden). The first time, its widgets were styled a moment ago, as they
+    were mounted (and the focus styled its own widget), so that pass would only repeat the work
+    (about 6 ms before the briefing's first frame). Later resumes restyle as usual.
+    """
+    if not getattr(screen, "_krise_resumed", False):
+        screen._krise_resumed = True  # type: ignore[attr-defined]
+        event.refresh_styles = False
+
+
+def same_size(screen: Screen[Any], size: Size) -> bool:
+    """True if `screen` was laid out at `size` last (its compositor's size)."""
+    return screen.is_attached and screen._compositor.size == size
+
+
 class KriseScreen(Screen[R]):
     """A full screen of the console."""
 
@@ -69,6 +88,16 @@ class KriseScreen(Screen[R]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         localise_focused(event)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        skip_first_restyle(self, event)
+
+    def _screen_resized(self, size: Size) -> None:
+        # A screen's first layout sends the screen itself a Resize (it is "shown"), and Textual
+        # lays it out again at the same size; a layout that is really needed still happens
+        # (on a new size, or when a widget asks for one).
+        if not same_size(self, size):
+            super()._screen_resized(size)
 
 
 class KriseModal(ModalScreen[R]):
@@ -99,6 +128,9 @@ class KriseModal(ModalScreen[R]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         localise_focused(event)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        skip_first_restyle(self, event)
 
     def on_mount(self) -> None:
         self.fit()

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -88,6 +89,12 @@ class BriefingBody(VerticalScroll):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # only while the text itself has the focus: in the form, Tab moves on as usual
         return self.has_focus if action == "focus_team" else True
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        # Textual restyles the widget and everything in it; no rule styles the briefing's
+        # texts and form by whether the scroll itself has the focus, so restyle only it (the
+        # focus it takes at start and every Tab through it cost a pass over the whole form)
+        self.app.stylesheet.update_nodes([self], animate=True)
 
     def action_focus_team(self) -> None:
         self.screen.query_one("#team-name", Input).focus()
@@ -169,6 +176,17 @@ class BriefingScreen(KriseScreen[None]):
             yield Static("", id="briefing-error", markup=False)
             yield Button(t("briefing.start"), id="start-exercise", variant="primary")
         yield KeyFooter()
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        mounted = self.mount_all(widgets)
+        # The text takes the focus as soon as it is in the screen, before any widget composes
+        # its own parts: the footer then shows the keys the briefing opens with (Tab to the
+        # team) from its first compose, rather than building all its keys again before the
+        # first frame when Textual focuses the text after the screen is composed.
+        body = self.query_one("#briefing-body", BriefingBody)
+        body.has_focus = True  # as Textual's own first focus does: its keys show from the start
+        self.set_focus(body)
+        await mounted
 
     def on_mount(self) -> None:
         body = self.query_one("#briefing-body", VerticalScroll)

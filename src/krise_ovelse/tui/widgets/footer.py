@@ -4,7 +4,8 @@ Textual's `Footer` rebuilds all its keys (removes and mounts a widget per key) w
 screen's bindings may have changed: on every focus change, screen resume and `refresh_bindings`.
 Starting a screen does that three times, and every Tab between panels once more, though the
 keys shown are mostly the same. `KeyFooter` shows its keys from the first frame and rebuilds at
-most once per refresh, and only if the keys (or whether they are enabled) really changed.
+most once per refresh, and only if the keys (or whether they are enabled) really changed; its
+keys are made compact or not as the footer is, so each is styled once, not three times.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
@@ -35,7 +37,15 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # A key starts compact (the palette key stays so), the others are then bound
+                # to the footer's setting; each change of its class restyles it. Made with its
+                # setting and its class, it is styled once, when it is mounted.
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if not screen.app.app_focus or self._rebuild_pending:
