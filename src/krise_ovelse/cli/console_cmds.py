@@ -51,11 +51,11 @@ def load_or_exit(name: str) -> Any:
 
     path = resolve_scenario(name)
     if path is None:
-        click.echo(f"{name}: E-READ no such file or shipped scenario (give a path to a .yaml file, "
+        click.echo(f"{name}: E-READ-MISSING no such file or shipped scenario (give a path to a .yaml file, "
                    "or the id of a shipped scenario such as `maratonet`)", err=True)
         sys.exit(EXIT_USAGE)
     if path.is_dir():
-        click.echo(f"{path}: E-READ is a directory (give a scenario file)", err=True)
+        click.echo(f"{path}: E-READ-DIR is a directory (give a scenario file)", err=True)
         sys.exit(EXIT_USAGE)
     result = load_scenario_cached(path)  # in full unless these bytes loaded cleanly before
     if result.scenario is None or result.text is None:
