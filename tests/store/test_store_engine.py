@@ -199,11 +199,40 @@ def test_branch_at_a_decision_never_made(store: SessionStore, db_path: Path,
 
 def test_compare_text(store: SessionStore, db_path: Path, example: tuple[Scenario, str]) -> None:
     a, b = play(store, example, 0, "Lag A"), play(store, example, 2, "Lag B")
-    result = cli("compare", a, b, "--db", str(db_path))
+    result = cli("compare", a, b, "--lang", "en", "--db", str(db_path))
     assert result.exit_code == 0, result.output
     for text in ("Decisions (* = different choice)", "Final indicators", "Ratings per criterion",
-                 "Themes", "Index", "Lag A", "Lag B"):
+                 "Themes", "Index", "Lag A", "Lag B", "Played"):
         assert text in result.output
+    nb = cli("compare", a, b, "--db", str(db_path))  # Norwegian by default, like report and rescore
+    assert nb.exit_code == 0, nb.output
+    for text in ("Beslutninger (* = ulikt valg)", "Indikatorer til slutt", "Vurdering per kriterium",
+                 "Temaer", "Indeks", "Spilt"):
+        assert text in nb.output
+    assert "Decisions" not in nb.output and "not played to the end" not in nb.output
+
+
+def test_compare_says_how_far_each_session_was_played(store: SessionStore, db_path: Path,
+                                                       example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    full = play(store, example, 0, "Lag A")
+    short, engine = bridge.start_session(store, scenario, text, team="Lag B", clock=clock, seed=1)
+    engine.handle(c.Resume())
+    while not any(e.kind in ("decision_made", "decision_missed") for e in engine.events):
+        engine.handle(c.AdvanceToNext())
+    engine.handle(c.EndExercise())
+    bridge.close_session(store, short, engine)
+    data = json.loads(cli("compare", full, short, "--json", "--db", str(db_path)).output)
+    total = len(scenario.decisions)
+    a, b = data["progress"]["a"], data["progress"]["b"]
+    assert a["end_minutes"] == b["end_minutes"] == scenario.ends.minutes
+    assert a["scenario_minutes"] >= scenario.ends.minutes and a["decisions_total"] == total
+    assert b["scenario_minutes"] < scenario.ends.minutes and b["decisions_settled"] == 1 and b["ended"]
+    en = cli("compare", full, short, "--lang", "en", "--db", str(db_path)).output
+    assert "B: " in en and f"1 of {total} decisions settled" in en and "ended before the end" in en
+    assert "note: B was not played to the end; its index rates only what was played" in en
+    nb = cli("compare", full, short, "--db", str(db_path)).output
+    assert f"1 av {total} beslutninger avgjort" in nb and "avsluttet før slutten" in nb
 
 
 def test_rescore_stores_the_index(store: SessionStore, db_path: Path,
@@ -354,7 +383,7 @@ def test_compare_says_how_a_missed_decision_was_revised(store: SessionStore, db_
     engine.handle(c.ReviseDecision("d01", revised_to, "for sent, men bedre"))
     bridge.close_session(store, sid, engine)
     other = play(store, example, 0, "Lag B")
-    result = cli("compare", sid, other, "--db", str(db_path))
+    result = cli("compare", sid, other, "--lang", "en", "--db", str(db_path))
     assert result.exit_code == 0, result.output
     assert (f"(deadline missed: default {d01.default} applied, later revised to {revised_to})"
             in result.output), result.output

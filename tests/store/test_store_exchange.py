@@ -223,3 +223,14 @@ def test_any_session_round_trips(tmp_path_factory: pytest.TempPathFactory,
         assert b.events(sid) == events == a.events(sid)
         assert b.scenario_text(sid) == text
     _ = make_events  # keep the helper import meaningful for readers of this module
+
+
+@pytest.mark.parametrize("content", ["schema_version: 1\nid: x\n", "[1, 2]\n", "\xe5\n"])
+def test_a_file_that_is_not_an_export_is_unreadable_input(other: SessionStore, tmp_path: Path,
+                                                          content: str) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(content.encode("latin-1"))
+    with pytest.raises(ExportFileError, match=r"scenario.yaml:1: .*not a krise-øvelse session export") as info:
+        import_session(other, path)
+    assert info.value.exit_code == 2  # unreadable input, like the CLI's other commands
+    assert other.list_sessions() == []

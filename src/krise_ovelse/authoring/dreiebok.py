@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from krise_ovelse.model.scenario import Decision, Inject, Scenario, Trigger
-from krise_ovelse.model.timefmt import format_duration
 
 LABELS = {
     "nb": {
@@ -36,6 +35,56 @@ LABELS = {
 }
 
 
+#: Channels, decision categories and time units in the handout's language (ids are for authors).
+CHANNELS = {
+    "nb": {"email": "e-post", "news": "nyheter", "phone": "telefon", "intranet": "intranett",
+           "social_media": "sosiale medier", "meeting": "møte", "union_rep": "tillitsvalgt",
+           "safety_rep": "verneombud", "letter": "brev", "sitrep": "situasjonsrapport"},
+    "en": {"email": "e-mail", "news": "news", "phone": "phone", "intranet": "intranet",
+           "social_media": "social media", "meeting": "meeting", "union_rep": "union rep",
+           "safety_rep": "safety rep", "letter": "letter", "sitrep": "situation report"},
+}
+CATEGORIES = {
+    "nb": {"communication": "kommunikasjon", "staff_mobility": "personalforflytning",
+           "digital_meetings": "digitale møter", "work_environment": "arbeidsmiljø",
+           "crisis_organisation": "kriseorganisering"},
+    "en": {"communication": "communication", "staff_mobility": "staff mobility",
+           "digital_meetings": "digital meetings", "work_environment": "work environment",
+           "crisis_organisation": "crisis organisation"},
+}
+UNITS = {
+    "nb": {"week": ("uke", "uker"), "day": ("døgn", "døgn"), "hour": ("time", "timer"),
+           "minute": ("minutt", "minutter")},
+    "en": {"week": ("week", "weeks"), "day": ("day", "days"), "hour": ("hour", "hours"),
+           "minute": ("minute", "minutes")},
+}
+
+
+def duration_words(minutes: float, lang: str) -> str:
+    """A span of scenario time in words: `6 timer`, `1 døgn 12 timer` (nb), `2 days` (en)."""
+    units = UNITS.get(lang, UNITS["nb"])
+    if minutes < 60 and minutes != round(minutes):
+        return f"{minutes:g} {units['minute'][1]}"
+    rest = round(minutes)
+    parts = []
+    for unit, size in (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60), ("minute", 1)):
+        count, rest = divmod(rest, size)
+        if count:
+            one, many = units[unit]
+            parts.append(f"{count} {one if count == 1 else many}")
+    return " ".join(parts) or f"0 {units['minute'][1]}"
+
+
+def _role(s: Scenario, role: str, lang: str) -> str:
+    found = next((r for r in s.roles if r.id == role), None)
+    return found.name.get(lang) if found is not None else role
+
+
+def _indicator(s: Scenario, indicator: str, lang: str) -> str:
+    found = next((i for i in s.indicators if i.id == indicator), None)
+    return found.name.get(lang) if found is not None else indicator
+
+
 def _md(text: str) -> str:
     """Scenario text as Markdown text, not markup."""
     out = text.replace("\\", "\\\\")
@@ -58,7 +107,7 @@ def _lines(s: Scenario, lang: str) -> Iterator[str]:
     yield f"## {L['phases']}"
     yield ""
     for index, phase in enumerate(s.phases):
-        detail = L["compression"].format(span=format_duration(round(phase.compression)))
+        detail = L["compression"].format(span=duration_words(phase.compression, lang))
         if phase.ends is not None:
             nxt = s.phases[index + 1].starts if index + 1 < len(s.phases) else s.ends
             detail += ", " + L["jump"].format(to=_when(s, nxt.minutes))
@@ -98,7 +147,7 @@ def _trigger_text(s: Scenario, inj: Inject, lang: str) -> str:
     if inj.kind is Trigger.MANUAL:
         return L["manual"]
     sources = [f"{d.id}/{o.id}" for d in s.decisions for o in d.options if inj.id in o.follow_up]
-    after = f" ({L['after']} {inj.after})" if inj.after else ""
+    after = f" ({L['after']} {duration_words(inj.after.minutes, lang)})" if inj.after else ""
     return f"{L['follow_up']} {', '.join(sources)}{after}"
 
 
@@ -107,11 +156,11 @@ def _inject(s: Scenario, inj: Inject, lang: str, when: str) -> Iterator[str]:
     yield ""
     yield f"### {when} · {inj.id} · {_md(inj.title.get(lang))}"
     yield ""
-    meta = [f"{L['channel']}: {inj.channel.value}"]
+    meta = [f"{L['channel']}: {CHANNELS[lang].get(inj.channel.value, inj.channel.value)}"]
     if inj.sender:
         meta.append(f"{L['from']}: {_md(inj.sender)}")
     if inj.to:
-        meta.append(f"{L['to']}: {_md(', '.join(inj.to))}")
+        meta.append(f"{L['to']}: {_md(', '.join(_role(s, role, lang) for role in inj.to))}")
     yield " · ".join(meta)
     if inj.body:
         yield ""
@@ -129,16 +178,18 @@ def _inject(s: Scenario, inj: Inject, lang: str, when: str) -> Iterator[str]:
         yield ""
         yield f"**{L['criteria']}:** {', '.join(inj.criteria)}"
     for decision in s.decisions_opened_by(inj.id):
-        yield from _decision(decision, lang)
+        yield from _decision(s, decision, lang)
 
 
-def _decision(d: Decision, lang: str) -> Iterator[str]:
+def _decision(s: Scenario, d: Decision, lang: str) -> Iterator[str]:
     L = LABELS[lang]
+    category = CATEGORIES[lang].get(d.category.value, d.category.value)
+    deadline = duration_words(d.deadline.minutes, lang)
     yield ""
-    yield f"**{L['decision']} {d.id}** ({d.category.value}, {L['deadline']} {d.deadline}): {_md(d.prompt.get(lang))}"
+    yield f"**{L['decision']} {d.id}** ({category}, {L['deadline']} {deadline}): {_md(d.prompt.get(lang))}"
     yield ""
     for opt in d.options:
-        effects = ", ".join(f"{k} {v:+g}" for k, v in opt.effects.items())
+        effects = ", ".join(f"{_md(_indicator(s, k, lang))} {v:+g}" for k, v in opt.effects.items())
         evidence = ", ".join(f"{k} {v.value}" for k, v in opt.evidence.items())
         details = "; ".join(part for part in (
             f"{L['effects']}: {effects}" if effects else "", f"{L['evidence']}: {evidence}" if evidence else "",

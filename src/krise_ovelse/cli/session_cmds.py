@@ -349,27 +349,81 @@ def _folded(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[d
     return info, scenario, events, state
 
 
-def _option_label(scenario: Any, decision_id: str, option_id: str) -> str:
+#: The text of `compare` in its two languages (`--lang`, default nb like report and rescore).
+COMPARE_TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        "different_texts": "merk: de to øktene ble spilt på ulike scenariotekster",
+        "decisions": "Beslutninger (* = ulikt valg)", "not_decided": "ikke avgjort",
+        "indicators": "Indikatorer til slutt", "criteria": "Vurdering per kriterium", "themes": "Temaer",
+        "index": "Indeks",
+        "no_ratings": "Vurdering: ikke tilgjengelig (vurderingen er ikke installert i denne versjonen)",
+        "missed_default": " (fristen gikk ut: standardvalget ble brukt)",
+        "missed_revised": (" (fristen gikk ut: standardvalg {default} ble brukt, "
+                           "senere endret til {option})"),
+        "revised": " (endret)", "revised_n": " (endret {n} ganger)",
+        "played": "Spilt", "progress": "{side}: {reached} av {end} scenariotid, {settled} av {total} beslutninger "
+                                        "avgjort{missed}{state}",
+        "missed_n": " ({n} ved frist)", "ended_early": ", avsluttet før slutten", "not_ended": ", ikke avsluttet",
+        "short_note": "merk: {sides} ble ikke spilt ferdig; indeksen vurderer bare det som ble spilt",
+        "and": " og ",
+    },
+    "en": {
+        "different_texts": "note: the two sessions were played on different scenario texts",
+        "decisions": "Decisions (* = different choice)", "not_decided": "not decided",
+        "indicators": "Final indicators", "criteria": "Ratings per criterion", "themes": "Themes",
+        "index": "Index", "no_ratings": "Ratings: unavailable (scoring is not installed in this version)",
+        "missed_default": " (deadline missed: the default was applied)",
+        "missed_revised": " (deadline missed: default {default} applied, later revised to {option})",
+        "revised": " (revised)", "revised_n": " (revised {n} times)",
+        "played": "Played", "progress": "{side}: {reached} of {end} scenario time, {settled} of {total} decisions "
+                                        "settled{missed}{state}",
+        "missed_n": " ({n} at the deadline)", "ended_early": ", ended before the end", "not_ended": ", not ended",
+        "short_note": "note: {sides} was not played to the end; its index rates only what was played",
+        "and": " and ",
+    },
+}
+
+
+def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "nb") -> str:
     if scenario.has_decision(decision_id):
         option = scenario.decision(decision_id).option(option_id)
         if option is not None:
-            text = " ".join(option.text.get().split())
+            text = " ".join(option.text.get(lang).split())
             return f"{option_id} ({text[:40]}{'…' if len(text) > 40 else ''})"
     return option_id
 
 
-def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any]) -> str:
+def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any], lang: str = "en") -> str:
     """How the option in force came to be: " (deadline missed: default b applied, later revised
     to a)", " (deadline missed: the default)", " (revised)" or nothing."""
+    m = COMPARE_TEXT[lang]
     revisions = int(value.get("revisions") or 0)
     if value["missed"]:
         if not revisions:
-            return " (deadline missed: the default was applied)"
+            return m["missed_default"]
         default = scenario.decision(decision_id).default if scenario.has_decision(decision_id) else "?"
-        return f" (deadline missed: default {default} applied, later revised to {value['option']})"
+        return m["missed_revised"].format(default=default, option=value["option"])
     if revisions:
-        return " (revised)" if revisions == 1 else f" (revised {revisions} times)"
+        return m["revised"] if revisions == 1 else m["revised_n"].format(n=revisions)
     return ""
+
+
+def _played_short(progress: Mapping[str, Any]) -> bool:
+    """Stopped before the scenario's end (ENDEX early, or never ended); a full run may still
+    leave decisions unsettled whose injects never came, which is not playing it short."""
+    return bool(progress["scenario_minutes"] < progress["end_minutes"])
+
+
+def _progress_line(side: str, progress: Mapping[str, Any], lang: str) -> str:
+    from krise_ovelse.authoring.dreiebok import duration_words
+
+    m = COMPARE_TEXT[lang]
+    missed = m["missed_n"].format(n=progress["decisions_missed"]) if progress["decisions_missed"] else ""
+    state = "" if not _played_short(progress) else (m["ended_early"] if progress["ended"] else m["not_ended"])
+    return m["progress"].format(
+        side=side, reached=duration_words(progress["scenario_minutes"], lang),
+        end=duration_words(progress["end_minutes"], lang), settled=progress["decisions_settled"],
+        total=progress["decisions_total"], missed=missed, state=state)
 
 
 def _choice_dict(choice: Any) -> dict[str, Any] | None:
@@ -377,6 +431,15 @@ def _choice_dict(choice: Any) -> dict[str, Any] | None:
         return None
     return {"option": choice.option_id, "rationale": choice.rationale, "missed": choice.missed,
             "revisions": choice.revisions}
+
+
+def _progress(scenario: Any, state: Any, settled: Mapping[str, Any]) -> dict[str, Any]:
+    """How far a session was played: scenario time reached of the scenario's end, decisions
+    settled (by the team or by default) of the scenario's total, and whether it was ended."""
+    return {"scenario_minutes": state.scenario_minutes, "end_minutes": scenario.ends.minutes,
+            "decisions_settled": sum(1 for d in settled if scenario.has_decision(d)),
+            "decisions_missed": sum(1 for d, c in settled.items() if scenario.has_decision(d) and c.missed),
+            "decisions_total": len(scenario.decisions), "ended": bool(state.ended)}
 
 
 def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dict[str, Any]:
@@ -411,6 +474,7 @@ def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dic
             "index": {"a": res_a.index, "b": res_b.index},
         }
     return {"a": info_a.to_dict(), "b": info_b.to_dict(),
+            "progress": {"a": _progress(scen_a, st_a, ch_a), "b": _progress(scen_b, st_b, ch_b)},
             "same_scenario": info_a.scenario_sha256 == info_b.scenario_sha256,
             "decisions": decisions, "indicators": indicators, "ratings": ratings,
             "ratings_unavailable": ratings is None, "_scenarios": (scen_a, scen_b)}
@@ -424,49 +488,62 @@ def _num(value: float | None, width: int = 8) -> str:
 @click.argument("session_a")
 @click.argument("session_b")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default=None,
+              help="Language of the comparison (default: $KRISE_OVELSE_LANG, else nb).")
 @with_store(reading=True)
-def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bool) -> None:
+def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bool, lang: str | None) -> None:
     """Compare two sessions side by side: the decisions that differ (option and rationale),
-    the final indicators, and the ratings per criterion and theme with the index."""
+    the final indicators, and the ratings per criterion and theme with the index.
+
+    First it says how far each session was played (scenario time reached, decisions settled).
+    Norwegian by default, English with --lang en."""
+    lang = _lang(lang)
     result = compare_sessions(store, session_a, session_b)
     scenarios = result.pop("_scenarios")
     if as_json:
         echo_json(result)
         return
+    m = COMPARE_TEXT[lang]
     a_info, b_info = result["a"], result["b"]
     click.echo(f"A = {a_info['id']} ({a_info['team'] or '-'}, {a_info['scenario_id']})   "
                f"B = {b_info['id']} ({b_info['team'] or '-'}, {b_info['scenario_id']})")
     if not result["same_scenario"]:
-        click.echo("note: the two sessions were played on different scenario texts", err=True)
-    click.echo("\nDecisions (* = different choice)")
+        click.echo(m["different_texts"], err=True)
+    click.echo(f"\n{m['played']}")
+    for side in ("a", "b"):
+        click.echo(f"  {_progress_line(side.upper(), result['progress'][side], lang)}")
+    click.echo(f"\n{m['decisions']}")
     for row in result["decisions"]:
         did = str(row["decision"])
         click.echo(f" {'*' if row['differs'] else ' '} {did}")
         for side, value, scenario in (("A", row["a"], scenarios[0]), ("B", row["b"], scenarios[1])):
             if value is None:
-                click.echo(f"      {side}: not decided")
+                click.echo(f"      {side}: {m['not_decided']}")
                 continue
-            how = _how_settled(scenario, did, value)
+            how = _how_settled(scenario, did, value, lang)
             why = f" — {value['rationale']}" if value["rationale"] else ""
-            click.echo(f"      {side}: {_option_label(scenario, did, value['option'])}{how}{why}")
-    click.echo("\nFinal indicators                A        B      B−A")
+            click.echo(f"      {side}: {_option_label(scenario, did, value['option'], lang)}{how}{why}")
+    click.echo(f"\n{m['indicators']:<32}A        B      B−A")
     for row in result["indicators"]:
         a_val, b_val = row["a"], row["b"]
         delta = _num(b_val - a_val) if a_val is not None and b_val is not None else ""
         click.echo(f"  {row['indicator']:<26}{_num(a_val)} {_num(b_val)} {delta}")
     ratings = result["ratings"]
     if ratings is None:
-        click.echo("\nRatings: unavailable (scoring is not installed in this version)")
+        click.echo(f"\n{m['no_ratings']}")
         return
-    click.echo("\nRatings per criterion           A        B")
+    click.echo(f"\n{m['criteria']:<32}A        B")
     for row in ratings["criteria"]:
         mark = "*" if row["a"] != row["b"] else " "
         click.echo(f" {mark} {row['criterion']:<29}{row['a'] or '-':<9}{row['b'] or '-'}")
-    click.echo("Themes")
+    click.echo(m["themes"])
     for row in ratings["themes"]:
         click.echo(f"   {row['theme']:<29}{row['a'] or '-':<9}{row['b'] or '-'}")
     index = ratings["index"]
-    click.echo(f"Index                           {_num(index['a'], 0):<9}{_num(index['b'], 0)}")
+    click.echo(f"{m['index']:<32}{_num(index['a'], 0):<9}{_num(index['b'], 0)}")
+    short = [side.upper() for side in ("a", "b") if _played_short(result["progress"][side])]
+    if short:
+        click.echo(m["short_note"].format(sides=m["and"].join(short)))
 
 
 @main.command("rescore")

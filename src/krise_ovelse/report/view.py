@@ -20,6 +20,7 @@ from krise_ovelse.model.timefmt import format_duration, format_time
 from krise_ovelse.report.messages import Messages
 from krise_ovelse.report.plan import Plan, PlanItem, draft_plan, uncovered
 from krise_ovelse.report.svg import Guide, PhaseMark
+from krise_ovelse.scoring.adapter import localise_participant
 from krise_ovelse.scoring.catalogue import Catalogue, load_catalogue
 from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered, who
 from krise_ovelse.scoring.inputs import Sample, ScoringInput
@@ -251,6 +252,9 @@ def channel_label(channel: str, m: Messages) -> str:
     return m[f"channel_{channel}"] if m.has(f"channel_{channel}") else channel
 
 
+_KIND_RANK = {"phase": 0, "inject": 1, "adhoc": 1, "skipped": 1, "decision": 2, "observation": 3}
+
+
 def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
     scenario, record = data.scenario, data.record
     rows: list[TimelineRow] = []
@@ -331,7 +335,10 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
             notes.append(f"{m['criteria']}: {', '.join(observation.criteria)}{level}")
         rows.append(TimelineRow(minutes, observation.seq or 0, format_clock(minutes, scenario, lang),
                                 m["kind_observation"], "observation", _one_line(observation.text), tuple(notes)))
-    return sorted(rows, key=lambda r: (r.minutes, r.seq))
+    # (minute, seq) is the order things happened in, whichever path built the record (the
+    # console's export and `krise-ovelse report` list the same events in the same order). Rows
+    # without a seq (a hand-made record) keep phase, inject, decision, observation order.
+    return sorted(rows, key=lambda r: (r.minutes, r.seq, _KIND_RANK.get(r.kind_key, 9)))
 
 
 def _end_minutes(data: ReportData) -> float:
@@ -473,7 +480,8 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
     return ReportView(
         lang=lang, m=m, title=f"{m['title']}: {title}", scenario_title=title,
         summary=_one_line(scenario.summary.get(lang)), overview=tuple(overview),
-        participants=tuple(_one_line(p) for p in session.participants if p.strip()),
+        participants=tuple(_one_line(localise_participant(p, scenario, lang))
+                           for p in session.participants if p.strip()),
         roles=tuple((_one_line(r.name.get(lang)), _one_line(r.description.get(lang))) for r in scenario.roles),
         goals=tuple(_one_line(g.get(lang)) for g in scenario.goals),
         not_ended=not data.record.ended,

@@ -22,6 +22,7 @@ Unknown kinds are ignored, so newer engines with more event kinds still score.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -86,15 +87,47 @@ def _values(data: Mapping[str, Any]) -> dict[str, float]:
     return {str(k): float(v) for k, v in raw}  # pairs, as the event objects hold them
 
 
+def role_label(role: str, scenario: Scenario | None = None, lang: str = "nb") -> str:
+    """A role as a reader says it: a role id of the scenario (`direktor`) as the role's name in
+    `lang` (`Direktør`); anything else (a free-text role, or no scenario) as given."""
+    role = role.strip()
+    if scenario is not None and role:
+        found = next((r for r in scenario.roles if r.id == role), None)
+        if found is not None:
+            return found.name.get(lang)
+    return role
+
+
+def participant_label(name: str, role: str = "", scenario: Scenario | None = None, lang: str = "nb") -> str:
+    """A participant as "name (role)", the one form the console's export, the stored record and
+    the CLI report all use. With a scenario the role id becomes the role's name in `lang`;
+    without one (the language-neutral scoring record) the id is kept."""
+    name = name.strip()
+    shown = role_label(role, scenario, lang)
+    return f"{name} ({shown})" if shown else name
+
+
+_LABELLED = re.compile(r"^(?P<name>.*?) \((?P<role>[^()]*)\)$")
+
+
+def localise_participant(text: str, scenario: Scenario, lang: str) -> str:
+    """A participant label as recorded ("Kari Nordmann (direktor)") with the role id shown as
+    the role's name in `lang`; a label whose role is already a name (or not a role) as given."""
+    match = _LABELLED.match(text.strip())
+    if match is None:
+        return text.strip()
+    return participant_label(match["name"], match["role"], scenario, lang)
+
+
 def _participant(value: Any) -> str:
-    """A participant as "name (role)" (dicts from the JSON form, objects from the engine)."""
+    """A participant as "name (role id)" (dicts from the JSON form, objects from the engine)."""
     if isinstance(value, Mapping):
         name, role = str(value.get("name") or ""), str(value.get("role") or "")
     elif isinstance(value, str):
         return value
     else:
         name, role = str(getattr(value, "name", "")), str(getattr(value, "role", ""))
-    return f"{name} ({role})" if role else name
+    return participant_label(name, role)
 
 
 def _adhoc_fields(data: Mapping[str, Any]) -> dict[str, Any]:

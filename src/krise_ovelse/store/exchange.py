@@ -155,8 +155,12 @@ def read_export(path: str | os.PathLike[str]) -> ExportData:
                 try:
                     value = json.loads(line)
                 except ValueError as exc:
+                    if header is None:
+                        raise _not_an_export(file, lineno, f"not valid JSON: {exc}") from None
                     raise ExportFileError(file, lineno, f"not valid JSON: {exc}") from None
                 if not isinstance(value, dict):
+                    if header is None:
+                        raise _not_an_export(file, lineno, "expected a JSON object {...}")
                     raise ExportFileError(file, lineno, "expected a JSON object {...}")
                 if header is None:
                     header = _check_header(value, file)
@@ -172,6 +176,8 @@ def read_export(path: str | os.PathLike[str]) -> ExportData:
                                           "without gaps or repeats")
                 events.append(value)
         except UnicodeDecodeError as exc:
+            if header is None:
+                raise _not_an_export(file, lineno, f"not UTF-8 text ({exc.reason})") from None
             raise ExportFileError(file, lineno, f"not UTF-8 text ({exc.reason})") from None
         except OSError as exc:
             raise StoreError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from None
@@ -186,6 +192,15 @@ def read_export(path: str | os.PathLike[str]) -> ExportData:
         raise ExportFileError(file, 0, "the events do not match events_sha256: the file was "
                               "changed after it was exported", "use the file as exported")
     return ExportData(header, header["session"], header["scenario_text"], events)
+
+
+def _not_an_export(file: str, line: int, message: str) -> ExportFileError:
+    """A file that is not a session export at all (a scenario, a report, …): input the command
+    cannot read, so exit 2 like any unreadable input; a damaged export stays exit 1."""
+    error = ExportFileError(file, line, f"{message}: not a krise-øvelse session export (JSON Lines)",
+                            "give a file written by `krise-ovelse export SESSION -o FILE.jsonl`")
+    error.exit_code = EXIT_USAGE
+    return error
 
 
 def _check_header(value: dict[str, Any], file: str) -> dict[str, Any]:
