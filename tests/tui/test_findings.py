@@ -10,22 +10,24 @@ import os
 import sqlite3
 from pathlib import Path
 
-from textual.widgets import OptionList, Select, TextArea
+from textual.widgets import DataTable, OptionList, Select, TextArea
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.store.db import SessionStore, this_host
 from krise_ovelse.tui.app import KriseApp, make_app
-from krise_ovelse.tui.i18n import nb, set_language
+from krise_ovelse.tui.i18n import en, nb, set_language
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.screens.briefing import BriefingScreen
 from krise_ovelse.tui.screens.debrief import DebriefScreen
 from krise_ovelse.tui.screens.decision import DecisionDialog
-from krise_ovelse.tui.screens.dialogs import AdHocDialog, ConfirmDialog
+from krise_ovelse.tui.screens.dialogs import AdHocDialog, ConfirmDialog, PickDialog, endex_question
 from krise_ovelse.tui.screens.evaluation import EvaluatorScreen, RateDialog
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
+from krise_ovelse.tui.screens.help import section_text
 from krise_ovelse.tui.screens.start import StartScreen
-from krise_ovelse.tui.view import FACILITATOR, TEAM, UpcomingItem
+from krise_ovelse.tui.text import duration
+from krise_ovelse.tui.view import FACILITATOR, TEAM, Unplayed, UpcomingItem
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.lists import upcoming_prompt
 
@@ -528,3 +530,114 @@ async def test_the_evidence_count_includes_observations(example: LoadedScenario,
         row = table.get_row("KH-2")  # type: ignore[attr-defined]
         assert str(row[4]) == "2"
         assert rating.final is Level.P
+
+
+# --- the ENDEX question says what is still unplayed ---------------------------------------------
+
+
+async def test_endex_question_says_how_much_is_unplayed(example: LoadedScenario, db: Path,
+                                                        clock: FakeClock) -> None:
+    app = console(example, team="Lag", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await into_play(app, pilot)  # at i01, which opened d01: d02 and d03 are still closed
+        session = app.session
+        assert session is not None
+        unplayed = session.unplayed()
+        assert unplayed.end_minutes == 14 * 1440
+        assert unplayed.minutes_left == 14 * 1440 - session.state.scenario_minutes > 0
+        assert (unplayed.decisions_unopened, unplayed.decisions_total) == (2, 3)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        left = duration(unplayed.minutes_left)
+        assert f"Scenarioet går til D+14 ({left} igjen); 2 av 3 beslutningspunkter er ikke åpnet ennå." in text
+        assert "Avslutter du nå, vurderes bare det som er spilt." in text
+        assert "Erklære ENDEX?" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen) and not session.ended
+
+
+def test_endex_question_without_unopened_decisions_or_time_left() -> None:
+    set_language("en")
+    words = endex_question(Unplayed(end_minutes=14 * 1440 + 720, minutes_left=1500, decisions_unopened=0,
+                                    decisions_total=3))
+    assert words.startswith("The scenario runs to D+14 12:00 (1 d 1 h left). If you end now")
+    assert "decision points" not in words and words.endswith(en.MESSAGES["endex.question"])
+    assert endex_question(Unplayed(14 * 1440, 0, 0, 3)) == en.MESSAGES["endex.question"]  # at the end
+
+
+# --- the team view's footer shows `b` ------------------------------------------------------------
+
+
+async def test_the_team_views_footer_shows_b_and_b_revises_in_both_views(example: LoadedScenario, db: Path,
+                                                                        clock: FakeClock) -> None:
+    app = console(example, team="Lag", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await into_play(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter", "ctrl+s")  # decide d01, so that there is something to revise
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+
+        def shown_keys() -> set[str]:
+            footer = app.screen.query_one(KeyFooter)
+            assert footer._shown == footer._keys()
+            return {key[0] for key in footer._shown[0]}  # type: ignore[index]
+
+        assert "b" not in shown_keys()  # the facilitator's footer is full; `b` is in the help
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("escape")
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen.view == TEAM  # type: ignore[attr-defined]
+        assert {"d", "b", "v"} <= shown_keys()
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.virtual_size.width <= 80  # every key is on screen at 80 columns
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, PickDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionDialog) and app.screen.revise
+
+
+def test_help_lists_b_once() -> None:
+    lines = [line for line in section_text(ExerciseScreen).plain.splitlines() if line.strip().startswith("b ")]
+    assert lines == ["  b             " + nb.MESSAGES["key.revise"]]
+
+
+# --- the evaluation table fits 80 columns ----------------------------------------------------------
+
+
+async def test_the_evaluation_table_fits_80_columns(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
+    for size in ((80, 24), (100, 30)):
+        app = console(example, team="Lag", clock=clock)
+        async with app.run_test(size=size) as pilot:
+            await into_play(app, pilot)
+            await pilot.press("e", "j")
+            await pilot.pause()
+            assert isinstance(app.screen, EvaluatorScreen)
+            await pilot.press("c")  # confirm the first
+            await pilot.pause()
+            await pilot.press("down", "enter")  # override the second, with a long reason
+            await pilot.pause()
+            await pilot.press("up", "enter")
+            await type_text(pilot, "Ble tatt opp i debriefen, og dette er en lang begrunnelse")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EvaluatorScreen)
+            table = app.screen.query_one("#ratings", DataTable)
+            assert table.virtual_size.width <= table.size.width, size  # no horizontal scrolling
+            assert table.scrollable_content_region.width >= table.virtual_size.width
+            first, second = (table.get_row_at(row) for row in (0, 1))
+            assert str(first[-1]) == "Bekreftet"
+            assert str(second[-1]).startswith("Ble tatt opp")
+            labels = [str(column.label) for column in table.columns.values()]
+            assert labels[-1] == "Evaluator"
+            if size == (100, 30):
+                assert labels[:2] == ["Kriterium", "Navn"]  # the full headers where there is room

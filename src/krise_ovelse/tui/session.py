@@ -34,6 +34,7 @@ from krise_ovelse.tui.view import (
     LogEntry,
     ObservationView,
     Snapshot,
+    Unplayed,
     UpcomingItem,
 )
 
@@ -78,10 +79,10 @@ class Outcome:
 
 
 def participant_label(participant: Participant, scenario: Scenario | None = None) -> str:
-    role = participant.role
-    if scenario is not None and role:
-        role = next((r.name.get(language()) for r in scenario.roles if r.id == role), role)
-    return f"{participant.name} ({role})" if role else participant.name
+    """"name (role)" in the console's language, as the report writes it."""
+    from krise_ovelse.scoring.adapter import participant_label as label
+
+    return label(participant.name, participant.role, scenario, language())
 
 
 def _tr(text: ScenarioText) -> str:
@@ -374,6 +375,16 @@ class ExerciseSession:
         criterion = next(iter(self.scenario.scoring.criteria), None) or next(iter(_criteria_ids(self.scenario)))
         refusal = self.engine.check(cmd.RateCriterion(criterion, Level.P, reason="check"))
         return refusal is None
+
+    def unplayed(self) -> Unplayed:
+        """What ENDEX now would leave unplayed: the scenario time up to the scenario's end and
+        the decision points not opened yet."""
+        state = self.state
+        end = self.scenario.ends.minutes
+        decisions = [state.decision(d.id) for d in self.scenario.decisions]
+        unopened = sum(1 for d in decisions if d.status is DecisionStatus.CLOSED and d.opened_at is None)
+        return Unplayed(end_minutes=end, minutes_left=max(0, end - state.scenario_minutes),
+                        decisions_unopened=unopened, decisions_total=len(decisions))
 
     def endex(self) -> Outcome:
         if self.ended:

@@ -30,6 +30,16 @@ class ClockView:
 
 
 @attrs.frozen
+class Unplayed:
+    """What is still unplayed of the scenario: for the ENDEX question."""
+
+    end_minutes: int  # the scenario's end (scenario minutes)
+    minutes_left: int  # scenario time left until then
+    decisions_unopened: int  # decision points not opened yet
+    decisions_total: int
+
+
+@attrs.frozen
 class FeedItem:
     inject_id: str
     minutes: float

@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "key.next_phase": "Next phase",
     "key.decide": "Decide",
     "key.revise": "Revise a decision",
+    "key.revise_short": "Revise",
     "key.release": "Release inject",
     "key.skip": "Skip an inject",
     "key.adhoc": "Write an inject",
@@ -93,6 +94,10 @@ MESSAGES: dict[str, str] = {
     "col.suggested": "Suggested",
     "col.final": "Final",
     "col.evidence": "Evidence",
+    "col.criterion_short": "Crit.",
+    "col.suggested_short": "Sugg.",
+    "col.final_short": "Final",
+    "col.evidence_short": "Evid.",
     "col.reason": "Evaluator",
     "status.running": "running",
     "status.paused": "paused",
@@ -230,6 +235,10 @@ MESSAGES: dict[str, str] = {
     "endex.title": "ENDEX",
     "endex.question": "Declare ENDEX? The clock stops for good and the session ends. The evaluation follows: "
                       "ratings and observations can still be added.",
+    "endex.unplayed": "The scenario runs to {end} ({left} left); {unopened} of {total} decision points have "
+                      "not opened yet. If you end now, only what has been played is evaluated.",
+    "endex.unplayed_no_decisions": "The scenario runs to {end} ({left} left). If you end now, only what has "
+                                   "been played is evaluated.",
     "quit.title": "Quit?",
     "quit.question": "The exercise is running. Everything is saved, and the session can be resumed "
                      "later from the start screen. Quit now?",

@@ -25,6 +25,7 @@ MESSAGES: dict[str, str] = {
     "key.next_phase": "Neste fase",
     "key.decide": "Beslutt",
     "key.revise": "Endre beslutning",
+    "key.revise_short": "Endre",
     "key.release": "Send innspill",
     "key.skip": "Hopp over innspill",
     "key.adhoc": "Skriv innspill",
@@ -93,6 +94,10 @@ MESSAGES: dict[str, str] = {
     "col.suggested": "Forslag",
     "col.final": "Endelig",
     "col.evidence": "Evidens",
+    "col.criterion_short": "Krit.",
+    "col.suggested_short": "Forsl.",
+    "col.final_short": "Endel.",
+    "col.evidence_short": "Evid.",
     "col.reason": "Evaluator",
     "status.running": "kjører",
     "status.paused": "pause",
@@ -229,6 +234,10 @@ MESSAGES: dict[str, str] = {
     "endex.title": "ENDEX",
     "endex.question": "Erklære ENDEX? Klokka stopper for godt og økta avsluttes. Evalueringen følger: "
                       "vurderinger og observasjoner kan fortsatt legges inn.",
+    "endex.unplayed": "Scenarioet går til {end} ({left} igjen); {unopened} av {total} beslutningspunkter er "
+                      "ikke åpnet ennå. Avslutter du nå, vurderes bare det som er spilt.",
+    "endex.unplayed_no_decisions": "Scenarioet går til {end} ({left} igjen). Avslutter du nå, vurderes bare "
+                                   "det som er spilt.",
     "quit.title": "Avslutte?",
     "quit.question": "Øvelsen pågår. Alt er lagret, og økta kan fortsettes senere fra startsiden. "
                      "Avslutte nå?",

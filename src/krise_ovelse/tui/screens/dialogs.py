@@ -16,10 +16,11 @@ from textual.widgets import Button, Input, Label, OptionList, Select, SelectionL
 from textual.widgets.option_list import Option
 
 from krise_ovelse.model.scenario import Channel
+from krise_ovelse.model.timefmt import MINUTES_PER_DAY
 from krise_ovelse.tui.base import KriseModal
 from krise_ovelse.tui.i18n import t
-from krise_ovelse.tui.text import lit, scenario_time
-from krise_ovelse.tui.view import FACILITATOR, FeedItem
+from krise_ovelse.tui.text import day_label, duration, lit, scenario_time
+from krise_ovelse.tui.view import FACILITATOR, FeedItem, Unplayed
 from krise_ovelse.tui.widgets.lists import channel_label
 
 
@@ -214,6 +215,23 @@ class TextDialog(KriseModal[str | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+def endex_question(unplayed: Unplayed) -> str:
+    """The ENDEX question, with what is still unplayed: the scenario time up to its end and the
+    decision points not opened yet (left out when every one has opened)."""
+    question = t("endex.question")
+    if unplayed.minutes_left <= 0:
+        return question
+    end = (day_label(unplayed.end_minutes) if unplayed.end_minutes % MINUTES_PER_DAY == 0
+           else scenario_time(unplayed.end_minutes))
+    left = duration(unplayed.minutes_left)
+    if unplayed.decisions_unopened:
+        words = t("endex.unplayed", end=end, left=left, unopened=unplayed.decisions_unopened,
+                  total=unplayed.decisions_total)
+    else:
+        words = t("endex.unplayed_no_decisions", end=end, left=left)
+    return words + "\n\n" + question
 
 
 class ConfirmDialog(KriseModal[bool]):

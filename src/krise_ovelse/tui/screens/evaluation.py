@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 
 #: Width of the criterion name column (long names end in "…").
 NAME_WIDTH = 40
+#: The narrowest the name column gets, in a narrow terminal.
+MIN_NAME_WIDTH = 10
+#: Width of the evaluator column at most.
+VERDICT_WIDTH = 60
+#: From this width on the columns have their full headers; below it, abbreviated ones.
+WIDE_SCREEN = 100
 LEVEL_STYLES = {"P": "bold green", "S": "bold cyan", "M": "bold yellow", "U": "bold red", "N/O": "dim"}
 
 
@@ -186,17 +192,48 @@ class EvaluatorScreen(KriseScreen[None]):
         self.result = self.session.score()
         table: DataTable[Text] = self.query_one("#ratings", DataTable)
         row = table.cursor_row
+        ratings = self.result.ratings
+        names = [tr(rating.name) for rating in ratings]
+        verdicts = [self._verdict_cell(rating) for rating in ratings]
+        narrow = self.app.size.width < WIDE_SCREEN
+        suffix = "_short" if narrow else ""
+        labels = [t("col.criterion" + suffix), t("col.name"), t("col.suggested" + suffix),
+                  t("col.final" + suffix), t("col.evidence" + suffix), t("col.reason")]
+        name_width, verdict_width = self._flexible_widths(labels, ratings, names, verdicts)
         columns: list[tuple[str, int | None]] = [
-            (t("col.criterion"), None), (t("col.name"), NAME_WIDTH), (t("col.suggested"), None),
-            (t("col.final"), None), (t("col.evidence"), None), (t("col.reason"), None)]
+            (labels[0], None), (labels[1], name_width), (labels[2], None), (labels[3], None), (labels[4], None),
+            (labels[5], verdict_width)]
         rows = [(rating.criterion, [
-            lit(rating.criterion, "bold"), lit(clip(tr(rating.name), NAME_WIDTH)), level_text(rating.suggested),
+            lit(rating.criterion, "bold"), lit(clip(name, name_width)), level_text(rating.suggested),
             level_text(rating.final), lit(str(len(rating.evidence))),
-            lit(clip(self._verdict_cell(rating), 60))]) for rating in self.result.ratings]
+            lit(clip(verdict, verdict_width))]) for rating, name, verdict in zip(ratings, names, verdicts, strict=True)]
         fill_table(table, columns, rows)
-        if self.result.ratings:
-            table.move_cursor(row=min(max(row, 0), len(self.result.ratings) - 1))
+        if ratings:
+            table.move_cursor(row=min(max(row, 0), len(ratings) - 1))
         self._show_detail()
+
+    def _flexible_widths(self, labels: list[str], ratings: list[Any], names: list[str],
+                         verdicts: list[str]) -> tuple[int, int]:
+        """Widths of the name and the evaluator columns, so that every column fits the screen
+        (the detail panel below shows both in full): the other columns as wide as their
+        widest cell, the rest shared, the evaluator's word first."""
+        def widest(label: str, cells: list[str]) -> int:
+            return max([Text(label).cell_len, *(Text(cell).cell_len for cell in cells)])
+
+        fixed = (widest(labels[0], [r.criterion for r in ratings]) + widest(labels[2], ["N/O"])
+                 + widest(labels[3], ["N/O"]) + widest(labels[4], [str(len(r.evidence)) for r in ratings]))
+        # the screen less its padding and a vertical scrollbar; two cells of padding per column
+        rest = self.app.size.width - 2 - 2 - fixed - 2 * 6
+        longest_name = min(NAME_WIDTH, widest(labels[1], names))
+        longest_verdict = min(VERDICT_WIDTH, widest(labels[5], verdicts))
+        if longest_name + longest_verdict <= rest:
+            return longest_name, longest_verdict
+        verdict_width = max(Text(labels[5]).cell_len, min(longest_verdict, max(rest // 2, rest - longest_name)))
+        return max(MIN_NAME_WIDTH, rest - verdict_width), verdict_width
+
+    def on_resize(self) -> None:
+        if self.result is not None:
+            self.render_state()
 
     @staticmethod
     def _verdict_cell(rating: Any) -> str:
@@ -248,7 +285,7 @@ class EvaluatorScreen(KriseScreen[None]):
     def action_debrief(self) -> None:
         """To the debrief. The exercise screen's `e` has declared ENDEX already; a live session
         that has not ended is ended here first, after a confirmation."""
-        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog, endex_question
 
         if self.session.ended or self.session.readonly:
             self.kapp.show_debrief()
@@ -258,7 +295,7 @@ class EvaluatorScreen(KriseScreen[None]):
             if yes and self.kapp.run_command(self.session.endex()):
                 self.kapp.show_debrief()
 
-        self.app.push_screen(ConfirmDialog(t("endex.title"), t("endex.question")), confirmed)
+        self.app.push_screen(ConfirmDialog(t("endex.title"), endex_question(self.session.unplayed())), confirmed)
 
     def action_back(self) -> None:
         if not self.session.ended:

@@ -79,7 +79,10 @@ class ExerciseScreen(KriseScreen[None]):
         Binding("n", "next_inject", "key.next_inject"),
         Binding("j", "next_phase", "key.next_phase", show=False),
         Binding("d", "decide", "key.decide"),
+        # `b` revises in both views; the footer shows it (shortly) in the team view, where there
+        # is room (the same action, with a parameter, so that check_action tells the two apart)
         Binding("b", "revise", "key.revise", show=False),
+        Binding("b", "revise('team')", "key.revise_short"),
         Binding("r", "release", "key.release"),
         Binding("s", "skip", "key.skip", show=False),
         Binding("a", "adhoc", "key.adhoc", show=False),
@@ -259,6 +262,8 @@ class ExerciseScreen(KriseScreen[None]):
             return session.ended and (self.view == FACILITATOR or session.readonly)
         if action in WRITE_ACTIONS and (session.readonly or session.ended):
             return False
+        if action == "revise":  # one `b` for each view: shown in the team view's footer
+            return bool(parameters) == (self.view == TEAM)
         return not (action in FACILITATOR_ACTIONS and self.view != FACILITATOR)
 
     def action_toggle_pause(self) -> None:
@@ -286,7 +291,7 @@ class ExerciseScreen(KriseScreen[None]):
             return
         self.open_decision(target)
 
-    def action_revise(self) -> None:
+    def action_revise(self, _view: str = "") -> None:
         from krise_ovelse.tui.screens.dialogs import PickDialog
 
         if not self.snapshot:
@@ -367,7 +372,7 @@ class ExerciseScreen(KriseScreen[None]):
     def action_endex(self) -> None:
         """Declare ENDEX (after a confirmation) and go to the evaluation, which rates the ended
         session (the engine takes ratings and observations after ENDEX)."""
-        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog, endex_question
 
         if self.session.ended or self.session.readonly:
             self.kapp.show_evaluation()
@@ -377,4 +382,4 @@ class ExerciseScreen(KriseScreen[None]):
             if yes and self.kapp.run_command(self.session.endex()):
                 self.kapp.show_evaluation()
 
-        self.app.push_screen(ConfirmDialog(t("endex.title"), t("endex.question")), confirmed)
+        self.app.push_screen(ConfirmDialog(t("endex.title"), endex_question(self.session.unplayed())), confirmed)

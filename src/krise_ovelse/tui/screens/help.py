@@ -63,10 +63,16 @@ def key_label(binding: Binding) -> str:
 def section_text(cls: type[DOMNode]) -> Text:
     """One line per action: all its keys, then what it does."""
     rows: dict[tuple[str, str], list[str]] = {}
+    seen: set[tuple[str, str]] = set()
     for item in cls.BINDINGS:
         binding = item if isinstance(item, Binding) else Binding(*item)
         if not binding.description or binding.system:
             continue
+        # a key bound twice to one action (for two views, a short footer label in one) shows once
+        once = (binding.action.split("(")[0], key_label(binding))
+        if once in seen:
+            continue
+        seen.add(once)
         rows.setdefault((binding.action, binding.description), []).append(key_label(binding))
     text = Text()
     for (_, description), keys in rows.items():
