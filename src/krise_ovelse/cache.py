@@ -231,10 +231,11 @@ def load_scenario_cached(path: str | Path) -> CachedLoad | LoadResult:
             hit = get(SCENARIO, raw, _is_scenario_entry)
             if hit is not None:
                 return CachedLoad(hit[0], hit[1])
-    from krise_ovelse.authoring.load import load_scenario
+    from krise_ovelse.authoring.load import load_scenario, load_scenario_bytes
 
-    result = load_scenario(path)
-    # stored under the bytes just read, unless the file changed before `load_scenario` read it
-    if raw is not None and result.scenario is not None and result.text == raw.decode("utf-8-sig", "replace"):
+    if raw is None:
+        return load_scenario(path)
+    result = load_scenario_bytes(raw, str(path))  # the bytes just hashed, not read again
+    if result.scenario is not None and result.text is not None:
         put(SCENARIO, raw, (result.scenario, result.text))
     return result

@@ -11,6 +11,18 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
 
+async def start_play(pilot: Pilot[Any]) -> None:
+    """From the briefing into a running exercise with i01 released (which opens d01)."""
+    from krise_ovelse.tui.screens.exercise import ExerciseScreen
+
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExerciseScreen)
+    await pilot.press("space", "n")
+    await pilot.pause()
+
+
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type `text` into the focused widget: one key event per character, as a keyboard sends
     them, then one wait for the app to settle.

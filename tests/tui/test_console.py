@@ -9,7 +9,6 @@ from textual.widgets import Input
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.screens.briefing import BriefingScreen
 from krise_ovelse.tui.screens.debrief import DebriefScreen
@@ -23,24 +22,14 @@ from krise_ovelse.tui.screens.start import StartScreen
 from krise_ovelse.tui.view import FACILITATOR, TEAM
 
 from .conftest import EXAMPLE, FakeClock, console
-from .helpers import option_texts, screen_text, type_text
-
-
-async def start_play(app: KriseApp, pilot: object) -> None:
-    """From the briefing into a running exercise with i01 released."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert isinstance(app.screen, ExerciseScreen)
-    await pilot.press("space", "n")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+from .helpers import option_texts, screen_text, start_play, type_text
 
 
 async def test_team_view_hides_the_dreiebok_and_hidden_indicators(example: LoadedScenario, db: Path,
                                                                   clock: FakeClock) -> None:
     app = console(example, team="Lag 1", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_play(app, pilot)
+        await start_play(pilot)
         screen = app.screen
         assert isinstance(screen, ExerciseScreen) and screen.view == FACILITATOR
         facilitator = screen_text(app)
@@ -85,7 +74,7 @@ async def test_scenario_text_renders_literally(db: Path, clock: FakeClock) -> No
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "[bold]Alarm[/] og [/]" in screen_text(app)
-        await start_play(app, pilot)
+        await start_play(pilot)
         feed = option_texts(app, "#feed")
         assert any("[red]Brann[/red] [/] [link=x]" in o for o in feed)
         assert any("[b]Driftssjef" in o for o in feed)
@@ -108,7 +97,7 @@ async def test_resizing_never_crashes(example: LoadedScenario, db: Path, clock: 
     async with app.run_test(size=(100, 30)) as pilot:
         for size in sizes:
             await pilot.resize_terminal(*size)  # waits for the screen to settle
-        await start_play(app, pilot)
+        await start_play(pilot)
         for size in sizes:
             await pilot.resize_terminal(*size)  # waits for the screen to settle
         await pilot.press("d")
@@ -127,7 +116,7 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
                                                            clock: FakeClock) -> None:
     app = console(example, team="Lag 2", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")
@@ -168,7 +157,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
                                                               clock: FakeClock) -> None:
     live = console(example, team="Lag 3", clock=clock)
     async with live.run_test(size=(100, 30)) as pilot:
-        await start_play(live, pilot)
+        await start_play(pilot)
         session_id = live.session.session_id  # type: ignore[union-attr]
         follower = console(session=session_id, view=TEAM)
         async with follower.run_test(size=(100, 30)) as team_pilot:
@@ -198,7 +187,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
 async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")
@@ -264,7 +253,7 @@ async def test_help_lists_every_binding_and_the_palette_has_every_action(example
                                                                         clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -294,7 +283,7 @@ async def test_english(example: LoadedScenario, db: Path, clock: FakeClock) -> N
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "How the clock works" in screen_text(app)
-        await start_play(app, pilot)
+        await start_play(pilot)
         text = screen_text(app)
         assert "Injects" in app.screen.query_one("#feed").border_title
         assert "Key-person load" in text  # the scenario's own English name
@@ -304,7 +293,7 @@ async def test_english(example: LoadedScenario, db: Path, clock: FakeClock) -> N
 async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_play(app, pilot)
+        await start_play(pilot)
         session = app.session
         assert session is not None
         await pilot.press("plus")

@@ -9,7 +9,9 @@ import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Select, TextArea
 
 from krise_ovelse.authoring import load_scenario_text
@@ -32,17 +34,20 @@ from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.lists import upcoming_prompt
 
 from .conftest import EXAMPLE, FakeClock, console
-from .helpers import option_texts, screen_text, static_text, type_text
+from .helpers import option_texts, screen_text, start_play, static_text, type_text
 
 
-async def into_play(app: KriseApp, pilot: object) -> None:
-    """From the briefing into the exercise: STARTEX and on to i01 (which opens d01)."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert isinstance(app.screen, ExerciseScreen)
-    await pilot.press("space", "n")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+async def play_decide_and_observe(pilot: Pilot[Any], observation: str) -> None:
+    """Into play, d01 decided with its first option, and an observation tied to KH-2."""
+    await start_play(pilot)
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.press("enter", "ctrl+s")
+    await pilot.pause()
+    await pilot.press("o")
+    await pilot.pause()
+    await type_text(pilot, observation)
+    await pilot.press("enter", "space", "ctrl+s")  # the first criterion, KH-2
 
 
 def footer_keys(app: KriseApp) -> set[str]:
@@ -57,7 +62,7 @@ async def test_the_evaluator_rates_after_the_scenario_ran_to_its_end(example: Lo
                                                                      clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         session = app.session
         assert session is not None
         for _ in range(40):  # n to the end: automatic ENDEX at D+14
@@ -96,7 +101,7 @@ async def test_e_before_the_end_asks_then_declares_endex(example: LoadedScenario
                                                          clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         assert "endex" in footer_keys(app) and "evaluate" not in footer_keys(app)
         await pilot.press("e")
         await pilot.pause()
@@ -116,7 +121,7 @@ async def test_endex_in_the_console_stores_the_summary_and_index(example: Loaded
     wall = dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)
     app = make_app(example, team="Lag", clock=clock, wall=lambda: wall, tick_interval=None, poll_interval=None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")
@@ -163,7 +168,7 @@ def story() -> LoadedScenario:
 async def test_consequence_and_phase_summary_are_shown_in_both_views(db: Path, clock: FakeClock) -> None:
     app = console(story(), team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")
@@ -195,7 +200,7 @@ async def test_n_and_j_jump_while_paused_and_the_clock_stays_paused(example: Loa
                                                                     clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         session = app.session
         assert session is not None
         await pilot.press("space")
@@ -220,15 +225,7 @@ async def test_n_and_j_jump_while_paused_and_the_clock_stays_paused(example: Loa
 async def test_a_confirmed_rating_reads_confirmed(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
-        await pilot.pause()
-        await pilot.press("o")
-        await pilot.pause()
-        await type_text(pilot, "Godt samarbeid")
-        await pilot.press("enter", "space", "ctrl+s")  # tied to KH-2
+        await play_decide_and_observe(pilot, "Godt samarbeid")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -250,7 +247,7 @@ async def test_a_confirmed_rating_reads_confirmed(example: LoadedScenario, db: P
 async def test_an_override_reads_overridden(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")
@@ -278,7 +275,7 @@ async def test_the_team_view_turns_the_steering_keys_off(example: LoadedScenario
                                                          clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         steering = {"toggle_pause", "next_inject", "release", "observe", "endex"}
         assert steering <= footer_keys(app)
         await pilot.press("v")
@@ -304,7 +301,7 @@ async def test_the_team_view_turns_the_steering_keys_off(example: LoadedScenario
 async def test_confirm_dialogs_show_their_keys(example: LoadedScenario, db: Path, clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -401,7 +398,7 @@ async def test_the_adhoc_dialog_is_whole_at_80x24_and_100x30(example: LoadedScen
                                                             clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         for width, height in ((100, 30), (80, 24)):
             await pilot.resize_terminal(width, height)
             await pilot.press("a")
@@ -431,7 +428,7 @@ async def test_the_decision_dialog_opens_at_its_top_at_80x24(example: LoadedScen
                                                             clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
@@ -468,7 +465,7 @@ async def test_revising_a_missed_decision_shows_what_is_in_force(example: Loaded
                                                                  clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         session = app.session
         assert session is not None
         while not session.state.decision("d01").missed:
@@ -510,15 +507,7 @@ async def test_the_evidence_count_includes_observations(example: LoadedScenario,
                                                         clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await into_play(app, pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
-        await pilot.pause()
-        await pilot.press("o")
-        await pilot.pause()
-        await type_text(pilot, "Tydelig beskjed")
-        await pilot.press("enter", "space", "ctrl+s")  # KH-2
+        await play_decide_and_observe(pilot, "Tydelig beskjed")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -539,7 +528,7 @@ async def test_endex_question_says_how_much_is_unplayed(example: LoadedScenario,
                                                         clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await into_play(app, pilot)  # at i01, which opened d01: d02 and d03 are still closed
+        await start_play(pilot)  # at i01, which opened d01: d02 and d03 are still closed
         session = app.session
         assert session is not None
         unplayed = session.unplayed()
@@ -575,7 +564,7 @@ async def test_the_team_views_footer_shows_b_and_b_revises_in_both_views(example
                                                                         clock: FakeClock) -> None:
     app = console(example, team="Lag", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await into_play(app, pilot)
+        await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter", "ctrl+s")  # decide d01, so that there is something to revise
@@ -618,7 +607,7 @@ async def test_the_evaluation_table_fits_80_columns(example: LoadedScenario, db:
     for size in ((80, 24), (100, 30)):
         app = console(example, team="Lag", clock=clock)
         async with app.run_test(size=size) as pilot:
-            await into_play(app, pilot)
+            await start_play(pilot)
             await pilot.press("e", "j")
             await pilot.pause()
             assert isinstance(app.screen, EvaluatorScreen)

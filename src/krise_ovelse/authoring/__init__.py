@@ -7,8 +7,9 @@ the YAML parser, cattrs and the checks.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from krise_ovelse.startup import lazy_attributes
 
 if TYPE_CHECKING:
     from krise_ovelse.authoring.load import LoadResult, load_scenario, load_scenario_text
@@ -25,10 +26,4 @@ _MODULE_OF = {
 __all__ = ["LoadResult", "Problem", "Severity", "load_scenario", "load_scenario_text"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _MODULE_OF)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -13,9 +10,10 @@ from cattrs.errors import BaseValidationError
 from krise_ovelse.authoring.checks import check_scenario
 from krise_ovelse.authoring.problems import Problem, has_errors
 from krise_ovelse.authoring.structure import problems_from, structurer_for
-from krise_ovelse.authoring.yamlio import Document, parse, read_text
+from krise_ovelse.authoring.yamlio import Document, decode_text, parse, read_text
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.text import DEFAULT_LANGUAGE, LANGUAGES
+from krise_ovelse.startup import collection_paused
 
 
 @attrs.frozen
@@ -32,22 +30,6 @@ class LoadResult:
         return self.scenario is not None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a large tree of fresh objects.
-
-    Loading allocates hundreds of thousands of objects that all stay alive; with the collector on,
-    each generation-2 pass walks them all again and the cost grows quadratically with file size.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_scenario(path: str | Path) -> LoadResult:
     path = Path(path)
     text, problems = read_text(path)
@@ -56,8 +38,16 @@ def load_scenario(path: str | Path) -> LoadResult:
     return load_scenario_text(text, str(path))
 
 
+def load_scenario_bytes(raw: bytes, name: str) -> LoadResult:
+    """Load a scenario from a file's bytes already read (the load cache reads them to hash them)."""
+    text, problems = decode_text(raw, name)
+    if text is None:
+        return LoadResult(None, tuple(problems))
+    return load_scenario_text(text, name)
+
+
 def load_scenario_text(text: str, name: str = "<scenario>") -> LoadResult:
-    with _collector_paused():
+    with collection_paused():
         doc, problems = parse(text, name)
         if doc is None:
             return LoadResult(None, tuple(problems))

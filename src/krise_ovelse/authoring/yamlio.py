@@ -112,6 +112,11 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, 0, 0, "E-READ-MISSING", "no such file", "check the path")]
     except OSError as exc:
         return None, [Problem(name, 0, 0, "E-READ", f"cannot read the file: {exc.strerror}", "")]
+    return decode_text(raw, name)
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """The text of a file's bytes (UTF-8, an optional BOM); E-READ-UTF8 at the first bad byte."""
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

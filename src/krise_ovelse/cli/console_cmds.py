@@ -9,7 +9,6 @@ A scenario that loaded cleanly before (the same bytes, the same code) comes from
 
 from __future__ import annotations
 
-import gc
 import os
 import shlex
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, main
+from krise_ovelse.startup import collection_paused
 
 #: Language of the console when started without `--lang` (e.g. `krise-ovelse` with no command).
 ENV_LANG = "KRISE_OVELSE_LANG"
@@ -85,20 +85,14 @@ def check_session_or_exit(session: str, db: str | None) -> str:
 def run_console(**kwargs: Any) -> None:
     """Build the app and run it (the UI starts here).
 
-    Cyclic garbage collection is off while the console starts (the caller may have turned it off
-    earlier, to load the scenario) and back on when the UI runs. Starting allocates a great deal
-    that lives as long as the console (modules, Textual's styles, the scenario): collecting it
-    again and again while it is built costs more than building it, and `gc.freeze()` keeps it
-    out of every later collection, so those stay short.
+    The app is built with the cyclic garbage collector paused (`collection_paused`), and
+    `KriseApp.run` keeps it paused until the first frame, then freezes what exists out of later
+    collections: starting allocates a great deal that lives as long as the console.
     """
-    gc.disable()
-    try:
+    with collection_paused():
         from krise_ovelse.tui.app import make_app
 
         app = make_app(**kwargs)
-        gc.freeze()
-    finally:
-        gc.enable()
     app.run()
 
 
@@ -126,13 +120,10 @@ def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, sessi
     if scenario is None and session_id is None:
         click.echo("error: give a SCENARIO (file or shipped id) or --session ID", err=True)
         sys.exit(EXIT_USAGE)
-    gc.disable()  # until the UI runs (see run_console)
-    try:
+    with collection_paused():  # loading builds long-lived objects too (see run_console)
         loaded = load_or_exit(scenario) if scenario is not None else None
         full_id = check_session_or_exit(session_id, db) if session_id is not None else None
-        run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
-    finally:
-        gc.enable()
+    run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
     sys.exit(EXIT_OK)
 
 

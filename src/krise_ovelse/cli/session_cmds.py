@@ -356,7 +356,6 @@ COMPARE_TEXT: dict[str, dict[str, str]] = {
         "decisions": "Beslutninger (* = ulikt valg)", "not_decided": "ikke avgjort",
         "indicators": "Indikatorer til slutt", "criteria": "Vurdering per kriterium", "themes": "Temaer",
         "index": "Indeks",
-        "no_ratings": "Vurdering: ikke tilgjengelig (vurderingen er ikke installert i denne versjonen)",
         "missed_default": " (fristen gikk ut: standardvalget ble brukt)",
         "missed_revised": (" (fristen gikk ut: standardvalg {default} ble brukt, "
                            "senere endret til {option})"),
@@ -371,7 +370,7 @@ COMPARE_TEXT: dict[str, dict[str, str]] = {
         "different_texts": "note: the two sessions were played on different scenario texts",
         "decisions": "Decisions (* = different choice)", "not_decided": "not decided",
         "indicators": "Final indicators", "criteria": "Ratings per criterion", "themes": "Themes",
-        "index": "Index", "no_ratings": "Ratings: unavailable (scoring is not installed in this version)",
+        "index": "Index",
         "missed_default": " (deadline missed: the default was applied)",
         "missed_revised": " (deadline missed: default {default} applied, later revised to {option})",
         "revised": " (revised)", "revised_n": " (revised {n} times)",
@@ -461,23 +460,20 @@ def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dic
     indicators = [{"indicator": k, "a": ind_a.get(k), "b": ind_b.get(k)}
                   for k in dict.fromkeys([*ind_a, *ind_b])]
     res_a, res_b = score_result(scen_a, ev_a), score_result(scen_b, ev_b)
-    ratings: dict[str, Any] | None = None
-    if res_a is not None and res_b is not None:
-        la = {r.criterion: r.final.value for r in res_a.ratings}
-        lb = {r.criterion: r.final.value for r in res_b.ratings}
-        ta = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_a.themes}
-        tb = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_b.themes}
-        ratings = {
-            "criteria": [{"criterion": c, "a": la.get(c), "b": lb.get(c)}
-                         for c in dict.fromkeys([*la, *lb])],
-            "themes": [{"theme": t, "a": ta.get(t), "b": tb.get(t)} for t in dict.fromkeys([*ta, *tb])],
-            "index": {"a": res_a.index, "b": res_b.index},
-        }
+    la = {r.criterion: r.final.value for r in res_a.ratings}
+    lb = {r.criterion: r.final.value for r in res_b.ratings}
+    ta = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_a.themes}
+    tb = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_b.themes}
+    ratings = {
+        "criteria": [{"criterion": c, "a": la.get(c), "b": lb.get(c)} for c in dict.fromkeys([*la, *lb])],
+        "themes": [{"theme": t, "a": ta.get(t), "b": tb.get(t)} for t in dict.fromkeys([*ta, *tb])],
+        "index": {"a": res_a.index, "b": res_b.index},
+    }
     return {"a": info_a.to_dict(), "b": info_b.to_dict(),
             "progress": {"a": _progress(scen_a, st_a, ch_a), "b": _progress(scen_b, st_b, ch_b)},
             "same_scenario": info_a.scenario_sha256 == info_b.scenario_sha256,
             "decisions": decisions, "indicators": indicators, "ratings": ratings,
-            "ratings_unavailable": ratings is None, "_scenarios": (scen_a, scen_b)}
+            "_scenarios": (scen_a, scen_b)}
 
 
 def _num(value: float | None, width: int = 8) -> str:
@@ -529,9 +525,6 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
         delta = _num(b_val - a_val) if a_val is not None and b_val is not None else ""
         click.echo(f"  {row['indicator']:<26}{_num(a_val)} {_num(b_val)} {delta}")
     ratings = result["ratings"]
-    if ratings is None:
-        click.echo(f"\n{m['no_ratings']}")
-        return
     click.echo(f"\n{m['criteria']:<32}A        B")
     for row in ratings["criteria"]:
         mark = "*" if row["a"] != row["b"] else " "
@@ -559,15 +552,11 @@ def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | No
     info, scenario, events, state = _folded(store, session)
     before = info.score_index
     result = score_result(scenario, events)
-    summary = session_summary(scenario, state, events)
+    summary = session_summary(scenario, state, events, result)
     index = summary.get("index")
     store.set_summary(info.id, summary, float(index) if isinstance(index, int | float) else None)
     if as_json:
         echo_json({"session": info.id, "previous_index": before, "summary": summary})
-        return
-    if result is None:
-        click.echo("Ratings: unavailable (scoring is not installed in this version); "
-                   "the session's key facts were refreshed.")
         return
     from krise_ovelse.scoring import format_ratings
 

@@ -16,8 +16,9 @@ so importing `krise_ovelse.scoring.catalogue` (as the loader does) does not impo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from krise_ovelse.startup import lazy_attributes
 
 if TYPE_CHECKING:
     from krise_ovelse.scoring.adapter import score_events, scoring_input, scoring_input_from_events
@@ -90,10 +91,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _MODULE_OF)

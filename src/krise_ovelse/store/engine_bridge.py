@@ -190,34 +190,21 @@ def session_facts(state: ExerciseState) -> dict[str, Any]:
     }
 
 
-def score_result(scenario: Scenario, events: Sequence[Any]) -> Any | None:
-    """`ScoringResult` of a run under the current catalogue, or None when this installation has
-    no scoring (`krise_ovelse.scoring.adapter.score_events`)."""
-    try:
-        from krise_ovelse.scoring.adapter import score_events
-    except ImportError:
-        return None
+def score_result(scenario: Scenario, events: Sequence[Any]) -> Any:
+    """The `ScoringResult` of a run under the current catalogue."""
+    from krise_ovelse.scoring.adapter import score_events
+
     return score_events(scenario, events)
 
 
-def score_events(scenario: Scenario, events: Sequence[Any]) -> dict[str, Any] | None:
-    """Ratings of a run under the current catalogue as JSON-ready data, or None."""
-    result = score_result(scenario, events)
-    if result is None:
-        return None
+def session_summary(scenario: Scenario, state: ExerciseState, events: Sequence[Any],
+                    result: Any | None = None) -> dict[str, Any]:
+    """What the store caches about a session: its key facts and its ratings (`result`, when the
+    caller has already scored the events)."""
     from krise_ovelse.scoring import result_to_dict
 
-    return result_to_dict(result)
-
-
-def session_summary(scenario: Scenario, state: ExerciseState, events: Sequence[Any]) -> dict[str, Any]:
-    """What the store caches about a session: its key facts, and its ratings if available."""
-    summary: dict[str, Any] = {"facts": session_facts(state)}
-    scores = score_events(scenario, events)
-    if scores is not None:
-        summary["scoring"] = scores
-        summary["index"] = scores.get("index")
-    return summary
+    scores = result_to_dict(result if result is not None else score_result(scenario, events))
+    return {"facts": session_facts(state), "scoring": scores, "index": scores.get("index")}
 
 
 def _index_of(summary: Mapping[str, Any]) -> float | None:

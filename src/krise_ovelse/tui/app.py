@@ -94,9 +94,9 @@ class KriseApp(App[None]):
 
         Building and styling the first screen allocates a great deal that lives as long as the
         console (widgets, styles, rendered lines); collecting it again and again before the first
-        frame costs more than building it. Once the screen is shown and settled, what exists is
-        frozen out of later collections (as `run_console` does with what the app was built from)
-        and collection resumes; at the latest when the app ends. (`run_test` collects as usual.)
+        frame costs more than building it. Once the screen is shown and settled, what exists (the
+        app, its modules and the scenario too) is frozen out of later collections and collection
+        resumes; at the latest when the app ends. (`run_test` collects as usual.)
         """
         self._collection_paused = gc.isenabled()
         gc.disable()
