@@ -68,17 +68,18 @@ def _from_session(session_id: str, db: str | None) -> Any:
     """(scenario, record, session meta) of a stored session, read-only."""
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.adapter import scoring_input_from_events
-    from krise_ovelse.store.db import SessionStore
-    from krise_ovelse.store.engine_bridge import stored_scenario
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
+    from krise_ovelse.store.lifecycle import open_checked
 
     try:
-        with SessionStore.for_reading(resolve_db_path(db)) as store:
-            full_id = store.resolve(session_id)
-            info = store.get(full_id)
-            scenario = stored_scenario(store, full_id)
-            record = scoring_input_from_events(scenario, store.iter_events(full_id))
+        store = open_store(db, reading=True)
+        try:
+            opened = open_checked(store, session_id)
+        finally:
+            store.close()
+        info, scenario = opened.info, opened.scenario
+        record = scoring_input_from_events(scenario, opened.events)
     except StoreError as error:
         raise ReportInputError(error.message, error.exit_code, error.hint) from None
     meta = session_meta_from_record(record, session_id=info.id, date=(info.started or "")[:10],
