@@ -232,12 +232,12 @@ def replay_session(store: Store, session_id: str) -> Replay:
 def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
                         playthrough: Any = None, seed: int | None = None,
                         clock: Clock | None = None) -> tuple[str, Any]:
-    """`engine.headless.run_headless` with every command's events committed to a new session.
+    """`scripted.headless.run_headless` with every command's events committed to a new session.
 
     For `krise-ovelse run` with a database: if the process dies, `finish_headless` (the
     `resume SESSION --play FILE` command) completes the run from what was committed.
     """
-    from krise_ovelse.engine.headless import HEADLESS_EPOCH, run_headless
+    from krise_ovelse.scripted.headless import HEADLESS_EPOCH, run_headless
 
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
@@ -296,7 +296,7 @@ def finish_headless(store: Store, session_id: str, playthrough: Any, *,
     scenario text, seed and fixed clock give the same events), check that the stored events
     are exactly its beginning, and commit the rest command by command. Safe to repeat after
     another crash; returns the engine's `RunResult`."""
-    from krise_ovelse.engine.headless import run_headless
+    from krise_ovelse.scripted.headless import run_headless
 
     info = store.get(session_id)
     scenario = stored_scenario(store, session_id)

@@ -90,7 +90,7 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
 
 def criteria_ids(scenario: Scenario) -> frozenset[str]:
     """The criterion ids observations and ratings may name: the catalogue's and the scenario's."""
-    from krise_ovelse.scoring.catalogue import load_catalogue
+    from krise_ovelse.catalogue import load_catalogue
 
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 

@@ -37,7 +37,7 @@ from krise_ovelse.tui.view import (
 )
 
 if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
-    from krise_ovelse.engine.engine import CommandRefused
+    from krise_ovelse.engine.facade import CommandRefused
     from krise_ovelse.engine.state import ExerciseState
 
 WallClock = Callable[[], dt.datetime]
@@ -241,7 +241,7 @@ class ExerciseSession:
         """Hand a command to the engine; a refusal (or a store failure) becomes its message."""
         if self.readonly or self.engine is None:
             return Outcome(False, t("session.readonly"))
-        from krise_ovelse.engine.engine import CommandRefused
+        from krise_ovelse.engine.facade import CommandRefused
         from krise_ovelse.store.errors import StoreError
 
         try:
@@ -587,7 +587,7 @@ class ExerciseSession:
         return self.upcoming(limit=10_000)
 
     def criteria_choices(self) -> list[tuple[str, str]]:
-        from krise_ovelse.scoring.catalogue import load_catalogue
+        from krise_ovelse.catalogue import load_catalogue
         from krise_ovelse.scoring.ratings import criterion_info
 
         catalogue = load_catalogue()
