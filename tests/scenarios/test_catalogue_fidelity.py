@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from krise_ovelse.scoring.catalogue import RATING_LEVELS, load_catalogue, quote_in_report
+from krise_ovelse.catalogue import RATING_LEVELS, load_catalogue, quote_in_report
 
 CATALOGUE = load_catalogue()
 HEDGE = "ser ut til å ha lykkes"

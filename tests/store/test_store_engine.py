@@ -251,7 +251,7 @@ def test_rescore_stores_the_index(store: SessionStore, db_path: Path,
 
 def test_rescore_says_which_catalogue_rated_what(store: SessionStore, db_path: Path,
                                                  example: tuple[Scenario, str]) -> None:
-    from krise_ovelse.scoring.catalogue import load_catalogue
+    from krise_ovelse.catalogue import load_catalogue
 
     sid = play(store, example, 0)
     current = load_catalogue().version
@@ -354,8 +354,8 @@ def test_a_bug_is_reported_without_a_traceback(store: SessionStore, db_path: Pat
 def test_finishing_a_headless_run_can_itself_be_interrupted(store: SessionStore,
                                                             example: tuple[Scenario, str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from krise_ovelse.engine.headless import run_headless
-    from krise_ovelse.engine.playthrough import load_playthrough_text
+    from krise_ovelse.scripted.headless import run_headless
+    from krise_ovelse.scripted.playthrough import load_playthrough_text
 
     scenario, text = example
     script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag P\nseed: 4\n", scenario)
