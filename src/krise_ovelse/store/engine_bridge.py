@@ -201,8 +201,8 @@ def session_summary(scenario: Scenario, state: ExerciseState, events: Sequence[A
                     result: Any | None = None) -> dict[str, Any]:
     """What the store caches about a session: its key facts, its ratings (`result`, when the
     caller has already scored the events) and the version of the catalogue that rated them."""
-    from krise_ovelse.scoring import result_to_dict
     from krise_ovelse.catalogue import load_catalogue
+    from krise_ovelse.scoring import result_to_dict
 
     scores = result_to_dict(result if result is not None else score_result(scenario, events))
     return {"facts": session_facts(state), "scoring": scores, "index": scores.get("index"),
