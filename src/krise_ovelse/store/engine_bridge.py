@@ -30,6 +30,7 @@ from krise_ovelse.store.lifecycle import (
     Live,
     branch_point,
     branch_session,
+    catalogue_version_of,
     choices,
     close_session,
     criteria_ids,
@@ -57,7 +58,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHOICE_KINDS", "FIRST_CHOICE_KINDS", "Check", "Choice", "Live", "Replay", "branch_point",
-    "branch_session", "choices", "close_session", "criteria_ids", "describe", "engine_event_to_dict",
+    "branch_session", "catalogue_version_of", "choices", "close_session", "criteria_ids", "describe",
+    "engine_event_to_dict",
     "engine_events", "finish_headless", "fold_session", "open_session", "replay_session",
     "resume_session", "run_headless_stored", "score_result", "session_facts", "session_summary",
     "start_session", "state_summary", "stored_scenario",
