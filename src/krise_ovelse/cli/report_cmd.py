@@ -78,6 +78,10 @@ def _from_session(session_id: str, db: str | None) -> Any:
 
     try:
         with SessionStore.for_reading(resolve_db_path(db)) as store:
+            if store.immutable:
+                from krise_ovelse.cli.session_cmds import immutable_note
+
+                click.echo(immutable_note(store.path), err=True)
             full_id = store.resolve(session_id)
             info = store.get(full_id)
             scenario = stored_scenario(store, full_id)

@@ -142,6 +142,8 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
     path = resolve_db_path(db)
     try:
         store = SessionStore.for_reading(path)
+        if store.immutable:
+            click.echo(immutable_note(path), err=True)
     except NoDatabase:
         if as_json:
             echo_json({"db": str(path), "sessions": []})
