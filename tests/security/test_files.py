@@ -178,7 +178,8 @@ def _umask() -> int:
     return mask
 
 
-def test_dash_means_standard_output(session: str) -> None:
+def test_dash_means_standard_output(session: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     for args in (("report", session, "-o", "-"), ("dreiebok", EXAMPLE, "-o", "-"), ("export", session, "-o", "-")):
         result = cli(*args)
         assert result.exit_code == 0, result.output
