@@ -60,7 +60,17 @@ def stop_on_broken_pipe() -> NoReturn:
 
 def open_store(db: str | None, *, reading: bool = False) -> Store:
     with store_errors():
-        return open_backend(db, reading=reading)
+        store = open_backend(db, reading=reading)
+    if store.immutable:
+        click.echo(immutable_note(store.location), err=True)
+    return store
+
+
+def immutable_note(path: os.PathLike[str] | str) -> str:
+    """What a command says when it reads a database on read-only media (see SessionStore)."""
+    wal = os.path.exists(f"{path}-wal")
+    return (f"note: {path} is on read-only media; it was opened read-only as an unchanging file"
+            + (" (changes still in its -wal file are not shown)" if wal else ""))
 
 
 def with_store(reading: bool) -> Callable[[F], F]:
@@ -133,6 +143,8 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
     path = display_target(resolve_target(db))
     try:
         store = open_backend(db, reading=True)
+        if store.immutable:
+            click.echo(immutable_note(store.location), err=True)
     except NoDatabase:
         if as_json:
             echo_json({"db": str(path), "sessions": []})
@@ -169,7 +181,7 @@ def export_cmd(store: Store, session: str, output: str) -> None:
     from krise_ovelse.store.exchange import export_session, export_to_path
 
     session_id = store.resolve(session)
-    if output == "-":
+    if output == "-":  # `export_lines` escapes controls; the stream neutralises the rest
         export_session(store, session_id, sys.stdout)
         return
     count = export_to_path(store, session_id, output)

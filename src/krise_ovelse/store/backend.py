@@ -25,6 +25,8 @@ class Store(Protocol):
     """What the lifecycle and the session commands need from a session store."""
 
     readonly: bool
+    #: Opened as an unchanging file (SQLite on read-only media); commands say so.
+    immutable: bool
 
     @property
     def location(self) -> str:
