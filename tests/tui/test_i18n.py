@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from krise_ovelse.tui import i18n
-from krise_ovelse.tui.i18n import en, nb
+from krise_ovelse.messages import en, nb
 
 TUI = Path(i18n.__file__).resolve().parents[1]
 SOURCES = [p for p in TUI.rglob("*.py") if "i18n" not in p.parts]

@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.messages import Messages
 from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.location import ENV_DB, resolve_db_path
@@ -349,38 +350,6 @@ def _folded(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[d
     return info, scenario, events, state
 
 
-#: The text of `compare` in its two languages (`--lang`, default nb like report and rescore).
-COMPARE_TEXT: dict[str, dict[str, str]] = {
-    "nb": {
-        "different_texts": "merk: de to øktene ble spilt på ulike scenariotekster",
-        "decisions": "Beslutninger (* = ulikt valg)", "not_decided": "ikke avgjort",
-        "indicators": "Indikatorer til slutt", "criteria": "Vurdering per kriterium", "themes": "Temaer",
-        "index": "Indeks",
-        "missed_default": " (fristen gikk ut: standardvalget ble brukt)",
-        "missed_revised": (" (fristen gikk ut: standardvalg {default} ble brukt, "
-                           "senere endret til {option})"),
-        "revised": " (endret)", "revised_n": " (endret {n} ganger)",
-        "played": "Spilt", "progress": "{side}: {reached} av {end} scenariotid, {settled} av {total} beslutninger "
-                                        "avgjort{missed}{state}",
-        "missed_n": " ({n} ved frist)", "ended_early": ", avsluttet før slutten", "not_ended": ", ikke avsluttet",
-        "short_note": "merk: {sides} ble ikke spilt ferdig; indeksen vurderer bare det som ble spilt",
-        "and": " og ",
-    },
-    "en": {
-        "different_texts": "note: the two sessions were played on different scenario texts",
-        "decisions": "Decisions (* = different choice)", "not_decided": "not decided",
-        "indicators": "Final indicators", "criteria": "Ratings per criterion", "themes": "Themes",
-        "index": "Index",
-        "missed_default": " (deadline missed: the default was applied)",
-        "missed_revised": " (deadline missed: default {default} applied, later revised to {option})",
-        "revised": " (revised)", "revised_n": " (revised {n} times)",
-        "played": "Played", "progress": "{side}: {reached} of {end} scenario time, {settled} of {total} decisions "
-                                        "settled{missed}{state}",
-        "missed_n": " ({n} at the deadline)", "ended_early": ", ended before the end", "not_ended": ", not ended",
-        "short_note": "note: {sides} was not played to the end; its index rates only what was played",
-        "and": " and ",
-    },
-}
 
 
 def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "nb") -> str:
@@ -395,7 +364,7 @@ def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "
 def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any], lang: str = "en") -> str:
     """How the option in force came to be: " (deadline missed: default b applied, later revised
     to a)", " (deadline missed: the default)", " (revised)" or nothing."""
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     revisions = int(value.get("revisions") or 0)
     if value["missed"]:
         if not revisions:
@@ -416,7 +385,7 @@ def _played_short(progress: Mapping[str, Any]) -> bool:
 def _progress_line(side: str, progress: Mapping[str, Any], lang: str) -> str:
     from krise_ovelse.authoring.dreiebok import duration_words
 
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     missed = m["missed_n"].format(n=progress["decisions_missed"]) if progress["decisions_missed"] else ""
     state = "" if not _played_short(progress) else (m["ended_early"] if progress["ended"] else m["not_ended"])
     return m["progress"].format(
@@ -499,7 +468,7 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
     if as_json:
         echo_json(result)
         return
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     a_info, b_info = result["a"], result["b"]
     click.echo(f"A = {a_info['id']} ({a_info['team'] or '-'}, {a_info['scenario_id']})   "
                f"B = {b_info['id']} ({b_info['team'] or '-'}, {b_info['scenario_id']})")

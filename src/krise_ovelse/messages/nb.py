@@ -1,4 +1,4 @@
-"""Norsk bokmål: the console's default language."""
+"""Norsk bokmål, the default language: console, CLI, compare, scoring and event texts."""
 
 from __future__ import annotations
 
@@ -369,4 +369,38 @@ MESSAGES: dict[str, str] = {
     "month.1": "jan.", "month.2": "feb.", "month.3": "mars", "month.4": "april", "month.5": "mai",
     "month.6": "juni", "month.7": "juli", "month.8": "aug.", "month.9": "sep.", "month.10": "okt.",
     "month.11": "nov.", "month.12": "des.",
+    # compare (cli: krise-ovelse compare)
+    "compare.different_texts": "merk: de to øktene ble spilt på ulike scenariotekster",
+    "compare.decisions": "Beslutninger (* = ulikt valg)",
+    "compare.not_decided": "ikke avgjort",
+    "compare.indicators": "Indikatorer til slutt",
+    "compare.criteria": "Vurdering per kriterium",
+    "compare.themes": "Temaer",
+    "compare.index": "Indeks",
+    "compare.missed_default": " (fristen gikk ut: standardvalget ble brukt)",
+    "compare.missed_revised": " (fristen gikk ut: standardvalg {default} ble brukt, senere endret til {option})",
+    "compare.revised": " (endret)",
+    "compare.revised_n": " (endret {n} ganger)",
+    "compare.played": "Spilt",
+    "compare.progress": ("{side}: {reached} av {end} scenariotid, {settled} av {total} beslutninger "
+                         "avgjort{missed}{state}"),
+    "compare.missed_n": " ({n} ved frist)",
+    "compare.ended_early": ", avsluttet før slutten",
+    "compare.not_ended": ", ikke avsluttet",
+    "compare.short_note": "merk: {sides} ble ikke spilt ferdig; indeksen vurderer bare det som ble spilt",
+    "compare.and": " og ",
+    # scoring (explanations of ratings, evidence reasons)
+    "scoring.confirmed": "Bekreftet av evaluator",
+    "scoring.overridden": "Overstyrt",
+    "scoring.no_evidence": "Ingen evidens som teller: ikke observert",
+    "scoring.median": "Median av {levels} = {level}",
+    "scoring.capped": "; en U begrenser til høyst M",
+    "scoring.overridden_to": ". Overstyrt{by} til {level}{reason}",
+    "scoring.evidence": "Grunnlag",
+    "scoring.decision_label": "{id} «{title}»",
+    "scoring.option_label": "{id} – «{text}»",
+    "scoring.revised_to": "{head}: endret til {option}",
+    "scoring.missed_default": "{head}: fristen gikk ut, standardvalget {option} ble brukt",
+    "scoring.chose": "{head}: valgte {option}",
+    "scoring.revised_later": " (endret senere)",
 }

@@ -1,4 +1,4 @@
-"""English (`--lang en`)."""
+"""English (`--lang en`): console, CLI, compare, scoring and event texts."""
 
 from __future__ import annotations
 
@@ -370,4 +370,38 @@ MESSAGES: dict[str, str] = {
     "month.1": "Jan", "month.2": "Feb", "month.3": "Mar", "month.4": "Apr", "month.5": "May",
     "month.6": "Jun", "month.7": "Jul", "month.8": "Aug", "month.9": "Sep", "month.10": "Oct",
     "month.11": "Nov", "month.12": "Dec",
+    # compare (cli: krise-ovelse compare)
+    "compare.different_texts": "note: the two sessions were played on different scenario texts",
+    "compare.decisions": "Decisions (* = different choice)",
+    "compare.not_decided": "not decided",
+    "compare.indicators": "Final indicators",
+    "compare.criteria": "Ratings per criterion",
+    "compare.themes": "Themes",
+    "compare.index": "Index",
+    "compare.missed_default": " (deadline missed: the default was applied)",
+    "compare.missed_revised": " (deadline missed: default {default} applied, later revised to {option})",
+    "compare.revised": " (revised)",
+    "compare.revised_n": " (revised {n} times)",
+    "compare.played": "Played",
+    "compare.progress": ("{side}: {reached} of {end} scenario time, {settled} of {total} decisions "
+                         "settled{missed}{state}"),
+    "compare.missed_n": " ({n} at the deadline)",
+    "compare.ended_early": ", ended before the end",
+    "compare.not_ended": ", not ended",
+    "compare.short_note": "note: {sides} was not played to the end; its index rates only what was played",
+    "compare.and": " and ",
+    # scoring (explanations of ratings, evidence reasons)
+    "scoring.confirmed": "Confirmed by the evaluator",
+    "scoring.overridden": "Overridden",
+    "scoring.no_evidence": "No counted evidence: not observed",
+    "scoring.median": "Median of {levels} = {level}",
+    "scoring.capped": "; a U caps it at M",
+    "scoring.overridden_to": ". Overridden{by} to {level}{reason}",
+    "scoring.evidence": "Evidence",
+    "scoring.decision_label": "{id} “{title}”",
+    "scoring.option_label": "{id} – “{text}”",
+    "scoring.revised_to": "{head}: revised to {option}",
+    "scoring.missed_default": "{head}: the deadline passed, the default {option} was applied",
+    "scoring.chose": "{head}: chose {option}",
+    "scoring.revised_later": " (revised later)",
 }
