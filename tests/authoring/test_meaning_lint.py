@@ -165,7 +165,8 @@ def test_names_that_collide_across_kinds() -> None:
 
 
 def test_an_option_that_dominates_is_flagged_and_a_trade_off_is_not() -> None:
-    text = replace("initial: 40\n", "initial: 40\n    good: low\n").replace("initial: 60\n", "initial: 60\n    good: high\n")
+    text = replace("initial: 40\n", "initial: 40\n    good: low\n")
+    text = replace("initial: 60\n", "initial: 60\n    good: high\n", text)
     # a: load +5 (worse), trust +10 (better): a trade-off
     assert not found(text, "W-NO-TRADEOFF")
     dominating = replace("effects: {load: +5, trust: +10}", "effects: {load: -5, trust: +10}", text)
@@ -180,7 +181,8 @@ def test_kh3_gets_evidence_from_deadlines() -> None:
 
 
 def test_repeated_language_warnings_get_a_summary_line() -> None:
-    text = replace("title: {nb: \"Mini\", en: \"Mini\"}\n", "title: {nb: \"Mini\", en: \"Mini\"}\nlanguages: [nb, en]\n")
+    title = 'title: {nb: "Mini", en: "Mini"}\n'
+    text = replace(title, title + "languages: [nb, en]\n")
     missing = found(text, "W-LANG-MISSING")
     summary = [p for p in missing if "texts have no 'en' text" in p.message]
     assert len(summary) == 1 and summary[0].line == 4
