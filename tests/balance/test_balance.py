@@ -18,8 +18,8 @@ from krise_ovelse.balance.play import play_random_teams, without_evaluator_input
 from krise_ovelse.balance.strategies import choices_for, good_practice_words, random_choices
 from krise_ovelse.cli import main
 from krise_ovelse.engine.commands import AddObservation, RateCriterion
-from krise_ovelse.engine.playthrough import ScriptedAction, load_playthrough_text
 from krise_ovelse.model.scenario import Level, Scenario
+from krise_ovelse.scripted.playthrough import ScriptedAction, load_playthrough_text
 
 
 def _scenario(fair: bool = False) -> Scenario:

@@ -22,8 +22,8 @@ import attrs
 
 from krise_ovelse.balance.play import Played, play, play_choices, play_random_teams, without_evaluator_input
 from krise_ovelse.balance.strategies import STRATEGIES, choices_for, good_practice_words
-from krise_ovelse.engine.playthrough import Playthrough
 from krise_ovelse.model.scenario import Decision, Scenario
+from krise_ovelse.scripted.playthrough import Playthrough
 
 #: A shallow strategy must stay at least this many index points below the strong playthrough.
 DEFAULT_MARGIN = 15.0

@@ -15,11 +15,11 @@ import attrs
 
 from krise_ovelse.balance.strategies import random_choices
 from krise_ovelse.engine.commands import AddObservation, Command, RateCriterion
-from krise_ovelse.engine.headless import run_headless
-from krise_ovelse.engine.playthrough import Playthrough, ScriptedDecision
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring.adapter import score_events
 from krise_ovelse.scoring.ratings import ScoringResult
+from krise_ovelse.scripted.headless import run_headless
+from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
 
 
 @attrs.frozen

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from krise_ovelse.authoring.problems import Problem, Severity
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.model.problems import Problem, Severity
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).
 UNREADABLE = ("E-READ",)
@@ -71,8 +71,8 @@ def _analyse(scenario_arg: str, strong_file: str | None, random_teams: int, seed
              margin: float) -> Any:
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.balance import analyse, strong_playthrough_path
-    from krise_ovelse.engine.playthrough import load_playthrough
     from krise_ovelse.paths import resolve_scenario_arg
+    from krise_ovelse.scripted.playthrough import load_playthrough
 
     path = resolve_scenario_arg(scenario_arg)
     loaded = load_scenario(path)
@@ -97,7 +97,7 @@ def balance_problems(path: Path, scenario: Any, margin: float = 15.0) -> list[Pr
     """`lint --balance`: a W-BALANCE-SHALLOW warning per shallow strategy that comes within
     `margin` index points of the scenario's strong playthrough (none without one)."""
     from krise_ovelse.balance import analyse, strong_playthrough_path, warnings
-    from krise_ovelse.engine.playthrough import load_playthrough
+    from krise_ovelse.scripted.playthrough import load_playthrough
 
     strong_path = strong_playthrough_path(path)
     if strong_path is None:
