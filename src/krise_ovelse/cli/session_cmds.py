@@ -547,16 +547,18 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
 def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | None) -> None:
     """Rate a stored session again under the current criteria catalogue and scoring rules,
     and store the new ratings and index with it (the events are not changed)."""
-    from krise_ovelse.store.engine_bridge import score_result, session_summary
+    from krise_ovelse.store.engine_bridge import catalogue_version_of, score_result, session_summary
 
     info, scenario, events, state = _folded(store, session)
     before = info.score_index
+    before_catalogue = catalogue_version_of(store.summary(info.id))
     result = score_result(scenario, events)
     summary = session_summary(scenario, state, events, result)
     index = summary.get("index")
     store.set_summary(info.id, summary, float(index) if isinstance(index, int | float) else None)
     if as_json:
-        echo_json({"session": info.id, "previous_index": before, "summary": summary})
+        echo_json({"session": info.id, "previous_index": before,
+                   "previous_catalogue_version": before_catalogue, "summary": summary})
         return
     from krise_ovelse.scoring import format_ratings
 
@@ -564,6 +566,9 @@ def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | No
     was = "-" if before is None else f"{before:.1f}"
     now = "-" if result.index is None else f"{result.index:.1f}"
     click.echo(f"index {was} → {now} (session {info.id}, stored)", err=True)
+    catalogue_now = summary.get("catalogue_version")
+    was_catalogue = "-" if before_catalogue is None else f"v{before_catalogue}"
+    click.echo(f"criteria catalogue {was_catalogue} → v{catalogue_now}", err=True)
 
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "db_option", "open_store", "store_errors"]
