@@ -59,7 +59,17 @@ def stop_on_broken_pipe() -> NoReturn:
 def open_store(db: str | None, *, reading: bool = False) -> SessionStore:
     path = resolve_db_path(db)
     with store_errors():
-        return SessionStore.for_reading(path) if reading else SessionStore(path)
+        store = SessionStore.for_reading(path) if reading else SessionStore(path)
+    if store.immutable:
+        click.echo(immutable_note(path), err=True)
+    return store
+
+
+def immutable_note(path: os.PathLike[str] | str) -> str:
+    """What a command says when it reads a database on read-only media (see SessionStore)."""
+    wal = os.path.exists(f"{path}-wal")
+    return (f"note: {path} is on read-only media; it was opened read-only as an unchanging file"
+            + (" (changes still in its -wal file are not shown)" if wal else ""))
 
 
 def with_store(reading: bool) -> Callable[[F], F]:
@@ -132,6 +142,8 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
     path = resolve_db_path(db)
     try:
         store = SessionStore.for_reading(path)
+        if store.immutable:
+            click.echo(immutable_note(path), err=True)
     except NoDatabase:
         if as_json:
             echo_json({"db": str(path), "sessions": []})
@@ -165,7 +177,7 @@ def export_cmd(store: SessionStore, session: str, output: str) -> None:
     from krise_ovelse.store.exchange import export_session, export_to_path
 
     session_id = store.resolve(session)
-    if output == "-":
+    if output == "-":  # `export_lines` escapes controls; the stream neutralises the rest
         export_session(store, session_id, sys.stdout)
         return
     count = export_to_path(store, session_id, output)
