@@ -649,7 +649,7 @@ def _report_date(data: ReportData) -> str:
 
 
 def _exercise_date(data: ReportData) -> str:
-    return data.session.date or (data.facts.started_wall or data.record.started)[:10]
+    return data.session.date
 
 
 def _control(data: ReportData, m: Messages) -> list[tuple[str, str]]:
