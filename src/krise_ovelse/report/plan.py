@@ -28,9 +28,9 @@ from typing import Any
 import attrs
 import yaml
 
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.text import Text
 from krise_ovelse.report.measures import Element, draft_measure, element_for
-from krise_ovelse.scoring.catalogue import load_catalogue
 from krise_ovelse.scoring.ratings import ScoringResult
 
 FORMAT = "krise-ovelse/plan"

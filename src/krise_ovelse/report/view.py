@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from krise_ovelse.catalogue import Catalogue, load_catalogue
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.report.assessment import assess_goals, key_findings
@@ -41,7 +42,6 @@ from krise_ovelse.report.wording import (
     skip_reason,
 )
 from krise_ovelse.scoring.adapter import localise_participant
-from krise_ovelse.scoring.catalogue import Catalogue, load_catalogue
 from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered
 from krise_ovelse.scoring.inputs import Sample, ScoringInput
 from krise_ovelse.scoring.ratings import Finding, ScoringResult, criterion_info, score
