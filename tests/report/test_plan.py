@@ -125,7 +125,7 @@ def test_unreadable_files(tmp_path: Path) -> None:
         load_plan(latin)
     big = tmp_path / "big.yaml"
     big.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
-    with pytest.raises(PlanError, match="too large"):
+    with pytest.raises(PlanError, match="larger than"):
         load_plan(big)
 
 

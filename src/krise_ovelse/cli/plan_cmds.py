@@ -36,13 +36,13 @@ def _load(path: str) -> Any:
 
 
 def _save(plan: Any, path: str) -> None:
-    from krise_ovelse.report.output import OutputError
+    from krise_ovelse.fileio import WriteError
     from krise_ovelse.report.plan import save_plan
 
     try:
         save_plan(plan, path)
-    except OutputError as exc:
-        _fail(str(exc))
+    except WriteError as exc:
+        _fail(exc.render(), exc.exit_code, exc.hint)
 
 
 @main.group("plan")
@@ -111,15 +111,15 @@ def convert_cmd(source: str, target: str, force: bool) -> None:
     spreadsheet), .json, or YAML."""
     import os
 
-    from krise_ovelse.report.output import OutputError, write_output
+    from krise_ovelse.fileio import WriteError, write_bytes
     from krise_ovelse.report.plan import plan_bytes
 
     plan = _load(source)
     if os.path.lexists(target) and not force:
         _fail(f"{target} exists", hint="use another name, or --force to replace it")
     try:
-        write_output(target, plan_bytes(plan, target))
-    except OutputError as exc:
-        _fail(str(exc))
+        write_bytes(target, plan_bytes(plan, target))
+    except WriteError as exc:
+        _fail(exc.render(), exc.exit_code, exc.hint)
     click.echo(f"wrote {target} ({len(plan.items)} measure(s))", err=True)
     sys.exit(EXIT_OK)

@@ -29,6 +29,9 @@ import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 
+#: A `run --json` result larger than this is refused before parsing.
+MAX_RUN_BYTES = 64 * 1024 * 1024
+
 FORMATS = ("md", "html", "docx", "xlsx")
 LANGS = ("nb", "en")
 BY_EXTENSION = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx", ".md": "md"}
@@ -78,6 +81,10 @@ def _from_session(session_id: str, db: str | None) -> Any:
 
     try:
         with SessionStore.for_reading(resolve_db_path(db)) as store:
+            if store.immutable:
+                from krise_ovelse.cli.session_cmds import immutable_note
+
+                click.echo(immutable_note(store.path), err=True)
             full_id = store.resolve(session_id)
             info = store.get(full_id)
             scenario = stored_scenario(store, full_id)
@@ -125,19 +132,17 @@ def _from_run(scenario_path: str, run_file: str) -> Any:
     from krise_ovelse.scoring.inputs import InputFormatError, input_from_dict
 
     scenario = _load_scenario(scenario_path)
-    path = Path(run_file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReportInputError(f"{run_file}: no such file") from None
-    except IsADirectoryError:
-        raise ReportInputError(f"{run_file}: is a directory, not a run result") from None
-    except UnicodeDecodeError:
-        raise ReportInputError(f"{run_file}: not UTF-8 text") from None
+    from krise_ovelse.fileio import ReadError, read_text_limited
+
+    try:  # regular files only, bounded: a FIFO or /dev/zero is refused, not waited on
+        data = json.loads(read_text_limited(run_file, MAX_RUN_BYTES, what="run result"))
+    except ReadError as exc:
+        raise ReportInputError(exc.render()) from None
     except json.JSONDecodeError as exc:
         raise ReportInputError(f"{run_file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except OSError as exc:
-        raise ReportInputError(f"{run_file}: cannot read ({exc.strerror})") from None
+    except (ValueError, RecursionError) as exc:  # digits beyond int's limit, nesting too deep
+        raise ReportInputError(f"{run_file}: not a run result krise-ovelse wrote ({exc.__class__.__name__})",
+                               EXIT_PROBLEMS) from None
     if not isinstance(data, dict) or "scoring_input" not in data:
         raise ReportInputError(f"{run_file}: not a `krise-ovelse run --json` result with a scoring_input section",
                                hint="make it with: krise-ovelse run SCENARIO --play PLAYTHROUGH --json > RESULT.json")
@@ -189,13 +194,18 @@ def _format_for(output: str | None, fmt: str | None) -> str:
     return "md"
 
 
-def _write(path: str, data: bytes, replace: bool = True) -> None:
-    from krise_ovelse.report.output import OutputError, write_output
+def _write(path: str, data: bytes | str) -> None:
+    """The report to `path` (`-`: standard output) through the one safe writer (fileio); text
+    with terminal controls neutralised."""
+    from krise_ovelse.fileio import WriteError, write_bytes, write_text
 
     try:
-        write_output(path, data, replace=replace)
-    except OutputError as exc:
-        raise ReportInputError(str(exc)) from None
+        if isinstance(data, str):
+            write_text(path, data)
+        else:
+            write_bytes(path, data)
+    except WriteError as exc:
+        raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
 
 
 def _read_plan(path: str) -> Any:
@@ -331,6 +341,6 @@ def _report(source: str | None, session: str | None, play: str | None, from_run:
     if output is None or output == "-":
         click.echo(content.decode("utf-8"), nl=False)
     else:
-        _write(output, content)
+        _write(output, content.decode("utf-8") if chosen_format in ("md", "html") else content)
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_OK)

@@ -304,12 +304,12 @@ def plan_bytes(plan: Plan, path: str | Path) -> bytes:
     return dump_plan(plan, target.name, as_json=suffix == ".json").encode("utf-8")
 
 
-def save_plan(plan: Plan, path: str | Path, *, replace: bool = True) -> None:
-    """Write a plan (format by extension) through the safe writer: never through a symlink,
-    never over a special file; `replace=False` refuses an existing file."""
-    from krise_ovelse.report.output import write_output
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Write a plan (format by extension) through the one safe writer (fileio): never through a
+    link, never over a FIFO or device. Raises `fileio.WriteError`."""
+    from krise_ovelse.fileio import write_bytes
 
-    write_output(path, plan_bytes(plan, path), replace=replace)
+    write_bytes(path, plan_bytes(plan, path))
 
 
 def _string(value: Any, where: str, key: str) -> str:
@@ -398,25 +398,17 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     """Read and check a plan file (YAML, JSON or .xlsx); PlanError with a readable message."""
+    from krise_ovelse.fileio import ReadError, read_limited, read_text_limited
+
     target = Path(path)
-    try:
-        if not target.exists():
-            raise PlanError(f"{target}: no such file")
-        if target.is_dir():
-            raise PlanError(f"{target}: is a directory, not a plan file")
-        if not target.is_file():
-            raise PlanError(f"{target}: not a regular file")
-        if target.stat().st_size > MAX_PLAN_BYTES * (8 if target.suffix.lower() == ".xlsx" else 1):
-            raise PlanError(f"{target}: the plan file is too large")
+    try:  # regular files only, at most a limit: a FIFO or /dev/zero is refused
         if target.suffix.lower() == ".xlsx":
             from krise_ovelse.report.plan_xlsx import plan_from_xlsx
 
-            return plan_from_xlsx(target)
-        text = target.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise PlanError(f"{target}: not UTF-8 text") from None
-    except OSError as exc:
-        raise PlanError(f"{target}: cannot read ({exc.strerror})") from None
+            return plan_from_xlsx(read_limited(target, MAX_PLAN_BYTES * 8, what="plan workbook"), str(target))
+        text = read_text_limited(target, MAX_PLAN_BYTES, what="plan file")
+    except ReadError as exc:
+        raise PlanError(exc.render()) from None
     return parse_plan(text, str(target))
 
 

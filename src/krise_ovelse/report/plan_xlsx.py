@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from krise_ovelse.report.plan import (
@@ -112,11 +111,11 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
-def plan_from_xlsx(path: str | Path) -> Plan:
-    """Read a plan workbook written by `plan_to_xlsx` (and edited); PlanError on any problem."""
-    source = str(path)
+def plan_from_xlsx(content: bytes, source: str = "<plan.xlsx>") -> Plan:
+    """Read a plan workbook written by `plan_to_xlsx` (and edited), given its bytes; PlanError
+    naming `source` on any problem."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
         raise PlanError(f"{source}: not an Excel workbook (.xlsx)") from None
@@ -125,7 +124,7 @@ def plan_from_xlsx(path: str | Path) -> Plan:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise PlanError(f"{source}: cannot read the workbook ({type(exc).__name__})") from None
     try:
