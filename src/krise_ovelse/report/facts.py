@@ -52,6 +52,8 @@ class SessionFacts:
     pauses: int = 0
     #: Decision id → wall seconds from its opening to the team's first choice (pauses included).
     wall_response: Mapping[str, float] = attrs.field(factory=dict)
+    #: Ids of the phases play was in at some point (empty without events).
+    phases_played: tuple[str, ...] = ()
     hotwash: tuple[HotwashEntry, ...] = ()
     feedback: tuple[FeedbackResponse, ...] = ()
     has_events: bool = False
@@ -95,6 +97,7 @@ def facts_from_events(events: Iterable[Any]) -> SessionFacts:
     response: dict[str, float] = {}
     hotwash: list[HotwashEntry] = []
     feedback: list[FeedbackResponse] = []
+    phases: list[str] = []
     seen = False
     for event in events:
         seen = True
@@ -114,6 +117,11 @@ def facts_from_events(events: Iterable[Any]) -> SessionFacts:
         elif kind == "paused" and startex and not ended:
             paused_at = when
             pauses += 1
+        elif kind == "phase_changed":
+            for key in ("previous_phase_id", "phase_id"):
+                phase = str(_get(event, key) or "")
+                if phase and phase not in phases:
+                    phases.append(phase)
         elif kind == "decision_opened" and when is not None:
             opened[str(_get(event, "decision_id"))] = when
         elif kind == "decision_made":
@@ -141,4 +149,5 @@ def facts_from_events(events: Iterable[Any]) -> SessionFacts:
         startex, response, paused, pauses = "", {}, 0.0, 0
     return SessionFacts(started_wall=started, startex_wall=startex, ended_wall=ended, last_wall=last,
                         end_reason=reason, end_note=note, paused_seconds=paused, pauses=pauses,
-                        wall_response=response, hotwash=tuple(hotwash), feedback=tuple(feedback), has_events=seen)
+                        wall_response=response, phases_played=tuple(phases), hotwash=tuple(hotwash),
+                        feedback=tuple(feedback), has_events=seen)

@@ -473,7 +473,9 @@ def _unplayed(data: ReportData, m: Messages, lang: str) -> list[str]:
     end = _end_minutes(data)
     done = {i.inject for i in record.injects}
     opened = {d.decision for d in record.decisions}
-    phases = [one_line(p.title.get(lang)) for p in scenario.phases if p.starts.minutes > end]
+    played = set(data.facts.phases_played) | {scenario.phase_at(int(end)).id} if data.facts.phases_played else None
+    phases = [one_line(p.title.get(lang)) for p in scenario.phases
+              if p.starts.minutes > end or (played is not None and p.id not in played and p is not scenario.phases[0])]
     injects = [i for i in scenario.injects if i.id not in done]
     decisions = [d for d in scenario.decisions if d.id not in opened]
     notes = []
