@@ -57,10 +57,10 @@ def plan_group() -> None:
 @click.option("--lang", type=click.Choice(("nb", "en")), default=None, help="Language (default: the plan's).")
 def show_cmd(plan_file: str, only_open: bool, lang: str | None) -> None:
     """List the measures of PLAN: number, status, priority, owner, due date and the measure."""
-    from krise_ovelse.report.messages import Messages
+    from krise_ovelse.messages import Messages
 
     plan = _load(plan_file)
-    m = Messages(lang or plan.language)
+    m = Messages(lang or plan.language, "report.")
     items = plan.open_items() if only_open else plan.items
     for item in items:
         status = m[f"status_{item.status.value}"]

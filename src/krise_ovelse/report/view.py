@@ -22,11 +22,11 @@ from typing import Any
 import attrs
 
 from krise_ovelse.catalogue import Catalogue, load_catalogue
+from krise_ovelse.messages import Messages
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.report.assessment import assess_goals, key_findings
 from krise_ovelse.report.facts import SessionFacts, facts_from_events
-from krise_ovelse.report.messages import Messages
 from krise_ovelse.report.plan import Plan, PlanItem, draft_plan, uncovered
 from krise_ovelse.report.questions import HOTWASH, QUESTIONS
 from krise_ovelse.report.svg import Guide, PhaseMark
@@ -688,7 +688,7 @@ def _overall(data: ReportData, goals: tuple[GoalView, ...], m: Messages, lang: s
 def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None = None) -> ReportView:
     """The report's content in `lang` ("nb" or "en"; anything else falls back to "nb")."""
     catalogue = catalogue or load_catalogue()
-    m = Messages(lang)
+    m = Messages(lang, "report.")
     lang = m.lang
     scenario, result, session, facts = data.scenario, data.result, data.session, data.facts
     title = one_line(scenario.title.get(lang))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import re
 
+from krise_ovelse.messages import Messages
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
-from krise_ovelse.report.messages import Messages
 from krise_ovelse.scoring.evidence import who
 
 
