@@ -19,7 +19,7 @@ from krise_ovelse.cli.base import COMMANDS, LazyCommands
 
 from .conftest import EXAMPLE
 
-CORE = ["model", "authoring", "engine", "scoring", "store", "report"]
+CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance"]
 
 
 @pytest.mark.parametrize("package", CORE)
