@@ -28,8 +28,8 @@ from krise_ovelse.store.location import ENV_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DB_HELP = (f"Session database file (default: ${ENV_DB}, else sessions.db in the user data "
-           "directory).")
+DB_HELP = (f"Session database: a file, or a postgresql:// URL for a shared store (default: "
+           f"${ENV_DB}, else sessions.db in the user data directory).")
 
 
 def db_option(func: F) -> F:
