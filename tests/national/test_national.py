@@ -219,3 +219,29 @@ def test_play_goes_on_after_the_server_restarts(pg_url: str, exercise_id: str, c
         for client in (nav, control):
             with contextlib.suppress(StoreError):
                 client.close()
+
+
+def test_an_offline_organisation_imports_its_session_and_a_conflict_is_refused(
+        pg_url: str, exercise_id: str, creds: dict[str, str], tmp_path: Path) -> None:
+    from krise_ovelse.engine import commands as c
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.exchange import export_to_path
+    from krise_ovelse.store.lifecycle import close_session, start_session
+    from krise_ovelse.tui.loaded import load_for_console
+
+    loaded, _problems = load_for_console(EXAMPLE)
+    assert loaded is not None
+    with SessionStore(tmp_path / "offline.db") as local:  # DSB plays on its own laptop
+        live = start_session(local, loaded.scenario, loaded.text, team="DSB")
+        live.engine.handle(c.Resume())
+        live.engine.handle(c.AdvanceToNext())
+        close_session(local, live.session_id, live.engine)
+        export_to_path(local, live.session_id, tmp_path / "dsb.jsonl")
+    run = CliRunner().invoke(main, ["national", "import", exercise_id, "dsb", str(tmp_path / "dsb.jsonl"),
+                                    "--db", pg_url], catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    with PgStore(pg_url) as store:
+        assert open_checked(store, f"{exercise_id}_org_dsb").state.seq == len(live.engine.events)
+    again = CliRunner().invoke(main, ["national", "import", exercise_id, "dsb", str(tmp_path / "dsb.jsonl"),
+                                      "--db", pg_url], catch_exceptions=False)
+    assert again.exit_code == 1 and "not mixed into it" in again.stderr

@@ -93,8 +93,9 @@ class OrgClient:
 
     # -- following the control cell -------------------------------------------------------------
 
-    def sync(self) -> int:
-        """Apply every control event after the applied position; return how many."""
+    def sync(self, on_applied: Callable[[int], None] | None = None) -> int:
+        """Apply every control event after the applied position; return how many.
+        `on_applied(position)` is called as each is folded (the control screen, the benchmark)."""
         from krise_ovelse.engine.refusal import CommandRefused
 
         found = self.store.events_after(self.exercise, self.applied, [self.control_id])
@@ -116,6 +117,8 @@ class OrgClient:
                 self.store.set_applied_control(self.session_id, position)
             self.applied = position
             self.control = fold_control([event], self.control)
+            if on_applied is not None:
+                on_applied(position)
         return len(found)
 
     def _commands(self, event: Mapping[str, Any]) -> list[Any]:
