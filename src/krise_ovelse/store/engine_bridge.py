@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from krise_ovelse.store.codec import gc_paused, sha256_text
+from krise_ovelse.startup import collection_paused
+from krise_ovelse.store.codec import sha256_text
 from krise_ovelse.store.db import SessionInfo, SessionStore
 from krise_ovelse.store.errors import EXIT_PROBLEMS, StoreError
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:
     from krise_ovelse.engine import Engine, Event, ExerciseState
@@ -53,7 +55,7 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
     from krise_ovelse.engine import EventFormatError, event_from_dict
 
     events = []
-    with gc_paused():
+    with collection_paused():
         for data in dicts:
             try:
                 events.append(event_from_dict(data))
@@ -65,9 +67,9 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
 
 def criteria_ids(scenario: Scenario) -> frozenset[str]:
     """The criterion ids observations and ratings may name: the catalogue's and the scenario's."""
-    from krise_ovelse.catalogue import load_catalogue
+    from krise_ovelse.catalogue import known_criteria
 
-    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
+    return known_criteria(scenario)
 
 
 def stored_scenario(store: SessionStore, session_id: str) -> Scenario:
@@ -116,12 +118,9 @@ def fold_session(scenario: Scenario, events: Sequence[Event], session_id: str = 
                          f"({type(exc).__name__}: {exc})", EXIT_PROBLEMS) from None
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 def start_session(store: SessionStore, scenario: Scenario, scenario_text: str, *, team: str,
-                  clock: Clock = _utc_now, participants: Sequence[Any] = (), facilitator: str = "",
+                  clock: Clock = utc_now, participants: Sequence[Any] = (), facilitator: str = "",
                   mode: Any = None, seed: int = 0, session_mode: str = "live",
                   ) -> tuple[str, Engine]:
     """Create a session in the store and start an engine whose sink commits to it.
@@ -144,7 +143,7 @@ def start_session(store: SessionStore, scenario: Scenario, scenario_text: str, *
     return info.id, engine
 
 
-def resume_session(store: SessionStore, session_id: str, *, clock: Clock = _utc_now,
+def resume_session(store: SessionStore, session_id: str, *, clock: Clock = utc_now,
                    force: bool = False) -> tuple[Scenario, Engine]:
     """Continue a stored session from its last committed event, in this process.
 

@@ -37,6 +37,7 @@ from krise_ovelse.tui.view import (
     Unplayed,
     UpcomingItem,
 )
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
     from krise_ovelse.engine.facade import CommandRefused
@@ -137,7 +138,7 @@ class ExerciseSession:
         from krise_ovelse.store.errors import StoreError
 
         store = _open_store(db)
-        started = (wall or _utc_now)()
+        started = (wall or utc_now)()
         try:
             info = store.create_session(
                 scenario_text=loaded.text, scenario_id=loaded.scenario.id,
@@ -706,25 +707,22 @@ def _sink(store: Any, session_id: str) -> Any:
 
 
 def _criteria_ids(scenario: Scenario) -> frozenset[str]:
-    from krise_ovelse.catalogue import load_catalogue
+    from krise_ovelse.catalogue import known_criteria
 
-    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
+    return known_criteria(scenario)
 
 
 def _new_engine(scenario: Scenario, sink: Any, wall: WallClock | None) -> Any:
     from krise_ovelse.engine.facade import Engine
 
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario))
+    return Engine(scenario, clock=wall or utc_now, sink=sink, criteria=_criteria_ids(scenario))
 
 
 def _engine_from_events(scenario: Scenario, events: Sequence[Any], sink: Any, wall: WallClock | None) -> Any:
     from krise_ovelse.engine.facade import Engine
 
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
+    return Engine(scenario, clock=wall or utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _fold(scenario: Scenario, events: Sequence[Any]) -> ExerciseState:
