@@ -5,20 +5,20 @@ index, and how far each session was played; JSON-ready data."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from krise_ovelse.store.db import SessionInfo, SessionStore
-from krise_ovelse.store.engine_bridge import choices, engine_events, fold_session, score_result, stored_scenario
+from krise_ovelse.store.db import SessionInfo
+from krise_ovelse.store.lifecycle import choices, engine_event_to_dict, open_checked, score_result
+
+if TYPE_CHECKING:
+    from krise_ovelse.store.backend import Store
 
 
-def folded_session(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
-    """A stored session's info, checked scenario, stored events and the state they fold into."""
-    sid = store.resolve(session)
-    info = store.get(sid)
-    scenario = stored_scenario(store, sid)
-    events = store.events(sid)
-    state = fold_session(scenario, engine_events(events, sid), sid)
-    return info, scenario, events, state
+def folded_session(store: Store, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
+    """A stored session's info, checked scenario (hash, loads, folds), stored events as dicts and
+    the state they fold into."""
+    opened = open_checked(store, session)
+    return opened.info, opened.scenario, [engine_event_to_dict(e) for e in opened.events], opened.state
 
 
 def played_short(progress: Mapping[str, Any]) -> bool:
@@ -43,7 +43,7 @@ def _progress(scenario: Any, state: Any, settled: Mapping[str, Any]) -> dict[str
             "decisions_total": len(scenario.decisions), "ended": bool(state.ended)}
 
 
-def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dict[str, Any]:
+def compare_sessions(store: Store, session_a: str, session_b: str) -> dict[str, Any]:
     """The comparison `compare` prints, as JSON-ready data (also for the console)."""
     info_a, scen_a, ev_a, st_a = folded_session(store, session_a)
     info_b, scen_b, ev_b, st_b = folded_session(store, session_b)
