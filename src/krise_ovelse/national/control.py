@@ -32,14 +32,12 @@ import attrs
 from krise_ovelse.national.setup import CONTROL, Setup, load_setup, org_stream, stream_id
 from krise_ovelse.store.errors import EXIT_USAGE, StoreError
 from krise_ovelse.store.pg import PgStore, lock_key, open_connection
+from krise_ovelse.wallclock import utc_now
 
 CONTROL_KINDS = frozenset({"exercise_opened", "clock", "paused", "resumed", "speed", "phase_jump",
                            "release", "adhoc", "endex"})
 Clock = Callable[[], dt.datetime]
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @attrs.frozen
@@ -111,7 +109,7 @@ class ControlCell:
         self._reference = self._reference_engine()
 
     @classmethod
-    def open(cls, url: str, exercise: str, *, clock: Clock = _utc_now) -> ControlCell:
+    def open(cls, url: str, exercise: str, *, clock: Clock = utc_now) -> ControlCell:
         """Connect, take the lease (refused while another control cell holds it), rebuild the state."""
         from krise_ovelse.store.lifecycle import stored_scenario
 

@@ -23,13 +23,11 @@ from krise_ovelse.national.control import ControlState, fold_control
 from krise_ovelse.national.setup import CONTROL, eval_stream, load_setup, org_stream, stream_id
 from krise_ovelse.store.errors import EXIT_USAGE, StoreError
 from krise_ovelse.store.pg import PgListener, PgStore
+from krise_ovelse.wallclock import utc_now
 
 Clock = Callable[[], dt.datetime]
 BY = "øvingsledelse"
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class _ControlSink:
@@ -50,7 +48,7 @@ class _ControlSink:
 class OrgClient:
     """One organisation's console connection: its stream, claimed, kept in step with control."""
 
-    def __init__(self, url: str, exercise: str, org_id: str, *, clock: Clock = _utc_now,
+    def __init__(self, url: str, exercise: str, org_id: str, *, clock: Clock = utc_now,
                  listen: bool = True) -> None:
         from krise_ovelse.store.lifecycle import resume_session
 
@@ -175,7 +173,7 @@ class OrgClient:
 class EvaluatorClient:
     """An evaluator's stream: observations and ratings of one organisation, nothing else."""
 
-    def __init__(self, url: str, exercise: str, evaluator_id: str, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, url: str, exercise: str, evaluator_id: str, *, clock: Clock = utc_now) -> None:
         self.store = PgStore(url)
         try:
             setup = load_setup(self.store, exercise)

@@ -25,14 +25,12 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import attrs
-from psycopg import sql
 
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, StoreError
@@ -234,41 +232,17 @@ def create_roles(store: Any, setup: Setup, *, base_url: str) -> list[Credential]
 
     Run by the database owner (it needs CREATEROLE). Running it again gives every role a new
     password (the old credentials stop working), so a leaked file can be replaced."""
+    from krise_ovelse.store.pg_roles import Writer, set_up_roles
+
     ex = setup.exercise
     staff = staff_role(ex)
-    writers = [CONTROL] + [org_stream(o.id) for o in setup.organisations] + \
+    names = [CONTROL] + [org_stream(o.id) for o in setup.organisations] + \
         [eval_stream(e.id) for e in setup.evaluators]
-    creds: list[Credential] = []
-
-    def work(conn: Any) -> None:
-        dbname = conn.info.dbname
-        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (staff,)).fetchone():
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(staff)))
-        for writer in writers:
-            role = role_name(ex, writer)
-            password = secrets.token_urlsafe(18)
-            ident = sql.Identifier(role)
-            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
-            else:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(ident, sql.Literal(password)))
-            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(dbname), ident))
-            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
-            conn.execute(sql.SQL("GRANT SELECT ON krise_schema, scenario_texts, exercises, sessions, events TO {}")
-                         .format(ident))
-            conn.execute(sql.SQL("GRANT INSERT ON events TO {}").format(ident))
-            conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE events_position_seq TO {}").format(ident))
-            conn.execute(sql.SQL("GRANT UPDATE (status, owner, updated, ended, summary, score_index, applied_control)"
-                                 " ON sessions TO {}").format(ident))
-            if writer == CONTROL or writer.startswith("eval."):
-                conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(staff), ident))
-            readers = staff if writer.startswith("eval.") else None
-            conn.execute("UPDATE sessions SET writer = %s, readers = %s WHERE exercise_id = %s AND stream = %s",
-                         (role, readers, ex, writer))
-            creds.append(Credential(writer, role, with_user(base_url, role, password)))
-
-    store._write(work, "set up the roles in")
-    return creds
+    writers = [Writer(stream=name, role=role_name(ex, name),
+                      staff=name == CONTROL or name.startswith("eval."),
+                      readers=staff if name.startswith("eval.") else None) for name in names]
+    passwords = set_up_roles(store, ex, writers, staff)
+    return [Credential(w.stream, w.role, with_user(base_url, w.role, passwords[w.role])) for w in writers]
 
 
 def with_user(url: str, user: str, password: str) -> str:

@@ -28,13 +28,15 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from krise_ovelse.startup import collection_paused
 from krise_ovelse.store.backend import display_target
-from krise_ovelse.store.codec import EventDict, event_to_row, gc_paused, row_to_event, sha256_text
+from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event, sha256_text
 from krise_ovelse.store.db import _INFO_COLUMNS, MIN_PREFIX, SessionInfo, _info, iso, this_host
 from krise_ovelse.store.errors import EXIT_USAGE, SessionHeld, StoreError, UnknownSession
 from krise_ovelse.store.pg_schema import PG_VERSION, server_version_problem, stored_version
 from krise_ovelse.store.schema import STATUSES
 from krise_ovelse.store.sink import StoreSink
+from krise_ovelse.wallclock import utc_now
 
 #: Seconds to wait for the server when connecting.
 CONNECT_TIMEOUT = 5
@@ -44,9 +46,6 @@ _INSERT_EVENT = ("INSERT INTO events (session_id, seq, kind, payload, scenario_m
 _SELECT_EVENTS = ("SELECT seq, kind, payload, scenario_minutes, exercise_seconds, wall FROM events "
                   "WHERE session_id = %s AND seq >= %s AND seq <= %s ORDER BY seq")
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def lock_key(name: str) -> int:
@@ -133,7 +132,7 @@ class PgStore:
 
     immutable = False
 
-    def __init__(self, url: str, *, readonly: bool = False, clock: Callable[[], dt.datetime] = _utc_now) -> None:
+    def __init__(self, url: str, *, readonly: bool = False, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.url = url
         self.readonly = readonly
         self.clock = clock
@@ -419,7 +418,7 @@ class PgStore:
 
     def events(self, session_id: str, start: int = 1, stop: int | None = None) -> list[EventDict]:
         self.get(session_id)
-        with gc_paused():
+        with collection_paused():
             return list(self.iter_events(session_id, start, stop))
 
     def events_after(self, exercise_id: str, position: int, session_ids: Sequence[str] | None = None,
