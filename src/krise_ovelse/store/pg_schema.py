@@ -15,7 +15,7 @@ The same guarantees as the SQLite file, enforced by the server whatever program 
   writer or a member of the stream's `readers` role (the control cell and the evaluators). The
   helper functions run as the schema owner (SECURITY DEFINER) so the policies can look at
   `sessions` without recursing into its own policy; inside them `session_user` is the role
-  that logged in (`current_user` would be the owner).
+  that logged in and `current_user` the owner, who (like a superuser) may do everything.
 """
 
 from __future__ import annotations
@@ -129,12 +129,14 @@ CREATE TRIGGER scenario_texts_fixed BEFORE UPDATE OR DELETE ON scenario_texts
 
 CREATE FUNCTION krise_may_write(sid text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
-    SELECT COALESCE((SELECT s.writer IS NULL OR s.writer = session_user::text
+    SELECT pg_has_role(session_user, current_user, 'MEMBER')  -- the owner (current_user here)
+        OR COALESCE((SELECT s.writer IS NULL OR s.writer = session_user::text
                        FROM sessions s WHERE s.id = sid), false)
 $$;
 CREATE FUNCTION krise_may_read(sid text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
-    SELECT COALESCE((SELECT s.readers IS NULL OR s.writer = session_user::text
+    SELECT pg_has_role(session_user, current_user, 'MEMBER')
+        OR COALESCE((SELECT s.readers IS NULL OR s.writer = session_user::text
                             OR pg_has_role(session_user, s.readers, 'MEMBER')
                        FROM sessions s WHERE s.id = sid), false)
 $$;
