@@ -95,7 +95,7 @@ def test_the_four_together_cover_every_criterion() -> None:
     covered: set[str] = set()
     for scenario_id in LONG:
         covered |= set(inspect_scenario(scenario(scenario_id))["criteria"]["with_evidence"])
-    assert covered == set(load_catalogue().ids())
+    assert set(load_catalogue().ids()) <= covered  # a scenario may add its own criteria too
 
 
 @pytest.mark.parametrize("scenario_id", ALL)

@@ -13,6 +13,7 @@ map names every command and repeats its help exactly.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from gettext import gettext as _
 from typing import Any, NamedTuple, TypeVar
@@ -28,6 +29,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The `--db` help (the same words as `krise_ovelse.cli.session_cmds.DB_HELP`; a test checks).
 DB_HELP = ("Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data "
            "directory).")
+
+
+#: The languages of every command's output, and the variable that picks one for a user.
+LANGS = ("nb", "en")
+ENV_LANG = "KRISE_OVELSE_LANG"
+
+
+def user_lang(lang: str | None) -> str:
+    """The language a command speaks: `--lang`, else $KRISE_OVELSE_LANG, else bokmål (the users are
+    Norwegian agencies; the console, report and compare default to bokmål too)."""
+    value = (lang or os.environ.get(ENV_LANG, "")).strip().lower()
+    return value if value in LANGS else "nb"
+
+
+def lang_option(what: str) -> Callable[[F], F]:
+    """The shared `--lang nb|en` option (None when not given: resolve it with `user_lang`)."""
+    return click.option("--lang", type=click.Choice(LANGS), default=None,
+                        help=f"Language of {what} (default: ${ENV_LANG}, else nb).")
 
 
 def db_option(func: F) -> F:
@@ -50,6 +69,11 @@ _CONSOLE = "krise_ovelse.cli.console_cmds"
 START_SCREEN = f"{_CONSOLE}:start_console"
 
 COMMANDS: dict[str, LazyCommand] = {
+    "balance": LazyCommand("krise_ovelse.cli.balance_cmd:balance",
+                           "Play SCENARIO with shallow strategies (always the longest, shortest, first or last "
+                           "option, the most good-practice words, the defaults, nothing) and many random teams, "
+                           "and show each rating next to the strong playthrough's, which options dominate, and "
+                           "whether an option's position or length predicts the rating."),
     "branch": LazyCommand(f"{_SESSION}:branch_cmd",
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
                           "choice at DECISION. Prints the new session's id; continue it in the console with "
@@ -75,6 +99,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "msel": LazyCommand("krise_ovelse.cli.msel_cmds:msel",
                         "Import a master scenario events list (MSEL, dreiebok) from a spreadsheet, or export "
                         "one."),
+    "plan": LazyCommand("krise_ovelse.cli.plan_cmds:plan_group",
+                        "Follow up an action plan (tiltaksplan): show it, update a measure's status, convert "
+                        "it between YAML and Excel."),
     "play": LazyCommand(f"{_CONSOLE}:play_cmd",
                         "Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the "
                         "briefing."),
@@ -82,10 +109,11 @@ COMMANDS: dict[str, LazyCommand] = {
                           "Refold a stored session from its stored scenario and check it, then print its "
                           "timeline."),
     "report": LazyCommand("krise_ovelse.cli.report_cmd:report",
-                          "Write the after-action report of an exercise: overview, timeline, indicator charts, "
-                          "ratings per theme with their evidence, strengths and areas for improvement, "
-                          "learning points and the improvement plan (tiltaksplan). Norwegian by default, "
-                          "English with --lang en."),
+                          "Write the after-action report of an exercise: summary with the key findings, goal "
+                          "achievement, findings per theme, the action plan (tiltaksplan), hotwash, participant "
+                          "feedback, evaluation of the exercise, method; timeline, indicators and all evidence "
+                          "as appendices. Markdown, HTML or Word (.docx); the plan also as .xlsx. Norwegian by "
+                          "default, English with --lang en."),
     "rescore": LazyCommand(f"{_SESSION}:rescore_cmd",
                            "Rate a stored session again under the current criteria catalogue and scoring "
                            "rules, and store the new ratings and index with it (the events are not changed)."),
