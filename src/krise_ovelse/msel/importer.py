@@ -224,10 +224,12 @@ class _Import:
         if criteria_text:
             criteria = [part for part in re.split(r"[,;\s]+", criteria_text) if part]
             for criterion in criteria:
-                if criterion not in self.known_criteria:
-                    self.error(row.number, col, "E-MSEL-CRITERION",
-                               f"{self.where(row.number, col, head(col))}: no criterion {criterion[:20]!r}",
-                               did_you_mean(criterion, self.known_criteria, "criterion"))
+                if criterion not in self.known_criteria:  # perhaps an own criterion, yet to be defined
+                    self.problems.append(Problem(
+                        self.sheet.file, row.number, col, "W-MSEL-CRITERION",
+                        f"{self.where(row.number, col, head(col))}: {criterion[:20]!r} is not in the catalogue",
+                        did_you_mean(criterion, self.known_criteria, "criterion")
+                        + "; or define it under scoring.own_criteria", Severity.WARNING))
             inject["criteria"] = criteria
         notes, _raw, _col = self.cell(row, columns, "notes")
         extra = [f"{headers[i]}: {_cell_text(row.values[i])}" for i in unmapped
