@@ -620,7 +620,7 @@ def _feedback(facts: SessionFacts, m: Messages, lang: str) -> FeedbackView:
                 continue
             spread = " · ".join(f"{n}: {numbers.count(n)}" for n in range(1, 6))
             scales.append(ScaleSummary(question.text.get(lang), len(numbers),
-                                       format_mean(sum(numbers) / len(numbers), lang).replace(",00", ""),
+                                       format_number(sum(numbers) / len(numbers), lang),
                                        spread, question.low.get(lang), question.high.get(lang)))
         elif answers:
             comments.append((question.text.get(lang), tuple(one_line(a) for a in answers)))
