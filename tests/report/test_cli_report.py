@@ -188,9 +188,10 @@ def stored(tmp_path: Path) -> tuple[Path, str]:
     assert loaded.scenario is not None
     db = tmp_path / "sessions.db"
     with SessionStore(db) as store:
-        session_id, engine = start_session(
+        live = start_session(
             store, loaded.scenario, SCENARIO_YAML, team="Lag fra basen", clock=_clock,
             participants=(Participant("Kari", "Direktør"),), facilitator="Liv")
+        session_id, engine = live.session_id, live.engine
         engine.handle(Resume())
         engine.handle(AdvanceToDecision())
         engine.handle(Decide("d01", "a", "Daglig status", "Direktør"))

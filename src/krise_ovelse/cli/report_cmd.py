@@ -74,22 +74,22 @@ def _from_session(session_id: str, db: str | None) -> Any:
     """(scenario, record, session meta) of a stored session, read-only."""
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.adapter import scoring_input_from_events
-    from krise_ovelse.store.db import SessionStore
-    from krise_ovelse.store.engine_bridge import stored_scenario
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
+    from krise_ovelse.store.lifecycle import open_checked
 
     try:
-        with SessionStore.for_reading(resolve_db_path(db)) as store:
+        store = open_store(db, reading=True)
+        try:
             if store.immutable:
                 from krise_ovelse.cli.session_cmds import immutable_note
 
-                click.echo(immutable_note(store.path), err=True)
-            full_id = store.resolve(session_id)
-            info = store.get(full_id)
-            scenario = stored_scenario(store, full_id)
-            events = list(store.iter_events(full_id))
-            record = scoring_input_from_events(scenario, events)
+                click.echo(immutable_note(store.location), err=True)
+            opened = open_checked(store, session_id)
+        finally:
+            store.close()
+        info, scenario, events = opened.info, opened.scenario, opened.events
+        record = scoring_input_from_events(scenario, events)
     except StoreError as error:
         raise ReportInputError(error.message, error.exit_code, error.hint) from None
     meta = session_meta_from_record(record, session_id=info.id, date=(info.started or "")[:10],
