@@ -204,6 +204,7 @@ class FindingView:
     confirmed: bool = False
     root_cause: str = ""
     measures: tuple[str, ...] = ()  # plan item ids that answer it
+    interpretation: str = ""  # the tool's own reading of the criterion, where the catalogue has one
 
 
 @attrs.frozen
@@ -587,12 +588,17 @@ def _finding_view(finding: Finding, result: ScoringResult, catalogue: Catalogue,
     label = catalogue.level_labels.get(finding.level.value, Text.of(finding.level.value)).get(lang)
     confirmed = result.has_rating(finding.criterion) and result.rating(finding.criterion).confirmed
     measures = tuple(item.id for item in plan.items if item.criterion == finding.criterion and item.id)
+    try:
+        reading = catalogue.criterion(finding.criterion).interpretation
+    except KeyError:
+        reading = None
     return FindingView(
         confirmed=confirmed, criterion=finding.criterion, name=finding.name.get(lang), level=finding.level.value,
         label=label, evidence=tuple(_plain(e.reason.get(lang), scenario) for e in finding.evidence),
         description=one_line(finding.description.get(lang)), descriptor=one_line(finding.descriptor.get(lang)),
         target=one_line(finding.target.get(lang)), note=finding.note,
-        root_cause=_root_causes(plan).get(finding.criterion, ""), measures=measures)
+        root_cause=_root_causes(plan).get(finding.criterion, ""), measures=measures,
+        interpretation=one_line(reading.get(lang)) if reading else "")
 
 
 def _element_label(item: PlanItem, m: Messages) -> str:
