@@ -206,7 +206,7 @@ def render_docx(view: ReportView) -> bytes:
         d.table([m["plan_id"], m["action"], m["finding"], m["element"], m["owner"], m["due"], m["priority"],
                  m["status"]],
                 ([r.id, r.action or r.area, r.finding, r.element, r.owner, r.due, r.priority, r.status]
-                 for r in view.plan), widths=(0.9, 4.8, 2.8, 2.2, 2.0, 1.6, 1.7, 1.4))
+                 for r in view.plan), widths=(0.9, 4.3, 2.4, 2.6, 2.2, 1.6, 1.9, 1.5))
     else:
         d.para(m["no_plan_items"])
     if view.plan_uncovered:

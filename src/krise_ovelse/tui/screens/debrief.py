@@ -81,7 +81,7 @@ class DebriefScreen(KriseScreen[None]):
         Binding("x", "export", "key.export"),
         Binding("g", "evaluate", "key.evaluate"),
         Binding("w", "hotwash", "key.hotwash"),
-        Binding("s", "feedback", "key.feedback"),
+        Binding("s", "feedback", "key.feedback", show=False),
         Binding("h", "home", "key.home"),
     ]
 

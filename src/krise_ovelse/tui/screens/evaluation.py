@@ -166,7 +166,7 @@ class EvaluatorScreen(KriseScreen[None]):
         Binding("c", "confirm", "key.confirm_rating"),
         Binding("g", "debrief", "key.debrief"),
         Binding("w", "hotwash", "key.hotwash"),
-        Binding("s", "feedback", "key.feedback"),
+        Binding("s", "feedback", "key.feedback", show=False),
         Binding("escape", "back", "key.back_to_exercise", show=False),
     ]
 
