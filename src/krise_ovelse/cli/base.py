@@ -69,6 +69,11 @@ _CONSOLE = "krise_ovelse.cli.console_cmds"
 START_SCREEN = f"{_CONSOLE}:start_console"
 
 COMMANDS: dict[str, LazyCommand] = {
+    "balance": LazyCommand("krise_ovelse.cli.balance_cmd:balance",
+                           "Play SCENARIO with shallow strategies (always the longest, shortest, first or last "
+                           "option, the most good-practice words, the defaults, nothing) and many random teams, "
+                           "and show each rating next to the strong playthrough's, which options dominate, and "
+                           "whether an option's position or length predicts the rating."),
     "branch": LazyCommand(f"{_SESSION}:branch_cmd",
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
                           "choice at DECISION. Prints the new session's id; continue it in the console with "

@@ -23,6 +23,7 @@ from krise_ovelse.engine import commands as cmd
 from krise_ovelse.engine.values import DecisionStatus, InjectStatus, Mode, Participant
 from krise_ovelse.model.scenario import Level, Scenario, Trigger
 from krise_ovelse.model.text import Text as ScenarioText
+from krise_ovelse.safetext import neutralise
 from krise_ovelse.tui.i18n import format_date, has, language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
 from krise_ovelse.tui.view import (
@@ -86,7 +87,7 @@ def participant_label(participant: Participant, scenario: Scenario | None = None
 
 
 def _tr(text: ScenarioText) -> str:
-    return text.get(language())
+    return neutralise(text.get(language()))
 
 
 def _iso(moment: dt.datetime) -> str:
