@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -31,7 +31,7 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 class ControlScreen(Screen[None]):
     """The control cell's overview and commands."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", t("control.key.pause")),
         Binding("plus,equals_sign", "faster", t("control.key.faster")),
         Binding("minus", "slower", t("control.key.slower")),
