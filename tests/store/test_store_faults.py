@@ -221,10 +221,10 @@ def test_disk_full_patched_writer(store: SessionStore, session: str, fail_on: st
             store.create_session(scenario_text="y", scenario_id="y", events=make_events(1, 3))
         else:
             store.append(session, [make_event(6), make_event(7)])
-    from krise_ovelse.store.exchange import import_session
+    from krise_ovelse.store.importing import import_verified
 
     with pytest.raises(StoreError, match="disk is full"):
-        import_session(store, tmp_path / "x.jsonl", new_id=True)
+        import_verified(store, tmp_path / "x.jsonl", new_id=True)
     monkeypatch.setattr(store, "_conn", real)
     assert not real.in_transaction
     assert [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()] == before

@@ -12,12 +12,13 @@ docs/sessions.md for users and `krise_ovelse.store.db` for the why of each setti
         store.list_sessions(); store.events(info.id); store.scenario_text(info.id)
 
 With the engine: `krise_ovelse.store.engine_bridge` (start_session, resume_session,
-open_session, close_session, branch_session, replay_session, finish_headless).
+open_session, close_session, branch_session, replay_session, finish_headless); importing an
+export: `krise_ovelse.store.importing.import_verified` (refolds it, derives every value).
 """
 
 from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore, StoreSink
 from krise_ovelse.store.errors import ExportFileError, StoreError, UnknownSession
-from krise_ovelse.store.exchange import export_to_path, import_session, read_export
+from krise_ovelse.store.exchange import export_to_path, read_export
 from krise_ovelse.store.location import ENV_DB, default_db_path, resolve_db_path
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "UnknownSession",
     "default_db_path",
     "export_to_path",
-    "import_session",
     "read_export",
     "resolve_db_path",
 ]
