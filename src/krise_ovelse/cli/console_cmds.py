@@ -64,15 +64,15 @@ def load_or_exit(name: str) -> Any:
 
 def check_session_or_exit(session: str, db: str | None) -> str:
     """The full id of a stored session, or the store's message and its exit code."""
-    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
 
     try:
-        with SessionStore.for_reading(resolve_db_path(db)) as store:
-            full = store.resolve(session)
-            store.get(full)
-            return full
+        store = open_store(db, reading=True)
+        try:
+            return store.resolve(session)
+        finally:
+            store.close()
     except StoreError as error:
         click.echo(error.render(), err=True)
         sys.exit(error.exit_code)

@@ -32,8 +32,9 @@ import attrs
 
 from krise_ovelse.fileio import ReadError, WriteError, read_limited, write_bytes
 from krise_ovelse.safetext import json_escape_controls
+from krise_ovelse.store.backend import Store
 from krise_ovelse.store.codec import EventDict, canonical_json, event_to_row, events_sha256, sha256_text
-from krise_ovelse.store.db import SessionInfo, SessionStore
+from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, ExportFileError, StoreError
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
@@ -58,7 +59,7 @@ class ExportData:
     events: list[EventDict]
 
 
-def session_header(store: SessionStore, info: SessionInfo, scenario_text: str,
+def session_header(store: Store, info: SessionInfo, scenario_text: str,
                    events: list[EventDict]) -> dict[str, Any]:
     session = {key: getattr(info, key) for key in SESSION_FIELDS if hasattr(info, key)}
     session["participants"] = list(info.participants)
@@ -81,7 +82,7 @@ def signed_message(header: Mapping[str, Any]) -> bytes:
     return canonical_json({k: v for k, v in header.items() if k != "signature"}).encode("utf-8")
 
 
-def export_lines(store: SessionStore, session_id: str, sign_with: str | None = None) -> Iterator[str]:
+def export_lines(store: Store, session_id: str, sign_with: str | None = None) -> Iterator[str]:
     """The export file's lines (without newlines). The events are read in one statement, so a
     session being played in another window exports as a consistent prefix of itself.
 
@@ -104,7 +105,7 @@ def export_lines(store: SessionStore, session_id: str, sign_with: str | None = N
         yield json_escape_controls(canonical_json(event))
 
 
-def export_session(store: SessionStore, session_id: str, out: IO[str], sign_with: str | None = None) -> int:
+def export_session(store: Store, session_id: str, out: IO[str], sign_with: str | None = None) -> int:
     """Write the export to an open text stream; return the number of events."""
     count = -1
     for line in export_lines(store, session_id, sign_with):
@@ -113,7 +114,7 @@ def export_session(store: SessionStore, session_id: str, out: IO[str], sign_with
     return count
 
 
-def export_to_path(store: SessionStore, session_id: str, path: str | os.PathLike[str],
+def export_to_path(store: Store, session_id: str, path: str | os.PathLike[str],
                    sign_with: str | None = None) -> int:
     """Write the export to `path` with the safe writer (`fileio.write_bytes`): atomically over
     a regular file, never through a symbolic link, never over a FIFO or device; so a failed or

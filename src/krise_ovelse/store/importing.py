@@ -24,7 +24,8 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.store.db import MIN_PREFIX, SessionInfo, SessionStore
+from krise_ovelse.store.backend import Store
+from krise_ovelse.store.db import MIN_PREFIX, SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, ExportFileError, StoreError
 from krise_ovelse.store.exchange import ExportData, read_export, signed_message
 
@@ -115,7 +116,7 @@ def check_references(scenario: Any, events: list[dict[str, Any]], criteria: froz
                                           f"has the value {value!r}, not a finite number")
 
 
-def _check_id(store: SessionStore, session_id: str, file: str) -> None:
+def _check_id(store: Store, session_id: str, file: str) -> None:
     if len(session_id) < MIN_PREFIX:
         raise ExportFileError(file, 1, f"the session id {session_id!r} is shorter than {MIN_PREFIX} characters, "
                               "so it would be taken for a shortened id", "import it with --new-id")
@@ -129,19 +130,13 @@ def _check_id(store: SessionStore, session_id: str, file: str) -> None:
                                   "import it with --new-id")
 
 
-def import_verified(store: SessionStore, path: str | os.PathLike[str], *, new_id: bool = False,
+def import_verified(store: Store, path: str | os.PathLike[str], *, new_id: bool = False,
                     verify: bool = False) -> Imported:
     """Check an export file (see the module docstring) and store it as a session, all or
     nothing (one transaction). The session keeps its id unless `new_id`."""
     from krise_ovelse.authoring import load_scenario_text
     from krise_ovelse.engine.events import SessionEnded, SessionStarted
-    from krise_ovelse.store.engine_bridge import (
-        _index_of,
-        criteria_ids,
-        engine_events,
-        fold_session,
-        session_summary,
-    )
+    from krise_ovelse.store.lifecycle import criteria_ids, engine_events, fold_session, index_of, session_summary
 
     file = str(path)
     data = read_export(path)
@@ -209,7 +204,7 @@ def import_verified(store: SessionStore, path: str | os.PathLike[str], *, new_id
         status=status,
         claim=False,
         summary=summary,
-        score_index=_index_of(summary),
+        score_index=index_of(summary),
     )
     return Imported(info, signer, trusted, key_id)
 
