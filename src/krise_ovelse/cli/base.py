@@ -26,7 +26,7 @@ EXIT_USAGE = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The `--db` help (the same words as `krise_ovelse.cli.session_cmds.DB_HELP`; a test checks).
+#: The `--db` help of every command that opens the session database.
 DB_HELP = ("Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data "
            "directory).")
 
