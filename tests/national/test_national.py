@@ -315,3 +315,33 @@ def test_control_commands_on_the_command_line(pg_url: str, exercise_id: str, cre
     assert status.exit_code == 0
     rows = {r["org_id"]: r for r in json.loads(status.stdout)}
     assert set(rows) == {"nav", "dsb"} and rows["dsb"]["behind"] == 4  # nobody has followed yet
+
+
+def test_the_national_report_has_a_chapter_per_organisation_and_what_they_share(
+        pg_url: str, exercise_id: str, creds: dict[str, str], tmp_path: Path) -> None:
+    control = ControlCell.open(creds["control"], exercise_id)
+    clients = [OrgClient(creds[f"org.{o}"], exercise_id, o, listen=False) for o in ("nav", "dsb")]
+    try:
+        control.resume()
+        control.advance_to(600)
+        control.endex("Slutt")
+        for client in clients:
+            client.sync()
+        evaluator = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav")
+        evaluator.rate("KH-2", "U", "Ingen faste møtepunkter")
+        evaluator.close()
+    finally:
+        for client in clients:
+            client.close()
+        control.close()
+    out = tmp_path / "nasjonal.md"
+    run = CliRunner().invoke(main, ["national", "report", exercise_id, "-o", str(out), "--db", creds["control"]],
+                             catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# Nasjonal evalueringsrapport: Øvelse Digital prøve" in text
+    assert "Kapittel 1: Arbeids" in text and "Kapittel 2: Direktoratet" in text
+    assert "## Vurdering per kriterium på tvers av virksomhetene" in text and "| KH-2 |" in text
+    assert "### Felles forbedringsområder" in text and text.count("### Tiltaksplan") == 2
+    nav = text.split("Kapittel 1:")[1].split("Kapittel 2:")[0]
+    assert "KH\\-2" in nav or "KH-2" in nav  # NAV's evaluator rated KH-2 U: an area for improvement

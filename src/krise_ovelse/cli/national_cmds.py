@@ -284,3 +284,29 @@ def console_cmd(exercise: str, lang: str | None, db: str | None) -> None:
         ControlApp(cell).run()
     finally:
         cell.close()
+
+
+@national_group.command("report")
+@click.argument("exercise")
+@click.option("-o", "--output", "output", default="-", metavar="FILE.md",
+              help="Where to write the report ('-' for standard output).")
+@click.option("--lang", type=click.Choice(("nb", "en")), default=None, help="Language (default: nb).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def report_cmd(exercise: str, output: str, lang: str | None, db: str | None) -> None:
+    """The national report as Markdown: ratings across organisations, common findings, a chapter
+    and an action plan per organisation (run by the control cell or the database owner)."""
+    from krise_ovelse.cli.base import user_lang
+    from krise_ovelse.fileio import WriteError, write_text
+    from krise_ovelse.national.gather import chapters
+    from krise_ovelse.national.setup import load_setup
+    from krise_ovelse.report.national import render_national
+    from krise_ovelse.store.pg import PgStore
+
+    with _errors(), PgStore(_url(db), readonly=True) as store:
+        setup = load_setup(store, exercise)
+        text = render_national(exercise, setup.title, chapters(store, setup), user_lang(lang))
+    try:
+        write_text(output, text)
+    except WriteError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(EXIT_USAGE)
