@@ -19,7 +19,7 @@ from krise_ovelse.cli.base import COMMANDS, LazyCommands
 
 from .conftest import EXAMPLE
 
-CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance"]
+CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance", "msel"]
 
 
 @pytest.mark.parametrize("package", CORE)
