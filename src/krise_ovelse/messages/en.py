@@ -450,6 +450,9 @@ MESSAGES: dict[str, str] = {
     "run.session": "Session: {id}  (krise-ovelse report {id}, replay, compare, export)",
     "cli.replay.header": "Session {id}: {title} — team {team}, {status}, {events} events",
     "cli.replay.mismatch": "error: session {id} does not replay as stored",
+    # cli: rescore
+    "cli.rescore.index": "index {was} → {now} (session {id}, stored)",
+    "cli.rescore.catalogue": "criteria catalogue {was} → {now}",
     # the control cell's console (national exercise)
     "control.title": "Control cell — {exercise}",
     "control.clock": "Scenario time {time} · {state} · speed ×{speed} · {orgs} organisations",
