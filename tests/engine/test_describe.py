@@ -12,6 +12,7 @@ from krise_ovelse.engine import (
     EVENT_KINDS,
     AcknowledgeInject,
     AddAdhocInject,
+    AddEvaluator,
     AddObservation,
     Advance,
     Decide,
@@ -19,15 +20,19 @@ from krise_ovelse.engine import (
     Event,
     JumpToPhase,
     MarkInjectDone,
+    MarkTask,
     Mode,
     Pause,
     RateCriterion,
+    RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     ReviseDecision,
     SetMode,
     SetSpeed,
     SkipInject,
+    TaskStatus,
     event_to_dict,
 )
 from krise_ovelse.model.scenario import Channel, Level, Role, Scenario
@@ -49,6 +54,9 @@ def _every_kind() -> tuple[Scenario, list[Event]]:
        AddAdhocInject("VG ringer", "Hva skjer?", Channel.PHONE, sender="VG"),
        AddObservation("God involvering", author="Eva", criteria=("KH-2",)),
        RateCriterion("KH-2", Level.S, reason="Sent ute", by="evaluator"),
+       AddEvaluator("Eva", lead=True), MarkTask("KH-2", 1, TaskStatus.PARTLY, "Eva", note="Sent"),
+       AddObservation("Tydelig", author="Eva", criteria=("KH-2",), level=Level.P, why="Daglig status"),
+       RateReasoning("d01", Level.S, "Eva", note="Tynn"), ReconcileRating("KH-2", Level.S, "Enige", "Eva"),
        SetSpeed(2.5), Pause(), Resume(), SetMode(Mode.REAL_TIME), SetMode(Mode.PACED),
        Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"))
     return scenario, list(engine.events)

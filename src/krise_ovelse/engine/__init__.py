@@ -16,7 +16,8 @@ Running a session
 Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
-    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion.
+    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
+    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators).
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -26,7 +27,9 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [inject_released], InjectAcknowledged [inject_acknowledged], InjectDone [inject_done],
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
-    DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
+    DecisionMissed [decision_missed], ObservationAdded [observation_added], EvaluatorAdded
+    [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
+    [rating_reconciled], CriterionRated
     [criterion_rated], SessionEnded [session_ended]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
@@ -58,6 +61,7 @@ from krise_ovelse.engine.commands import (
     COMMAND_TYPES,
     AcknowledgeInject,
     AddAdhocInject,
+    AddEvaluator,
     AddObservation,
     Advance,
     AdvanceToDecision,
@@ -67,8 +71,11 @@ from krise_ovelse.engine.commands import (
     EndExercise,
     JumpToPhase,
     MarkInjectDone,
+    MarkTask,
     Pause,
     RateCriterion,
+    RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     ReviseDecision,
@@ -89,6 +96,7 @@ from krise_ovelse.engine.events import (
     DecisionMissed,
     DecisionOpened,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     EventFormatError,
     InjectAcknowledged,
@@ -100,10 +108,13 @@ from krise_ovelse.engine.events import (
     OptionApplied,
     Paused,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     Resumed,
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    TaskMarked,
     event_from_dict,
     event_to_dict,
 )
@@ -128,6 +139,7 @@ from krise_ovelse.engine.values import (
     Mode,
     Participant,
     ReleaseSource,
+    TaskStatus,
 )
 
 __all__ = [
@@ -136,6 +148,7 @@ __all__ = [
     "EVENT_TYPES",
     "AcknowledgeInject",
     "AddAdhocInject",
+    "AddEvaluator",
     "AddObservation",
     "AdhocInject",
     "AdhocInjectAdded",
@@ -160,6 +173,7 @@ __all__ = [
     "EndExercise",
     "EndReason",
     "Engine",
+    "EvaluatorAdded",
     "Event",
     "EventFormatError",
     "EventLog",
@@ -173,6 +187,7 @@ __all__ = [
     "JumpReason",
     "JumpToPhase",
     "MarkInjectDone",
+    "MarkTask",
     "Mode",
     "ModeChanged",
     "Observation",
@@ -183,7 +198,11 @@ __all__ = [
     "Paused",
     "PhaseChanged",
     "RateCriterion",
+    "RateReasoning",
     "Rating",
+    "RatingReconciled",
+    "ReasoningRated",
+    "ReconcileRating",
     "ReleaseInject",
     "ReleaseSource",
     "Resume",
@@ -198,6 +217,8 @@ __all__ = [
     "SkipInject",
     "SpeedChanged",
     "StartSession",
+    "TaskMarked",
+    "TaskStatus",
     "Tick",
     "Upcoming",
     "apply",

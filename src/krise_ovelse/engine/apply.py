@@ -21,6 +21,7 @@ from krise_ovelse.engine.events import (
     DecisionMissed,
     DecisionOpened,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     EventFormatError,
     InjectAcknowledged,
@@ -32,10 +33,13 @@ from krise_ovelse.engine.events import (
     OptionApplied,
     Paused,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     Resumed,
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    TaskMarked,
     Values,
 )
 from krise_ovelse.engine.plan import Plan
@@ -95,7 +99,8 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 
 
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
-AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({ObservationAdded, CriterionRated})
+AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({
+    ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -352,6 +357,15 @@ def _criterion_rated(state: ExerciseState, ev: CriterionRated) -> ExerciseState:
     return _evolve(state, {"last": ev, "ratings": state.ratings.append(rating)})
 
 
+def _evaluator_added(state: ExerciseState, ev: EvaluatorAdded) -> ExerciseState:
+    return _evolve(state, {"last": ev, "evaluators": (*state.evaluators, (ev.name, ev.lead))})
+
+
+def _evaluation_recorded(state: ExerciseState, ev: Event) -> ExerciseState:
+    """Checklist marks, reasoning ratings and reconciliations: scoring reads them from the events."""
+    return _evolve(state, {"last": ev})
+
+
 def _session_ended(state: ExerciseState, ev: SessionEnded) -> ExerciseState:
     clock = _clock(state.clock, running=False, ended=True, end_reason=ev.reason.value)
     return _evolve(state, {"last": ev, "clock": clock})
@@ -380,4 +394,8 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     ObservationAdded: _observation_added,
     CriterionRated: _criterion_rated,
     SessionEnded: _session_ended,
+    EvaluatorAdded: _evaluator_added,
+    TaskMarked: _evaluation_recorded,
+    ReasoningRated: _evaluation_recorded,
+    RatingReconciled: _evaluation_recorded,
 }

@@ -70,6 +70,13 @@ def criteria_ids(scenario: Scenario) -> frozenset[str]:
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 
 
+def task_counts(scenario: Scenario) -> dict[str, int]:
+    """The critical tasks per criterion evaluators may mark (the scenario's own criteria have none)."""
+    from krise_ovelse.catalogue import load_catalogue
+
+    return load_catalogue().task_counts() | {c.id: 0 for c in scenario.scoring.own_criteria}
+
+
 def stored_scenario(store: SessionStore, session_id: str) -> Scenario:
     """The scenario as stored with the session, checked against its hash and loaded.
 
@@ -140,7 +147,7 @@ def start_session(store: SessionStore, scenario: Scenario, scenario_text: str, *
     engine = Engine.start(scenario, team=team, clock=clock, participants=people,
                           facilitator=facilitator, mode=mode or Mode.PACED, seed=seed,
                           sink=store.sink(info.id, to_dict=engine_event_to_dict),
-                          criteria=criteria_ids(scenario))
+                          criteria=criteria_ids(scenario), tasks=task_counts(scenario))
     return info.id, engine
 
 
@@ -158,7 +165,7 @@ def resume_session(store: SessionStore, session_id: str, *, clock: Clock = _utc_
     fold_session(scenario, events, session_id)  # a clear error before we claim anything
     store.claim(session_id, force=force)
     engine = Engine(scenario, clock=clock, events=events, criteria=criteria_ids(scenario),
-                    sink=store.sink(session_id, to_dict=engine_event_to_dict))
+                    tasks=task_counts(scenario), sink=store.sink(session_id, to_dict=engine_event_to_dict))
     return scenario, engine
 
 
@@ -406,7 +413,7 @@ def run_headless_stored(store: SessionStore, scenario: Scenario, scenario_text: 
         mode="headless", started=(clock or (lambda: HEADLESS_EPOCH))().isoformat(timespec="seconds"))
     result = run_headless(scenario, playthrough, seed, clock,
                           sink=store.sink(info.id, to_dict=engine_event_to_dict),
-                          criteria=criteria_ids(scenario))
+                          criteria=criteria_ids(scenario), tasks=task_counts(scenario))
     _close_run(store, info.id, scenario, result)
     return info.id, result
 
@@ -463,7 +470,7 @@ def finish_headless(store: SessionStore, session_id: str, playthrough: Any, *,
     sink = CatchUpSink(store, session_id, stored, f"playthrough {getattr(playthrough, 'file', '')}")
     try:
         result = run_headless(scenario, playthrough, info.seed, clock, sink=sink,
-                              criteria=criteria_ids(scenario))
+                              criteria=criteria_ids(scenario), tasks=task_counts(scenario))
     except BaseException:
         with contextlib.suppress(StoreError):  # the disk may be what failed
             store.set_status(session_id, "interrupted")

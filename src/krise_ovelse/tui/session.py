@@ -711,16 +711,24 @@ def _criteria_ids(scenario: Scenario) -> frozenset[str]:
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 
 
+def _task_counts(scenario: Scenario) -> dict[str, int]:
+    from krise_ovelse.catalogue import load_catalogue
+
+    return load_catalogue().task_counts() | {c.id: 0 for c in scenario.scoring.own_criteria}
+
+
 def _new_engine(scenario: Scenario, sink: Any, wall: WallClock | None) -> Any:
     from krise_ovelse.engine.facade import Engine
 
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario))
+    return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario),
+                  tasks=_task_counts(scenario))
 
 
 def _engine_from_events(scenario: Scenario, events: Sequence[Any], sink: Any, wall: WallClock | None) -> Any:
     from krise_ovelse.engine.facade import Engine
 
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
+    return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario),
+                  tasks=_task_counts(scenario))
 
 
 def _utc_now() -> dt.datetime:
