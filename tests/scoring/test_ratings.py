@@ -327,7 +327,7 @@ def test_format_ratings(scenario: Scenario) -> None:
     assert "KH Krisehåndtering: U (1,50)" in nb  # U, U, U and the override's S: 1.5 rounds down
     assert "KH-5" in nb and "U→S" in nb
     assert "Overstyrt (Eva) → S: ok" in nb
-    assert "Indeks: " in nb
+    assert "Indeks (oppsummering, ikke karakter): " in nb
     en = format_ratings(result, "en", evidence=False)
     assert "Areas for improvement:" in en
     confirmed = score(scenario, attrs.evolve(record, overrides=(

@@ -232,6 +232,7 @@ class Rating:
                 levels = ", ".join(e.level.value for e in sorted(judgement, key=_best_first) if e.level)
                 parts.append(text(lang, "scoring.judgement", levels=levels, level=self.judgement.value))
             line = "; ".join(parts)
+            line = line[:1].upper() + line[1:]
             if judgement and indication and self.indication is not None and self.judgement is not None:
                 line += text(lang, "scoring.judgement_weighs", level=self.suggested.value)
         if self.mission_cap is not None:
