@@ -191,8 +191,14 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     ended = False
 
     for raw in events:
-        data: Mapping[str, Any] = raw if type(raw) is dict or isinstance(raw, Mapping) else _Fields(raw)
-        kind = data.get("kind")
+        data: Mapping[str, Any]
+        if type(raw) is dict or isinstance(raw, Mapping):
+            data = raw
+            kind = data.get("kind")
+        else:  # an engine Event: a dict class (not slotted), so its fields are a plain dict
+            fields = getattr(raw, "__dict__", None)
+            data = fields if type(fields) is dict else _Fields(raw)
+            kind = raw.kind
         seq = data.get("seq")
         minutes = _float(data.get("scenario_minutes"))
         seconds = _float(data.get("exercise_seconds"))

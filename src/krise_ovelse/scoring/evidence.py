@@ -207,7 +207,26 @@ def _option_label(decision: Decision, option_id: str, lang: str) -> str:
     return message(lang, "scoring.option_label", id=option_id, text=text)
 
 
+#: Reasons already worded, per (decision object, option, how it was chosen): the same few texts
+#: recur in every run of a scenario (the balance analysis rates thousands). The decision is kept
+#: in the value, so its id cannot be reused while the entry lives.
+_REASONS: dict[tuple[int, str, bool, bool, bool], tuple[Decision, Text]] = {}
+_REASONS_LIMIT = 4096
+
+
 def _choice_reason(decision: Decision, choice: Choice, revision: bool, revised_later: bool) -> Text:
+    key = (id(decision), choice.option, revision, revised_later, choice.missed)
+    hit = _REASONS.get(key)
+    if hit is not None and hit[0] is decision:
+        return hit[1]
+    reason = _word_choice_reason(decision, choice, revision, revised_later)
+    if len(_REASONS) >= _REASONS_LIMIT:
+        _REASONS.clear()
+    _REASONS[key] = (decision, reason)
+    return reason
+
+
+def _word_choice_reason(decision: Decision, choice: Choice, revision: bool, revised_later: bool) -> Text:
     texts = {}
     for lang in ("nb", "en"):
         head = _decision_label(decision, lang)

@@ -444,6 +444,7 @@ def _findings(rating: Rating, info: CriterionInfo, doubtful: frozenset[tuple[str
     chose is not a strength, nor a choice whose option the author also tagged M or U somewhere
     (the report warns against it), so nothing the report warns against is held up as good."""
     final = rating.final
+    counted = rating.counted
     note = rating.override.reason if rating.override is not None else ""
     if rating.confirmed and says_only_confirmed(note):
         note = ""  # a plain confirmation: nothing to add to the evidence
@@ -452,14 +453,14 @@ def _findings(rating: Rating, info: CriterionInfo, doubtful: frozenset[tuple[str
               "description": info.description, "descriptor": info.level_text(final),
               "target": info.level_text(Level.P), "note": note, "reviewed": rating.reviewed}
     if final in STRENGTH_LEVELS:
-        support = tuple(e for e in rating.counted if e.level in STRENGTH_LEVELS
+        support = tuple(e for e in counted if e.level in STRENGTH_LEVELS
                         and not (e.source is Source.OPTION and ((e.decision, e.option) in doubtful
                                                                 or (e.seq is not None and e.seq in defaults))))
         if support or (rating.override is not None and note):
             found.append(Finding(kind=FindingKind.STRENGTH, evidence=support, **common))  # type: ignore[arg-type]
     if final in IMPROVEMENT_LEVELS or final is Level.S:
         wanted = (Level.S, *IMPROVEMENT_LEVELS) if final is Level.S else IMPROVEMENT_LEVELS
-        support = tuple(e for e in rating.counted if e.level in wanted)
+        support = tuple(e for e in counted if e.level in wanted)
         found.append(Finding(kind=FindingKind.IMPROVEMENT, evidence=support, **common))  # type: ignore[arg-type]
     return found
 
@@ -525,6 +526,25 @@ def criteria_in_play(scenario: Scenario, evidence: Iterable[Evidence], overrides
     return known + sorted(wanted - set(known))
 
 
+#: Criterion infos per (scenario, catalogue) object, kept with both so their ids stay theirs:
+#: rating thousands of runs of one scenario (the balance analysis) looks each up once.
+_INFOS: dict[tuple[int, int], tuple[Scenario, Catalogue, dict[str, CriterionInfo]]] = {}
+
+
+def _infos(scenario: Scenario, catalogue: Catalogue, ids: Sequence[str]) -> dict[str, CriterionInfo]:
+    key = (id(scenario), id(catalogue))
+    hit = _INFOS.get(key)
+    if hit is None or hit[0] is not scenario or hit[1] is not catalogue:
+        if len(_INFOS) >= 16:
+            _INFOS.clear()
+        hit = _INFOS[key] = (scenario, catalogue, {})
+    known = hit[2]
+    for cid in ids:
+        if cid not in known:
+            known[cid] = criterion_info(cid, scenario, catalogue)
+    return known
+
+
 def score(scenario: Scenario, record: ScoringInput, catalogue: Catalogue | None = None) -> ScoringResult:
     """Rate a run: the evidence, a rating per criterion in play, roll-ups, index and findings."""
     catalogue = catalogue or load_catalogue()
@@ -535,7 +555,7 @@ def score(scenario: Scenario, record: ScoringInput, catalogue: Catalogue | None 
     reconciled = last_overrides(record.reconciliations)
     ids = criteria_in_play(scenario, evidence, set(ratings_by) | set(reconciled), catalogue)
     listed = set(scenario.scoring.criteria)
-    infos = {cid: criterion_info(cid, scenario, catalogue) for cid in ids}
+    infos = _infos(scenario, catalogue, ids)
     by_criterion: dict[str, list[Evidence]] = {cid: [] for cid in ids}
     for item in evidence:
         by_criterion[item.criterion].append(item)
