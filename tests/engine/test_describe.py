@@ -18,10 +18,12 @@ from krise_ovelse.engine import (
     Decide,
     EndExercise,
     Event,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
     MarkTask,
     Mode,
+    NoteHotwash,
     Pause,
     RateCriterion,
     RateReasoning,
@@ -58,7 +60,8 @@ def _every_kind() -> tuple[Scenario, list[Event]]:
        AddObservation("Tydelig", author="Eva", criteria=("KH-2",), level=Level.P, why="Daglig status"),
        RateReasoning("d01", Level.S, "Eva", note="Tynn"), ReconcileRating("KH-2", Level.S, "Enige", "Eva"),
        SetSpeed(2.5), Pause(), Resume(), SetMode(Mode.REAL_TIME), SetMode(Mode.PACED),
-       Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"))
+       Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"),
+       NoteHotwash("plus", "Rask første beskjed", by="facilitator"), GiveFeedback((("useful", "4"),)))
     return scenario, list(engine.events)
 
 

@@ -415,3 +415,20 @@ def test_compare_says_how_a_missed_decision_was_revised(store: SessionStore, db_
     assert (f"(deadline missed: default {d01.default} applied, later revised to {revised_to})"
             in result.output), result.output
     assert "(missed: default)" not in result.output
+
+
+@pytest.mark.parametrize("command", [["resume", "{sid}"], ["report", "{sid}", "-o", "{out}"], ["rescore", "{sid}"],
+                                     ["branch", "{sid}", "--at", "d01"]])
+def test_every_command_that_reads_the_stored_scenario_checks_its_hash(
+        store: SessionStore, db_path: Path, example: tuple[Scenario, str], tmp_path: Path,
+        command: list[str]) -> None:
+    """The stored copy is what resume, report, rescore and branch play from: edited behind the
+    store's back it is refused (exit 1), not played."""
+    sid = play(store, example, 0, stop_after=6)
+    _tamper(db_path, "UPDATE scenario_texts SET text = text || '# edited'")
+    args = [part.format(sid=sid, out=tmp_path / "r.md") for part in command]
+    result = cli(*args, "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert "sha256" in result.output and "Traceback" not in result.output
+    with pytest.raises(StoreError, match="sha256"):
+        bridge.stored_scenario(store, sid)

@@ -17,7 +17,7 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators).
+    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -29,8 +29,8 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
     DecisionMissed [decision_missed], ObservationAdded [observation_added], EvaluatorAdded
     [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
-    [rating_reconciled], CriterionRated
-    [criterion_rated], SessionEnded [session_ended]. Every event: seq, kind,
+    [rating_reconciled], CriterionRated [criterion_rated], SessionEnded [session_ended], HotwashNoted
+    [hotwash_noted], FeedbackGiven [feedback_given]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -69,9 +69,11 @@ from krise_ovelse.engine.commands import (
     Command,
     Decide,
     EndExercise,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
     MarkTask,
+    NoteHotwash,
     Pause,
     RateCriterion,
     RateReasoning,
@@ -99,6 +101,8 @@ from krise_ovelse.engine.events import (
     EvaluatorAdded,
     Event,
     EventFormatError,
+    FeedbackGiven,
+    HotwashNoted,
     InjectAcknowledged,
     InjectDone,
     InjectReleased,
@@ -178,6 +182,9 @@ __all__ = [
     "EventFormatError",
     "EventLog",
     "ExerciseState",
+    "FeedbackGiven",
+    "GiveFeedback",
+    "HotwashNoted",
     "InjectAcknowledged",
     "InjectDone",
     "InjectReleased",
@@ -190,6 +197,7 @@ __all__ = [
     "MarkTask",
     "Mode",
     "ModeChanged",
+    "NoteHotwash",
     "Observation",
     "ObservationAdded",
     "OptionApplied",

@@ -24,6 +24,8 @@ from krise_ovelse.engine.events import (
     EvaluatorAdded,
     Event,
     EventFormatError,
+    FeedbackGiven,
+    HotwashNoted,
     InjectAcknowledged,
     InjectDone,
     InjectReleased,
@@ -100,7 +102,8 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
 AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({
-    ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled})
+    ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
+    FeedbackGiven})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -361,8 +364,9 @@ def _evaluator_added(state: ExerciseState, ev: EvaluatorAdded) -> ExerciseState:
     return _evolve(state, {"last": ev, "evaluators": (*state.evaluators, (ev.name, ev.lead))})
 
 
-def _evaluation_recorded(state: ExerciseState, ev: Event) -> ExerciseState:
-    """Checklist marks, reasoning ratings and reconciliations: scoring reads them from the events."""
+def _noted(state: ExerciseState, ev: Event) -> ExerciseState:
+    """Checklist marks, reasoning ratings, reconciliations, hotwash points and questionnaires
+    change nothing in the exercise: scoring and the report read them from the log."""
     return _evolve(state, {"last": ev})
 
 
@@ -395,7 +399,9 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     CriterionRated: _criterion_rated,
     SessionEnded: _session_ended,
     EvaluatorAdded: _evaluator_added,
-    TaskMarked: _evaluation_recorded,
-    ReasoningRated: _evaluation_recorded,
-    RatingReconciled: _evaluation_recorded,
+    TaskMarked: _noted,
+    ReasoningRated: _noted,
+    RatingReconciled: _noted,
+    HotwashNoted: _noted,
+    FeedbackGiven: _noted,
 }

@@ -9,7 +9,6 @@ store (which commits each command's events before the engine applies them).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,9 +19,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from krise_ovelse.startup import pause_collection, resume_collection
 from krise_ovelse.tui.base import localise_bindings
 from krise_ovelse.tui.i18n import set_language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine, the store and the catalogue are imported when needed, not at startup
     from krise_ovelse.engine.values import Participant
@@ -39,9 +40,6 @@ Clock = Callable[[], float]
 WallClock = Callable[[], dt.datetime]
 S = TypeVar("S", bound=Screen[Any])
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @attrs.frozen
@@ -98,18 +96,15 @@ class KriseApp(App[None]):
         app, its modules and the scenario too) is frozen out of later collections and collection
         resumes; at the latest when the app ends. (`run_test` collects as usual.)
         """
-        self._collection_paused = gc.isenabled()
-        gc.disable()
+        self._collection_paused = pause_collection()
         try:
             return super().run(*args, **kwargs)
         finally:
             self._resume_collection()
 
     def _resume_collection(self) -> None:
-        if self._collection_paused:
-            self._collection_paused = False
-            gc.freeze()
-            gc.enable()
+        was_enabled, self._collection_paused = self._collection_paused, False
+        resume_collection(was_enabled, freeze=True)
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen: a scenario's briefing is made the app's first screen itself (rather
@@ -303,6 +298,18 @@ class KriseApp(App[None]):
 
         if self.session is not None:
             self._show(EvaluatorScreen(self.session))
+
+    def show_hotwash(self) -> None:
+        from krise_ovelse.tui.screens.hotwash import HotwashScreen
+
+        if self.session is not None:
+            self.push_screen(HotwashScreen(self.session))
+
+    def show_feedback(self) -> None:
+        from krise_ovelse.tui.screens.feedback import FeedbackScreen
+
+        if self.session is not None:
+            self.push_screen(FeedbackScreen(self.session))
 
     def show_debrief(self) -> None:
         from krise_ovelse.tui.screens.debrief import DebriefScreen

@@ -36,6 +36,7 @@ from krise_ovelse.tui.view import (
     Unplayed,
     UpcomingItem,
 )
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
     from krise_ovelse.engine.facade import CommandRefused
@@ -139,7 +140,7 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
-            live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or _utc_now,
+            live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or utc_now,
                                  participants=participants, facilitator=facilitator, mode=Mode.REAL_TIME)
         return cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=team)
 
@@ -152,7 +153,7 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
-            live = resume_session(store, session_id, clock=wall or _utc_now, ended_ok=True)
+            live = resume_session(store, session_id, clock=wall or utc_now, ended_ok=True)
         loaded = LoadedScenario(live.scenario, live.text, f"session:{live.session_id}")
         session = cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=live.team)
         if session.running:
@@ -362,6 +363,33 @@ class ExerciseSession:
         if self.ended:
             return Outcome(True)
         return self.handle(cmd.EndExercise())
+
+    # -- hotwash and the participant questionnaire (after ENDEX) ------------------------------
+
+    def note_hotwash(self, kind: str, text: str) -> Outcome:
+        """A hotwash point (plus, delta or takeaway), noted by the facilitator."""
+        return self.handle(cmd.NoteHotwash(kind, text, by=facilitator_name()))
+
+    def give_feedback(self, answers: dict[str, str]) -> Outcome:
+        """One participant's anonymous answers; unanswered questions are left out."""
+        from krise_ovelse.report.questions import clean_answers
+
+        cleaned = clean_answers(answers)
+        if not cleaned:
+            return Outcome(False, t("feedback.empty"))
+        outcome = self.handle(cmd.GiveFeedback(cleaned))
+        return attrs.evolve(outcome, note=t("feedback.saved")) if outcome.ok else outcome
+
+    def _logged(self, kind: str) -> list[Any]:
+        events = self.engine.events if self.engine is not None else self.events[:self.state.seq]
+        return [event for event in events if getattr(event, "kind", None) == kind]
+
+    def hotwash_entries(self) -> list[tuple[str, str]]:
+        """(kind, text) of each hotwash point so far, in the order noted."""
+        return [(event.entry_kind, event.text) for event in self._logged("hotwash_noted")]
+
+    def feedback_count(self) -> int:
+        return len(self._logged("feedback_given"))
 
     # -- follow and replay ------------------------------------------------------------------
 
@@ -678,9 +706,6 @@ def _criteria_ids(scenario: Scenario) -> frozenset[str]:
 
     return criteria_ids(scenario)
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _fold(scenario: Scenario, events: Sequence[Any]) -> ExerciseState:

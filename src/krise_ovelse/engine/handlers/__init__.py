@@ -12,7 +12,9 @@ from krise_ovelse.engine.commands import (
     AddEvaluator,
     AddObservation,
     Command,
+    GiveFeedback,
     MarkTask,
+    NoteHotwash,
     RateCriterion,
     RateReasoning,
     ReconcileRating,
@@ -20,9 +22,10 @@ from krise_ovelse.engine.commands import (
 from krise_ovelse.engine.handlers import clock, decisions, evaluation, injects, session
 from krise_ovelse.engine.handlers.common import Check, Execute, check_text_fields
 
-#: Commands the engine still takes after ENDEX: the evaluation goes on after play has stopped.
+#: Commands the engine still takes after ENDEX: the evaluation, the hotwash and the
+#: questionnaire go on after play has stopped.
 AFTER_ENDEX: frozenset[type[Command]] = frozenset({
-    AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating})
+    AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating, NoteHotwash, GiveFeedback})
 
 #: Command type → (check, run), from each concern's table.
 COMMANDS: dict[type[Command], tuple[Check, Execute]] = {
