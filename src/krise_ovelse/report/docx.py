@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from krise_ovelse.report.svg import resample, sparkline
-from krise_ovelse.safetext import neutralise
 from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.safetext import neutralise
 
 SPARK_POINTS = 24
 TABLE_POINTS = 9
