@@ -16,7 +16,8 @@ Running a session
 Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
-    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion.
+    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
+    NoteHotwash, GiveFeedback.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -27,7 +28,8 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
     DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
-    [criterion_rated], SessionEnded [session_ended]. Every event: seq, kind,
+    [criterion_rated], SessionEnded [session_ended], HotwashNoted [hotwash_noted],
+    FeedbackGiven [feedback_given]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -65,8 +67,10 @@ from krise_ovelse.engine.commands import (
     Command,
     Decide,
     EndExercise,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
+    NoteHotwash,
     Pause,
     RateCriterion,
     ReleaseInject,
@@ -91,6 +95,8 @@ from krise_ovelse.engine.events import (
     DecisionRevised,
     Event,
     EventFormatError,
+    FeedbackGiven,
+    HotwashNoted,
     InjectAcknowledged,
     InjectDone,
     InjectReleased,
@@ -164,6 +170,9 @@ __all__ = [
     "EventFormatError",
     "EventLog",
     "ExerciseState",
+    "FeedbackGiven",
+    "GiveFeedback",
+    "HotwashNoted",
     "InjectAcknowledged",
     "InjectDone",
     "InjectReleased",
@@ -175,6 +184,7 @@ __all__ = [
     "MarkInjectDone",
     "Mode",
     "ModeChanged",
+    "NoteHotwash",
     "Observation",
     "ObservationAdded",
     "OptionApplied",
