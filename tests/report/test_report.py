@@ -177,7 +177,7 @@ def test_ratings_carry_their_evidence(data: ReportData) -> None:
     kh4 = next(r for r in kh.ratings if r.criterion == "KH-4")
     assert [(e.level, e.source, e.ref) for e in kh4.evidence] == [
         ("U", "choice", "log no. 7"), ("P", "choice", "log no. 9"), ("M", "rule", "")]
-    assert kh4.explain == "Median of P, M, U = M"
+    assert kh4.explain == "Median of P, M, U = M. Suggestion – not reviewed by an evaluator"
     oe3 = next(r for t in view.themes for r in t.ratings if r.criterion == "OE-3")
     assert (oe3.suggested, oe3.final, oe3.overridden) == ("M", "S", True)
     assert oe3.override == "Overridden (Eva Evaluator) M → S: Drøftingen kom i gang samme dag"
@@ -188,7 +188,8 @@ def test_ratings_carry_their_evidence(data: ReportData) -> None:
 def test_findings_and_learning_points(data: ReportData) -> None:
     view = build_view(data, "nb")
     assert [f.criterion for f in view.strengths] == ["KH-2", "OE-3", "OE-5", "DA-4"]
-    assert [f.criterion for f in view.improvements] == ["KH-3", "KH-4", "KH-5"]
+    # worst first; the criteria rated S follow: done, with room to do better
+    assert [f.criterion for f in view.improvements] == ["KH-3", "KH-4", "KH-5", "OE-3", "OE-5", "DA-4"]
     kh5 = view.improvements[2]
     assert kh5.target.startswith("Ledergruppen finner rollene som bare én person kan fylle")
     assert kh5.evidence == ("Høyeste verdi av «Belastning på nøkkelpersoner» var 72 (P ≤ 55, S ≤ 65, M ≤ 80)",)
@@ -201,9 +202,9 @@ def test_findings_and_learning_points(data: ReportData) -> None:
 def test_the_draft_plan_is_used_without_a_plan(data: ReportData) -> None:
     view = build_view(data, "nb")
     assert view.plan_is_draft
-    assert [row.criterion for row in view.plan] == ["KH-3", "KH-4", "KH-5"]
+    assert [row.criterion for row in view.plan] == ["KH-3", "KH-4", "KH-5", "OE-3", "OE-5", "DA-4"]
     assert view.plan[0].element == "Organisasjon"  # KH-3's measure is about mandates: organisation
-    assert [row.id for row in view.plan] == ["T1", "T2", "T3"]
+    assert [row.id for row in view.plan] == ["T1", "T2", "T3", "T4", "T5", "T6"]
     assert not view.plan[0].action.startswith("Mål:")
     assert NB["plan_note"] in render_report(data, "md", "nb")
 
@@ -212,8 +213,9 @@ def test_a_given_plan_replaces_the_draft_and_uncovered_areas_are_named(data: Rep
     plan = draft_plan(data.result).remove_item(1).with_item(0, owner="Direktør", element="training")
     view = build_view(attrs.evolve(data, plan=plan), "nb")
     assert not view.plan_is_draft
-    assert [(row.criterion, row.owner, row.element) for row in view.plan] == [
+    assert [(row.criterion, row.owner, row.element) for row in view.plan][:2] == [
         ("KH-3", "Direktør", "Opplæring"), ("KH-5", "", "Organisasjon")]
+    assert [row.criterion for row in view.plan][2:] == ["OE-3", "OE-5", "DA-4"]
     assert view.plan_uncovered == ("KH-4 Samarbeid mellom ledelse og tillitsvalgte",)
     md = render_report(attrs.evolve(data, plan=plan), "md", "nb")
     assert "**Forbedringspunkter uten tiltak i planen:** KH-4 Samarbeid mellom ledelse og tillitsvalgte" in md

@@ -112,6 +112,9 @@ def _lines(s: Scenario, lang: str) -> Iterator[str]:
             nxt = s.phases[index + 1].starts if index + 1 < len(s.phases) else s.ends
             detail += ", " + L["jump"].format(to=_when(s, nxt.minutes))
         yield f"- **{_md(phase.title.get(lang))}** — {_when(s, phase.starts.minutes)} ({detail})"
+        if phase.summary:  # what the facilitator reads out at the phase change
+            for line in phase.summary.get(lang).strip().splitlines():
+                yield f"  {_md(line)}" if line.strip() else ""
     yield f"- {L['ends'].format(at=_when(s, s.ends.minutes))}"
     yield ""
     yield f"## {L['indicators']}"

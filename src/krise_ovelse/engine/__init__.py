@@ -17,7 +17,7 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    NoteHotwash, GiveFeedback.
+    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -27,9 +27,10 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [inject_released], InjectAcknowledged [inject_acknowledged], InjectDone [inject_done],
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
-    DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
-    [criterion_rated], SessionEnded [session_ended], HotwashNoted [hotwash_noted],
-    FeedbackGiven [feedback_given]. Every event: seq, kind,
+    DecisionMissed [decision_missed], ObservationAdded [observation_added], EvaluatorAdded
+    [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
+    [rating_reconciled], CriterionRated [criterion_rated], SessionEnded [session_ended], HotwashNoted
+    [hotwash_noted], FeedbackGiven [feedback_given]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -60,6 +61,7 @@ from krise_ovelse.engine.commands import (
     COMMAND_TYPES,
     AcknowledgeInject,
     AddAdhocInject,
+    AddEvaluator,
     AddObservation,
     Advance,
     AdvanceToDecision,
@@ -70,9 +72,12 @@ from krise_ovelse.engine.commands import (
     GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
+    MarkTask,
     NoteHotwash,
     Pause,
     RateCriterion,
+    RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     ReviseDecision,
@@ -93,6 +98,7 @@ from krise_ovelse.engine.events import (
     DecisionMissed,
     DecisionOpened,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     EventFormatError,
     FeedbackGiven,
@@ -106,10 +112,13 @@ from krise_ovelse.engine.events import (
     OptionApplied,
     Paused,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     Resumed,
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    TaskMarked,
     event_from_dict,
     event_to_dict,
 )
@@ -134,6 +143,7 @@ from krise_ovelse.engine.values import (
     Mode,
     Participant,
     ReleaseSource,
+    TaskStatus,
 )
 
 __all__ = [
@@ -142,6 +152,7 @@ __all__ = [
     "EVENT_TYPES",
     "AcknowledgeInject",
     "AddAdhocInject",
+    "AddEvaluator",
     "AddObservation",
     "AdhocInject",
     "AdhocInjectAdded",
@@ -166,6 +177,7 @@ __all__ = [
     "EndExercise",
     "EndReason",
     "Engine",
+    "EvaluatorAdded",
     "Event",
     "EventFormatError",
     "EventLog",
@@ -182,6 +194,7 @@ __all__ = [
     "JumpReason",
     "JumpToPhase",
     "MarkInjectDone",
+    "MarkTask",
     "Mode",
     "ModeChanged",
     "NoteHotwash",
@@ -193,7 +206,11 @@ __all__ = [
     "Paused",
     "PhaseChanged",
     "RateCriterion",
+    "RateReasoning",
     "Rating",
+    "RatingReconciled",
+    "ReasoningRated",
+    "ReconcileRating",
     "ReleaseInject",
     "ReleaseSource",
     "Resume",
@@ -208,6 +225,8 @@ __all__ = [
     "SkipInject",
     "SpeedChanged",
     "StartSession",
+    "TaskMarked",
+    "TaskStatus",
     "Tick",
     "Upcoming",
     "apply",

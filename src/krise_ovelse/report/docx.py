@@ -18,6 +18,7 @@ from typing import Any
 
 from krise_ovelse.report.svg import resample, sparkline
 from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.safetext import neutralise
 
 SPARK_POINTS = 24
 TABLE_POINTS = 9
@@ -25,8 +26,9 @@ _LANG_TAG = {"nb": "nb-NO", "en": "en-GB"}
 
 
 def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot hold most control characters; show them as U+FFFD rather than fail."""
-    return "".join(ch if ch in "\t\n" or ord(ch) >= 0x20 else "\ufffd" for ch in str(text))
+    """Text from files as the one sanitiser shows it (`safetext.neutralise`): control characters,
+    which XML cannot hold, and bidi overrides become visible symbols."""
+    return neutralise(str(text))
 
 
 class _Doc:
@@ -271,7 +273,8 @@ def render_docx(view: ReportView) -> bytes:
             if rating.override:
                 lines.append(rating.override)
             lines.append(rating.explain)
-            body.append([f"{rating.criterion} {rating.name}", rating.suggested, rating.final, "\n".join(lines)])
+            final = rating.final if rating.reviewed else f"{rating.final} ({rating.status})"
+            body.append([f"{rating.criterion} {rating.name}", rating.suggested, final, "\n".join(lines)])
         d.table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], body, widths=(4.0, 1.6, 1.6, 9.8))
     d.heading(m["appendix_learning"], 1)
     d.table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],

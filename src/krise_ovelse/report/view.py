@@ -178,6 +178,10 @@ class RatingView:
     explain: str
     evidence: tuple[EvidenceView, ...]
     confirmed: bool = False
+    #: The review state in words (scoring's `Rating.status_text`) and whether an evaluator has
+    #: reviewed it: an unreviewed rating is a suggestion, shown so (label and style).
+    status: str = ""
+    reviewed: bool = True
 
 
 @attrs.frozen
@@ -745,6 +749,7 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
                 criterion=rating.criterion, name=rating.name.get(lang), suggested=rating.suggested.value,
                 final=rating.final.value, overridden=rating.overridden, override=rating.override_text(lang),
                 confirmed=rating.confirmed, explain=_explain(rating, lang),
+                status=rating.status_text(lang), reviewed=rating.reviewed,
                 evidence=tuple(_evidence_view(e, data, m, lang) for e in rating.evidence)))
         mean = format_mean(rollup.mean, lang)
         themes.append(ThemeView(rollup.id, rollup.name.get(lang), rollup.level.value, mean, tuple(rating_views)))
