@@ -17,7 +17,7 @@ def test_dreiebok_lists_injects_in_order_with_notes_and_decisions() -> None:
     assert "Utløses når `load >= 75 and not daily`" in text
     assert "Følger av valg d01/a (etter 2 døgn)" in text
     assert "Utløses av øvingsleder" in text
-    assert "Tillit (`trust`, start 60, skjult for laget)" in text
+    assert "Tillit (`trust`, start 60, skjult for øvingsdeltakerne)" in text
 
 
 def test_dreiebok_in_english_and_text_is_not_markup() -> None:

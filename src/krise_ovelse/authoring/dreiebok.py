@@ -17,10 +17,10 @@ LABELS = {
         "others": "Innspill uten fast tidspunkt", "from": "Fra", "to": "Til", "channel": "Kanal",
         "notes": "Til øvingsleder", "expected": "Forventede handlinger", "criteria": "Kriterier",
         "decision": "Beslutningspunkt", "deadline": "Frist", "default": "Standardvalg ved fristen",
-        "effects": "virkning", "evidence": "evidens", "when": "Utløses når", "manual": "Utløses av øvingsleder",
+        "effects": "virkning", "evidence": "grunnlag", "when": "Utløses når", "manual": "Utløses av øvingsleder",
         "follow_up": "Følger av valg", "after": "etter", "compression": "1 minutt spill = {span}",
         "jump": "deretter tidshopp til {to}", "ends": "Øvelsen slutter {at}", "indicators": "Indikatorer",
-        "hidden": "skjult for laget", "initial": "start",
+        "hidden": "skjult for øvingsdeltakerne", "initial": "start",
     },
     "en": {
         "title": "Master scenario events list", "phases": "Phases", "timeline": "Scheduled injects",
