@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from minimal_scenario import MINIMAL, load
 
@@ -96,6 +96,9 @@ def schema_accepts(text: str) -> bool:
 @given(documents())
 def test_schema_and_validator_agree(text: str) -> None:
     result = load(text)
+    # Time ranges (a time inside a jump or after the end) are the validator's alone: the schema
+    # states a time's form, not where the scenario's phases put it.
+    assume(not any(p.code == "E-TIME-RANGE" for p in result.problems))
     problems = [p.render() for p in result.problems if p.is_error]
     assert schema_accepts(text) == result.ok, problems
 
