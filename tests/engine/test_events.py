@@ -15,6 +15,7 @@ from krise_ovelse.engine import (
     AddObservation,
     Advance,
     AdvanceToNext,
+    AmendDecisionRecord,
     Decide,
     EndExercise,
     Engine,
@@ -48,7 +49,8 @@ def scripted(clock: FakeClock) -> Engine:
         AddAdhocInject("VG ringer", "Kommentar?", sender="VG"),
         AddObservation("God involvering", "evaluator", ("KH-2",)),
         RateCriterion("KH-2", Level.S, "nesten", "evaluator"), SetMode(Mode.REAL_TIME), SetSpeed(2), Tick(30),
-        Pause(), Resume(), SetMode(Mode.PACED), ReviseDecision("d01", "b", "vi snur", "Ola"), AdvanceToNext(),
+        Pause(), Resume(), SetMode(Mode.PACED), ReviseDecision("d01", "b", "vi snur", "Ola"),
+        AmendDecisionRecord("d01", "vi snur nå", "Ola", "øvingsleder"), AdvanceToNext(),
         JumpToPhase("lang"), Advance(600), EndExercise("tiden er ute"),
     ]
     for n, command in enumerate(script):

@@ -16,7 +16,8 @@ Running a session
 Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
-    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion.
+    SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
+    AmendDecisionRecord.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -27,7 +28,8 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
     DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
-    [criterion_rated], SessionEnded [session_ended]. Every event: seq, kind,
+    [criterion_rated], SessionEnded [session_ended], DecisionRecordAmended
+    [decision_record_amended]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -56,6 +58,7 @@ from krise_ovelse.engine.commands import (
     Advance,
     AdvanceToDecision,
     AdvanceToNext,
+    AmendDecisionRecord,
     Command,
     Decide,
     EndExercise,
@@ -83,6 +86,7 @@ from krise_ovelse.engine.events import (
     DecisionMade,
     DecisionMissed,
     DecisionOpened,
+    DecisionRecordAmended,
     DecisionRevised,
     Event,
     EventFormatError,
@@ -136,6 +140,7 @@ __all__ = [
     "Advance",
     "AdvanceToDecision",
     "AdvanceToNext",
+    "AmendDecisionRecord",
     "Clock",
     "ClockAdvanced",
     "ClockJumped",
@@ -148,6 +153,7 @@ __all__ = [
     "DecisionMissed",
     "DecisionOpened",
     "DecisionRecord",
+    "DecisionRecordAmended",
     "DecisionRevised",
     "DecisionState",
     "DecisionStatus",

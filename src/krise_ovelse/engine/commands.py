@@ -160,6 +160,17 @@ class ReviseDecision(Command):
 
 
 @attrs.frozen
+class AmendDecisionRecord(Command):
+    """Correct who decided, or the rationale, of the choice in force (a typo, a wrong name);
+    the option stays. Recorded as its own event: the original record stays in the log."""
+
+    decision_id: str
+    rationale: str
+    decided_by: str
+    by: str = ""
+
+
+@attrs.frozen
 class AddObservation(Command):
     text: str
     author: str = ""
@@ -179,5 +190,5 @@ class RateCriterion(Command):
 COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
-    Decide, ReviseDecision, AddObservation, RateCriterion,
+    Decide, ReviseDecision, AddObservation, RateCriterion, AmendDecisionRecord,
 )

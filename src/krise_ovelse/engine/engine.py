@@ -30,6 +30,7 @@ from krise_ovelse.engine.commands import (
     Advance,
     AdvanceToDecision,
     AdvanceToNext,
+    AmendDecisionRecord,
     Command,
     Decide,
     EndExercise,
@@ -54,6 +55,7 @@ from krise_ovelse.engine.events import (
     DecisionMade,
     DecisionMissed,
     DecisionOpened,
+    DecisionRecordAmended,
     DecisionRevised,
     Event,
     EventFormatError,
@@ -906,6 +908,34 @@ def _run_revise(run: _Run, cmd: ReviseDecision) -> None:
     run.settle()
 
 
+def _amended_record(state: ExerciseState, decision_id: object) -> Any:
+    """The record of the team's choice in force at `decision_id` (its latest made or revised)."""
+    index = state.plan.decision_index.get(decision_id) if isinstance(decision_id, str) else None
+    if index is None:
+        _refuse("unknown_decision", f"there is no decision {decision_id!r}")
+    if state.decisions[index].status is not DecisionStatus.DECIDED:
+        _refuse("not_decided", f"decision {decision_id} has no choice by the team to correct")
+    history = state.decision_history
+    for position in range(len(history) - 1, -1, -1):
+        record = history[position]
+        if record.decision_id == decision_id:
+            return record
+    _refuse("not_decided", f"decision {decision_id} has no choice by the team to correct")  # pragma: no cover
+
+
+def _check_amend(state: ExerciseState, cmd: AmendDecisionRecord, engine: Engine) -> None:
+    record = _amended_record(state, cmd.decision_id)
+    if record.rationale == cmd.rationale and record.decided_by == cmd.decided_by:
+        _refuse("no_change", f"the record of decision {cmd.decision_id} already says this")
+
+
+def _run_amend(run: _Run, cmd: AmendDecisionRecord) -> None:
+    record = _amended_record(run.state, cmd.decision_id)
+    run.emit(DecisionRecordAmended, decision_id=cmd.decision_id, record_seq=record.seq, rationale=cmd.rationale,
+             decided_by=cmd.decided_by, previous_rationale=record.rationale,
+             previous_decided_by=record.decided_by, by=cmd.by)
+
+
 def _check_note(state: ExerciseState, cmd: AddObservation, engine: Engine) -> None:
     _text(cmd.text, "the observation")
     if cmd.inject_id is not None:
@@ -943,7 +973,7 @@ def _no_check(state: ExerciseState, cmd: Any, engine: Engine) -> None:
 
 
 #: Commands the engine still takes after ENDEX: the evaluation goes on after play has stopped.
-AFTER_ENDEX: frozenset[type[Command]] = frozenset({AddObservation, RateCriterion})
+AFTER_ENDEX: frozenset[type[Command]] = frozenset({AddObservation, RateCriterion, AmendDecisionRecord})
 
 _TEXT_FIELDS: dict[type[Command], tuple[tuple[str, bool, bool], ...]] = {
     cls: _text_fields(cls) for cls in COMMAND_TYPES
@@ -971,4 +1001,5 @@ _COMMANDS: dict[type[Command], tuple[Check, Execute]] = {
     ReviseDecision: (_check_revise, _run_revise),
     AddObservation: (_check_note, _run_note),
     RateCriterion: (_check_rate, _run_rate),
+    AmendDecisionRecord: (_check_amend, _run_amend),
 }

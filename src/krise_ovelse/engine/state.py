@@ -128,6 +128,8 @@ class DecisionRecord:
     wall: str
     response_minutes: int | None
     response_seconds: float | None
+    #: How often who/why was corrected since (`decision_record_amended`); the events keep each version.
+    amendments: int = 0
 
 
 @attrs.frozen
