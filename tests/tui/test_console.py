@@ -84,7 +84,7 @@ async def test_scenario_text_renders_literally(db: Path, clock: FakeClock) -> No
         await pilot.press("escape", "d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
-        await pilot.press("enter")
+        await pilot.press("enter", "tab", "tab")  # choose; past "decided by" to the rationale
         await type_text(pilot, "[/] [bold")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -119,7 +119,7 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         session_id = app.session.session_id  # type: ignore[union-attr]
         seq = app.session.state.seq  # type: ignore[union-attr]
@@ -170,7 +170,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
             # the facilitator decides; the team window picks it up at its next poll
             await pilot.press("d")
             await pilot.pause()
-            await pilot.press("enter", "ctrl+s")
+            await pilot.press("enter", "ctrl+s", "j")
             await pilot.pause()
             follower._poll()
             await team_pilot.pause()
@@ -190,7 +190,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         session_id = app.session.session_id  # type: ignore[union-attr]
     with SessionStore(db) as store:

@@ -42,7 +42,7 @@ async def play_decide_and_observe(pilot: Pilot[Any], observation: str) -> None:
     await start_play(pilot)
     await pilot.press("d")
     await pilot.pause()
-    await pilot.press("enter", "ctrl+s")
+    await pilot.press("enter", "ctrl+s", "j")
     await pilot.pause()
     await pilot.press("o")
     await pilot.pause()
@@ -124,7 +124,7 @@ async def test_endex_in_the_console_stores_the_summary_and_index(example: Loaded
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         session = app.session
         assert session is not None and session.session_id is not None
@@ -171,7 +171,7 @@ async def test_consequence_and_phase_summary_are_shown_in_both_views(db: Path, c
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
         consequence = "[b]SMS-en går ut 06:52.[/] Kundesenteret får færre spørsmål."
@@ -250,7 +250,7 @@ async def test_an_override_reads_overridden(example: LoadedScenario, db: Path, c
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -567,7 +567,7 @@ async def test_the_team_views_footer_shows_b_and_b_revises_in_both_views(example
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")  # decide d01, so that there is something to revise
+        await pilot.press("enter", "ctrl+s", "j")  # decide d01, so that there is something to revise
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
 

@@ -103,7 +103,9 @@ def test_decision_dialog(lang: str, example: LoadedScenario, snap_env: Path, sna
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("enter", "tab")  # choose a; on to "decided by"
+        await type_text(pilot, "Kari")
+        await pilot.press("enter")  # on to the rationale
         await type_text(pilot, "Alle skal vite det før kl. 07")
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
@@ -115,7 +117,7 @@ def test_debrief(lang: str, example: LoadedScenario, snap_env: Path, snap_compar
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -157,7 +159,7 @@ def test_evaluation(lang: str, example: LoadedScenario, snap_env: Path, snap_com
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()

@@ -209,8 +209,8 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
                 response_minutes=None if missed else _float(data.get("response_minutes")),
                 response_seconds=None if missed else _float(data.get("response_seconds"))))
         elif kind == "decision_record_amended":
-            entry = decisions.get(str(data.get("decision_id")))
-            choices = entry["choices"] if entry else []
+            amended = decisions.get(str(data.get("decision_id")))
+            choices = amended["choices"] if amended else []
             for position, choice in enumerate(choices):
                 if choice.seq == data.get("record_seq"):
                     choices[position] = attrs.evolve(choice, rationale=str(data.get("rationale") or ""),

@@ -339,7 +339,8 @@ def describe(event: Mapping[str, Any], scenario: Scenario | None = None, width: 
         text = f"decision {e('decision_id')} {verb}: {e('option_id')}{why}"
     elif kind == "decision_record_amended":
         text = (f"decision {e('decision_id')} record corrected by {e('by') or '?'}: "
-                f"{e('previous_decided_by')!s} — {e('previous_rationale')!s} → {e('decided_by')!s} — {e('rationale')!s}")
+                f"{e('previous_decided_by')!s} — {e('previous_rationale')!s} → "
+                f"{e('decided_by')!s} — {e('rationale')!s}")
     elif kind == "observation_added":
         text = f"observation by {e('author') or '?'}: {e('text')}"
     elif kind == "criterion_rated":

@@ -359,6 +359,13 @@ class ExerciseSession:
     def revise(self, decision_id: str, option_id: str, rationale: str = "", by: str = "") -> Outcome:
         return self.handle(cmd.ReviseDecision(decision_id, option_id, rationale=rationale, decided_by=by))
 
+    def amend(self, decision_id: str, rationale: str, by: str) -> Outcome:
+        """Correct who decided or why on the choice in force (an amending event; the original
+        record stays in the log). The correction is by the console's user, the facilitator."""
+        outcome = self.handle(cmd.AmendDecisionRecord(decision_id, rationale=rationale, decided_by=by,
+                                                      by=facilitator_name()))
+        return attrs.evolve(outcome, note=t("decision.amended", id=decision_id)) if outcome.ok else outcome
+
     def observe(self, observation: Any) -> Outcome:
         outcome = self.handle(cmd.AddObservation(text=observation.text, author=facilitator_name(),
                                                  criteria=tuple(observation.criteria)))
@@ -546,11 +553,16 @@ class ExerciseSession:
         ds = self.state.decision(decision_id)
         opened = float(ds.opened_at) if ds.opened_at is not None else float(self.state.scenario_minutes)
         deadline = float(ds.deadline) if ds.deadline is not None else opened + d.deadline.minutes
+        record = None
+        if ds.status is DecisionStatus.DECIDED:
+            record = next((r for r in reversed(self.state.decision_history) if r.decision_id == decision_id), None)
         return DecisionView(decision_id=d.id, title=_tr(d.title), prompt=_tr(d.prompt), opened_minutes=opened,
                             deadline_minutes=deadline, category=d.category.value,
                             options=tuple((o.id, _tr(o.text)) for o in d.options), default=d.default,
                             chosen=ds.option_id if ds.status in (DecisionStatus.DECIDED, DecisionStatus.MISSED)
-                            else None, missed=ds.missed)
+                            else None, missed=ds.missed,
+                            decided_by=record.decided_by if record is not None else "",
+                            rationale=record.rationale if record is not None else "")
 
     def consequence(self, decision_id: str, option_id: str) -> str:
         """The option's `consequence` text (what the team is told after choosing it), or ''."""
@@ -572,7 +584,8 @@ class ExerciseSession:
                 minutes=float(record.scenario_minutes), rationale=record.rationale,
                 decided_by=record.decided_by, missed=record.missed, revision=record.revision,
                 current=last_index[record.decision_id] == index,
-                consequence=_tr(option.consequence) if option is not None else ""))
+                consequence=_tr(option.consequence) if option is not None else "",
+                amendments=record.amendments))
         return tuple(entries)
 
     def upcoming(self, limit: int = 30) -> tuple[UpcomingItem, ...]:

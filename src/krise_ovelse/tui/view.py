@@ -71,6 +71,9 @@ class DecisionView:
     chosen: str | None = None
     #: The deadline passed and the default applies (`chosen` is then the default).
     missed: bool = False
+    #: Who decided and why, on the record of the team's choice in force (empty if none).
+    decided_by: str = ""
+    rationale: str = ""
 
 
 @attrs.frozen
@@ -111,6 +114,8 @@ class LogEntry:
     current: bool = True
     #: The option's `consequence`: what the team is told after choosing it.
     consequence: str = ""
+    #: How often who/why was corrected since (the original stays in the event log).
+    amendments: int = 0
 
 
 @attrs.frozen

@@ -132,6 +132,8 @@ def log_prompt(entry: LogEntry) -> Text:
         text.append("  " + t("log.revised", n=entry.revision), style="italic")
     if not entry.current:
         text.append("  " + t("log.replaced"), style="dim strike")
+    if entry.amendments:
+        text.append("  " + t("log.amended"), style="italic yellow")
     text.append("  ")
     text.append(entry.title)
     if entry.decided_by:
