@@ -17,8 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from krise_ovelse.engine import event_from_dict, event_to_dict, fold
-from krise_ovelse.engine.headless import run_headless
-from krise_ovelse.engine.playthrough import Playthrough, ScriptedDecision
 from krise_ovelse.model.conditions import parse_condition
 from krise_ovelse.model.scenario import (
     SCHEMA_VERSION,
@@ -34,6 +32,8 @@ from krise_ovelse.model.scenario import (
 )
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import Duration, Rate, ScenarioTime
+from krise_ovelse.scripted.headless import run_headless
+from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
 
 DAY = 1440
 CHANNELS = list(Channel)

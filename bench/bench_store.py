@@ -50,8 +50,8 @@ def engine_like_events(count: int) -> list[dict[str, Any]]:
     scenario, cycled and renumbered (realistic kinds and sizes; not a playable session)."""
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.engine import event_to_dict
-    from krise_ovelse.engine.headless import run_headless
     from krise_ovelse.paths import shipped_scenarios_dir
+    from krise_ovelse.scripted.headless import run_headless
 
     loaded = load_scenario(shipped_scenarios_dir() / "maratonet.yaml")
     assert loaded.scenario is not None

@@ -129,8 +129,8 @@ def build_session(path: Path, db: Path, events_wanted: int = 2000) -> tuple[str,
     (the last ones are left open)."""
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.engine import commands as cmd
-    from krise_ovelse.engine.engine import Engine
     from krise_ovelse.engine.events import event_to_dict
+    from krise_ovelse.engine.facade import Engine
     from krise_ovelse.engine.values import Mode
     from krise_ovelse.store.db import SessionStore
 

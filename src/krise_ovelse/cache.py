@@ -36,7 +36,7 @@ import attrs
 
 if TYPE_CHECKING:
     from krise_ovelse.authoring.load import LoadResult
-    from krise_ovelse.authoring.problems import Problem
+    from krise_ovelse.model.problems import Problem
     from krise_ovelse.model.scenario import Scenario
 
 ENV_CACHE = "KRISE_OVELSE_CACHE"

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from minimal_scenario import MINIMAL
 
 from krise_ovelse import cache
+from krise_ovelse import catalogue as catalogue_module
 from krise_ovelse.authoring import LoadResult, load_scenario
 from krise_ovelse.cache import CachedLoad, load_scenario_cached
 from krise_ovelse.paths import shipped_scenario_files
-from krise_ovelse.scoring import catalogue as catalogue_module
 
 SHIPPED = shipped_scenario_files()
 
@@ -239,7 +239,7 @@ def test_a_hit_needs_neither_yaml_nor_cattrs(cache_dir: Path) -> None:
     code = (
         "import sys\n"
         "from krise_ovelse.cache import load_scenario_cached\n"
-        "from krise_ovelse.scoring.catalogue import load_catalogue\n"
+        "from krise_ovelse.catalogue import load_catalogue\n"
         "result = load_scenario_cached(sys.argv[1])\n"
         "load_catalogue()\n"
         "print(type(result).__name__, *(m in sys.modules for m in ('yaml', 'cattrs', 'krise_ovelse.authoring.load')))\n"

@@ -8,10 +8,10 @@ import textwrap
 import pytest
 from engine_helpers import basic
 
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.engine import AddObservation, Pause, ReleaseInject, Resume, ReviseDecision, SkipInject, fold
-from krise_ovelse.engine.headless import format_timeline, run_headless
-from krise_ovelse.engine.playthrough import load_playthrough, load_playthrough_text
+from krise_ovelse.model.problems import Problem
+from krise_ovelse.scripted.headless import format_timeline, run_headless
+from krise_ovelse.scripted.playthrough import load_playthrough, load_playthrough_text
 
 GOOD = textwrap.dedent("""\
     scenario: test

@@ -106,7 +106,7 @@ def test_runtime_warnings_go_to_stderr(files: Path) -> None:
 
 
 def test_never_a_traceback(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import krise_ovelse.engine.headless as headless
+    import krise_ovelse.scripted.headless as headless
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

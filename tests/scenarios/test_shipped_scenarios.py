@@ -16,13 +16,13 @@ import pytest
 from krise_ovelse.authoring import load_scenario
 from krise_ovelse.authoring.inspect import inspect_scenario
 from krise_ovelse.authoring.lint import lint_scenario
-from krise_ovelse.engine.headless import run_headless
-from krise_ovelse.engine.playthrough import load_playthrough
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.scenario import Category, Level, Scenario
 from krise_ovelse.paths import shipped_scenarios_dir
 from krise_ovelse.scoring import ScoringResult
 from krise_ovelse.scoring.adapter import score_events
-from krise_ovelse.scoring.catalogue import load_catalogue
+from krise_ovelse.scripted.headless import run_headless
+from krise_ovelse.scripted.playthrough import load_playthrough
 
 ROOT = shipped_scenarios_dir()
 LONG = ["maratonet", "svart-skjerm", "den-lange-vinteren", "den-nye-normalen"]

@@ -12,8 +12,7 @@ import cattrs
 import pytest
 import yaml
 
-from krise_ovelse.model.text import Text
-from krise_ovelse.scoring.catalogue import (
+from krise_ovelse.catalogue import (
     LEVEL_CODES,
     RATING_LEVELS,
     Catalogue,
@@ -25,6 +24,7 @@ from krise_ovelse.scoring.catalogue import (
     quote_in_report,
     report_text,
 )
+from krise_ovelse.model.text import Text
 
 THEME_IDS = ("KH", "OE", "DA", "AM")
 EXPECTED_IDS = frozenset(
@@ -249,7 +249,7 @@ def test_inconsistent_catalogue_is_rejected(mutate: Any, message: str) -> None:
 
 def test_catalogue_does_not_import_textual() -> None:
     code = (
-        "import sys, krise_ovelse.scoring.catalogue as c\n"
+        "import sys, krise_ovelse.catalogue as c\n"
         "c.load_catalogue()\n"
         "print('textual' in sys.modules)\n"
     )

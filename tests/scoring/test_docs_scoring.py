@@ -9,12 +9,12 @@ import attrs
 import pytest
 
 from krise_ovelse.authoring import load_scenario_text
-from krise_ovelse.engine.headless import run_headless
-from krise_ovelse.engine.playthrough import load_playthrough_text
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.scoring import Override, ScoringInput, score
 from krise_ovelse.scoring.adapter import scoring_input_from_events
 from krise_ovelse.scoring.ratings import ScoringResult
+from krise_ovelse.scripted.headless import run_headless
+from krise_ovelse.scripted.playthrough import load_playthrough_text
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from krise_ovelse.authoring import load_scenario
-from krise_ovelse.engine.playthrough import load_playthrough
+from krise_ovelse.scripted.playthrough import load_playthrough
 from krise_ovelse.store.db import SessionInfo, SessionStore
 from krise_ovelse.store.engine_bridge import run_headless_stored
 

@@ -336,8 +336,8 @@ def test_a_bug_is_reported_without_a_traceback(store: SessionStore, db_path: Pat
 def test_finishing_a_headless_run_can_itself_be_interrupted(store: SessionStore,
                                                             example: tuple[Scenario, str],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from krise_ovelse.engine.headless import run_headless
-    from krise_ovelse.engine.playthrough import load_playthrough_text
+    from krise_ovelse.scripted.headless import run_headless
+    from krise_ovelse.scripted.playthrough import load_playthrough_text
 
     scenario, text = example
     script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag P\nseed: 4\n", scenario)

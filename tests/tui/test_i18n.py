@@ -63,7 +63,7 @@ def test_dynamic_key_families_are_complete() -> None:
 
 
 def test_refusal_codes_are_translated() -> None:
-    from krise_ovelse.engine.engine import CommandRefused
+    from krise_ovelse.engine.facade import CommandRefused
 
     codes = re.findall(r"[a-z_]+", CommandRefused.__doc__.split("Codes:")[1])
     assert codes

@@ -13,17 +13,14 @@ from krise_ovelse.startup import lazy_attributes
 
 if TYPE_CHECKING:
     from krise_ovelse.authoring.load import LoadResult, load_scenario, load_scenario_text
-    from krise_ovelse.authoring.problems import Problem, Severity
 
 _MODULE_OF = {
     "LoadResult": "load",
-    "Problem": "problems",
-    "Severity": "problems",
     "load_scenario": "load",
     "load_scenario_text": "load",
 }
 
-__all__ = ["LoadResult", "Problem", "Severity", "load_scenario", "load_scenario_text"]
+__all__ = ["LoadResult", "load_scenario", "load_scenario_text"]
 
 
 __getattr__ = lazy_attributes(__name__, _MODULE_OF)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.authoring.yamlio import Document
 from krise_ovelse.model.conditions import FUNCTIONS, Call, Condition, Name, walk
+from krise_ovelse.model.problems import Problem
 from krise_ovelse.model.scenario import EVIDENCE_LEVELS, SCHEMA_VERSION, Level, Scenario, Trigger
 from krise_ovelse.model.text import LANGUAGES
 
 
 def known_criteria(scenario: Scenario) -> frozenset[str]:
-    from krise_ovelse.scoring.catalogue import load_catalogue
+    from krise_ovelse.catalogue import load_catalogue
 
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.authoring.problems import Problem, Severity
 from krise_ovelse.authoring.yamlio import Document, PathStep
 from krise_ovelse.model.conditions import Call, Name, walk
+from krise_ovelse.model.problems import Problem, Severity
 from krise_ovelse.model.scenario import Scenario, Trigger
 from krise_ovelse.model.text import Text
 

@@ -8,9 +8,9 @@ import attrs
 from cattrs.errors import BaseValidationError
 
 from krise_ovelse.authoring.checks import check_scenario
-from krise_ovelse.authoring.problems import Problem, has_errors
 from krise_ovelse.authoring.structure import problems_from, structurer_for
 from krise_ovelse.authoring.yamlio import Document, decode_text, parse, read_text
+from krise_ovelse.model.problems import Problem, has_errors
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.text import DEFAULT_LANGUAGE, LANGUAGES
 from krise_ovelse.startup import collection_paused

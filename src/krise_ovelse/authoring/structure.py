@@ -27,10 +27,10 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.authoring.yamlio import Document, PathStep
 from krise_ovelse.model.conditions import Condition, parse_condition
 from krise_ovelse.model.errors import FieldFormatError
+from krise_ovelse.model.problems import Problem
 from krise_ovelse.model.scenario import (
     Agency,
     Category,

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import yaml
 
-from krise_ovelse.authoring.problems import Problem
+from krise_ovelse.model.problems import Problem
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from krise_ovelse.authoring.load import LoadResult, load_scenario
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.model.problems import Problem
 from krise_ovelse.paths import PLAYTHROUGH_DIR, resolve_scenario_arg
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).

@@ -46,6 +46,9 @@ _SESSION = "krise_ovelse.cli.session_cmds"
 _AUTHORING = "krise_ovelse.cli.authoring_cmds"
 _CONSOLE = "krise_ovelse.cli.console_cmds"
 
+#: What `krise-ovelse` with no command runs: the console's start screen.
+START_SCREEN = f"{_CONSOLE}:start_console"
+
 COMMANDS: dict[str, LazyCommand] = {
     "branch": LazyCommand(f"{_SESSION}:branch_cmd",
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
@@ -109,8 +112,7 @@ class LazyCommands(MutableMapping[str, click.Command]):
             spec = self.lazy.get(name)
             if spec is None:
                 raise KeyError(name)
-            module, _, attribute = spec.target.partition(":")
-            command = getattr(importlib.import_module(module), attribute)  # registers its commands
+            command = _load(spec.target)  # importing the module registers its commands
             if not isinstance(command, click.Command):
                 raise TypeError(f"{spec.target} is not a click command")
             self.loaded.setdefault(name, command)
@@ -181,6 +183,11 @@ def main(ctx: click.Context) -> None:
     Without a command it opens the console's start screen (shipped scenarios, saved sessions).
     """
     if ctx.invoked_subcommand is None:
-        from krise_ovelse.cli.console_cmds import start_console
+        _load(START_SCREEN)()
 
-        start_console()
+
+def _load(target: str) -> Any:
+    """`module:attribute`, imported now (how this module reaches the command modules, which
+    import it to register their commands: a name, not an import, so there is no cycle)."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)

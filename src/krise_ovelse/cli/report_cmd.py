@@ -99,10 +99,10 @@ def _evolve(meta: Any, **changes: Any) -> Any:
 
 
 def _from_playthrough(scenario_path: str, play: str, seed: int | None) -> Any:
-    from krise_ovelse.engine.headless import run_headless
-    from krise_ovelse.engine.playthrough import load_playthrough
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.adapter import scoring_input_from_events
+    from krise_ovelse.scripted.headless import run_headless
+    from krise_ovelse.scripted.playthrough import load_playthrough
 
     scenario = _load_scenario(scenario_path)
     scripted = load_playthrough(play, scenario)

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.model.problems import Problem
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).
 UNREADABLE = ("E-READ",)
@@ -57,9 +57,9 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
 def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None) -> None:
     """`db` is None for an unstored run, "" for the default database, else its path."""
     from krise_ovelse.authoring import load_scenario
-    from krise_ovelse.engine.headless import format_timeline, run_headless
-    from krise_ovelse.engine.playthrough import load_playthrough
     from krise_ovelse.paths import resolve_scenario_arg
+    from krise_ovelse.scripted.headless import format_timeline, run_headless
+    from krise_ovelse.scripted.playthrough import load_playthrough
 
     loaded = load_scenario(resolve_scenario_arg(scenario_path))
     if loaded.scenario is None:

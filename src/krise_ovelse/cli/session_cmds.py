@@ -252,7 +252,7 @@ def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
                 click.echo(f"Or finish the headless run:  krise-ovelse resume {sid} --play PLAYTHROUGH.yaml "
                            "(the playthrough it was started with)")
         return
-    from krise_ovelse.engine.playthrough import load_playthrough
+    from krise_ovelse.scripted.playthrough import load_playthrough
 
     scenario = stored_scenario(store, sid)
     loaded = load_playthrough(play, scenario)

@@ -43,9 +43,15 @@ State
 Queries
     `upcoming_injects(state, scenario, n)` (the facilitator's dreiebok).
 
-Headless play
-    `krise_ovelse.engine.playthrough` (`load_playthrough`, `Playthrough`) and
-    `krise_ovelse.engine.headless` (`run_headless`, `RunResult`, `format_timeline`); the
+Adding a command
+    The command in `commands.py`, its events in `events.py` (+ their `apply` handler), then a
+    check/run pair in the `engine.handlers` module of its concern, registered in that module's
+    `COMMANDS` table. The facade (`engine.facade`) and the scheduler (`engine.scheduler`) need
+    no change for most commands.
+
+Headless play (a front end, not part of the engine)
+    `krise_ovelse.scripted.playthrough` (`load_playthrough`, `Playthrough`) and
+    `krise_ovelse.scripted.headless` (`run_headless`, `RunResult`, `format_timeline`); the
     CLI command `krise-ovelse run` lives in `krise_ovelse.cli.run_cmd`.
 """
 
@@ -75,7 +81,6 @@ from krise_ovelse.engine.commands import (
     StartSession,
     Tick,
 )
-from krise_ovelse.engine.engine import Clock, CommandRefused, Engine, EventLog, Sink
 from krise_ovelse.engine.events import (
     EVENT_KINDS,
     EVENT_TYPES,
@@ -106,6 +111,7 @@ from krise_ovelse.engine.events import (
     event_from_dict,
     event_to_dict,
 )
+from krise_ovelse.engine.facade import Clock, CommandRefused, Engine, EventLog, Sink
 from krise_ovelse.engine.queries import Upcoming, upcoming_injects
 from krise_ovelse.engine.state import (
     AdhocInject,

@@ -23,8 +23,8 @@ from typing import Any
 import attrs
 import yaml
 
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.text import Text
-from krise_ovelse.scoring.catalogue import load_catalogue
 from krise_ovelse.scoring.ratings import ScoringResult
 
 FORMAT = "krise-ovelse/plan"

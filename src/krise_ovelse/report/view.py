@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from krise_ovelse.catalogue import Catalogue, load_catalogue
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import format_duration, format_time
@@ -21,7 +22,6 @@ from krise_ovelse.report.messages import Messages
 from krise_ovelse.report.plan import Plan, PlanItem, draft_plan, uncovered
 from krise_ovelse.report.svg import Guide, PhaseMark
 from krise_ovelse.scoring.adapter import localise_participant
-from krise_ovelse.scoring.catalogue import Catalogue, load_catalogue
 from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered, who
 from krise_ovelse.scoring.inputs import Sample, ScoringInput
 from krise_ovelse.scoring.ratings import Finding, ScoringResult, criterion_info, score

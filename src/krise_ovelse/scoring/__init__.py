@@ -8,10 +8,10 @@ Public API (see docs/scoring.md):
 - `score(scenario, record) -> ScoringResult` — rate a run from a `ScoringInput` record;
 - `result_to_dict` / `result_from_dict` — the stable JSON form;
 - `format_ratings(result, lang)` — a terminal table;
-- the catalogue (`krise_ovelse.scoring.catalogue`).
+- the criteria catalogue lives below scoring and authoring, in `krise_ovelse.catalogue`.
 
 Pure Python: no Textual, no SQLite. The names below are imported from their modules on first use,
-so importing `krise_ovelse.scoring.catalogue` (as the loader does) does not import the rest.
+so importing one light module of the package does not import the rest.
 """
 
 from __future__ import annotations

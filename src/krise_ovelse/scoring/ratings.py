@@ -21,9 +21,9 @@ from enum import Enum
 
 import attrs
 
+from krise_ovelse.catalogue import Catalogue, LevelTexts, load_catalogue
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.text import Text
-from krise_ovelse.scoring.catalogue import Catalogue, LevelTexts, load_catalogue
 from krise_ovelse.scoring.evidence import ROLE_WORDS, Evidence, collect_evidence, who
 from krise_ovelse.scoring.inputs import Override, ScoringInput
 from krise_ovelse.scoring.levels import (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.scenario import Level
-from krise_ovelse.scoring.catalogue import load_catalogue
 from krise_ovelse.scoring.evidence import format_number, who
 from krise_ovelse.scoring.ratings import Rating, ScoringResult
 

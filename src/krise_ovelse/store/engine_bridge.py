@@ -65,7 +65,7 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
 
 def criteria_ids(scenario: Scenario) -> frozenset[str]:
     """The criterion ids observations and ratings may name: the catalogue's and the scenario's."""
-    from krise_ovelse.scoring.catalogue import load_catalogue
+    from krise_ovelse.catalogue import load_catalogue
 
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 
@@ -459,7 +459,7 @@ def run_headless_stored(store: SessionStore, scenario: Scenario, scenario_text: 
     For `krise-ovelse run` with a database: if the process dies, `finish_headless` (the
     `resume SESSION --play FILE` command) completes the run from what was committed.
     """
-    from krise_ovelse.engine.headless import HEADLESS_EPOCH, run_headless
+    from krise_ovelse.scripted.headless import HEADLESS_EPOCH, run_headless
 
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
@@ -518,7 +518,7 @@ def finish_headless(store: SessionStore, session_id: str, playthrough: Any, *,
     scenario text, seed and fixed clock give the same events), check that the stored events
     are exactly its beginning, and commit the rest command by command. Safe to repeat after
     another crash; returns the engine's `RunResult`."""
-    from krise_ovelse.engine.headless import run_headless
+    from krise_ovelse.scripted.headless import run_headless
 
     info = store.get(session_id)
     scenario = stored_scenario(store, session_id)

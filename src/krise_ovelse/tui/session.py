@@ -39,7 +39,7 @@ from krise_ovelse.tui.view import (
 )
 
 if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
-    from krise_ovelse.engine.engine import CommandRefused
+    from krise_ovelse.engine.facade import CommandRefused
     from krise_ovelse.engine.state import ExerciseState
 
 WallClock = Callable[[], dt.datetime]
@@ -270,7 +270,7 @@ class ExerciseSession:
         """Hand a command to the engine; a refusal (or a store failure) becomes its message."""
         if self.readonly or self.engine is None:
             return Outcome(False, t("session.readonly"))
-        from krise_ovelse.engine.engine import CommandRefused
+        from krise_ovelse.engine.facade import CommandRefused
         from krise_ovelse.store.errors import StoreError
 
         try:
@@ -625,7 +625,7 @@ class ExerciseSession:
         return self.upcoming(limit=10_000)
 
     def criteria_choices(self) -> list[tuple[str, str]]:
-        from krise_ovelse.scoring.catalogue import load_catalogue
+        from krise_ovelse.catalogue import load_catalogue
         from krise_ovelse.scoring.ratings import criterion_info
 
         catalogue = load_catalogue()
@@ -719,19 +719,19 @@ def _sink(store: Any, session_id: str) -> Any:
 
 
 def _criteria_ids(scenario: Scenario) -> frozenset[str]:
-    from krise_ovelse.scoring.catalogue import load_catalogue
+    from krise_ovelse.catalogue import load_catalogue
 
     return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 
 
 def _new_engine(scenario: Scenario, sink: Any, wall: WallClock | None) -> Any:
-    from krise_ovelse.engine.engine import Engine
+    from krise_ovelse.engine.facade import Engine
 
     return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario))
 
 
 def _engine_from_events(scenario: Scenario, events: Sequence[Any], sink: Any, wall: WallClock | None) -> Any:
-    from krise_ovelse.engine.engine import Engine
+    from krise_ovelse.engine.facade import Engine
 
     return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
 

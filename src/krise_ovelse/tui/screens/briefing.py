@@ -14,8 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.scenario import Scenario
-from krise_ovelse.scoring.catalogue import load_catalogue
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import format_number, t
 from krise_ovelse.tui.loaded import LoadedScenario

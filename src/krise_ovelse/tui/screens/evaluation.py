@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.scenario import Level
-from krise_ovelse.scoring.catalogue import load_catalogue
 from krise_ovelse.tui.base import KriseModal, KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.screens.start import clip

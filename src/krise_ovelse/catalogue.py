@@ -33,7 +33,7 @@ DATA_PACKAGE = "krise_ovelse.data"
 CATALOGUE_FILE = "criteria.yaml"
 REPORT_FILE = "rapport-nb.txt"
 #: The catalogue file (read by path: importing `importlib.resources` costs more than reading it).
-CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "data" / CATALOGUE_FILE
+CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / CATALOGUE_FILE
 #: The catalogue's kind in the load cache.
 CATALOGUE_KIND = "catalogue"
 

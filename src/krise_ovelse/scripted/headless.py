@@ -19,9 +19,7 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.authoring.problems import Problem, Severity
 from krise_ovelse.engine.commands import AdvanceToDecision, Command, Decide, Resume
-from krise_ovelse.engine.engine import CommandRefused, Engine, Sink
 from krise_ovelse.engine.events import (
     AdhocInjectAdded,
     ClockJumped,
@@ -37,11 +35,13 @@ from krise_ovelse.engine.events import (
     PhaseChanged,
     SessionEnded,
 )
-from krise_ovelse.engine.playthrough import Playthrough, ScriptedDecision
+from krise_ovelse.engine.facade import CommandRefused, Engine, Sink
 from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.engine.values import DecisionStatus, Mode
+from krise_ovelse.model.problems import Problem, Severity
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
+from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
 
 #: The wall clock of a headless run unless one is given: fixed, so runs are byte-identical.
 HEADLESS_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)

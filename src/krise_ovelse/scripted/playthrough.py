@@ -30,7 +30,6 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.authoring.problems import Problem
 from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse
 from krise_ovelse.engine.commands import (
     AddAdhocInject,
@@ -45,6 +44,7 @@ from krise_ovelse.engine.commands import (
 )
 from krise_ovelse.engine.values import Participant
 from krise_ovelse.model.errors import FieldFormatError
+from krise_ovelse.model.problems import Problem
 from krise_ovelse.model.scenario import Channel, Scenario
 from krise_ovelse.model.timefmt import TIME_HINT, format_time, parse_time
 
