@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from krise_ovelse.authoring.ids import ID_HINT, SCENARIO_ID_HINT, id_problem, scenario_id_problem, shown
+from krise_ovelse.authoring.suggest import did_you_mean, suggestions
 from krise_ovelse.authoring.yamlio import Document
 from krise_ovelse.model.conditions import FUNCTIONS, Call, Condition, Name, walk
 from krise_ovelse.model.problems import Problem
@@ -55,8 +57,8 @@ def check_unstructured(doc: Document) -> list[Problem]:
             found.append(doc.problem(path, "E-LANGUAGE", f"unknown language {language!r}",
                                      "languages are " + ", ".join(LANGUAGES)))
     ident = data.get("id")
-    if isinstance(ident, str) and _bad_scenario_id(ident):
-        found.append(doc.problem(("id",), "E-ID-FORMAT", f"bad scenario id {ident!r}", _SCENARIO_ID_HINT))
+    if isinstance(ident, str) and (why := scenario_id_problem(ident)):
+        found.append(doc.problem(("id",), "E-ID-FORMAT", why, SCENARIO_ID_HINT))
     if data.get("phases") == []:
         found.append(doc.problem(("phases",), "E-PHASES", "a scenario needs at least one phase"))
     for key in _ID_LISTS:
@@ -91,26 +93,14 @@ def _unstructured_ids(doc: Document, path: tuple[Any, ...], items: Any) -> list[
             ident = str(ident)  # as the structuring reads it
         if not isinstance(ident, str):
             continue
-        if _bad_id(ident):
-            found.append(doc.problem(where, "E-ID-FORMAT", f"bad id {ident!r}", _ID_HINT))
+        if why := id_problem(ident):
+            found.append(doc.problem(where, "E-ID-FORMAT", why, ID_HINT))
         if ident in first:
             line = doc.node(first[ident]).start_mark.line + 1
             found.append(doc.problem(where, "E-ID-DUP", f"duplicate id {ident!r}", f"first used on line {line}"))
         else:
             first[ident] = where
     return found
-
-
-_ID_HINT = "ids are short words without spaces, e.g. i01 or key_person_load"
-_SCENARIO_ID_HINT = "a short word without spaces or slashes, e.g. maratonet (it names files)"
-
-
-def _bad_id(ident: str) -> bool:
-    return not ident.strip() or any(ch.isspace() for ch in ident)
-
-
-def _bad_scenario_id(ident: str) -> bool:
-    return not ident.strip() or any(ch.isspace() or ch in "/\\" for ch in ident)
 
 
 class _Checker:
@@ -142,8 +132,8 @@ class _Checker:
                 path = ("language",) if i == 0 else ("languages", i - 1)
                 yield self.at(path, "E-LANGUAGE", f"unknown language {language!r}",
                               "languages are " + ", ".join(LANGUAGES))
-        if _bad_scenario_id(s.id):
-            yield self.at(("id",), "E-ID-FORMAT", f"bad scenario id {s.id!r}", _SCENARIO_ID_HINT)
+        if why := scenario_id_problem(s.id):
+            yield self.at(("id",), "E-ID-FORMAT", why, SCENARIO_ID_HINT)
         if s.ends.minutes <= 0:
             yield self.at(("ends",), "E-TIME-RANGE", "the exercise must end after D+0")
 
@@ -167,8 +157,8 @@ class _Checker:
     def _dupes(self, path: tuple[Any, ...], ids: Iterable[str]) -> Iterator[Problem]:
         first: dict[str, int] = {}
         for index, ident in enumerate(ids):
-            if _bad_id(ident):
-                yield self.at((*path, index, "id"), "E-ID-FORMAT", f"bad id {ident!r}", _ID_HINT)
+            if why := id_problem(ident):
+                yield self.at((*path, index, "id"), "E-ID-FORMAT", why, ID_HINT)
             if ident in first:
                 line = self.doc.node((*path, first[ident], "id")).start_mark.line + 1
                 yield self.at((*path, index, "id"), "E-ID-DUP", f"duplicate id {ident!r}",
@@ -222,13 +212,18 @@ class _Checker:
 
     def _unknown(self, path: tuple[Any, ...], what: str, ident: str, known: Iterable[str], *,
                  key: bool = False, offset: int | None = None) -> Problem:
-        import difflib
+        return self.at(path, f"E-REF-{what.upper()}", f"no {what} with id {shown(ident)}",
+                       did_you_mean(ident, known, what), key=key, offset=offset)
 
-        known = sorted(known)
-        close = difflib.get_close_matches(ident, known, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else (
-            f"known: {', '.join(known[:8])}{' …' if len(known) > 8 else ''}" if known else f"no {what}s defined")
-        return self.at(path, f"E-REF-{what.upper()}", f"no {what} with id {ident!r}", hint, key=key, offset=offset)
+    def where_not_played(self, minutes: int) -> str:
+        """Why scenario time `minutes` is not played: after the end, or in which jump."""
+        if minutes > self.s.ends.minutes:
+            return f"after the end of play ({self.s.ends})"
+        phase = self.s.phase_at(minutes)
+        index = self.s.phases.index(phase)
+        following = self.s.phases[index + 1].starts if index + 1 < len(self.s.phases) else self.s.ends
+        return (f"in the jump from the end of phase {phase.id!r} ({phase.ends}) "
+                f"to {'the start of the next phase' if index + 1 < len(self.s.phases) else 'the end'} ({following})")
 
     def injects(self) -> Iterator[Problem]:
         follow_ups = {i for d in self.s.decisions for o in d.options for i in o.follow_up}
@@ -248,7 +243,7 @@ class _Checker:
                 yield self.at((*path, "after"), "E-TRIGGER", "`after` is only for follow_up injects")
             if inj.at is not None and not self.in_play(inj.at.minutes):
                 yield self.at((*path, "at"), "E-TIME-RANGE",
-                              f"{inj.at} is not played: it is after the end ({self.s.ends}) or in a jump",
+                              f"{inj.at} is not played: it is {self.where_not_played(inj.at.minutes)}",
                               "move it into a phase, between its start and its end")
             if inj.trigger is Trigger.FOLLOW_UP and inj.id not in follow_ups:
                 yield self.at((*path, "trigger"), "E-FOLLOWUP",
@@ -261,9 +256,12 @@ class _Checker:
         for node in walk(cond.expr):
             if isinstance(node, Name) and node.name != "day":
                 if not (self.s.has_indicator(node.name) or node.name in self.flags):
+                    known = [i.id for i in self.s.indicators] + sorted(self.flags)
+                    close = suggestions(node.name, known)
+                    hint = (f"did you mean {close[0]!r}?" if close else
+                            "indicators are compared with numbers; flags are set by options' `sets`")
                     yield self.at(path, "E-REF-NAME", f"{node.name!r} is neither an indicator nor a flag",
-                                  "indicators are compared with numbers; flags are set by options' `sets`",
-                                  offset=node.offset)
+                                  hint, offset=node.offset)
             elif isinstance(node, Call):
                 yield from self._call(path, node)
 
@@ -282,8 +280,8 @@ class _Checker:
         elif call.function == "phase" and first.name not in {p.id for p in self.s.phases}:
             yield self._unknown(path, "phase", first.name, (p.id for p in self.s.phases), offset=first.offset)
         elif call.function == "flag" and first.name not in self.flags:
-            yield self.at(path, "E-REF-NAME", f"no option sets the flag {first.name!r}", "",
-                          offset=first.offset)
+            yield self.at(path, "E-REF-NAME", f"no option sets the flag {first.name!r}",
+                          did_you_mean(first.name, self.flags, "flag"), offset=first.offset)
 
     def criteria_refs(self, path: tuple[Any, ...], ids: Iterable[str], *, keys: bool = False) -> Iterator[Problem]:
         for index, ident in enumerate(ids):

@@ -9,7 +9,7 @@ a misspelt enum value is an error, never silently converted.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import math
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
@@ -27,6 +27,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
+from krise_ovelse.authoring.suggest import suggestions
 from krise_ovelse.authoring.yamlio import Document, PathStep
 from krise_ovelse.model.conditions import Condition, parse_condition
 from krise_ovelse.model.errors import FieldFormatError
@@ -71,24 +72,49 @@ def _type_name(value: Any) -> str:
     )
 
 
+#: The largest number a scenario may hold (indicator values, effects, thresholds, compression,
+#: staff): beyond it is a typing mistake, and bounding it keeps every later sum finite.
+MAX_NUMBER = 1_000_000_000
+
+_BOOL_HINT = ("YAML reads yes/no, on/off and true/false unquoted as true or false: "
+              "quote the text, e.g. 'no'")
+_NUMBER_HINT = "write a plain number without a unit, e.g. 720"
+
+
 def _strict_str(value: Any, _: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise TypeMismatch(f"expected text, found {value}", hint="quote it, e.g. '.inf'")
         return str(value)  # ids such as 1 or 2.5 read naturally as text
-    raise TypeMismatch(f"expected text, found {_type_name(value)}")
+    hint = _BOOL_HINT if isinstance(value, bool) else ""
+    raise TypeMismatch(f"expected text, found {_type_name(value)}", hint=hint)
 
 
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_NUMBER:
+            raise BadValue(f"{_short(value)} is too large", hint=f"at most {MAX_NUMBER:,}")
         return value
-    raise TypeMismatch(f"expected a whole number, found {_type_name(value)}")
+    hint = _NUMBER_HINT if isinstance(value, str) else ""
+    raise TypeMismatch(f"expected a whole number, found {_type_name(value)}", hint=hint)
 
 
 def _strict_float(value: Any, _: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadValue(f"{value} is not a usable number", hint="write a finite number, e.g. 100")
+        if abs(value) > MAX_NUMBER:
+            raise BadValue(f"{_short(value)} is too large", hint=f"at most {MAX_NUMBER:,}")
         return float(value)
-    raise TypeMismatch(f"expected a number, found {_type_name(value)}")
+    hint = _NUMBER_HINT if isinstance(value, str) else ""
+    raise TypeMismatch(f"expected a number, found {_type_name(value)}", hint=hint)
+
+
+def _short(value: float) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 20 else text[:17] + "…"
 
 
 def _strict_bool(value: Any, _: Any) -> bool:
@@ -97,14 +123,24 @@ def _strict_bool(value: Any, _: Any) -> bool:
     raise TypeMismatch(f"expected true or false, found {_type_name(value)}")
 
 
+#: Calendar years a `start_date` may have: the played span (at most ten years) then always
+#: fits in Python's calendar, so no date arithmetic downstream can overflow.
+YEARS = (1900, 2999)
+
+
 def _date(value: Any, _: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
-            pass
+            raise BadValue(f"{value[:40]!r} is not a date", hint="write a real date as YYYY-MM-DD, e.g. 2020-03-12") \
+                from None
+    if isinstance(value, dt.datetime):
+        raise TypeMismatch("expected a date, found a date and time", hint="write only the date, e.g. 2020-03-12")
+    if isinstance(value, dt.date):
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise BadValue(f"the year {value.year} is out of range", hint=f"a year from {YEARS[0]} to {YEARS[1]}")
+        return value
     raise TypeMismatch(f"expected a date, found {_type_name(value)}", hint="write YYYY-MM-DD, e.g. 2020-03-12")
 
 
@@ -124,7 +160,7 @@ def _enum_hook(cls: type[Enum]) -> Callable[[Any, Any], Enum]:
         try:
             return cls(value)
         except ValueError:
-            close = difflib.get_close_matches(str(value), values, n=1)
+            close = suggestions(str(value), values)
             hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(values)
             raise BadValue(f"{value!r} is not a valid {cls.__name__.lower()}", hint=hint) from None
 
@@ -323,12 +359,24 @@ def _plain_string_hint(path: tuple[PathStep, ...], leaf: FieldFormatError) -> st
     return f"`{key}` is a plain string, not translated: e.g. {_PLAIN_STRINGS[key]}"
 
 
+#: Hints for a value of the wrong type that say what the field means, by YAML key.
+_FIELD_HINTS = {
+    "compression": "scenario minutes per minute of play, a plain number: 720 means one minute is 12 hours",
+    "initial": "the indicator's value at D+0, a plain number",
+}
+
+
+def _field_hint(path: tuple[PathStep, ...], leaf: FieldFormatError) -> str:
+    key = path[-1] if path else None
+    return _FIELD_HINTS.get(key, "") if isinstance(leaf, TypeMismatch) and isinstance(key, str) else ""
+
+
 def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Document) -> list[Problem]:
     if isinstance(leaf, ForbiddenExtraKeysError):
         allowed = yaml_keys(leaf.cl)
         found = []
         for key in sorted(leaf.extra_fields):
-            close = difflib.get_close_matches(key, allowed, n=1)
+            close = suggestions(str(key), allowed)
             hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
             found.append(doc.problem((*path, key), "E-KEY-UNKNOWN", f"unknown key {key!r}", hint, key=True))
         return found
@@ -336,7 +384,7 @@ def _leaf_problems(path: tuple[PathStep, ...], leaf: BaseException, doc: Documen
         missing = path[-1] if path else "?"
         return [doc.problem(path[:-1], "E-KEY-MISSING", f"missing required key {missing!r}", "")]
     if isinstance(leaf, FieldFormatError):
-        offset = leaf.offset if leaf.code in ("E-TIME", "E-COND") else None
-        hint = leaf.hint or _plain_string_hint(path, leaf)
+        offset = leaf.offset if leaf.code in ("E-TIME", "E-COND", "E-COND-DEPTH") else None
+        hint = _field_hint(path, leaf) or leaf.hint or _plain_string_hint(path, leaf)
         return [doc.problem(path, leaf.code, leaf.message, hint, offset=offset)]
     return [doc.problem(path, "E-TYPE", str(leaf) or type(leaf).__name__, "")]

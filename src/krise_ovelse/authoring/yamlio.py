@@ -198,7 +198,7 @@ def check_nodes(root: yaml.Node, file: str) -> Iterator[Problem]:
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, yaml.Node] = {}
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
                     if key.value in seen:
                         first = seen[key.value].start_mark
                         yield _at(file, key, "E-YAML-DUPKEY", f"duplicate key {key.value!r}",
@@ -208,8 +208,48 @@ def check_nodes(root: yaml.Node, file: str) -> Iterator[Problem]:
                 elif not isinstance(key, yaml.ScalarNode):
                     yield _at(file, key, "E-YAML-KEY", "a key must be a plain value", "")
                 stack.append((value, depth + 1))
+            yield from _merge_clashes(file, node, seen)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in node.value)
+        elif node.tag == _TIMESTAMP and isinstance(node, yaml.ScalarNode):
+            yield from _bad_timestamp(file, node)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _merge_clashes(file: str, node: yaml.MappingNode, own: dict[Any, yaml.Node]) -> Iterator[Problem]:
+    """Keys a merge key (`<<: *base`) brings in that the mapping also has, or that two merged
+    mappings both have: YAML silently keeps one, so a duplicate would hide. One problem each."""
+    merged: dict[Any, yaml.Node] = {}
+    for key, value in node.value:
+        if not (isinstance(key, yaml.ScalarNode) and key.tag == _MERGE):
+            continue
+        sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                continue  # PyYAML reports a merge of a non-mapping itself
+            for sub_key, _sub in source.value:
+                if not isinstance(sub_key, yaml.ScalarNode) or sub_key.tag == _MERGE:
+                    continue
+                clash = own.get(sub_key.value) or merged.get(sub_key.value)
+                if clash is not None:
+                    yield _at(file, clash, "E-YAML-DUPKEY",
+                              f"duplicate key {sub_key.value!r}: the `<<` on line {key.start_mark.line + 1} "
+                              f"also brings it in from line {sub_key.start_mark.line + 1}",
+                              "YAML would silently keep only one of them; remove one")
+                else:
+                    merged[sub_key.value] = sub_key
+
+
+def _bad_timestamp(file: str, node: yaml.ScalarNode) -> Iterator[Problem]:
+    """A date YAML recognises by its form but which is no real date (2023-02-30, year 0)."""
+    try:
+        yaml.constructor.SafeConstructor().construct_yaml_timestamp(node)
+    except (ValueError, OverflowError) as exc:
+        yield _at(file, node, "E-YAML-VALUE", f"{node.value!r} is not a real date: {exc}",
+                  "write a calendar date as YYYY-MM-DD, e.g. 2020-03-12")
 
 
 def _at(file: str, node: yaml.Node, code: str, message: str, hint: str) -> Problem:

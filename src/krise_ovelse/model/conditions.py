@@ -39,14 +39,27 @@ COMPARATORS = ("<=", ">=", "==", "!=", "<", ">")
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 HINT = "see the condition language in docs/scenario-format.md"
 
+#: How deeply parentheses and `not` may nest; deeper is refused (E-COND-DEPTH), so parsing and
+#: evaluating never exhaust the stack.
+MAX_DEPTH = 32
+#: Digits in a number: more is a typing mistake (and 400 of them would make an infinite float).
+MAX_DIGITS = 15
+
+# Digits are 0-9 only (`\d` would take any script's digits); names are ASCII.
 _TOKEN = re.compile(
-    r"\s*(?:(?P<number>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)"
-    r"|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),]))"
+    r"(?P<space>\s+)|(?P<number>-?[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)"
+    r"|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])"
 )
 
 
 class ConditionError(FieldFormatError):
     code = "E-COND"
+
+
+class ConditionDepthError(ConditionError):
+    """Parentheses or `not` nested deeper than MAX_DEPTH."""
+
+    code = "E-COND-DEPTH"
 
 
 @attrs.frozen
@@ -119,20 +132,23 @@ class Condition:
 
 
 def tokenize(source: str) -> list[Token]:
+    """The tokens of `source`, in one pass (linear in its length: no slicing per token)."""
     tokens: list[Token] = []
-    pos = 0
-    while pos < len(source):
-        if source[pos:].strip() == "":
-            break
-        match = _TOKEN.match(source, pos)
-        if match is None or match.end() == pos:
-            bad = pos + len(source[pos:]) - len(source[pos:].lstrip())
-            raise ConditionError(f"unexpected character {source[bad]!r}", bad, HINT)
+    pos, end = 0, len(source)
+    match_at = _TOKEN.match
+    while pos < end:
+        match = match_at(source, pos)
+        if match is None:
+            raise ConditionError(f"unexpected character {source[pos]!r}", pos, HINT)
         kind = match.lastgroup or ""
-        text = match.group(kind)
-        tokens.append(Token(kind, text, match.start(kind)))
+        if kind != "space":
+            text = match.group(kind)
+            if kind == "number" and len(text.lstrip("-").split(".")[0]) > MAX_DIGITS:
+                raise ConditionError(f"the number {text[:20]}… is too long", pos,
+                                     f"at most {MAX_DIGITS} digits before the decimal point")
+            tokens.append(Token(kind, text, pos))
         pos = match.end()
-    tokens.append(Token("end", "", len(source)))
+    tokens.append(Token("end", "", end))
     return tokens
 
 
@@ -141,6 +157,13 @@ class _Parser:
         self.source = source
         self.tokens = tokenize(source)
         self.index = 0
+        self.depth = 0
+
+    def deeper(self, offset: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionDepthError(f"the condition nests more than {MAX_DEPTH} levels deep", offset,
+                                      "split it: fewer parentheses or `not`s inside each other")
 
     @property
     def token(self) -> Token:
@@ -188,7 +211,10 @@ class _Parser:
     def not_(self) -> Expr:
         if self.is_word("not"):
             start = self.advance().offset
-            return Not(self.not_(), start)
+            self.deeper(start)
+            operand = self.not_()
+            self.depth -= 1
+            return Not(operand, start)
         return self.compare()
 
     def compare(self) -> Expr:
@@ -206,8 +232,10 @@ class _Parser:
             return Number(float(token.text), token.offset)
         if token.kind == "punct" and token.text == "(":
             self.advance()
+            self.deeper(token.offset)
             expr = self.or_()
             self.expect(")")
+            self.depth -= 1
             return expr
         if token.kind == "name":
             if token.text in ("true", "false"):

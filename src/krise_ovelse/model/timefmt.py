@@ -17,6 +17,12 @@ MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 UNIT_MINUTES = {"m": 1, "min": 1, "h": MINUTES_PER_HOUR, "d": MINUTES_PER_DAY, "w": MINUTES_PER_WEEK}
 RATE_UNITS = {"day": 1.0, "week": 7.0, "month": 30.0}
+#: The longest span a scenario may describe (ten years): times and durations past it are refused,
+#: so no later date arithmetic (calendar dates, the dreiebok, the console's clock) can overflow.
+MAX_DAYS = 3650
+MAX_MINUTES = MAX_DAYS * MINUTES_PER_DAY
+#: The largest drift per day; a larger one is a typing mistake, and it keeps arithmetic finite.
+MAX_RATE = 1_000_000.0
 
 
 class TimeFormatError(FieldFormatError):
@@ -59,9 +65,10 @@ class Rate:
         return f"{self.per_day * 7:+g}/week"
 
 
-_TIME = re.compile(r"\s*D\s*([+-])\s*(\d+)(?:\s+(\d{1,2}):(\d{2}))?\s*$")
-_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\b", re.IGNORECASE)
-_RATE = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*/\s*(day|week|month)\s*$")
+# re.ASCII: `\d` is 0-9 only (otherwise `D+١` would be read as D+1) and `\s` plain white space.
+_TIME = re.compile(r"\s*D\s*([+-])\s*(\d{1,9})(?:\s+(\d{1,2}):(\d{2}))?\s*$", re.ASCII)
+_DURATION_PART = re.compile(r"\s*(\d{1,9}(?:\.\d{1,9})?)\s*(min|m|h|d|w)\b", re.IGNORECASE | re.ASCII)
+_RATE = re.compile(r"\s*([+-]?\d{1,9}(?:\.\d{1,9})?)\s*/\s*(day|week|month)\s*$", re.ASCII)
 
 TIME_HINT = "write D+n or D+n HH:MM, e.g. D+3 08:00"
 DURATION_HINT = "write a number and a unit: 30m, 4h, 2d, 1w, or combined like 1d 12h"
@@ -76,10 +83,14 @@ def parse_time(text: str) -> ScenarioTime:
     sign, days, hours, minutes = match.groups()
     if sign == "-":
         raise TimeFormatError("scenario time before D+0", match.start(1), TIME_HINT)
+    if int(days) > MAX_DAYS:
+        raise TimeFormatError(f"D+{int(days)} is too far: at most D+{MAX_DAYS} (ten years)", match.start(2),
+                              TIME_HINT)
     total = int(days) * MINUTES_PER_DAY
     if hours is not None:
         if int(hours) > 23 or int(minutes) > 59:
-            raise TimeFormatError(f"no such clock time {hours}:{minutes}", match.start(3), TIME_HINT)
+            raise TimeFormatError(f"no such clock time {hours}:{minutes}", match.start(3),
+                                  "clock times run from 00:00 to 23:59; 24:00 is 00:00 the next day")
         total += int(hours) * MINUTES_PER_HOUR + int(minutes)
     return ScenarioTime(total)
 
@@ -104,6 +115,11 @@ def parse_duration(text: str) -> Duration:
         pos = match.end()
     if total <= 0:
         raise TimeFormatError("a duration must be longer than zero", 0, DURATION_HINT)
+    if total > MAX_MINUTES:
+        raise TimeFormatError(f"a duration of at most {MAX_DAYS} days (ten years)", 0, DURATION_HINT)
+    if abs(total - round(total)) > 1e-6:
+        raise TimeFormatError(f"{text.strip()!r} is not a whole number of minutes", 0,
+                              "scenario time counts whole minutes: write e.g. 1.5h or 90m, not 0.5m")
     return Duration(round(total))
 
 
@@ -115,7 +131,10 @@ def parse_rate(text: str) -> Rate:
     match = _RATE.match(text)
     if match is None:
         raise TimeFormatError(f"bad rate {text!r}", 0, RATE_HINT)
-    return Rate(float(match.group(1)) / RATE_UNITS[match.group(2)])
+    per_day = float(match.group(1)) / RATE_UNITS[match.group(2)]
+    if abs(per_day) > MAX_RATE:
+        raise TimeFormatError(f"a drift of at most {MAX_RATE:,.0f} per day", match.start(1), RATE_HINT)
+    return Rate(per_day)
 
 
 def format_time(minutes: int) -> str:
