@@ -77,6 +77,9 @@ class Criterion:
     quotes: tuple[str, ...]
     critical_tasks: tuple[Text, ...]
     levels: LevelTexts
+    #: Where the criterion goes beyond the report: the tool's own reading, shown beside it so
+    #: that nobody takes it for a finding of the report.
+    interpretation: Text | None = None
 
 
 @attrs.frozen
@@ -86,6 +89,8 @@ class LearningPoint:
     text: Text
     quote: str
     criteria: tuple[str, ...]
+    #: Where the learning point's text or links go beyond the report (see `Criterion`).
+    interpretation: Text | None = None
 
 
 @attrs.frozen
@@ -97,6 +102,9 @@ class Catalogue:
     level_descriptions: Mapping[str, Text] = attrs.field(converter=_frozen_mapping)
     #: Short labels of P, S, M, U and N/O, e.g. "Utført med noen utfordringer".
     level_labels: Mapping[str, Text] = attrs.field(converter=_frozen_mapping, factory=dict)
+    #: Raised whenever a criterion's meaning changes; stored with each session's ratings so that
+    #: `rescore` can say which catalogue rated what. A file without `version` is version 1.
+    version: int = 1
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:

@@ -18,7 +18,7 @@ def test_draft_has_one_item_per_area_for_improvement(data: ReportData) -> None:
     assert [item.criterion for item in plan.items] == [f.criterion for f in data.result.improvements]
     first = plan.items[0]
     assert first.area == "KH-3 Rask omstillings- og beslutningsevne (M: utført med store utfordringer)"
-    assert first.action.startswith("Mål: Alle beslutningspunkter løses i tide")
+    assert first.action.startswith("Mål: Ledergruppen beslutter innenfor tidsvinduet")
     assert first.element is Element.PLAN  # suggested from the theme
     assert (first.owner, first.due) == ("", "")
     assert (plan.scenario, plan.session, plan.language) == ("rapportprove", "s-1", "nb")

@@ -182,7 +182,7 @@ def test_findings_and_learning_points(data: ReportData) -> None:
     assert [f.criterion for f in view.strengths] == ["KH-2", "OE-3", "OE-5", "DA-4"]
     assert [f.criterion for f in view.improvements] == ["KH-3", "KH-4", "KH-5"]
     kh5 = view.improvements[2]
-    assert kh5.target.startswith("Stedfortredere og rotasjon")
+    assert kh5.target.startswith("Ledergruppen finner rollene som bare én person kan fylle")
     assert kh5.evidence == ("Høyeste verdi av «Belastning på nøkkelpersoner» var 72 (P ≤ 55, S ≤ 65, M ≤ 80)",)
     lp1 = view.learning_points[0]
     assert (lp1.id, lp1.level, lp1.mean) == ("LP-1", "M", "2,50")

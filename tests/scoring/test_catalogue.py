@@ -28,7 +28,7 @@ from krise_ovelse.model.text import Text
 
 THEME_IDS = ("KH", "OE", "DA", "AM")
 EXPECTED_IDS = frozenset(
-    [f"KH-{n}" for n in range(1, 6)]
+    [f"KH-{n}" for n in range(1, 7)]
     + [f"OE-{n}" for n in range(1, 6)]
     + [f"DA-{n}" for n in range(1, 6)]
     + [f"AM-{n}" for n in range(1, 7)]
@@ -73,9 +73,9 @@ def test_four_themes() -> None:
         _assert_bilingual(theme.description, theme.id)
 
 
-def test_twenty_one_criteria_with_unique_ids_and_valid_themes() -> None:
+def test_twenty_two_criteria_with_unique_ids_and_valid_themes() -> None:
     ids = [criterion.id for criterion in CATALOGUE.criteria]
-    assert len(ids) == 21
+    assert len(ids) == 22
     assert len(set(ids)) == len(ids)
     assert CATALOGUE.ids() == EXPECTED_IDS
     for criterion in CATALOGUE.criteria:
@@ -88,7 +88,7 @@ def test_lookup_by_id_and_theme() -> None:
     with pytest.raises(KeyError):
         CATALOGUE.criterion("XX-9")
     assert [c.id for c in CATALOGUE.by_theme("AM")] == [f"AM-{n}" for n in range(1, 7)]
-    assert sum(len(CATALOGUE.by_theme(theme_id)) for theme_id in THEME_IDS) == 21
+    assert sum(len(CATALOGUE.by_theme(theme_id)) for theme_id in THEME_IDS) == 22
     with pytest.raises(KeyError):
         CATALOGUE.by_theme("XX")
 

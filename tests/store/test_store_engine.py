@@ -249,6 +249,24 @@ def test_rescore_stores_the_index(store: SessionStore, db_path: Path,
     assert data["previous_index"] == store.get(sid).score_index
 
 
+def test_rescore_says_which_catalogue_rated_what(store: SessionStore, db_path: Path,
+                                                 example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.catalogue import load_catalogue
+
+    sid = play(store, example, 0)
+    current = load_catalogue().version
+    summary = store.summary(sid)
+    assert summary is not None and summary["catalogue_version"] == current
+    old = {key: value for key, value in summary.items() if key != "catalogue_version"}
+    store.set_summary(sid, old, store.get(sid).score_index)  # as stored before versions were recorded
+    data = json.loads(cli("rescore", sid, "--json", "--db", str(db_path)).output)
+    assert data["previous_catalogue_version"] == 1
+    assert data["summary"]["catalogue_version"] == current
+    result = cli("rescore", sid, "--db", str(db_path))
+    assert result.exit_code == 0 and f"v1 → v{current}" not in result.output  # first rescore moved it on
+    assert f"v{current} → v{current}" in result.output
+
+
 @pytest.mark.parametrize("args", [["replay", "X"], ["branch", "X", "--at", "d01"], ["compare", "X", "X"],
                                   ["rescore", "X"], ["resume", "X"], ["export", "X", "-o", "-"]])
 def test_every_command_names_an_unknown_session(store: SessionStore, db_path: Path,

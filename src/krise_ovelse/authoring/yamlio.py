@@ -96,23 +96,19 @@ def _child(node: yaml.Node, step: PathStep) -> yaml.Node | None:
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 text file; problems (code E-READ…) for anything that stops us."""
-    name = str(path)
+    """Read a UTF-8 text file; problems (code E-READ…) for anything that stops us.
+
+    `fileio.read_limited` reads regular files only and never more than MAX_BYTES: a FIFO or
+    `/dev/zero` is refused (E-READ-SPECIAL) instead of hanging or filling memory."""
+    from krise_ovelse.fileio import ReadError, read_limited
+
     try:
-        if path.is_dir():
-            return None, [Problem(name, 0, 0, "E-READ-DIR", "is a directory, not a file",
-                                  "give the path of a .yaml file")]
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(name, 0, 0, "E-READ-SIZE",
-                                  f"file is {size:,} bytes, more than the limit of {MAX_BYTES:,}",
-                                  "split the scenario or shorten texts")]
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(name, 0, 0, "E-READ-MISSING", "no such file", "check the path")]
-    except OSError as exc:
-        return None, [Problem(name, 0, 0, "E-READ", f"cannot read the file: {exc.strerror}", "")]
-    return decode_text(raw, name)
+        raw = read_limited(path, MAX_BYTES, what="file")
+    except ReadError as exc:
+        hint = {"E-READ-DIR": "give the path of a .yaml file",
+                "E-READ-SIZE": "split the scenario or shorten texts"}.get(exc.code, exc.hint)
+        return None, [Problem(str(path), 0, 0, exc.code, exc.message, hint)]
+    return decode_text(raw, str(path))
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:

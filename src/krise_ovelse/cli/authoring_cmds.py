@@ -130,7 +130,7 @@ def inspect(scenario: str, as_json: bool) -> None:
 @main.command()
 @click.argument("scenario")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file.")
+@click.option("-o", "--output", metavar="FILE", help="Write to a file ('-' for standard output).")
 def dreiebok(scenario: str, lang: str, output: str | None) -> None:
     """Print the dreiebok (MSEL) as Markdown: every inject with its notes and decisions, in order.
 
@@ -141,12 +141,15 @@ def dreiebok(scenario: str, lang: str, output: str | None) -> None:
     result = load_or_exit(scenario)
     assert result.scenario is not None
     text = dreiebok_markdown(result.scenario, lang)
-    if output is None:
+    from krise_ovelse.fileio import STDOUT, WriteError, write_text
+
+    if output is None or output == STDOUT:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"{output}: E-WRITE cannot write the file: {exc.strerror}", err=True)
-        sys.exit(EXIT_USAGE)
+
+    try:  # never through a link, never over a FIFO or device (fileio)
+        write_text(output, text)
+    except WriteError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(exc.exit_code)
     click.echo(f"{output}: written", err=True)

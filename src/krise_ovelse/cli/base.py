@@ -100,6 +100,10 @@ COMMANDS: dict[str, LazyCommand] = {
 }
 
 
+#: Commands that run the Textual console, which writes its own escape sequences (see cli.output).
+CONSOLE_COMMANDS = frozenset({None, "play", "serve"})
+
+
 class LazyCommands(MutableMapping[str, click.Command]):
     """A group's commands: those registered so far, and those in the map, imported on lookup."""
 
@@ -182,6 +186,10 @@ def main(ctx: click.Context) -> None:
 
     Without a command it opens the console's start screen (shipped scenarios, saved sessions).
     """
+    if ctx.invoked_subcommand not in CONSOLE_COMMANDS:
+        from krise_ovelse.cli.output import neutralise_streams
+
+        neutralise_streams()  # nothing printed from a file reaches the terminal as a control
     if ctx.invoked_subcommand is None:
         _load(START_SCREEN)()
 

@@ -27,6 +27,9 @@ import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 
+#: A `run --json` result larger than this is refused before parsing.
+MAX_RUN_BYTES = 64 * 1024 * 1024
+
 FORMATS = ("md", "html")
 LANGS = ("nb", "en")
 
@@ -75,6 +78,10 @@ def _from_session(session_id: str, db: str | None) -> Any:
 
     try:
         with SessionStore.for_reading(resolve_db_path(db)) as store:
+            if store.immutable:
+                from krise_ovelse.cli.session_cmds import immutable_note
+
+                click.echo(immutable_note(store.path), err=True)
             full_id = store.resolve(session_id)
             info = store.get(full_id)
             scenario = stored_scenario(store, full_id)
@@ -120,19 +127,17 @@ def _from_run(scenario_path: str, run_file: str) -> Any:
     from krise_ovelse.scoring.inputs import InputFormatError, input_from_dict
 
     scenario = _load_scenario(scenario_path)
-    path = Path(run_file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReportInputError(f"{run_file}: no such file") from None
-    except IsADirectoryError:
-        raise ReportInputError(f"{run_file}: is a directory, not a run result") from None
-    except UnicodeDecodeError:
-        raise ReportInputError(f"{run_file}: not UTF-8 text") from None
+    from krise_ovelse.fileio import ReadError, read_text_limited
+
+    try:  # regular files only, bounded: a FIFO or /dev/zero is refused, not waited on
+        data = json.loads(read_text_limited(run_file, MAX_RUN_BYTES, what="run result"))
+    except ReadError as exc:
+        raise ReportInputError(exc.render()) from None
     except json.JSONDecodeError as exc:
         raise ReportInputError(f"{run_file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except OSError as exc:
-        raise ReportInputError(f"{run_file}: cannot read ({exc.strerror})") from None
+    except (ValueError, RecursionError) as exc:  # digits beyond int's limit, nesting too deep
+        raise ReportInputError(f"{run_file}: not a run result krise-ovelse wrote ({exc.__class__.__name__})",
+                               EXIT_PROBLEMS) from None
     if not isinstance(data, dict) or "scoring_input" not in data:
         raise ReportInputError(f"{run_file}: not a `krise-ovelse run --json` result with a scoring_input section",
                                hint="make it with: krise-ovelse run SCENARIO --play PLAYTHROUGH --json > RESULT.json")
@@ -181,10 +186,13 @@ def _format_for(output: str | None, fmt: str | None) -> str:
 
 
 def _write(path: str, text: str) -> None:
+    """The report to `path` (`-`: standard output) through the one safe writer (fileio)."""
+    from krise_ovelse.fileio import WriteError, write_text
+
     try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReportInputError(f"{path}: cannot write ({exc.strerror})") from None
+        write_text(path, text)
+    except WriteError as exc:
+        raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
 
 
 @main.command("report")
@@ -244,10 +252,11 @@ def _report(source: str | None, session: str | None, play: str | None, from_run:
             db: str | None, fmt: str | None, output: str | None, lang: str, plan_file: str | None,
             write_plan: str | None, force: bool, date: str | None, team: str | None,
             facilitator: str | None) -> None:
+    from krise_ovelse.fileio import WriteError
     from krise_ovelse.report import PlanError, build_report, draft_plan, load_plan, render_report, save_plan
 
     kind, main_arg, extra = _resolve_source(source, session, play, from_run)
-    if write_plan is not None and Path(write_plan).exists() and not force:
+    if write_plan is not None and os.path.lexists(write_plan) and not force:
         raise ReportInputError(f"{write_plan} exists; it may hold the facilitator's edits",
                                hint="use --plan to read it, another file name, or --force to replace it")
     plan = None
@@ -277,15 +286,15 @@ def _report(source: str | None, session: str | None, play: str | None, from_run:
         draft = draft_plan(data.result, lang, meta.session_id)
         try:
             save_plan(draft, write_plan)
-        except OSError as exc:
-            raise ReportInputError(f"{write_plan}: cannot write ({exc.strerror})") from None
+        except WriteError as exc:
+            raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
         click.echo(f"wrote the draft improvement plan ({len(draft.items)} item(s)) to {write_plan}; edit it, "
                    f"then make the report with --plan {write_plan}", err=True)
         if output is None:
             sys.exit(EXIT_OK)
 
     text = render_report(data, _format_for(output, fmt), lang)
-    if output is None:
+    if output is None or output == "-":
         click.echo(text, nl=False)
     else:
         _write(output, text)

@@ -59,7 +59,17 @@ def stop_on_broken_pipe() -> NoReturn:
 def open_store(db: str | None, *, reading: bool = False) -> SessionStore:
     path = resolve_db_path(db)
     with store_errors():
-        return SessionStore.for_reading(path) if reading else SessionStore(path)
+        store = SessionStore.for_reading(path) if reading else SessionStore(path)
+    if store.immutable:
+        click.echo(immutable_note(path), err=True)
+    return store
+
+
+def immutable_note(path: os.PathLike[str] | str) -> str:
+    """What a command says when it reads a database on read-only media (see SessionStore)."""
+    wal = os.path.exists(f"{path}-wal")
+    return (f"note: {path} is on read-only media; it was opened read-only as an unchanging file"
+            + (" (changes still in its -wal file are not shown)" if wal else ""))
 
 
 def with_store(reading: bool) -> Callable[[F], F]:
@@ -132,6 +142,8 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
     path = resolve_db_path(db)
     try:
         store = SessionStore.for_reading(path)
+        if store.immutable:
+            click.echo(immutable_note(path), err=True)
     except NoDatabase:
         if as_json:
             echo_json({"db": str(path), "sessions": []})
@@ -165,7 +177,7 @@ def export_cmd(store: SessionStore, session: str, output: str) -> None:
     from krise_ovelse.store.exchange import export_session, export_to_path
 
     session_id = store.resolve(session)
-    if output == "-":
+    if output == "-":  # `export_lines` escapes controls; the stream neutralises the rest
         export_session(store, session_id, sys.stdout)
         return
     count = export_to_path(store, session_id, output)
@@ -547,16 +559,18 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
 def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | None) -> None:
     """Rate a stored session again under the current criteria catalogue and scoring rules,
     and store the new ratings and index with it (the events are not changed)."""
-    from krise_ovelse.store.engine_bridge import score_result, session_summary
+    from krise_ovelse.store.engine_bridge import catalogue_version_of, score_result, session_summary
 
     info, scenario, events, state = _folded(store, session)
     before = info.score_index
+    before_catalogue = catalogue_version_of(store.summary(info.id))
     result = score_result(scenario, events)
     summary = session_summary(scenario, state, events, result)
     index = summary.get("index")
     store.set_summary(info.id, summary, float(index) if isinstance(index, int | float) else None)
     if as_json:
-        echo_json({"session": info.id, "previous_index": before, "summary": summary})
+        echo_json({"session": info.id, "previous_index": before,
+                   "previous_catalogue_version": before_catalogue, "summary": summary})
         return
     from krise_ovelse.scoring import format_ratings
 
@@ -564,6 +578,9 @@ def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | No
     was = "-" if before is None else f"{before:.1f}"
     now = "-" if result.index is None else f"{result.index:.1f}"
     click.echo(f"index {was} → {now} (session {info.id}, stored)", err=True)
+    catalogue_now = summary.get("catalogue_version")
+    was_catalogue = "-" if before_catalogue is None else f"v{before_catalogue}"
+    click.echo(f"criteria catalogue {was_catalogue} → v{catalogue_now}", err=True)
 
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "db_option", "open_store", "store_errors"]

@@ -198,9 +198,11 @@ def dump_plan(plan: Plan, path_name: str = "plan.yaml", as_json: bool = False) -
 
 def save_plan(plan: Plan, path: str | Path) -> None:
     """Write a plan: JSON if the path ends in .json, else YAML."""
+    from krise_ovelse.fileio import write_text
+
     target = Path(path)
     text = dump_plan(plan, target.name, as_json=target.suffix.lower() == ".json")
-    target.write_text(text, encoding="utf-8")
+    write_text(path, text)  # never through a link, never over a FIFO or device (fileio)
 
 
 def _string(value: Any, where: str, key: str) -> str:
@@ -271,19 +273,13 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     """Read and check a plan file (YAML or JSON); PlanError with a readable message."""
+    from krise_ovelse.fileio import ReadError, read_text_limited
+
     target = Path(path)
-    try:
-        if target.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanError(f"{target}: the plan file is larger than {MAX_PLAN_BYTES // 1024} KiB")
-        text = target.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError(f"{target}: no such file") from None
-    except IsADirectoryError:
-        raise PlanError(f"{target}: is a directory, not a plan file") from None
-    except UnicodeDecodeError:
-        raise PlanError(f"{target}: not UTF-8 text") from None
-    except OSError as exc:
-        raise PlanError(f"{target}: cannot read ({exc.strerror})") from None
+    try:  # regular files only, at most MAX_PLAN_BYTES: a FIFO or /dev/zero is refused
+        text = read_text_limited(target, MAX_PLAN_BYTES, what="plan file")
+    except ReadError as exc:
+        raise PlanError(exc.render()) from None
     return parse_plan(text, str(target))
 
 

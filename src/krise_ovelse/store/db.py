@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 
+from krise_ovelse.fileio import ReadError, check_regular
 from krise_ovelse.store.codec import EventDict, event_to_row, gc_paused, row_to_event, sha256_text
 from krise_ovelse.store.errors import StoreError, UnknownSession, translate
 from krise_ovelse.store.location import DB_FILENAME, busy_timeout_ms, resolve_db_path
@@ -186,11 +187,14 @@ class SessionStore:
         path: str | os.PathLike[str] | None = None,
         *,
         readonly: bool = False,
+        immutable: bool = False,
         busy_timeout: int | None = None,
         clock: Clock = _utc_now,
     ) -> None:
         self.path = resolve_db_path(path) if path is None else Path(path)
-        self.readonly = readonly
+        self.readonly = readonly or immutable
+        #: Opened as an unchanging file (read-only media, see `for_reading`).
+        self.immutable = immutable
         self.clock = clock
         self.busy_timeout_ms = busy_timeout_ms() if busy_timeout is None else busy_timeout
         self._lock = threading.RLock()
@@ -210,7 +214,17 @@ class SessionStore:
         except StoreError as exc:
             if "read-only" not in exc.message and "cannot open" not in exc.message:
                 raise
-        return cls(db_path, readonly=True, **kwargs)
+        try:
+            return cls(db_path, readonly=True, **kwargs)
+        except StoreError as exc:
+            # A WAL database in a read-only directory without its -shm file cannot even be
+            # opened read-only (SQLite must create the -shm); on read-only media nobody can be
+            # writing it, so it is opened as an immutable file instead. `immutable` says so.
+            if "read-only" not in exc.message and "cannot open" not in exc.message:
+                raise
+            if os.access(db_path.parent, os.W_OK) or Path(f"{db_path}-shm").exists():
+                raise
+        return cls(db_path, immutable=True, **kwargs)
 
     # -- connection ------------------------------------------------------------------------
 
@@ -219,6 +233,10 @@ class SessionStore:
         if path.is_dir():
             raise StoreError(f"the session database {path} is a directory, not a file",
                              hint=f"give the file, e.g. --db {path / DB_FILENAME}")
+        try:  # a FIFO or a device would hang SQLite or be written over
+            check_regular(path)
+        except ReadError as exc:
+            raise StoreError(f"the session database {path} {exc.message}", hint=exc.hint) from None
         if not self.readonly:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +245,7 @@ class SessionStore:
         mode = "ro" if self.readonly else "rwc"
         # A URI, so `mode=ro` can be asked for; as_uri() escapes spaces, '?', '#' and '%' and
         # gives the file:///C:/... form on Windows.
-        uri = f"{path.absolute().as_uri()}?mode={mode}"
+        uri = f"{path.absolute().as_uri()}?mode={mode}" + ("&immutable=1" if self.immutable else "")
         conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,

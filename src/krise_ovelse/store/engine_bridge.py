@@ -199,12 +199,23 @@ def score_result(scenario: Scenario, events: Sequence[Any]) -> Any:
 
 def session_summary(scenario: Scenario, state: ExerciseState, events: Sequence[Any],
                     result: Any | None = None) -> dict[str, Any]:
-    """What the store caches about a session: its key facts and its ratings (`result`, when the
-    caller has already scored the events)."""
+    """What the store caches about a session: its key facts, its ratings (`result`, when the
+    caller has already scored the events) and the version of the catalogue that rated them."""
+    from krise_ovelse.catalogue import load_catalogue
     from krise_ovelse.scoring import result_to_dict
 
     scores = result_to_dict(result if result is not None else score_result(scenario, events))
-    return {"facts": session_facts(state), "scoring": scores, "index": scores.get("index")}
+    return {"facts": session_facts(state), "scoring": scores, "index": scores.get("index"),
+            "catalogue_version": load_catalogue().version}
+
+
+def catalogue_version_of(summary: Mapping[str, Any] | None) -> int | None:
+    """The catalogue version a stored summary was rated under: None if nothing was rated yet;
+    1 for summaries written before versions were recorded (the catalogue was version 1 then)."""
+    if summary is None:
+        return None
+    version = summary.get("catalogue_version", 1)
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
 def _index_of(summary: Mapping[str, Any]) -> float | None:

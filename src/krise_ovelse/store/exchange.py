@@ -17,23 +17,24 @@ visible; they are not a signature against someone who recomputes them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
+from krise_ovelse.fileio import ReadError, WriteError, read_limited, write_bytes
+from krise_ovelse.safetext import json_escape_controls
 from krise_ovelse.store.codec import EventDict, canonical_json, event_to_row, events_sha256, sha256_text
 from krise_ovelse.store.db import SessionInfo, SessionStore
 from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, ExportFileError, StoreError
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 FORMAT = "krise-ovelse-session"
+#: Larger files are refused before parsing (a long national exercise exports a few MiB).
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
 VERSION = 1
 
 #: Session fields written to the header and read back on import.
@@ -71,14 +72,18 @@ def session_header(store: SessionStore, info: SessionInfo, scenario_text: str,
 
 def export_lines(store: SessionStore, session_id: str) -> Iterator[str]:
     """The export file's lines (without newlines). The events are read in one statement, so a
-    session being played in another window exports as a consistent prefix of itself."""
+    session being played in another window exports as a consistent prefix of itself.
+
+    C1 controls, bidi formatting and line separators inside strings are written as `\\uXXXX`
+    escapes (`safetext.json_escape_controls`): the same data, but the file is safe to show on a
+    terminal (`export -o -`, `cat`, `less`)."""
     info = store.get(session_id)
     scenario_text = store.scenario_text(session_id)
     events = store.events(session_id)
     header = session_header(store, info, scenario_text, events)
-    yield json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    yield json_escape_controls(json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     for event in events:
-        yield canonical_json(event)
+        yield json_escape_controls(canonical_json(event))
 
 
 def export_session(store: SessionStore, session_id: str, out: IO[str]) -> int:
@@ -91,28 +96,15 @@ def export_session(store: SessionStore, session_id: str, out: IO[str]) -> int:
 
 
 def export_to_path(store: SessionStore, session_id: str, path: str | os.PathLike[str]) -> int:
-    """Write the export to `path` atomically: a temporary file in the same directory is
-    fsynced and renamed over `path`, so a failed or interrupted export never leaves a
-    half-written file where a complete one is expected."""
-    target = Path(path)
+    """Write the export to `path` with the safe writer (`fileio.write_bytes`): atomically over
+    a regular file, never through a symbolic link, never over a FIFO or device; so a failed or
+    interrupted export never leaves a half-written file where a complete one is expected."""
     lines = list(export_lines(store, session_id))  # read fully before touching the disk
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                   dir=target.parent if str(target.parent) else ".")
-    except OSError as exc:
-        raise StoreError(f"cannot write {target}: {exc.strerror or exc}", EXIT_USAGE,
-                         "check that the directory exists and is writable") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for line in lines:
-                handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise StoreError(f"cannot write {target}: {exc.strerror or exc}", EXIT_USAGE) from None
+        write_bytes(path, data)
+    except WriteError as exc:
+        raise StoreError(exc.render(), EXIT_USAGE) from None
     return len(lines) - 1
 
 
@@ -135,52 +127,48 @@ def read_export(path: str | os.PathLike[str]) -> ExportData:
     for anything wrong inside it, StoreError (exit 2) when it cannot be read at all."""
     file = str(path)
     try:
-        # Binary, decoded line by line: a bad byte is then reported on its own line.
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise StoreError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from None
-    with handle:
-        header: dict[str, Any] | None = None
-        events: list[EventDict] = []
-        blank_at = 0
-        lineno = 0
-        try:
-            for lineno, raw in enumerate(handle, start=1):
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").strip()
-                if not line:
-                    blank_at = blank_at or lineno
-                    continue
-                if blank_at:
-                    raise ExportFileError(file, blank_at, "empty line in the middle of the events")
-                try:
-                    value = json.loads(line)
-                except ValueError as exc:
-                    if header is None:
-                        raise _not_an_export(file, lineno, f"not valid JSON: {exc}") from None
-                    raise ExportFileError(file, lineno, f"not valid JSON: {exc}") from None
-                if not isinstance(value, dict):
-                    if header is None:
-                        raise _not_an_export(file, lineno, "expected a JSON object {...}")
-                    raise ExportFileError(file, lineno, "expected a JSON object {...}")
+        content = read_limited(path, MAX_EXPORT_BYTES, what="export file")
+    except ReadError as exc:
+        raise StoreError(f"cannot read {file}: {exc.code} {exc.message}", EXIT_USAGE, exc.hint) from None
+    header: dict[str, Any] | None = None
+    events: list[EventDict] = []
+    blank_at = 0
+    lineno = 0
+    try:
+        for lineno, raw in enumerate(content.splitlines(), start=1):
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").strip()
+            if not line:
+                blank_at = blank_at or lineno
+                continue
+            if blank_at:
+                raise ExportFileError(file, blank_at, "empty line in the middle of the events")
+            try:
+                value = _loads(line)
+            except ValueError as exc:
                 if header is None:
-                    header = _check_header(value, file)
-                    continue
-                expected = len(events) + 1
-                try:
-                    event_to_row(value)
-                except ValueError as exc:
-                    raise ExportFileError(file, lineno, f"not an event: {exc}") from None
-                if value["seq"] != expected:
-                    raise ExportFileError(file, lineno, f"expected event seq {expected}, found "
-                                          f"{value['seq']}", "events must be numbered 1, 2, 3, … "
-                                          "without gaps or repeats")
-                events.append(value)
-        except UnicodeDecodeError as exc:
+                    raise _not_an_export(file, lineno, f"not valid JSON: {exc}") from None
+                raise ExportFileError(file, lineno, f"not valid JSON: {exc}") from None
+            if not isinstance(value, dict):
+                if header is None:
+                    raise _not_an_export(file, lineno, "expected a JSON object {...}")
+                raise ExportFileError(file, lineno, "expected a JSON object {...}")
             if header is None:
-                raise _not_an_export(file, lineno, f"not UTF-8 text ({exc.reason})") from None
-            raise ExportFileError(file, lineno, f"not UTF-8 text ({exc.reason})") from None
-        except OSError as exc:
-            raise StoreError(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE) from None
+                header = _check_header(value, file)
+                continue
+            expected = len(events) + 1
+            try:
+                event_to_row(value)
+            except ValueError as exc:
+                raise ExportFileError(file, lineno, f"not an event: {exc}") from None
+            if value["seq"] != expected:
+                raise ExportFileError(file, lineno, f"expected event seq {expected}, found "
+                                      f"{value['seq']}", "events must be numbered 1, 2, 3, … "
+                                      "without gaps or repeats")
+            events.append(value)
+    except UnicodeDecodeError as exc:
+        if header is None:
+            raise _not_an_export(file, lineno, f"not UTF-8 text ({exc.reason})") from None
+        raise ExportFileError(file, lineno, f"not UTF-8 text ({exc.reason})") from None
     if header is None:
         raise ExportFileError(file, 0, "the file is empty", "export a session with "
                               "`krise-ovelse export SESSION -o FILE.jsonl`")
@@ -192,6 +180,28 @@ def read_export(path: str | os.PathLike[str]) -> ExportData:
         raise ExportFileError(file, 0, "the events do not match events_sha256: the file was "
                               "changed after it was exported", "use the file as exported")
     return ExportData(header, header["session"], header["scenario_text"], events)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _loads(line: str) -> Any:
+    """One JSON value, refusing what a krise-øvelse export never holds: NaN and Infinity,
+    numbers too large for a float, nesting deeper than Python's recursion allows, and lone
+    surrogates (which no UTF-8 store can keep)."""
+    try:
+        value = json.loads(line, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    try:
+        canonical_json(value).encode("utf-8")
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError as exc:  # inf from 1e999, or a lone surrogate (UnicodeEncodeError)
+        raise ValueError("a number out of range or a lone surrogate in a string"
+                         if not isinstance(exc, UnicodeEncodeError) else "a lone surrogate in a string") from None
+    return value
 
 
 def _not_an_export(file: str, line: int, message: str) -> ExportFileError:

@@ -54,6 +54,7 @@ def finding_line(finding: Any, result: Any) -> str:
 
 def export_report(session: ExerciseSession, directory: Path) -> list[Path]:
     """Write the after-action report as Markdown and HTML; returns the files written."""
+    from krise_ovelse.fileio import write_text
     from krise_ovelse.report import build_report, render_report
 
     record = session.scoring_record()
@@ -63,7 +64,7 @@ def export_report(session: ExerciseSession, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):
         path = directory / f"{stem}.{fmt}"
-        path.write_text(render_report(data, fmt, language()), encoding="utf-8")
+        write_text(path, render_report(data, fmt, language()))  # the one safe writer
         written.append(path)
     return written
 
@@ -145,9 +146,11 @@ class DebriefScreen(KriseScreen[None]):
     @work(thread=True, exclusive=True, group="export")
     def run_export(self) -> None:
         directory = self.export_dir or Path.cwd()
+        from krise_ovelse.fileio import WriteError
+
         try:
             paths = export_report(self.session, directory)
-        except OSError as error:
+        except (OSError, WriteError) as error:
             self.app.call_from_thread(self._exported, [], str(error))
             return
         self.app.call_from_thread(self._exported, paths, "")
