@@ -319,7 +319,7 @@ async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clo
         assert adhoc.title == "Pressen ringer"
         assert any("Pressen ringer" in o for o in option_texts(app, "#feed"))
         # jump to the next phase
-        await pilot.press("j")
+        await pilot.press("j", "j")  # the preview, then yes
         await pilot.pause()
         assert session.state.phase_id == "uke-to"
         # e asks first; "no" keeps the exercise going

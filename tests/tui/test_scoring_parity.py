@@ -39,7 +39,7 @@ async def test_the_console_and_the_store_give_the_same_ratings(db: Path, clock: 
         await pilot.press("space")  # STARTEX: the clock runs
         clock.advance(20)
         app._tick()
-        await pilot.press("j")  # jump to the next phase in the middle of the first
+        await pilot.press("j", "j")  # jump to the next phase in the middle of the first
         await pilot.pause()
         clock.advance(20)
         app._tick()

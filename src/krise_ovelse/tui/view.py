@@ -40,6 +40,22 @@ class Unplayed:
 
 
 @attrs.frozen
+class JumpPreview:
+    """What `j` would do: the jump, what it passes over, and what lapses on arrival."""
+
+    phase_id: str
+    phase_title: str
+    from_minutes: int
+    to_minutes: int
+    #: Scheduled injects passed over (skipped): (id, title, scenario minute).
+    skipped: tuple[tuple[str, str, int], ...]
+    #: Open decisions whose deadline passes in the jump: (id, title, default option id, its text).
+    lapsing: tuple[tuple[str, str, str, str], ...]
+    #: Play time (×1) the jump skips, in real seconds.
+    saves: float
+
+
+@attrs.frozen
 class FeedItem:
     inject_id: str
     minutes: float
@@ -74,6 +90,10 @@ class DecisionView:
     #: Who decided and why, on the record of the team's choice in force (empty if none).
     decided_by: str = ""
     rationale: str = ""
+    #: Real seconds to the deadline at the current speed (an open decision), and whether the
+    #: clock runs (if not, the countdown stands).
+    real_seconds_left: float | None = None
+    clock_running: bool = False
 
 
 @attrs.frozen

@@ -299,6 +299,4 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def action_back(self) -> None:
         if not self.session.ended:
-            from krise_ovelse.tui.screens.exercise import ExerciseScreen
-
-            self.kapp._show(ExerciseScreen(self.session))
+            self.kapp.show_exercise()

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 
+from krise_ovelse.tui.attention import Alert, alerts, banner_text
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.text import lit
@@ -28,21 +29,26 @@ from krise_ovelse.tui.widgets.lists import (
     log_prompt,
     upcoming_prompt,
 )
-from krise_ovelse.tui.widgets.status import StatusLine, status_text
+from krise_ovelse.tui.widgets.status import StatusLine, pacing_text, status_text
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from krise_ovelse.tui.session import ExerciseSession
+
+#: Real seconds the alert banner stays (a newer alert replaces it at once).
+ALERT_SECONDS = 20.0
 
 #: Actions that change the exercise (refused in a read-only window).
 WRITE_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "decide", "revise", "release",
-    "skip", "adhoc", "observe", "endex",
+    "skip", "adhoc", "observe", "endex", "pacing",
 })
 #: Actions that steer the exercise: facilitator view only. In the team view they are off and
 #: left out of the footer; the team's own acts (deciding, revising, reading) stay.
 FACILITATOR_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "release", "skip", "adhoc",
-    "observe", "endex", "evaluate",
+    "observe", "endex", "evaluate", "pacing",
 })
 
 
@@ -78,6 +84,7 @@ class ExerciseScreen(KriseScreen[None]):
         Binding("minus", "slower", "key.slower", key_display="-", show=False),
         Binding("n", "next_inject", "key.next_inject"),
         Binding("j", "next_phase", "key.next_phase", show=False),
+        Binding("t", "pacing", "key.pacing"),
         Binding("d", "decide", "key.decide"),
         # `b` revises in both views; the footer shows it (shortly) in the team view, where there
         # is room (the same action, with a parameter, so that check_action tells the two apart)
@@ -98,11 +105,15 @@ class ExerciseScreen(KriseScreen[None]):
         self.view = view
         self.locked_view = locked_view
         self.snapshot: Snapshot | None = None
+        #: Decisions whose near deadline has been signalled (once each).
+        self.warned: set[str] = set()
+        self._alert_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
+        yield Static("", id="alert", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield RecordList("feed.empty", id="feed", classes="panel")
@@ -138,14 +149,21 @@ class ExerciseScreen(KriseScreen[None]):
         snap = self.session.snapshot(self.view)
         if self.snapshot is None or self.snapshot.clock.ended != snap.clock.ended:
             self.refresh_bindings()  # after ENDEX the keys that steer play are off, `e` evaluates
-        self.snapshot = snap
+        previous, self.snapshot = self.snapshot, snap
         extra = t("status.readonly") if self.session.readonly else ""
-        self.query_one(StatusLine).show(status_text(snap.clock, self.view, self.session.team, extra))
+        status = status_text(snap.clock, self.view, self.session.team, extra)
+        if self.view == FACILITATOR:
+            status.append("\n")
+            status.append_text(pacing_text(self.session.pacing(self.kapp.wall())))
+        self.query_one(StatusLine).show(status)
+        self._signal(alerts(previous, snap, warned=self.warned, warn_before=self.kapp.launch.warn_before,
+                            paused_for=self.kapp.auto_paused_for))
         feed = self.query_one("#feed", RecordList)
         feed.empty_key = self.feed_empty_key()
         feed.show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
-        self.query_one("#decisions", RecordList).show(
-            [(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        decisions = self.query_one("#decisions", RecordList)
+        decisions.show([(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        decisions.border_title = t("panel.decisions")
         panel = self.query_one(IndicatorPanel)
         panel.show(snap.indicators)
         hidden = any(not i.visible for i in snap.indicators)
@@ -156,6 +174,28 @@ class ExerciseScreen(KriseScreen[None]):
             self.query_one("#upcoming", RecordList).show(
                 [(u.inject_id, upcoming_prompt(u)) for u in snap.upcoming])
             self._show_notes()
+
+    # -- attention ------------------------------------------------------------------------
+
+    def _signal(self, found: list[Alert]) -> None:
+        """Show what the room must not miss: a banner under the header (until the next alert or
+        ALERT_SECONDS) and the terminal bell if asked for. Not a notification: those stack up in
+        a corner and cover what the room is reading."""
+        if not found:
+            return
+        banner = self.query_one("#alert", Static)
+        banner.update(lit(banner_text(found)))
+        banner.set_class(any(a.kind != "inject" for a in found), "urgent")
+        banner.display = True
+        if self.kapp.launch.bell:
+            self.app.bell()
+        if self._alert_timer is not None:
+            self._alert_timer.stop()
+        self._alert_timer = self.set_timer(ALERT_SECONDS, self._clear_alert)
+
+    def _clear_alert(self) -> None:
+        self.query_one("#alert", Static).display = False
+        self._alert_timer = None
 
     def feed_empty_key(self) -> str:
         """What the empty feed says, for the state shown."""
@@ -276,10 +316,37 @@ class ExerciseScreen(KriseScreen[None]):
         self.kapp.run_command(self.session.slower())
 
     def action_next_inject(self) -> None:
-        self.kapp.run_command(self.session.next_inject())
+        self.kapp.run_command(self.session.next_inject(pause_on_open=self.kapp.auto_pause_active()))
 
     def action_next_phase(self) -> None:
-        self.kapp.run_command(self.session.next_phase())
+        """`j`: first what the jump skips and lets lapse, then (after a yes) the jump."""
+        from krise_ovelse.tui.screens.room import JumpDialog
+
+        preview = self.session.jump_preview()
+        if preview is None:
+            self.notify(t("phase.last"), severity="warning", markup=False)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.kapp.run_command(self.session.jump_to_next_phase(pause_on_open=self.kapp.auto_pause_active()))
+
+        self.app.push_screen(JumpDialog(preview), confirmed)
+
+    def action_pacing(self) -> None:
+        """`t`: the pacing view; Enter there takes its suggestion (a speed, or the jump)."""
+        from krise_ovelse.tui.screens.room import PacingDialog
+
+        pacing = self.session.pacing(self.kapp.wall())
+        dialog = PacingDialog(self.session, pacing)
+
+        def chosen(kind: str | None) -> None:
+            if kind == "speed":
+                self.kapp.run_command(self.session.set_speed(dialog.suggestion.speed))
+            elif kind == "jump":
+                self.action_next_phase()
+
+        self.app.push_screen(dialog, chosen)
 
     def action_decide(self) -> None:
         decisions = self.query_one("#decisions", RecordList)

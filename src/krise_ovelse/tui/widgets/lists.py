@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.pacing import clock_text
 from krise_ovelse.tui.text import duration, lit, scenario_time
 from krise_ovelse.tui.view import DecisionView, FeedItem, LogEntry, UpcomingItem
 
@@ -116,7 +117,23 @@ def decision_prompt(item: DecisionView, now: float) -> Text:
     text.append(t("decision.deadline", at=scenario_time(item.deadline_minutes)), style="italic")
     style = "bold red" if left <= 60 * 6 else "dim"
     text.append("  " + t("decision.left", left=duration(max(0.0, left))), style=style)
+    if item.real_seconds_left is not None:
+        text.append("\n    ")
+        text.append_text(countdown(item))
     return text
+
+
+#: Real seconds under which a countdown shows in red.
+URGENT_SECONDS = 60.0
+
+
+def countdown(item: DecisionView) -> Text:
+    """The real time to the deadline at the current speed (`⏳ 2:35`), or that the clock stands."""
+    seconds = item.real_seconds_left or 0.0
+    if not item.clock_running:
+        return lit("⏳ " + t("decision.countdown_paused", left=clock_text(seconds)), "yellow")
+    return lit("⏳ " + t("decision.countdown", left=clock_text(seconds)),
+               "bold reverse red" if seconds <= URGENT_SECONDS else "bold")
 
 
 def log_prompt(entry: LogEntry) -> Text:
