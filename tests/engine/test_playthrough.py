@@ -169,7 +169,8 @@ def test_result_json_and_timeline() -> None:
     assert (d01["option"], d01["status"], [h["option"] for h in d01["history"]]) == ("b", "decided", ["a", "b"])
     assert d01["history"][0]["rationale"] == "Daglig status gir ro"
     assert data["indicators"]["trust"]["visible"] is False
-    text = format_timeline(result)
-    assert "d01 → a: Valg a (Kari) — Daglig status gir ro" in text
-    assert "d01 revised to b" in text
+    text = format_timeline(result, "en")
+    assert "chose a “Valg a” (Kari): Daglig status gir ro" in text
+    assert "d01 “Spørsmål d01”: revised to b" in text
     assert "ENDEX" in text and "(hidden from the team)" in text
+    assert "(skjult for laget)" in format_timeline(result, "nb")

@@ -53,10 +53,21 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_timeline_without_playthrough(files: Path) -> None:
     code, out, err = run(str(files / "s.yaml"))
     assert code == 0, err
-    assert "D+0 08:00  inject    i01: Nedstengning" in out
-    assert "MISSED    d01: default b: Vent" in out
-    assert "ENDEX" in out
+    # bokmål by default, names instead of ids, decimal commas
+    assert "D+0 08:00  innspill i01 «Nedstengning» sendt" in out
+    assert "beslutning d01 «Hvordan informerer dere?»: fristen gikk ut, standardvalget b «Vent» ble brukt" in out
+    assert "ENDEX (scenariet er slutt)" in out
+    assert "Belastning     36,3  (fra 40,0, spenn 36,0–41,0)" in out
     assert err == ""
+
+
+def test_timeline_in_english_on_request(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(str(files / "s.yaml"), "--no-store", "--lang", "en")
+    assert code == 0
+    assert "D+0 08:00  inject i01 “Nedstengning” released" in out
+    assert "Belastning     36.3  (from 40.0, range 36.0–41.0)" in out and "Index: " in out
+    monkeypatch.setenv("KRISE_OVELSE_LANG", "en")
+    assert "inject i01 “Nedstengning” released" in run(str(files / "s.yaml"), "--no-store")[1]
 
 
 def test_json_with_playthrough_and_seed(files: Path) -> None:
@@ -124,7 +135,7 @@ def test_the_decider_is_shown_by_the_role_name(tmp_path: Path) -> None:
     (tmp_path / "p.yaml").write_text(PLAY.replace("by: Kari", "by: hr"), encoding="utf-8")
     code, out, err = run(str(tmp_path / "s.yaml"), "--play", str(tmp_path / "p.yaml"), "--no-store")
     assert code == 0, err
-    assert "d01 → a: Daglig status (HR-direktør) — Ro" in out
+    assert "valgte a «Daglig status» (HR-direktør): Ro" in out
     assert "(hr)" not in out
 
 

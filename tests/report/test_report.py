@@ -19,6 +19,7 @@ import attrs
 import pytest
 from report_fixtures import SCENARIO_YAML, SESSION, load, mixed_run
 
+from krise_ovelse.messages.report import EN, NB
 from krise_ovelse.report import (
     Plan,
     PlanItem,
@@ -30,7 +31,6 @@ from krise_ovelse.report import (
     render_report,
 )
 from krise_ovelse.report.markdown import md_escape
-from krise_ovelse.report.messages import EN, NB
 from krise_ovelse.scoring import Choice, DecisionRecord, InjectRecord, Observation, ScoringInput
 
 GOLDEN = Path(__file__).parent / "golden"

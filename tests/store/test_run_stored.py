@@ -28,7 +28,7 @@ def test_run_stores_the_session_and_prints_its_id(tmp_path: Path) -> None:
     (session,) = json.loads(listing)["sessions"]
     assert session["id"] == session_id
     code, out = invoke("run", "kort-eksempel", "--play", str(PLAY), "--db", db)
-    assert code == 0 and "Session: " in out
+    assert code == 0 and "Økt: " in out
 
 
 def test_no_store_records_nothing(tmp_path: Path) -> None:

@@ -113,7 +113,9 @@ def test_replay_checks_and_prints_the_timeline(store: SessionStore, db_path: Pat
     sid = play(store, example, 0)
     result = cli("replay", sid[:6], "--db", str(db_path))
     assert result.exit_code == 0, result.output
-    assert "session_started" in result.output and "decision d01 decided" in result.output
+    assert "økta startet" in result.output and "beslutning d01 «" in result.output
+    english = cli("replay", sid[:6], "--db", str(db_path), "--lang", "en").output
+    assert "session started: team Lag A" in english and "decision d01 “" in english
     assert "ok   summary: the final state matches the stored summary" in result.output
     data = json.loads(cli("replay", sid, "--json", "--db", str(db_path)).output)
     assert data["ok"] is True

@@ -18,10 +18,14 @@ from krise_ovelse.model.scenario import EVIDENCE_LEVELS, SCHEMA_VERSION, Level, 
 from krise_ovelse.model.text import LANGUAGES
 
 
-def known_criteria(scenario: Scenario) -> frozenset[str]:
+def catalogue_criteria() -> frozenset[str]:
     from krise_ovelse.catalogue import load_catalogue
 
-    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
+    return load_catalogue().ids()
+
+
+def known_criteria(scenario: Scenario) -> frozenset[str]:
+    return catalogue_criteria() | {c.id for c in scenario.scoring.own_criteria}
 
 
 def check_scenario(scenario: Scenario, doc: Document) -> list[Problem]:
@@ -149,10 +153,41 @@ class _Checker:
             yield from self._dupes((key,), ids)
         for d_index, decision in enumerate(self.s.decisions):
             yield from self._dupes(("decisions", d_index, "options"), (o.id for o in decision.options))
+            for o_index, option in enumerate(decision.options):
+                for key in ("sets", "clears"):
+                    for f_index, flag in enumerate(getattr(option, key)):
+                        path = ("decisions", d_index, "options", o_index, key, f_index)
+                        if why := id_problem(flag):
+                            yield self.at(path, "E-ID-FORMAT", why, ID_HINT)
+                        elif self.s.has_indicator(flag):
+                            yield self.at(path, "E-ID-DUP", f"the flag {flag!r} has the name of an indicator",
+                                          "a bare name in a condition reads the indicator, so the flag could "
+                                          "only be read as flag(...); rename the flag")
+        yield from self.own_criteria()
         for index, ident in enumerate(i.id for i in self.s.injects):
             if self.s.has_decision(ident) or self.s.has_indicator(ident):
                 yield self.at(("injects", index, "id"), "E-ID-DUP",
                               f"{ident!r} is also the id of a decision or indicator", "ids must be unique")
+
+    def own_criteria(self) -> Iterator[Problem]:
+        """Own criteria: safe ids, each once, none the id of a catalogue criterion (scoring would
+        count the evidence for that id twice, in its theme and the index)."""
+        catalogue = catalogue_criteria()
+        first: dict[str, int] = {}
+        for index, crit in enumerate(self.s.scoring.own_criteria):
+            path = ("scoring", "own_criteria", index, "id")
+            if why := id_problem(crit.id):
+                yield self.at(path, "E-ID-FORMAT", why, ID_HINT)
+            elif crit.id in catalogue:
+                yield self.at(path, "E-CRITERION-DUP", f"{crit.id!r} is already a criterion of the catalogue",
+                              "an own criterion needs an id of its own (e.g. prefix it with the scenario's "
+                              "initials); to use the catalogue's, list it in `scoring.criteria` only")
+            elif crit.id in first:
+                line = self.doc.node(("scoring", "own_criteria", first[crit.id], "id")).start_mark.line + 1
+                yield self.at(path, "E-CRITERION-DUP", f"the own criterion {crit.id!r} is defined twice",
+                              f"first defined on line {line}")
+            else:
+                first[crit.id] = index
 
     def _dupes(self, path: tuple[Any, ...], ids: Iterable[str]) -> Iterator[Problem]:
         first: dict[str, int] = {}

@@ -13,6 +13,7 @@ map names every command and repeats its help exactly.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from gettext import gettext as _
 from typing import Any, NamedTuple, TypeVar
@@ -28,6 +29,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The `--db` help (the same words as `krise_ovelse.cli.session_cmds.DB_HELP`; a test checks).
 DB_HELP = ("Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data "
            "directory).")
+
+
+#: The languages of every command's output, and the variable that picks one for a user.
+LANGS = ("nb", "en")
+ENV_LANG = "KRISE_OVELSE_LANG"
+
+
+def user_lang(lang: str | None) -> str:
+    """The language a command speaks: `--lang`, else $KRISE_OVELSE_LANG, else bokmål (the users are
+    Norwegian agencies; the console, report and compare default to bokmål too)."""
+    value = (lang or os.environ.get(ENV_LANG, "")).strip().lower()
+    return value if value in LANGS else "nb"
+
+
+def lang_option(what: str) -> Callable[[F], F]:
+    """The shared `--lang nb|en` option (None when not given: resolve it with `user_lang`)."""
+    return click.option("--lang", type=click.Choice(LANGS), default=None,
+                        help=f"Language of {what} (default: ${ENV_LANG}, else nb).")
 
 
 def db_option(func: F) -> F:

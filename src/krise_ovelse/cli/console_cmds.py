@@ -17,20 +17,16 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, main
+from krise_ovelse.cli.base import ENV_LANG, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LANGS, db_option, main, user_lang
 from krise_ovelse.startup import collection_paused
 
-#: Language of the console when started without `--lang` (e.g. `krise-ovelse` with no command).
-ENV_LANG = "KRISE_OVELSE_LANG"
-LANGS = ("nb", "en")
 VIEWS = ("facilitator", "team")
 AUTO_PAUSE = ("auto", "on", "off")
 UNREADABLE = ("E-READ",)
 
 
 def _default_lang() -> str:
-    value = os.environ.get(ENV_LANG, "").strip().lower()
-    return value if value in LANGS else "nb"
+    return user_lang(None)
 
 
 def resolve_scenario(name: str) -> Path | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
 from krise_ovelse.model.problems import Problem
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).
@@ -31,7 +31,9 @@ def _fail(problems: tuple[Problem, ...] | list[Problem]) -> None:
 @click.option("--db", "db", metavar="PATH", default=None,
               help="Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data directory).")
 @click.option("--no-store", is_flag=True, help="Do not record the run as a stored session.")
-def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: str | None, no_store: bool) -> None:
+@lang_option("the timeline and the ratings")
+def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: str | None, no_store: bool,
+        lang: str | None) -> None:
     """Play SCENARIO from start to end without a screen, in facilitator-paced mode.
 
     Scripted decisions and facilitator actions come from --play; decisions it leaves out get
@@ -42,7 +44,7 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
     file cannot be read.
     """
     try:
-        _run(scenario, play, seed, as_json, None if no_store else db or "")
+        _run(scenario, play, seed, as_json, None if no_store else db or "", user_lang(lang))
     except (SystemExit, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -54,7 +56,7 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
         sys.exit(EXIT_USAGE)
 
 
-def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None) -> None:
+def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None, lang: str) -> None:
     """`db` is None for an unstored run, "" for the default database, else its path."""
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.paths import resolve_scenario_arg
@@ -85,12 +87,13 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, 
         payload = {"session_id": session_id} | result.to_dict() | scoring
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
+        from krise_ovelse.messages import text
         from krise_ovelse.scoring import format_ratings, result_from_dict
 
-        click.echo(format_timeline(result), nl=False)
-        click.echo("\n" + format_ratings(result_from_dict(scoring["scoring"]), loaded.scenario.language))
+        click.echo(format_timeline(result, lang), nl=False)
+        click.echo("\n" + format_ratings(result_from_dict(scoring["scoring"]), lang))
         if session_id is not None:
-            click.echo(f"\nSession: {session_id}  (krise-ovelse report {session_id}, replay, compare, export)")
+            click.echo("\n" + text(lang, "run.session", id=session_id))
     sys.exit(EXIT_OK)
 
 

@@ -18,7 +18,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
+from krise_ovelse.messages import Messages
 from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.location import ENV_DB, resolve_db_path
@@ -210,11 +211,6 @@ def _time(minutes: Any) -> str:
     return format_time(int(minutes)) if isinstance(minutes, int | float) else "?"
 
 
-def _lang(lang: str | None) -> str:
-    value = (lang or os.environ.get("KRISE_OVELSE_LANG", "")).strip().lower()
-    return value if value in ("nb", "en") else "nb"
-
-
 @main.command("resume")
 @click.argument("session")
 @click.option("--play", "play", metavar="PLAYTHROUGH",
@@ -291,16 +287,20 @@ def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
 @click.argument("session")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks and the timeline as JSON.")
 @click.option("--step", is_flag=True, help="Show one event at a time (any key: next, q: stop).")
+@lang_option("the timeline")
 @with_store(reading=True)
-def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool) -> None:
+def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool, lang: str | None) -> None:
     """Refold a stored session from its stored scenario and check it, then print its timeline.
 
     Checks that the scenario text still matches its hash, that the events fold over it, and
     that the final state matches the summary stored when the session was closed. Exit 0 when
     everything matches, 1 when something does not.
     """
-    from krise_ovelse.store.engine_bridge import describe, replay_session
+    from krise_ovelse.describe import describe
+    from krise_ovelse.messages import text
+    from krise_ovelse.store.engine_bridge import replay_session
 
+    lang = user_lang(lang)
     replay = replay_session(store, store.resolve(session))
     info = replay.info
     if as_json:
@@ -309,16 +309,17 @@ def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool) -> 
             "checks": [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in replay.checks],
             "facts": replay.facts,
             "timeline": [{"seq": e["seq"], "time": _time(e.get("scenario_minutes")),
-                          "kind": e["kind"], "description": describe(e, replay.scenario),
+                          "kind": e["kind"], "description": describe(e, replay.scenario, lang),
                           "event": e} for e in replay.events],
         })
         sys.exit(EXIT_OK if replay.ok else EXIT_PROBLEMS)
-    click.echo(f"Session {info.id}: {info.title or info.scenario_id} — team {info.team or '-'}, "
-               f"{info.effective_status}, {len(replay.events)} events")
+    click.echo(text(lang, "cli.replay.header", id=info.id, title=info.title or info.scenario_id,
+                    team=info.team or "-", status=text(lang, f"status.{info.effective_status}"),
+                    events=len(replay.events)))
     paging = step and sys.stdin.isatty() and sys.stdout.isatty()
     for event in replay.events:
         click.echo(f"{_time(event.get('scenario_minutes')):>12}  #{event['seq']:<5} "
-                   f"{event['kind']:<20} {describe(event, replay.scenario)}")
+                   f"{describe(event, replay.scenario, lang, width=100)}")
         if paging:
             key = click.getchar()
             if key in ("q", "Q", "\x1b", "\x03"):
@@ -327,7 +328,7 @@ def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool) -> 
         mark = {True: "ok  ", False: "FAIL", None: "-   "}[check.ok]
         click.echo(f"{mark} {check.name}: {check.detail}", err=check.ok is False)
     if not replay.ok:
-        click.echo(f"error: session {info.id} does not replay as stored", err=True)
+        click.echo(text(lang, "cli.replay.mismatch", id=info.id), err=True)
     sys.exit(EXIT_OK if replay.ok else EXIT_PROBLEMS)
 
 
@@ -361,38 +362,6 @@ def _folded(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[d
     return info, scenario, events, state
 
 
-#: The text of `compare` in its two languages (`--lang`, default nb like report and rescore).
-COMPARE_TEXT: dict[str, dict[str, str]] = {
-    "nb": {
-        "different_texts": "merk: de to øktene ble spilt på ulike scenariotekster",
-        "decisions": "Beslutninger (* = ulikt valg)", "not_decided": "ikke avgjort",
-        "indicators": "Indikatorer til slutt", "criteria": "Vurdering per kriterium", "themes": "Temaer",
-        "index": "Indeks",
-        "missed_default": " (fristen gikk ut: standardvalget ble brukt)",
-        "missed_revised": (" (fristen gikk ut: standardvalg {default} ble brukt, "
-                           "senere endret til {option})"),
-        "revised": " (endret)", "revised_n": " (endret {n} ganger)",
-        "played": "Spilt", "progress": "{side}: {reached} av {end} scenariotid, {settled} av {total} beslutninger "
-                                        "avgjort{missed}{state}",
-        "missed_n": " ({n} ved frist)", "ended_early": ", avsluttet før slutten", "not_ended": ", ikke avsluttet",
-        "short_note": "merk: {sides} ble ikke spilt ferdig; indeksen vurderer bare det som ble spilt",
-        "and": " og ",
-    },
-    "en": {
-        "different_texts": "note: the two sessions were played on different scenario texts",
-        "decisions": "Decisions (* = different choice)", "not_decided": "not decided",
-        "indicators": "Final indicators", "criteria": "Ratings per criterion", "themes": "Themes",
-        "index": "Index",
-        "missed_default": " (deadline missed: the default was applied)",
-        "missed_revised": " (deadline missed: default {default} applied, later revised to {option})",
-        "revised": " (revised)", "revised_n": " (revised {n} times)",
-        "played": "Played", "progress": "{side}: {reached} of {end} scenario time, {settled} of {total} decisions "
-                                        "settled{missed}{state}",
-        "missed_n": " ({n} at the deadline)", "ended_early": ", ended before the end", "not_ended": ", not ended",
-        "short_note": "note: {sides} was not played to the end; its index rates only what was played",
-        "and": " and ",
-    },
-}
 
 
 def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "nb") -> str:
@@ -407,7 +376,7 @@ def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "
 def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any], lang: str = "en") -> str:
     """How the option in force came to be: " (deadline missed: default b applied, later revised
     to a)", " (deadline missed: the default)", " (revised)" or nothing."""
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     revisions = int(value.get("revisions") or 0)
     if value["missed"]:
         if not revisions:
@@ -428,7 +397,7 @@ def _played_short(progress: Mapping[str, Any]) -> bool:
 def _progress_line(side: str, progress: Mapping[str, Any], lang: str) -> str:
     from krise_ovelse.authoring.dreiebok import duration_words
 
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     missed = m["missed_n"].format(n=progress["decisions_missed"]) if progress["decisions_missed"] else ""
     state = "" if not _played_short(progress) else (m["ended_early"] if progress["ended"] else m["not_ended"])
     return m["progress"].format(
@@ -496,8 +465,7 @@ def _num(value: float | None, width: int = 8) -> str:
 @click.argument("session_a")
 @click.argument("session_b")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default=None,
-              help="Language of the comparison (default: $KRISE_OVELSE_LANG, else nb).")
+@lang_option("the comparison")
 @with_store(reading=True)
 def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bool, lang: str | None) -> None:
     """Compare two sessions side by side: the decisions that differ (option and rationale),
@@ -505,13 +473,13 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
 
     First it says how far each session was played (scenario time reached, decisions settled).
     Norwegian by default, English with --lang en."""
-    lang = _lang(lang)
+    lang = user_lang(lang)
     result = compare_sessions(store, session_a, session_b)
     scenarios = result.pop("_scenarios")
     if as_json:
         echo_json(result)
         return
-    m = COMPARE_TEXT[lang]
+    m = Messages(lang, "compare.")
     a_info, b_info = result["a"], result["b"]
     click.echo(f"A = {a_info['id']} ({a_info['team'] or '-'}, {a_info['scenario_id']})   "
                f"B = {b_info['id']} ({b_info['team'] or '-'}, {b_info['scenario_id']})")
@@ -554,7 +522,7 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
 @main.command("rescore")
 @click.argument("session")
 @click.option("--json", "as_json", is_flag=True, help="Print the ratings as JSON.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default=None, help="Language of the table.")
+@lang_option("the table")
 @with_store(reading=False)
 def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | None) -> None:
     """Rate a stored session again under the current criteria catalogue and scoring rules,
@@ -574,7 +542,7 @@ def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | No
         return
     from krise_ovelse.scoring import format_ratings
 
-    click.echo(format_ratings(result, _lang(lang)))
+    click.echo(format_ratings(result, user_lang(lang)))
     was = "-" if before is None else f"{before:.1f}"
     now = "-" if result.index is None else f"{result.index:.1f}"
     click.echo(f"index {was} → {now} (session {info.id}, stored)", err=True)

@@ -15,10 +15,10 @@ from typing import Any
 import attrs
 
 from krise_ovelse.catalogue import Catalogue, load_catalogue
+from krise_ovelse.messages import Messages
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import format_duration, format_time
-from krise_ovelse.report.messages import Messages
 from krise_ovelse.report.plan import Plan, PlanItem, draft_plan, uncovered
 from krise_ovelse.report.svg import Guide, PhaseMark
 from krise_ovelse.scoring.adapter import localise_participant
@@ -423,7 +423,7 @@ def _element_label(item: PlanItem, m: Messages) -> str:
 def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None = None) -> ReportView:
     """The report's content in `lang` ("nb" or "en"; anything else falls back to "nb")."""
     catalogue = catalogue or load_catalogue()
-    m = Messages(lang)
+    m = Messages(lang, "report.")
     lang = m.lang
     scenario, result, session = data.scenario, data.result, data.session
     title = _one_line(scenario.title.get(lang))

@@ -21,6 +21,8 @@ from itertools import pairwise
 
 import attrs
 
+from krise_ovelse.messages import normalise
+from krise_ovelse.messages import text as message
 from krise_ovelse.model.scenario import Decision, IndicatorRule, Level, Measure, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.scoring.inputs import Choice, DecisionRecord, Observation, Sample, ScoringInput
@@ -97,7 +99,7 @@ def format_number(value: float, lang: str = "nb") -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     if text == "-0":
         text = "0"
-    return text.replace(".", ",") if lang == "nb" else text
+    return text.replace(".", ",") if normalise(lang) == "nb" else text
 
 
 # --- indicator measures ----------------------------------------------------------------------
@@ -180,7 +182,7 @@ _MEASURE_TEXT = {
 
 def _decision_label(decision: Decision, lang: str) -> str:
     title = decision.title.get(lang) if decision.title else shorten(decision.prompt.get(lang), 50)
-    return f"{decision.id} «{title}»" if lang == "nb" else f"{decision.id} “{title}”"
+    return message(lang, "scoring.decision_label", id=decision.id, title=title)
 
 
 def _option_label(decision: Decision, option_id: str, lang: str) -> str:
@@ -188,7 +190,7 @@ def _option_label(decision: Decision, option_id: str, lang: str) -> str:
     if option is None:
         return option_id
     text = shorten(option.text.get(lang), 70)
-    return f"{option_id} – «{text}»" if lang == "nb" else f"{option_id} – “{text}”"
+    return message(lang, "scoring.option_label", id=option_id, text=text)
 
 
 def _choice_reason(decision: Decision, choice: Choice, revision: bool, revised_later: bool) -> Text:
@@ -196,16 +198,14 @@ def _choice_reason(decision: Decision, choice: Choice, revision: bool, revised_l
     for lang in ("nb", "en"):
         head = _decision_label(decision, lang)
         option = _option_label(decision, choice.option, lang)
-        nb = lang == "nb"
         if revision:
-            text = f"{head}: endret til {option}" if nb else f"{head}: revised to {option}"
+            text = message(lang, "scoring.revised_to", head=head, option=option)
         elif choice.missed:
-            text = (f"{head}: fristen gikk ut, standardvalget {option} ble brukt" if nb
-                    else f"{head}: the deadline passed, the default {option} was applied")
+            text = message(lang, "scoring.missed_default", head=head, option=option)
         else:
-            text = f"{head}: valgte {option}" if nb else f"{head}: chose {option}"
+            text = message(lang, "scoring.chose", head=head, option=option)
         if revised_later:
-            text += " (endret senere)" if nb else " (revised later)"
+            text += message(lang, "scoring.revised_later")
         texts[lang] = text
     return Text(texts)
 

@@ -22,6 +22,7 @@ from enum import Enum
 import attrs
 
 from krise_ovelse.catalogue import Catalogue, LevelTexts, load_catalogue
+from krise_ovelse.messages import text
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.scoring.evidence import ROLE_WORDS, Evidence, collect_evidence, who
@@ -138,35 +139,31 @@ class Rating:
         override = self.override
         if override is None:
             return ""
-        nb = lang == "nb"
         if self.confirmed:
             by = f" ({override.by.strip()})" if override.by.strip() and not _is_role_word(override.by) else ""
             reason = "" if says_only_confirmed(override.reason) else f": {override.reason}"
-            return ("Bekreftet av evaluator" if nb else "Confirmed by the evaluator") + by + reason
+            return text(lang, "scoring.confirmed") + by + reason
         by = f" ({who(override.by, lang)})" if override.by.strip() else ""
         reason = f": {override.reason}" if override.reason else ""
-        word = "Overstyrt" if nb else "Overridden"
+        word = text(lang, "scoring.overridden")
         return f"{word}{by} {self.suggested.value} → {override.level.value}{reason}"
 
     def explain(self, lang: str = "nb") -> str:
         """One line: how the suggestion was reached, and the override if any."""
         levels = ", ".join(e.level.value for e in sorted(self.counted, key=_best_first) if e.level)
-        nb = lang == "nb"
         if self.median is None:
-            text = "Ingen evidens som teller: ikke observert" if nb else "No counted evidence: not observed"
+            line = text(lang, "scoring.no_evidence")
         else:
-            text = (f"Median av {levels} = {self.median.value}" if nb
-                    else f"Median of {levels} = {self.median.value}")
+            line = text(lang, "scoring.median", levels=levels, level=self.median.value)
             if self.capped:
-                text += "; en U begrenser til høyst M" if nb else "; a U caps it at M"
+                line += text(lang, "scoring.capped")
         if self.confirmed:
-            text += ". " + self.override_text(lang)
+            line += ". " + self.override_text(lang)
         elif self.override is not None:
             by = f" ({who(self.override.by, lang)})" if self.override.by.strip() else ""
             reason = f": {self.override.reason}" if self.override.reason else ""
-            text += (f". Overstyrt{by} til {self.override.level.value}{reason}" if nb
-                     else f". Overridden{by} to {self.override.level.value}{reason}")
-        return text
+            line += text(lang, "scoring.overridden_to", by=by, level=self.override.level.value, reason=reason)
+        return line
 
 
 def _best_first(evidence: Evidence) -> int:
@@ -271,7 +268,7 @@ class Finding:
         if self.note:
             reasons.append(f"evaluator: {self.note}")
         if reasons:
-            word = "Grunnlag" if lang == "nb" else "Evidence"
+            word = text(lang, "scoring.evidence")
             head += f" {word}: " + "; ".join(reasons) + "."
         return head
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from krise_ovelse import messages
 from krise_ovelse.catalogue import load_catalogue
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.scoring.evidence import format_number, who
@@ -19,8 +20,7 @@ def format_mean(value: float | None, lang: str = "nb") -> str:
     """A roll-up mean with two decimals (decimal comma in Norwegian); – when nothing is rated."""
     if value is None:
         return "–"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nb" else text
+    return messages.format_number(value, 2, lang)
 
 
 def _rating_line(rating: Rating, lang: str, width: int) -> str:

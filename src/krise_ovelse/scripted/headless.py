@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from krise_ovelse.describe import describe
 from krise_ovelse.engine.commands import AdvanceToDecision, Command, Decide, Resume
 from krise_ovelse.engine.events import (
     AdhocInjectAdded,
@@ -38,6 +39,7 @@ from krise_ovelse.engine.events import (
 from krise_ovelse.engine.facade import CommandRefused, Engine, Sink
 from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.engine.values import DecisionStatus, Mode
+from krise_ovelse.messages import format_number, text
 from krise_ovelse.model.problems import Problem, Severity
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
@@ -189,6 +191,14 @@ class _Runner:
 # --- output ------------------------------------------------------------------------------------
 
 
+#: The events a timeline shows: what happened, without the clock's own bookkeeping.
+TIMELINE_KINDS = frozenset({
+    "inject_released", "inject_skipped", "adhoc_inject_added", "decision_opened", "decision_made",
+    "decision_revised", "decision_missed", "phase_changed", "clock_jumped", "observation_added",
+    "criterion_rated", "session_ended",
+})
+
+
 def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
     """What happened, in order, without the clock's own bookkeeping."""
     scenario = result.scenario
@@ -224,15 +234,9 @@ def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
             entry |= {"reason": event.reason.value}
         else:
             continue
+        entry["description"] = describe(event, scenario, language)
         entries.append(entry)
     return entries
-
-
-def role_name(scenario: Scenario, who: str, language: str) -> str:
-    """`who` as a person reads it: a role id of the scenario (`hr`) becomes the role's name
-    (`HR-direktør`); anything else (a name, a role written out) is kept as given."""
-    role = next((r for r in scenario.roles if r.id == who.strip()), None)
-    return role.name.get(language) if role is not None else who
 
 
 def _inject_title(result: RunResult, inject_id: str, language: str) -> str:
@@ -287,52 +291,29 @@ def _result_dict(result: RunResult, language: str) -> dict[str, Any]:
 
 
 def format_timeline(result: RunResult, language: str | None = None) -> str:
-    """A plain-text account of the run, one line per release, decision and phase."""
+    """A plain-text account of the run in `language`: one line per release, decision and phase
+    (`describe`), then the indicators at the end and the decision counts."""
     language = language or result.scenario.language
     scenario = result.scenario
     state = result.state
-    lines = [f"{scenario.title.get(language)} ({scenario.id}) — team {state.session.team if state.session else ''}, "
-             f"seed {result.seed}"]
-    for entry in timeline(result, language):
-        kind = entry["kind"]
-        time = f"{entry['time']:>11}  "
-        if kind == "inject_released":
-            source = "" if entry["source"] == "schedule" else f"  [{entry['source'].replace('_', '-')}]"
-            lines.append(f"{time}inject    {entry['inject']}: {entry['title']}{source}")
-        elif kind == "inject_skipped":
-            lines.append(f"{time}skipped   {entry['inject']}: {entry['reason']}")
-        elif kind == "adhoc_inject_added":
-            lines.append(f"{time}ad hoc    {entry['inject']}: {entry['title']}")
-        elif kind == "decision_opened":
-            lines.append(f"{time}decision  {entry['decision']} opens, deadline {entry['deadline']}")
-        elif kind in ("decision_made", "decision_revised"):
-            verb = "revised to" if kind == "decision_revised" else "→"
-            why = f" — {entry['rationale']}" if entry["rationale"] else ""
-            who = f" ({role_name(scenario, entry['by'], language)})" if entry["by"] else ""
-            lines.append(f"{time}decision  {entry['decision']} {verb} {entry['option']}: {entry['option_text']}"
-                         f"{who}{why}")
-        elif kind == "decision_missed":
-            lines.append(f"{time}MISSED    {entry['decision']}: default {entry['option']}: {entry['option_text']}")
-        elif kind == "phase_changed":
-            lines.append(f"{time}phase     {entry['phase']}: {entry['title']}")
-        elif kind == "clock_jumped":
-            lines.append(f"{time}jump      from {entry['from']}")
-        elif kind == "observation_added":
-            lines.append(f"{time}note      {entry['text']}")
-        elif kind == "criterion_rated":
-            lines.append(f"{time}rating    {entry['criterion']}: {entry['level']}")
-        elif kind == "session_ended":
-            lines.append(f"{time}ENDEX     ({entry['reason'].replace('_', ' ')})")
+    lines = [text(language, "run.header", title=scenario.title.get(language), id=scenario.id,
+                  team=state.session.team if state.session else "", seed=result.seed)]
+    for event in result.events:
+        if event.kind in TIMELINE_KINDS:
+            lines.append(f"{format_time(event.scenario_minutes):>11}  {describe(event, scenario, language)}")
     lines.append("")
-    lines.append("Indicators at the end:")
-    width = max((len(i.id) for i in scenario.indicators), default=0)
+    lines.append(text(language, "run.indicators"))
+    names = {indicator.id: indicator.name.get(language) or indicator.id for indicator in scenario.indicators}
+    width = max((len(name) for name in names.values()), default=0)
     for indicator in scenario.indicators:
         history = [value for _minute, value in state.indicator_history(indicator.id)]
-        hidden = "" if indicator.visible else "  (hidden from the team)"
-        lines.append(f"  {indicator.id:<{width}}  {state.indicator(indicator.id):7.1f}  "
-                     f"(from {indicator.initial:g}, range {min(history):.1f}–{max(history):.1f}){hidden}")
+        hidden = "" if indicator.visible else text(language, "run.hidden")
+        value = format_number(state.indicator(indicator.id), 1, language)
+        span = text(language, "run.indicator_range", initial=format_number(indicator.initial, 1, language),
+                    low=format_number(min(history), 1, language), high=format_number(max(history), 1, language))
+        lines.append(f"  {names[indicator.id]:<{width}}  {value:>7}  {span}{hidden}")
     missed = sum(1 for r in state.decision_history if r.missed)
     made = sum(1 for r in state.decision_history if not r.missed and r.revision == 0)
-    lines.append(f"Decisions: {made} made, {missed} missed, "
-                 f"{sum(1 for r in state.decision_history if r.revision > 0)} revised.")
+    revised = sum(1 for r in state.decision_history if r.revision > 0)
+    lines.append(text(language, "run.decisions", made=made, missed=missed, revised=revised))
     return "\n".join(lines) + "\n"

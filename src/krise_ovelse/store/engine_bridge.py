@@ -289,82 +289,6 @@ def branch_session(store: SessionStore, session_id: str, decision_id: str) -> Se
         branch_decision=decision_id, status="paused", claim=False)
 
 
-# --- describing events for a timeline ----------------------------------------------------------
-
-
-def _pairs(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}={_num(v)}" for k, v in value.items())
-    return ""
-
-
-def _num(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _text_of(scenario: Scenario | None, kind: str, ident: Any) -> str:
-    if scenario is None or not isinstance(ident, str):
-        return ""
-    if kind == "inject" and scenario.has_inject(ident):
-        return f" «{scenario.inject(ident).title.get()}»"
-    if kind == "decision" and scenario.has_decision(ident):
-        decision = scenario.decision(ident)
-        return f" «{(decision.title or decision.prompt).get()}»"
-    return ""
-
-
-def describe(event: Mapping[str, Any], scenario: Scenario | None = None, width: int = 100) -> str:
-    """A one-line description of an event for `replay`'s timeline."""
-    kind = event.get("kind", "")
-    e = event.get
-    text: str
-    if kind == "session_started":
-        text = f"session started: team {e('team')!s}, seed {e('seed')}, mode {e('mode')}"
-    elif kind == "clock_advanced":
-        text = f"clock {e('from_minute')} → {e('scenario_minutes')} min" + (
-            f" ({_pairs(e('values'))})" if e("values") else "")
-    elif kind == "clock_jumped":
-        text = f"clock jumped {e('from_minute')} → {e('scenario_minutes')} min ({e('reason')})"
-    elif kind == "phase_changed":
-        text = f"phase {e('previous_phase_id')} → {e('phase_id')}"
-    elif kind in ("paused", "resumed"):
-        text = str(kind)
-    elif kind == "speed_changed":
-        text = f"speed ×{_num(e('speed'))}"
-    elif kind == "mode_changed":
-        text = f"mode {e('mode')}"
-    elif kind in ("inject_released", "inject_acknowledged", "inject_done", "inject_skipped"):
-        verb = kind.removeprefix("inject_")
-        extra = f" ({e('source')})" if kind == "inject_released" else (
-            f": {e('reason')}" if kind == "inject_skipped" else "")
-        text = f"inject {e('inject_id')} {verb}{extra}{_text_of(scenario, 'inject', e('inject_id'))}"
-    elif kind == "adhoc_inject_added":
-        text = f"ad-hoc inject {e('inject_id')} «{e('title')}»"
-    elif kind == "decision_opened":
-        text = (f"decision {e('decision_id')} opened (deadline {e('deadline')} min)"
-                f"{_text_of(scenario, 'decision', e('decision_id'))}")
-    elif kind in CHOICE_KINDS:
-        verb = {"decision_made": "decided", "decision_revised": "revised",
-                "decision_missed": "missed, default"}[kind]
-        why = f" — {e('rationale')}" if e("rationale") else ""
-        text = f"decision {e('decision_id')} {verb}: {e('option_id')}{why}"
-    elif kind == "decision_record_amended":
-        text = (f"decision {e('decision_id')} record corrected by {e('by') or '?'}: "
-                f"{e('previous_decided_by')!s} — {e('previous_rationale')!s} → "
-                f"{e('decided_by')!s} — {e('rationale')!s}")
-    elif kind == "observation_added":
-        text = f"observation by {e('author') or '?'}: {e('text')}"
-    elif kind == "criterion_rated":
-        text = f"criterion {e('criterion_id')} rated {e('level')}" + (
-            f": {e('reason')}" if e("reason") else "")
-    elif kind == "session_ended":
-        text = f"session ended ({e('reason')})" + (f": {e('note')}" if e("note") else "")
-    else:
-        text = str(kind)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 # --- replay: refold and check -------------------------------------------------------------------
 
 
@@ -561,6 +485,7 @@ def _close_run(store: SessionStore, session_id: str, scenario: Scenario, result:
 
 def state_summary(store: SessionStore, session_id: str) -> dict[str, Any]:
     """Where a stored session stands, for `resume` and the console's start screen."""
+    from krise_ovelse.describe import describe
     from krise_ovelse.model.timefmt import format_time
 
     info = store.get(session_id)
@@ -577,5 +502,5 @@ def state_summary(store: SessionStore, session_id: str) -> dict[str, Any]:
                                       or scenario.decision(d.decision_id).prompt).get()}
                            for d in state.open_decisions()],
         "decided": {k: c.option_id for k, c in choices(engine_event_to_dict(e) for e in events).items()},
-        "last": [describe(engine_event_to_dict(e), scenario) for e in events[-5:]],
+        "last": [describe(e, scenario, width=100) for e in events[-5:]],
     }

@@ -1,22 +1,19 @@
-"""The console's message catalogue: every UI string, in bokmål (default) and English.
+"""The console's view of the message catalogue (`krise_ovelse.messages`): the app's language.
 
-`t(key, **values)` looks the key up in the current language and fills in `{name}` fields.
-Scenario texts are not here: they come from the scenario (`Text.get(language())`).
-The catalogues are plain dicts (`nb.MESSAGES`, `en.MESSAGES`); a test checks that they have
-the same keys and the same `{fields}`, and that every key the console uses exists.
+`t(key, **values)` is `messages.text(language(), key, **values)`; the console sets the language
+once (`set_language`). Scenario texts are not here: they come from the scenario
+(`Text.get(language())`). New messages go into `krise_ovelse/messages/nb.py` and `en.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
-from collections.abc import Mapping
 
-from krise_ovelse.tui.i18n import en, nb
+from krise_ovelse import messages
+from krise_ovelse.messages import CATALOGUES, DEFAULT, LANGUAGES, fields
 
-CATALOGUES: Mapping[str, Mapping[str, str]] = {"nb": nb.MESSAGES, "en": en.MESSAGES}
-LANGUAGES: tuple[str, ...] = tuple(CATALOGUES)
-DEFAULT = "nb"
+__all__ = ["CATALOGUES", "DEFAULT", "LANGUAGES", "fields", "format_date", "format_number", "has", "language",
+           "set_language", "t"]
 
 _current = DEFAULT
 
@@ -24,7 +21,7 @@ _current = DEFAULT
 def set_language(lang: str) -> None:
     """Choose the language of the UI (unknown codes fall back to bokmål)."""
     global _current
-    _current = lang if lang in CATALOGUES else DEFAULT
+    _current = messages.normalise(lang)
 
 
 def language() -> str:
@@ -32,38 +29,18 @@ def language() -> str:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The message `key` in the current language, with `{fields}` filled in.
-
-    A missing key shows as the key itself (never a crash in front of an audience); the
-    catalogue test makes sure that does not ship.
-    """
-    text = CATALOGUES[_current].get(key)
-    if text is None:
-        text = CATALOGUES[DEFAULT].get(key, key)
-    if values:
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):
-            return text
-    return text
+    """The message `key` in the console's language, with `{fields}` filled in."""
+    return messages.text(_current, key, **values)
 
 
 def has(key: str) -> bool:
-    return key in CATALOGUES[_current]
-
-
-def fields(text: str) -> set[str]:
-    """The `{names}` a message expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return messages.has(_current, key)
 
 
 def format_date(moment: dt.datetime) -> str:
-    """'tirsdag 5. nov. 2024' / 'Tuesday 5 Nov 2024' in the current language."""
-    weekday = t(f"weekday.{moment.weekday()}")
-    month = t(f"month.{moment.month}")
-    return t("date.format", weekday=weekday, day=moment.day, month=month, year=moment.year)
+    """'tirsdag 5. nov. 2024' / 'Tuesday 5 Nov 2024' in the console's language."""
+    return messages.format_date(moment, _current)
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if _current == "nb" else text
+    return messages.format_number(value, decimals, _current)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.i18n import language, t
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
 from krise_ovelse.tui.text import scenario_time
 from krise_ovelse.tui.view import FACILITATOR
@@ -68,7 +68,9 @@ class ReplayScreen(ExerciseScreen, inherit_bindings=False):
         text.append("  " + t("replay.step", step=self.step, total=total), style="bold")
         if event is not None:
             text.append("  ·  ")
-            text.append(t(f"event.{event.kind}"), style="italic")
+            from krise_ovelse.describe import describe
+
+            text.append(describe(event, self.session.scenario, language(), width=60), style="italic")
             text.append("  ·  " + scenario_time(event.scenario_minutes), style="dim")
         width = 30
         filled = round(width * self.step / total) if total else 0

@@ -1,12 +1,11 @@
-"""Every fixed string of the after-action report, one table per language.
+"""Every fixed string of the after-action report, one table per language (`report.<key>` in the
+message catalogue, `krise_ovelse.messages`; the report reads them through `Messages(lang, "report.")`).
 
-Norwegian bokmål is the default; English is used with `--lang en`. A key missing from a table
-falls back to bokmål (tests check both tables have the same keys).
+Norwegian bokmål is the default; English is used with `--lang en`. Both tables have the same keys
+(tests/test_messages.py checks).
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 NB: dict[str, str] = {
     "title": "Evalueringsrapport",
@@ -277,24 +276,3 @@ EN: dict[str, str] = {
     "event": "event",
     "dash": "–",
 }
-
-TABLES: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
-LANGUAGES = tuple(TABLES)
-
-
-class Messages:
-    """The report strings of one language: `m["title"]`."""
-
-    def __init__(self, lang: str = "nb") -> None:
-        self.lang = lang if lang in TABLES else "nb"
-        self._table: Mapping[str, str] = TABLES[self.lang]
-
-    def __getitem__(self, key: str) -> str:
-        return self._table.get(key) or NB[key]
-
-    def has(self, key: str) -> bool:
-        return key in self._table or key in NB
-
-
-def messages(lang: str = "nb") -> Messages:
-    return Messages(lang)

@@ -1,0 +1,179 @@
+"""One description of an event, for every timeline: `run`, `replay`, the console's replay and the
+store's facts all call `describe(event, scenario, lang)`.
+
+Names instead of ids where the scenario has them (an inject's title, a decision's title, an
+option's text, a phase's title, an indicator's name, a role's name), numbers with a decimal comma
+in bokmål, and every fixed word from the message catalogue (`describe.*` keys). The event may be
+an engine event or its stored dict form; text from the event is data and is kept on one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from krise_ovelse.messages import format_number, text
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.model.timefmt import format_time
+from krise_ovelse.scoring.evidence import who
+
+__all__ = ["describe", "person"]
+
+
+def person(by: str, scenario: Scenario | None, lang: str) -> str:
+    """Who did something, as a reader says it: a role id of the scenario (`hr`) as the role's
+    name, a role word the tools record (`facilitator`) in `lang`, else as given."""
+    if scenario is not None:
+        role = next((r for r in scenario.roles if r.id == by.strip()), None)
+        if role is not None:
+            return role.name.get(lang)
+    return who(by, lang)
+
+
+def describe(event: Any, scenario: Scenario | None = None, lang: str = "nb", width: int | None = None) -> str:
+    """A one-line description of `event` in `lang` (cut to `width` characters with … if given)."""
+    if not isinstance(event, Mapping):
+        from krise_ovelse.engine.events import event_to_dict
+
+        event = event_to_dict(event)
+    kind = str(event.get("kind", ""))
+    line = _describe(kind, event, scenario, lang) if kind in _KINDS else kind
+    line = " ".join(line.split())
+    if width is not None and len(line) > width:
+        line = line[: width - 1] + "…"
+    return line
+
+
+_KINDS = frozenset({
+    "session_started", "clock_advanced", "clock_jumped", "phase_changed", "paused", "resumed", "speed_changed",
+    "mode_changed", "inject_released", "inject_acknowledged", "inject_done", "inject_skipped",
+    "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
+    "observation_added", "criterion_rated", "session_ended", "decision_record_amended",
+})
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _time(value: Any) -> str:
+    return format_time(value) if isinstance(value, int) and not isinstance(value, bool) else _str(value)
+
+
+def _inject(scenario: Scenario | None, inject_id: str, lang: str) -> str:
+    if scenario is not None and scenario.has_inject(inject_id):
+        return text(lang, "describe.named", id=inject_id, name=scenario.inject(inject_id).title.get(lang))
+    return inject_id
+
+
+def _decision(scenario: Scenario | None, decision_id: str, lang: str) -> str:
+    if scenario is not None and scenario.has_decision(decision_id):
+        decision = scenario.decision(decision_id)
+        return text(lang, "describe.named", id=decision_id, name=(decision.title or decision.prompt).get(lang))
+    return decision_id
+
+
+def _option(scenario: Scenario | None, decision_id: str, option_id: str, lang: str) -> str:
+    if scenario is not None and scenario.has_decision(decision_id):
+        option = scenario.decision(decision_id).option(option_id)
+        if option is not None:
+            return text(lang, "describe.named", id=option_id, name=option.text.get(lang))
+    return option_id
+
+
+def _phase(scenario: Scenario | None, phase_id: str, lang: str) -> str:
+    if scenario is not None:
+        phase = next((p for p in scenario.phases if p.id == phase_id), None)
+        if phase is not None:
+            return text(lang, "describe.named", id=phase_id, name=phase.title.get(lang))
+    return phase_id
+
+
+def _indicator_values(scenario: Scenario | None, values: Any, lang: str) -> str:
+    names = {} if scenario is None else {i.id: i.name.get(lang) for i in scenario.indicators}
+    pairs = values.items() if isinstance(values, Mapping) else values if isinstance(values, list | tuple) else ()
+    shown = []
+    for pair in pairs:
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue
+        indicator_id, value = pair
+        number = format_number(value, 1, lang) if isinstance(value, int | float) else _str(value)
+        shown.append(f"{names.get(indicator_id, _str(indicator_id))} {number}")
+    return ", ".join(shown)
+
+
+def _by(value: Any, scenario: Scenario | None, lang: str) -> str:
+    by = _str(value).strip()
+    return text(lang, "describe.by", who=person(by, scenario, lang)) if by else ""
+
+
+def _record(who: Any, why: Any, scenario: Scenario | None, lang: str) -> str:
+    """Who decided and why, as a corrected decision record shows them ("Kari: SMS først")."""
+    name = person(_str(who).strip(), scenario, lang) if _str(who).strip() else "–"
+    reason = _str(why).strip()
+    return f"{name}: «{reason}»" if reason else name
+
+
+def _suffix(value: Any) -> str:
+    value = _str(value).strip()
+    return f": {value}" if value else ""
+
+
+def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: str) -> str:
+    t = text
+    if kind == "session_started":
+        return t(lang, "describe.session_started", team=_str(e.get("team")) or "-", seed=_str(e.get("seed")),
+                 mode=t(lang, f"describe.mode.{e.get('mode')}"))
+    if kind == "clock_advanced":
+        values = _indicator_values(scenario, e.get("values"), lang)
+        return t(lang, "describe.clock_advanced", start=_time(e.get("from_minute")),
+                 end=_time(e.get("scenario_minutes"))) + (f" ({values})" if values else "")
+    if kind == "clock_jumped":
+        return t(lang, "describe.clock_jumped", start=_time(e.get("from_minute")),
+                 end=_time(e.get("scenario_minutes")), reason=t(lang, f"describe.jump.{e.get('reason')}"))
+    if kind == "phase_changed":
+        return t(lang, "describe.phase_changed", phase=_phase(scenario, _str(e.get("phase_id")), lang))
+    if kind in ("paused", "resumed"):
+        return t(lang, f"describe.{kind}")
+    if kind == "speed_changed":
+        speed = e.get("speed")
+        return t(lang, "describe.speed_changed",
+                 speed=format_number(speed, 1, lang) if isinstance(speed, int | float) else _str(speed))
+    if kind == "mode_changed":
+        return t(lang, "describe.mode_changed", mode=t(lang, f"describe.mode.{e.get('mode')}"))
+    if kind in ("inject_released", "inject_acknowledged", "inject_done", "inject_skipped"):
+        inject = _inject(scenario, _str(e.get("inject_id")), lang)
+        line = t(lang, f"describe.{kind}", inject=inject) + _by(e.get("by"), scenario, lang)
+        if kind == "inject_released" and e.get("source") not in (None, "schedule"):
+            line += " " + t(lang, f"describe.source.{e.get('source')}")
+        if kind == "inject_skipped":
+            line += _suffix(e.get("reason"))
+        return line
+    if kind == "adhoc_inject_added":
+        return t(lang, "describe.adhoc_inject_added", inject=t(
+            lang, "describe.named", id=_str(e.get("inject_id")), name=_str(e.get("title")))) + _by(
+            e.get("by"), scenario, lang)
+    decision_id = _str(e.get("decision_id"))
+    if kind == "decision_opened":
+        return t(lang, "describe.decision_opened", decision=_decision(scenario, decision_id, lang),
+                 deadline=_time(e.get("deadline")))
+    if kind in ("decision_made", "decision_revised", "decision_missed"):
+        line = t(lang, f"describe.{kind}", decision=_decision(scenario, decision_id, lang),
+                 option=_option(scenario, decision_id, _str(e.get("option_id")), lang))
+        return line + _by(e.get("decided_by"), scenario, lang) + _suffix(e.get("rationale"))
+    if kind == "decision_record_amended":
+        return t(lang, "describe.decision_record_amended", decision=_decision(scenario, decision_id, lang),
+                 before=_record(e.get("previous_decided_by"), e.get("previous_rationale"), scenario, lang),
+                 after=_record(e.get("decided_by"), e.get("rationale"), scenario, lang)) + _by(e.get("by"), scenario,
+                                                                                              lang)
+    if kind == "observation_added":
+        criteria = e.get("criteria") or ()
+        about = f" [{', '.join(_str(c) for c in criteria)}]" if isinstance(criteria, list | tuple) and criteria else ""
+        return t(lang, "describe.observation_added") + _by(e.get("author"), scenario, lang) + about + _suffix(
+            e.get("text"))
+    if kind == "criterion_rated":
+        return t(lang, "describe.criterion_rated", criterion=_str(e.get("criterion_id")),
+                 level=_str(e.get("level"))) + _by(e.get("by"), scenario, lang) + _suffix(e.get("reason"))
+    # session_ended
+    return t(lang, "describe.session_ended", reason=t(lang, f"describe.end.{e.get('reason')}")) + _suffix(
+        e.get("note"))

@@ -1,0 +1,94 @@
+"""`describe(event, scenario, lang)`: the one description of an event that `run`, `replay`, the
+console's replay and the store's facts share."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from engine_helpers import basic, do, start
+
+from krise_ovelse.describe import describe, person
+from krise_ovelse.engine import (
+    EVENT_KINDS,
+    AcknowledgeInject,
+    AddAdhocInject,
+    AddObservation,
+    Advance,
+    Decide,
+    EndExercise,
+    Event,
+    JumpToPhase,
+    MarkInjectDone,
+    Mode,
+    Pause,
+    RateCriterion,
+    ReleaseInject,
+    Resume,
+    ReviseDecision,
+    SetMode,
+    SetSpeed,
+    SkipInject,
+    event_to_dict,
+)
+from krise_ovelse.model.scenario import Channel, Level, Role, Scenario
+from krise_ovelse.model.text import Text
+from krise_ovelse.model.timefmt import parse_time
+
+
+def _scenario() -> Scenario:
+    return attrs.evolve(basic(), roles=(Role("hr", Text({"nb": "HR-direktør", "en": "HR director"})),))
+
+
+def _every_kind() -> tuple[Scenario, list[Event]]:
+    scenario = _scenario()
+    engine = start(scenario)
+    do(engine,
+       Advance(parse_time("D+0 08:00").minutes), Decide("d01", "a", rationale="Daglig status", decided_by="hr"),
+       ReviseDecision("d01", "b", rationale="Vi snur"), AcknowledgeInject("i01", by="facilitator"),
+       MarkInjectDone("i01"), ReleaseInject("i03"), SkipInject("i06", reason="Tatt i møtet"),
+       AddAdhocInject("VG ringer", "Hva skjer?", Channel.PHONE, sender="VG"),
+       AddObservation("God involvering", author="Eva", criteria=("KH-2",)),
+       RateCriterion("KH-2", Level.S, reason="Sent ute", by="evaluator"),
+       SetSpeed(2.5), Pause(), Resume(), SetMode(Mode.REAL_TIME), SetMode(Mode.PACED),
+       Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"))
+    return scenario, list(engine.events)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_kind_is_described_in_words_without_raw_keys(lang: str) -> None:
+    scenario, events = _every_kind()
+    assert {e.kind for e in events} == set(EVENT_KINDS)
+    for event in events:
+        line = describe(event, scenario, lang)
+        assert line and "describe." not in line and "\n" not in line, (event.kind, line)
+        assert line == describe(event_to_dict(event), scenario, lang)  # engine event or stored dict alike
+
+
+def test_names_instead_of_ids_and_decimal_commas_in_bokmal() -> None:
+    scenario, events = _every_kind()
+    by_kind = {e.kind: e for e in events}
+    made = describe(by_kind["decision_made"], scenario, "nb")
+    assert made == "beslutning d01 «Spørsmål d01»: valgte a «Valg a» (HR-direktør): Daglig status"
+    assert describe(by_kind["decision_made"], scenario, "en").endswith("chose a “Valg a” (HR director): Daglig status")
+    assert describe(by_kind["inject_acknowledged"], scenario, "nb") == "innspill i01 «Innspill i01» lest (øvingsleder)"
+    assert describe(by_kind["speed_changed"], scenario, "nb") == "tempo ×2,5"
+    assert describe(by_kind["speed_changed"], scenario, "en") == "speed ×2.5"
+    moved = next(e for e in events if e.kind == "clock_advanced" and e.values)  # type: ignore[attr-defined]
+    assert "," in describe(moved, scenario, "nb").split("(")[1]
+    assert describe(by_kind["session_ended"], scenario, "en") == "ENDEX (ended by the facilitator): Tiden er ute"
+
+
+def test_without_a_scenario_ids_are_kept_and_odd_input_never_raises() -> None:
+    scenario, events = _every_kind()
+    released = next(e for e in events if e.kind == "inject_released")
+    assert describe(released, None, "en").startswith(f"inject {released.inject_id} released")  # type: ignore[attr-defined]
+    assert describe({"kind": "something_new"}, scenario, "nb") == "something_new"
+    assert describe({"kind": "clock_advanced", "values": "junk"}, scenario, "nb")
+    assert describe({"kind": "inject_skipped", "reason": "a\x1b[31m\nb"}, None, "nb", width=30).count("\n") == 0
+    assert len(describe({"kind": "observation_added", "text": "x" * 500}, None, "en", width=40)) == 40
+
+
+def test_person_is_a_role_name_a_role_word_or_as_given() -> None:
+    scenario = _scenario()
+    assert (person("hr", scenario, "en"), person("facilitator", scenario, "nb"), person("Kari", None, "nb")) == (
+        "HR director", "øvingsleder", "Kari")
