@@ -14,7 +14,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from krise_ovelse.tui.i18n import nb
+from krise_ovelse.messages import nb
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
 

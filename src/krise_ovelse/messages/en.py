@@ -289,6 +289,9 @@ MESSAGES: dict[str, str] = {
     "observe.criteria": "Criteria (space to select)",
     "observe.need_text": "Write the observation first.",
     "observe.saved": "Observation saved.",
+    "endex.open_decisions": "Open decisions not yet taken ({n}). At ENDEX they stay without a choice:"
+                            " the default is not applied, and the evaluation sees them as not decided.",
+    "endex.open_line": "  • {id} {title} (deadline {at})",
     "endex.title": "ENDEX",
     "endex.question": "Declare ENDEX? The clock stops for good and the session ends. The evaluation follows: "
                       "ratings and observations can still be added.",

@@ -289,6 +289,9 @@ MESSAGES: dict[str, str] = {
     "observe.criteria": "Kriterier (mellomrom for å velge)",
     "observe.need_text": "Skriv observasjonen først.",
     "observe.saved": "Observasjonen er lagret.",
+    "endex.open_decisions": "Åpne beslutninger som ikke er tatt ({n}). Ved ENDEX blir de stående uten valg:"
+                            " standardvalget brukes ikke, og evalueringen ser dem som ikke besluttet.",
+    "endex.open_line": "  • {id} {title} (frist {at})",
     "endex.title": "ENDEX",
     "endex.question": "Erklære ENDEX? Klokka stopper for godt og økta avsluttes. Evalueringen følger: "
                       "vurderinger og observasjoner kan fortsatt legges inn.",

@@ -489,8 +489,13 @@ class ExerciseSession:
         end = self.scenario.ends.minutes
         decisions = [state.decision(d.id) for d in self.scenario.decisions]
         unopened = sum(1 for d in decisions if d.status is DecisionStatus.CLOSED and d.opened_at is None)
+        open_now = []
+        for decision in state.open_decisions():
+            d = self.scenario.decision(decision.decision_id)
+            open_now.append((d.id, _tr(d.title) if d.title else _tr(d.prompt)[:60],
+                             decision.deadline if decision.deadline is not None else end))
         return Unplayed(end_minutes=end, minutes_left=max(0, end - state.scenario_minutes),
-                        decisions_unopened=unopened, decisions_total=len(decisions))
+                        decisions_unopened=unopened, decisions_total=len(decisions), open_now=tuple(open_now))
 
     def endex(self) -> Outcome:
         if self.ended:

@@ -37,6 +37,9 @@ class Unplayed:
     minutes_left: int  # scenario time left until then
     decisions_unopened: int  # decision points not opened yet
     decisions_total: int
+    #: Decisions open now, undecided: (id, title, deadline minute). ENDEX leaves them without a
+    #: choice (no default is applied after the end).
+    open_now: tuple[tuple[str, str, int], ...] = ()
 
 
 @attrs.frozen

@@ -221,6 +221,11 @@ def endex_question(unplayed: Unplayed) -> str:
     """The ENDEX question, with what is still unplayed: the scenario time up to its end and the
     decision points not opened yet (left out when every one has opened)."""
     question = t("endex.question")
+    if unplayed.open_now:
+        lines = [t("endex.open_decisions", n=len(unplayed.open_now))]
+        lines += [t("endex.open_line", id=i, title=title, at=scenario_time(deadline))
+                  for i, title, deadline in unplayed.open_now]
+        question = "\n".join(lines) + "\n\n" + question
     if unplayed.minutes_left <= 0:
         return question
     end = (day_label(unplayed.end_minutes) if unplayed.end_minutes % MINUTES_PER_DAY == 0
