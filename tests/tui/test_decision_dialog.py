@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from krise_ovelse.tui.i18n import nb
+from krise_ovelse.messages import nb
 from krise_ovelse.tui.loaded import LoadedScenario
 from krise_ovelse.tui.screens.decision import DecisionDialog
 from krise_ovelse.tui.screens.dialogs import ConfirmDialog
