@@ -48,7 +48,7 @@ _KINDS = frozenset({
     "session_started", "clock_advanced", "clock_jumped", "phase_changed", "paused", "resumed", "speed_changed",
     "mode_changed", "inject_released", "inject_acknowledged", "inject_done", "inject_skipped",
     "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
-    "observation_added", "criterion_rated", "session_ended", "decision_record_amended",
+    "observation_added", "criterion_rated", "session_ended", "decision_record_amended", "inject_presented",
 })
 
 
@@ -149,6 +149,12 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
         if kind == "inject_skipped":
             line += _suffix(e.get("reason"))
         return line
+    if kind == "inject_presented":
+        inject_id = e.get("inject_id")
+        if not inject_id:
+            return t(lang, "describe.inject_presented_none") + _by(e.get("by"), scenario, lang)
+        return t(lang, "describe.inject_presented", inject=_inject(scenario, _str(inject_id), lang)) + _by(
+            e.get("by"), scenario, lang)
     if kind == "adhoc_inject_added":
         return t(lang, "describe.adhoc_inject_added", inject=t(
             lang, "describe.named", id=_str(e.get("inject_id")), name=_str(e.get("title")))) + _by(

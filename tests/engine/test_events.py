@@ -25,6 +25,7 @@ from krise_ovelse.engine import (
     Mode,
     Participant,
     Pause,
+    PresentInject,
     RateCriterion,
     ReleaseInject,
     Resume,
@@ -45,6 +46,7 @@ def scripted(clock: FakeClock) -> Engine:
                           participants=(Participant("Kari", "HR-direktør"), Participant("Ola", "Kommunikasjon")))
     script = [
         Resume(), Advance(480), Decide("d01", "a", "Ro i organisasjonen", "Kari"), AcknowledgeInject("i01", "Kari"),
+        PresentInject("i01", "øvingsleder"),
         MarkInjectDone("i01", "Kari"), SkipInject("i02", "tatt i møtet", "øvingsleder"), ReleaseInject("m1"),
         AddAdhocInject("VG ringer", "Kommentar?", sender="VG"),
         AddObservation("God involvering", "evaluator", ("KH-2",)),

@@ -17,7 +17,7 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    AmendDecisionRecord.
+    AmendDecisionRecord, PresentInject.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -29,7 +29,7 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
     DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
     [criterion_rated], SessionEnded [session_ended], DecisionRecordAmended
-    [decision_record_amended]. Every event: seq, kind,
+    [decision_record_amended], InjectPresented [inject_presented]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -71,6 +71,7 @@ from krise_ovelse.engine.commands import (
     JumpToPhase,
     MarkInjectDone,
     Pause,
+    PresentInject,
     RateCriterion,
     ReleaseInject,
     Resume,
@@ -97,6 +98,7 @@ from krise_ovelse.engine.events import (
     EventFormatError,
     InjectAcknowledged,
     InjectDone,
+    InjectPresented,
     InjectReleased,
     InjectSkipped,
     ModeChanged,
@@ -172,6 +174,7 @@ __all__ = [
     "ExerciseState",
     "InjectAcknowledged",
     "InjectDone",
+    "InjectPresented",
     "InjectReleased",
     "InjectSkipped",
     "InjectState",
@@ -188,6 +191,7 @@ __all__ = [
     "Pause",
     "Paused",
     "PhaseChanged",
+    "PresentInject",
     "RateCriterion",
     "Rating",
     "ReleaseInject",

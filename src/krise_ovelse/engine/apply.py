@@ -28,6 +28,7 @@ from krise_ovelse.engine.events import (
     EventFormatError,
     InjectAcknowledged,
     InjectDone,
+    InjectPresented,
     InjectReleased,
     InjectSkipped,
     ModeChanged,
@@ -354,6 +355,10 @@ def _record_amended(state: ExerciseState, ev: DecisionRecordAmended) -> Exercise
     raise EventFormatError(f"decision_record_amended {ev.seq}: no decision record with seq {ev.record_seq}")
 
 
+def _inject_presented(state: ExerciseState, ev: InjectPresented) -> ExerciseState:
+    return _evolve(state, {"last": ev, "presented": ev.inject_id})
+
+
 def _observation_added(state: ExerciseState, ev: ObservationAdded) -> ExerciseState:
     note = Observation(ev.seq, ev.observation_id, ev.text, ev.author, ev.criteria, ev.inject_id, ev.decision_id,
                        ev.scenario_minutes, ev.exercise_seconds, ev.wall)
@@ -395,4 +400,5 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     CriterionRated: _criterion_rated,
     SessionEnded: _session_ended,
     DecisionRecordAmended: _record_amended,
+    InjectPresented: _inject_presented,
 }

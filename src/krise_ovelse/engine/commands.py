@@ -120,6 +120,15 @@ class MarkInjectDone(Command):
 
 
 @attrs.frozen
+class PresentInject(Command):
+    """Put a released inject on the team's screen (the projector), or clear it (None). Recorded
+    as an event, so every window on the session shows the same, and the log says when."""
+
+    inject_id: str | None
+    by: str = ""
+
+
+@attrs.frozen
 class SkipInject(Command):
     """Skip a pending inject; a reason is required (it goes into the report)."""
 
@@ -190,5 +199,5 @@ class RateCriterion(Command):
 COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
-    Decide, ReviseDecision, AddObservation, RateCriterion, AmendDecisionRecord,
+    Decide, ReviseDecision, AddObservation, RateCriterion, AmendDecisionRecord, PresentInject,
 )

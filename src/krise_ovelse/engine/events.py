@@ -255,6 +255,15 @@ class DecisionRecordAmended(Event):
 
 
 @attrs.frozen(kw_only=True, slots=False)
+class InjectPresented(Event):
+    """The facilitator put a released inject on the team's screen (None: cleared it)."""
+
+    kind: ClassVar[str] = "inject_presented"
+    inject_id: str | None
+    by: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class ObservationAdded(Event):
     kind: ClassVar[str] = "observation_added"
     observation_id: str
@@ -289,7 +298,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SessionStarted, ClockAdvanced, ClockJumped, PhaseChanged, Paused, Resumed, SpeedChanged,
     ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
     DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
-    CriterionRated, SessionEnded, DecisionRecordAmended,
+    CriterionRated, SessionEnded, DecisionRecordAmended, InjectPresented,
 )
 EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
 

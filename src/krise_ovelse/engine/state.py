@@ -195,6 +195,8 @@ class ExerciseState:
     observations: PVec[Observation]
     ratings: PVec[Rating]
     adhoc: PVec[AdhocInject]
+    #: The inject on the team's screen (`inject_presented`), if any.
+    presented: str | None = None
 
     # --- times and clock ---------------------------------------------------------------------
 

@@ -470,6 +470,8 @@ MESSAGES: dict[str, str] = {
     "describe.decision_opened": "decision {decision} opened, deadline {deadline}",
     "describe.decision_made": "decision {decision}: chose {option}",
     "describe.decision_revised": "decision {decision}: revised to {option}",
+    "describe.inject_presented": "inject {inject} shown to the team",
+    "describe.inject_presented_none": "the team's screen cleared",
     "describe.decision_record_amended": "decision {decision}: record corrected from {before} to {after}",
     "describe.decision_missed": "decision {decision}: deadline missed, the default {option} was applied",
     "describe.observation_added": "observation",

@@ -470,6 +470,8 @@ MESSAGES: dict[str, str] = {
     "describe.decision_opened": "beslutning {decision} åpnet, frist {deadline}",
     "describe.decision_made": "beslutning {decision}: valgte {option}",
     "describe.decision_revised": "beslutning {decision}: endret til {option}",
+    "describe.inject_presented": "innspill {inject} vist for laget",
+    "describe.inject_presented_none": "skjermen hos laget tømt",
     "describe.decision_record_amended": "beslutning {decision}: notatet rettet fra {before} til {after}",
     "describe.decision_missed": "beslutning {decision}: fristen gikk ut, standardvalget {option} ble brukt",
     "describe.observation_added": "observasjon",
