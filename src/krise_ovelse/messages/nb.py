@@ -234,6 +234,11 @@ MESSAGES: dict[str, str] = {
     "pacing.suggest_none": "Ingen forslag ennå.",
     "pacing.keys": "Enter = bruk forslaget · Esc = lukk",
     "pacing.keys_close": "Esc = lukk",
+    "panel.projector": "På skjermen (vist av øvingsleder)",
+    "status.presented": "På lagets skjerm: {id}",
+    "present.none": "Velg et innspill i lista først.",
+    "key.present": "Vis for laget",
+    "key.read": "Les innspillet",
     "alert.inject": "✉ NYTT INNSPILL {id}: {title}",
     "alert.decision": "⚑ BESLUTNING {id} ER ÅPEN: {title} · frist {at} · {left} i sanntid",
     "alert.decision_paused": "⚑ BESLUTNING {id} ER ÅPEN: {title} · frist {at}"

@@ -449,6 +449,10 @@ class ExerciseSession:
         return self.handle(cmd.AddAdhocInject(title=inject.title, body=inject.body, channel=inject.channel,
                                               sender=inject.sender, by=facilitator_name()))
 
+    def present(self, inject_id: str | None) -> Outcome:
+        """Put an inject on the team's screen, or clear it (None); every window follows."""
+        return self.handle(cmd.PresentInject(inject_id, by=facilitator_name()))
+
     def acknowledge(self, inject_id: str) -> Outcome:
         return self.handle(cmd.AcknowledgeInject(inject_id, by=""))
 
@@ -563,8 +567,9 @@ class ExerciseSession:
         observations = tuple(
             ObservationView(o.text, o.criteria, o.scenario_minutes, author=o.author)
             for o in state.observations) if view == FACILITATOR else ()
+        presented = self.inject_record(state.presented) if state.presented else None
         return Snapshot(clock=clock, feed=feed, open_decisions=open_decisions, indicators=indicators,
-                        log=log, upcoming=upcoming, observations=observations, seq=state.seq)
+                        log=log, upcoming=upcoming, observations=observations, seq=state.seq, presented=presented)
 
     def indicator_view(self, indicator_id: str, end: float | None = None, points: int = SPARK_POINTS) -> IndicatorView:
         ind = self.scenario.indicator(indicator_id)

@@ -170,3 +170,5 @@ class Snapshot:
     upcoming: tuple[UpcomingItem, ...]
     observations: tuple[ObservationView, ...] = ()
     seq: int = 0
+    #: The inject on the team's screen (the projector), whole.
+    presented: FeedItem | None = None

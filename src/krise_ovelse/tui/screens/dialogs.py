@@ -91,21 +91,23 @@ class InjectDialog(KriseModal[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "key.close"),
         Binding("d", "decide", "key.decide"),
+        Binding("p", "present", "key.present"),
     ]
 
     def __init__(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, can_present: bool = False) -> None:
         super().__init__(id="inject-dialog", classes="dialog")
-        self.load(item, view, opens=opens, preview=preview, readonly=readonly)
+        self.load(item, view, opens=opens, preview=preview, readonly=readonly, can_present=can_present)
 
     def load(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
-             readonly: bool = False) -> None:
+             readonly: bool = False, can_present: bool = False) -> None:
         """Show `item` (before the dialog is shown again)."""
         self.item = item
         self.view = view
         self.opens = list(opens)
         self.preview = preview
         self.readonly = readonly
+        self.can_present = can_present
         if self.is_mounted:
             self._fill()
 
@@ -142,8 +144,13 @@ class InjectDialog(KriseModal[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide" and (not self.opens or self.readonly):
-            return None
-        return True
+            return False
+        return not (action == "present" and not self.can_present)
+
+    def action_present(self) -> None:
+        """`p`: put this inject on the team's screen (the exercise screen does it)."""
+        if self.can_present:
+            self.dismiss("::present")
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:

@@ -18,12 +18,13 @@ from textual.widgets import OptionList, Static
 from krise_ovelse.tui.attention import Alert, alerts, banner_text
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
-from krise_ovelse.tui.text import lit
+from krise_ovelse.tui.text import lit, scenario_time
 from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorPanel
 from krise_ovelse.tui.widgets.lists import (
     RecordList,
+    channel_label,
     decision_prompt,
     feed_prompt,
     log_prompt,
@@ -36,20 +37,41 @@ if TYPE_CHECKING:
 
     from krise_ovelse.tui.session import ExerciseSession
 
+#: What the inject dialog returns to put its inject on the team's screen.
+PRESENT = "::present"
 #: Real seconds the alert banner stays (a newer alert replaces it at once).
 ALERT_SECONDS = 20.0
 
 #: Actions that change the exercise (refused in a read-only window).
 WRITE_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "decide", "revise", "release",
-    "skip", "adhoc", "observe", "endex", "pacing",
+    "skip", "adhoc", "observe", "endex", "pacing", "present",
 })
 #: Actions that steer the exercise: facilitator view only. In the team view they are off and
 #: left out of the footer; the team's own acts (deciding, revising, reading) stay.
 FACILITATOR_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "release", "skip", "adhoc",
-    "observe", "endex", "evaluate", "pacing",
+    "observe", "endex", "evaluate", "pacing", "present",
 })
+
+
+def projector_text(item: FeedItem) -> Text:
+    """The inject on the team's screen, whole and large: when, from whom, the title, the text."""
+    text = Text()
+    text.append(f" {scenario_time(item.minutes)} ", style="bold reverse")
+    text.append("  ")
+    text.append(channel_label(item.channel), style="bold italic")
+    if item.sender:
+        text.append("  ·  ")
+        text.append(item.sender, style="bold")
+    if item.to:
+        text.append("\n" + t("inject.to") + " ", style="dim")
+        text.append(", ".join(item.to))
+    text.append("\n\n")
+    text.append(item.title.upper(), style="bold")
+    text.append("\n\n")
+    text.append(item.body or t("inject.no_body"), style="" if item.body else "italic dim")
+    return text
 
 
 def notes_text(item: FeedItem | None) -> Text:
@@ -90,6 +112,7 @@ class ExerciseScreen(KriseScreen[None]):
         # is room (the same action, with a parameter, so that check_action tells the two apart)
         Binding("b", "revise", "key.revise", show=False),
         Binding("b", "revise('team')", "key.revise_short"),
+        Binding("p", "present", "key.present"),
         Binding("r", "release", "key.release"),
         Binding("s", "skip", "key.skip", show=False),
         Binding("a", "adhoc", "key.adhoc", show=False),
@@ -107,6 +130,9 @@ class ExerciseScreen(KriseScreen[None]):
         self.snapshot: Snapshot | None = None
         #: Decisions whose near deadline has been signalled (once each).
         self.warned: set[str] = set()
+        #: Injects read in each view (opened there; for the team also shown on its screen), so
+        #: each view has its own ● marks. The facilitator's start from the engine's record.
+        self.read: dict[str, set[str]] = {FACILITATOR: set(), TEAM: set()}
         self._alert_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -116,6 +142,8 @@ class ExerciseScreen(KriseScreen[None]):
         yield Static("", id="alert", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
+                with VerticalScroll(id="projector", classes="panel"):
+                    yield Static("", id="projector-text", markup=False)
                 yield RecordList("feed.empty", id="feed", classes="panel")
                 yield RecordList("decisions.empty", id="decisions", classes="panel")
             with Vertical(id="right"):
@@ -128,6 +156,7 @@ class ExerciseScreen(KriseScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#feed").border_title = t("panel.feed")
+        self.query_one("#projector").border_title = t("panel.projector")
         self.query_one("#decisions").border_title = t("panel.decisions")
         self.query_one("#indicators").border_title = t("panel.indicators")
         self.query_one("#upcoming").border_title = t("panel.upcoming")
@@ -151,6 +180,8 @@ class ExerciseScreen(KriseScreen[None]):
             self.refresh_bindings()  # after ENDEX the keys that steer play are off, `e` evaluates
         previous, self.snapshot = self.snapshot, snap
         extra = t("status.readonly") if self.session.readonly else ""
+        if snap.presented is not None and self.view == FACILITATOR:
+            extra = t("status.presented", id=snap.presented.inject_id)
         status = status_text(snap.clock, self.view, self.session.team, extra)
         if self.view == FACILITATOR:
             status.append("\n")
@@ -158,9 +189,17 @@ class ExerciseScreen(KriseScreen[None]):
         self.query_one(StatusLine).show(status)
         self._signal(alerts(previous, snap, warned=self.warned, warn_before=self.kapp.launch.warn_before,
                             paused_for=self.kapp.auto_paused_for))
+        presented = snap.presented
+        if presented is not None:
+            self.read[TEAM].add(presented.inject_id)  # on the team's screen: the team has it
         feed = self.query_one("#feed", RecordList)
         feed.empty_key = self.feed_empty_key()
-        feed.show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
+        feed.show([(i.inject_id, feed_prompt(i, unread=self.unread(i),
+                                             presented=presented is not None and i.inject_id == presented.inject_id))
+                   for i in snap.feed])
+        self.set_class(self.view == TEAM and presented is not None, "presenting")
+        if self.view == TEAM and presented is not None:
+            self.query_one("#projector-text", Static).update(projector_text(presented))
         decisions = self.query_one("#decisions", RecordList)
         decisions.show([(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
         decisions.border_title = t("panel.decisions")
@@ -196,6 +235,13 @@ class ExerciseScreen(KriseScreen[None]):
     def _clear_alert(self) -> None:
         self.query_one("#alert", Static).display = False
         self._alert_timer = None
+
+    def unread(self, item: FeedItem) -> bool:
+        """Unread in this view: the facilitator's by the engine's record (opening acknowledges),
+        the team's by what this window has opened or had on its screen."""
+        if self.view == FACILITATOR and not self.session.readonly:
+            return item.unread and item.inject_id not in self.read[FACILITATOR]
+        return item.inject_id not in self.read[TEAM]
 
     def feed_empty_key(self) -> str:
         """What the empty feed says, for the state shown."""
@@ -268,14 +314,21 @@ class ExerciseScreen(KriseScreen[None]):
         opens = [d.decision_id for d in (self.snapshot.open_decisions if self.snapshot else ())
                  if d.decision_id in item.opens]
 
+        if not preview:
+            self.read[self.view].add(inject_id)
+
         def after(result: str | None) -> None:
-            if result:
+            if result == PRESENT:
+                self.action_present(inject_id)
+            elif result:
                 self.open_decision(result)
 
         dialog = self.kapp.dialog("inject", lambda: InjectDialog(item, self.view))
         if dialog in self.app.screen_stack:
             return
-        dialog.load(item, self.view, opens=opens, preview=preview, readonly=self.session.readonly)
+        dialog.load(item, self.view, opens=opens, preview=preview, readonly=self.session.readonly,
+                    can_present=self.view == FACILITATOR and not self.session.readonly and not preview
+                    and item.kind == "inject" and not self.session.ended)
         self.app.push_screen(dialog, after)
 
     def open_decision(self, decision_id: str, revise: bool = False) -> None:
@@ -305,6 +358,21 @@ class ExerciseScreen(KriseScreen[None]):
         if action == "revise":  # one `b` for each view: shown in the team view's footer
             return bool(parameters) == (self.view == TEAM)
         return not (action in FACILITATOR_ACTIONS and self.view != FACILITATOR)
+
+    def action_present(self, inject_id: str | None = None) -> None:
+        """`p`: put the selected inject on the team's screen ("vis for laget"); `p` on the one
+        shown takes it off."""
+        target = inject_id or self.query_one("#feed", RecordList).selected_id
+        snap = self.snapshot
+        if target is None or target.startswith("phase:"):
+            self.notify(t("present.none"), severity="warning", markup=False)
+            return
+        shown = snap.presented.inject_id if snap is not None and snap.presented is not None else None
+        self.kapp.run_command(self.session.present(None if target == shown else target))  # the header says it
+
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """Keys the footer shows that a focused list handles itself (Enter reads an inject)."""
+        return [("enter", t("key.read"))] if self.view == TEAM else []
 
     def action_toggle_pause(self) -> None:
         self.kapp.run_command(self.session.toggle_pause())

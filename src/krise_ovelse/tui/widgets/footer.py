@@ -98,6 +98,10 @@ class KeyFooter(Widget):
             seen.add(binding.action)
             entries.append(Entry(app.get_key_display(binding), describe(binding), active.enabled, binding.action,
                                  active.node))
+        hints = getattr(self.screen, "footer_hints", None)
+        if callable(hints):
+            entries[:0] = [Entry(app.get_key_display(Binding(key, "")), description, True, "", None)
+                           for key, description in hints()]
         if palette is not None:
             entries.append(palette)
         return entries
@@ -146,7 +150,7 @@ class KeyFooter(Widget):
     def on_click(self, event: events.Click) -> None:
         line = self._places[event.y] if 0 <= event.y < len(self._places) else []
         for start, end, entry in line:
-            if start <= event.x < end and entry.enabled:
+            if start <= event.x < end and entry.enabled and entry.action:
                 event.stop()
                 self.app.call_later(self.app.run_action, entry.action, entry.node)
                 return

@@ -68,12 +68,18 @@ class RecordList(OptionList):
         return option.id
 
 
-def feed_prompt(item: FeedItem) -> Text:
+def feed_prompt(item: FeedItem, *, unread: bool | None = None, presented: bool = False) -> Text:
+    """An inject in the feed: ● while unread in this view (`unread` overrides the record's), ▣
+    while it is on the team's screen."""
     if item.kind == "phase":
         return phase_prompt(item)
+    unread = item.unread if unread is None else unread
     text = Text()
-    text.append("● " if item.unread else "  ", style="bold yellow" if item.unread else "")
-    text.append(scenario_time(item.minutes), style="bold" if item.unread else "dim")
+    if presented:
+        text.append("▣ ", style="bold reverse cyan")
+    else:
+        text.append("● " if unread else "  ", style="bold yellow" if unread else "")
+    text.append(scenario_time(item.minutes), style="bold" if unread else "dim")
     text.append("  ")
     icon = CHANNEL_ICONS.get(item.channel, "+") if item.channel else "+"
     text.append(f"[{icon}] ", style="dim")
@@ -82,7 +88,7 @@ def feed_prompt(item: FeedItem) -> Text:
         text.append(" · ")
         text.append(item.sender)
     text.append("\n    ")
-    text.append(item.title, style="bold" if item.unread else "")
+    text.append(item.title, style="bold" if unread else "")
     return text
 
 
