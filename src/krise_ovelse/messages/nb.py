@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     "key.slower": "Saktere",
     "key.next_inject": "Neste innspill",
     "key.next_phase": "Neste fase",
+    "key.next_field": "Neste felt",
+    "key.previous_field": "Forrige felt",
     "key.pacing": "Tempo",
     "key.jump_yes": "Hopp",
     "key.take_suggestion": "Bruk forslaget",
@@ -239,6 +241,7 @@ MESSAGES: dict[str, str] = {
     "present.none": "Velg et innspill i lista først.",
     "key.present": "Vis for laget",
     "key.read": "Les innspillet",
+    "notes.phase": "En ny fase begynner. Enter viser sammendraget.",
     "alert.inject": "✉ NYTT INNSPILL {id}: {title}",
     "alert.decision": "⚑ BESLUTNING {id} ER ÅPEN: {title} · frist {at} · {left} i sanntid",
     "alert.decision_paused": "⚑ BESLUTNING {id} ER ÅPEN: {title} · frist {at}"

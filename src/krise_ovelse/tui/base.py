@@ -53,7 +53,14 @@ class KriseModal(ModalScreen[R]):
 
     RESERVED_ROWS = 8
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "key.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.cancel"),
+        # Priority: the app moves the focus before it hands the next key to a field. Otherwise
+        # Tab reaches the screen only after bubbling up from the field, and in a fast burst of
+        # keys (typed or pasted) the text after the Tab lands in the field it was meant to leave.
+        Binding("tab", "app.focus_next", "key.next_field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "key.previous_field", show=False, priority=True),
+    ]
 
     @property
     def kapp(self) -> KriseApp:

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
@@ -337,6 +338,14 @@ class AdHocDialog(KriseModal[AdHocInject | None]):
         self.dismiss(None)
 
 
+def criterion_prompt(criterion_id: str, name: str, chosen: bool) -> Text:
+    text = Text()
+    text.append("✓ " if chosen else "  ", style="bold")
+    text.append(f"{criterion_id}  ", style="bold" if chosen else "")
+    text.append(name, style="bold" if chosen else "")
+    return text
+
+
 class ObservationDialog(KriseModal[ObservationInput | None]):
     """An observation (note) tied to criteria; the evaluator weighs it when rating."""
 
@@ -354,8 +363,8 @@ class ObservationDialog(KriseModal[ObservationInput | None]):
             yield Label(t("observe.text"))
             yield Input(id="observe-text", placeholder=t("observe.placeholder"))
             yield Label(t("observe.criteria"))
-            yield SelectionList[str](*[(lit(f"{cid}  {name}"), cid) for cid, name in self.criteria],
-                                     id="observe-criteria", classes="fit")
+            yield SelectionList[str](*[Selection(criterion_prompt(cid, name, False), cid, False, id=cid)
+                                       for cid, name in self.criteria], id="observe-criteria", classes="fit")
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
@@ -367,6 +376,14 @@ class ObservationDialog(KriseModal[ObservationInput | None]):
     @on(Input.Submitted, "#observe-text")
     def _next(self) -> None:
         self.query_one("#observe-criteria").focus()
+
+    @on(SelectionList.SelectedChanged, "#observe-criteria")
+    def _marks(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """A chosen criterion says so in words (✓), not only in colour."""
+        chosen = set(event.selection_list.selected)
+        names = dict(self.criteria)
+        for cid in names:
+            event.selection_list.replace_option_prompt(cid, criterion_prompt(cid, names[cid], cid in chosen))
 
     @on(Button.Pressed, "#ok")
     def action_confirm(self) -> None:

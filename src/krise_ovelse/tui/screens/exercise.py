@@ -79,6 +79,11 @@ def notes_text(item: FeedItem | None) -> Text:
     if item is None:
         return lit(t("notes.none"), "italic dim")
     text = Text()
+    if item.kind == "phase":  # the beginning of a phase: its name, never its feed id
+        text.append("◆ " + t("feed.phase_begins") + " ", style="bold magenta")
+        text.append(item.title, style="bold")
+        text.append("\n" + t("notes.phase"), style="italic dim")
+        return text
     text.append(item.inject_id + "  ", style="bold")
     text.append(item.title, style="bold")
     if item.notes:
