@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
-from report_fixtures import SESSION, load, mixed_run
+from report_fixtures import CONTROL, FACTS, SESSION, load, mixed_run
 
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.report import ReportData, build_report
@@ -16,4 +17,4 @@ def scenario() -> Scenario:
 
 @pytest.fixture
 def data(scenario: Scenario) -> ReportData:
-    return build_report(scenario, mixed_run(), session=SESSION)
+    return attrs.evolve(build_report(scenario, mixed_run(), session=SESSION, control=CONTROL), facts=FACTS)

@@ -11,7 +11,8 @@ import textwrap
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Scenario
-from krise_ovelse.report import SessionMeta
+from krise_ovelse.report import DocumentControl, SessionMeta
+from krise_ovelse.report.facts import FeedbackResponse, HotwashEntry, SessionFacts
 from krise_ovelse.scoring import Choice, DecisionRecord, InjectRecord, Observation, Override, Sample, ScoringInput
 
 SCENARIO_YAML = textwrap.dedent(
@@ -24,8 +25,11 @@ SCENARIO_YAML = textwrap.dedent(
       en: "A storm closes the office. The leadership group must inform, prioritise and look after people."
     exercise_form: {nb: "Diskusjonsøvelse for ledergruppen", en: "Discussion exercise for the leadership group"}
     goals:
-      - {nb: "Øve på rask informasjon", en: "Practise rapid information"}
-      - {nb: "Øve på samarbeid med tillitsvalgte", en: "Practise cooperation with the unions"}
+      - text: {nb: "Øve på rask informasjon", en: "Practise rapid information"}
+        criteria: [KH-2, DA-4]
+      - text: {nb: "Øve på samarbeid med tillitsvalgte", en: "Practise cooperation with the unions"}
+        criteria: [KH-4, OE-3]
+      - {nb: "Øve på å ta vare på de ansatte", en: "Practise looking after the staff"}
     agency: {name: "Direktoratet for prøver (DFP)", staff: 300}
     roles:
       - {id: dir, name: {nb: Direktør, en: Director}}
@@ -161,3 +165,19 @@ def mixed_run() -> ScoringInput:
 
 SESSION = SessionMeta(session_id="s-2024-001", team="Ledergruppen DFP", participants=(
     "Kari Nordmann (Direktør)", "Ola Hansen (HR-direktør)"), facilitator="Liv Øvingsleder", date="2024-03-01")
+
+CONTROL = DocumentControl(date="2024-03-04", version="1.0", status="approved", distribution="Ledergruppen DFP; HR",
+                          classification="Ugradert", author="Liv Øvingsleder", approved_by="Direktør Kari Nordmann")
+
+#: What the events of the run would add: wall-clock times with a long discussion at d01, ENDEX
+#: not called (the run stopped), a hotwash and two questionnaires.
+FACTS = SessionFacts(
+    started_wall="2024-03-01T09:00:00+01:00", startex_wall="2024-03-01T09:05:00+01:00",
+    last_wall="2024-03-01T11:50:00+01:00", paused_seconds=1500.0, pauses=3, wall_response={"d01": 750.0},
+    hotwash=(HotwashEntry("plus", "Rask første beskjed til alle ansatte"),
+             HotwashEntry("delta", "Vi glemte de tillitsvalgte i kundesenter-saken"),
+             HotwashEntry("takeaway", "Fast drøftingsmøte med de tillitsvalgte første krisedag")),
+    feedback=(FeedbackResponse((("useful", "4"), ("realism", "3"), ("role", "5"),
+                                ("learned", "Hvor raskt fristene går ut"))),
+              FeedbackResponse((("useful", "5"), ("realism", "4"), ("improve", "Mer tid til diskusjon"))),),
+    has_events=True)

@@ -18,12 +18,13 @@ def test_draft_has_one_item_per_area_for_improvement(data: ReportData) -> None:
     assert [item.criterion for item in plan.items] == [f.criterion for f in data.result.improvements]
     first = plan.items[0]
     assert first.area == "KH-3 Rask omstillings- og beslutningsevne (M: utført med store utfordringer)"
-    assert first.action.startswith("Mål: Ledergruppen beslutter innenfor tidsvinduet")
-    assert first.element is Element.PLAN  # suggested from the theme
-    assert (first.owner, first.due) == ("", "")
+    assert first.action.startswith("Avklare beslutningsfullmakter i krise")  # a measure, not the goal text
+    assert first.element is Element.ORGANISATION  # per criterion, not per theme
+    assert (first.owner, first.due, first.id, first.status.value, first.priority.value) == (
+        "", "", "T1", "open", "medium")
     assert (plan.scenario, plan.session, plan.language) == ("rapportprove", "s-1", "nb")
     english = draft_plan(data.result, "en")
-    assert english.items[0].action.startswith("Goal: ")
+    assert english.items[0].action.startswith("Clarify decision mandates")
     assert english.items[0].area.startswith("KH-3 Rapid adaptation and decision-making (M: performed with major")
 
 
@@ -56,7 +57,7 @@ def test_save_and_load_round_trip(tmp_path: Path, data: ReportData, suffix: str)
 def test_english_plan_file_has_an_english_header(tmp_path: Path, data: ReportData) -> None:
     path = tmp_path / "plan.yaml"
     save_plan(draft_plan(data.result, "en"), path)
-    assert path.read_text(encoding="utf-8").startswith("# Improvement plan from krise-øvelse.")
+    assert path.read_text(encoding="utf-8").startswith("# Action plan (improvement plan) from krise-øvelse.")
 
 
 def test_a_hand_edited_file_is_read(tmp_path: Path) -> None:
@@ -74,7 +75,8 @@ def test_a_hand_edited_file_is_read(tmp_path: Path) -> None:
         encoding="utf-8")
     plan = load_plan(path)
     assert plan.items[0] == PlanItem("Informasjon til ansatte", "Lage en mal for første melding", Element.EQUIPMENT,
-                                     "Kommunikasjon", "2025-02-01")
+                                     "Kommunikasjon", "2025-02-01", id="T1")  # a version 1 file gets ids
+    assert plan.items[1].id == "T2"
     assert plan.items[1].element is Element.EXERCISE
     assert plan.items[1].owner == "42"
     assert plan.language == "nb"
@@ -86,7 +88,10 @@ def test_a_hand_edited_file_is_read(tmp_path: Path) -> None:
         ("", "is empty"),
         ("- a\n- b\n", "a plan is a mapping"),
         ("format: something-else\n", "not a plan file"),
-        ("format: krise-ovelse/plan\nversion: 2\n", "version 2 is not supported"),
+        ("format: krise-ovelse/plan\nversion: 3\n", "version 3 is not supported"),
+        ("items:\n  - {id: T1, area: A}\n  - {id: t1, area: B}\n", "item 2: id t1 is used twice"),
+        ("items:\n  - {area: A, status: halvferdig}\n", "item 1: status must be one of open"),
+        ("items:\n  - {area: A, priority: kritisk}\n", "item 1: priority must be one of high"),
         ("items: nope\n", "`items` must be a list"),
         ("items:\n  - just text\n", "item 1: expected a mapping"),
         ("items:\n  - area: A\n    ownr: B\n", "item 1: unknown key(s) ownr"),

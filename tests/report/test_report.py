@@ -74,8 +74,10 @@ def test_report_contains_every_section(data: ReportData) -> None:
     for lang, table in (("nb", NB), ("en", EN)):
         for fmt in ("md", "html"):
             text = render_report(data, fmt, lang)
-            for key in ("overview", "at_a_glance", "timeline", "indicators", "ratings", "strengths",
-                        "improvements", "learning_points", "plan", "method"):
+            for key in ("document_control", "summary", "key_findings", "about_exercise", "goal_achievement",
+                        "findings", "strengths", "improvements", "plan", "hotwash", "feedback",
+                        "exercise_evaluation", "method_and_data", "limitations", "appendix_timeline",
+                        "appendix_indicators", "appendix_ratings", "appendix_learning"):
                 assert table[key] in text, (lang, fmt, key)
 
 
@@ -87,13 +89,18 @@ def test_overview(data: ReportData) -> None:
     assert overview["Lag"] == "Ledergruppen DFP"
     assert overview["Øvingsleder"] == "Liv Øvingsleder"
     assert overview["Øvingsform"] == "Diskusjonsøvelse for ledergruppen"
-    assert overview["Scenarioperiode"] == "D+0 00:00 (5.2.2024) – D+21 00:00 (26.2.2024)"
+    assert overview["Scenarioperiode"] == ("D+0 00:00 (5.2.2024) – D+16 16:00 (21.2.2024) "
+                                           "(planlagt til D+21 00:00 (26.2.2024))")
     assert view.participants == ("Kari Nordmann (Direktør)", "Ola Hansen (HR-direktør)")
     assert view.roles == (("Direktør", ""), ("HR-direktør", "Eier personaltiltakene"))
-    assert view.goals == ("Øve på rask informasjon", "Øve på samarbeid med tillitsvalgte")
+    assert [g.text for g in view.goals] == ["Øve på rask informasjon", "Øve på samarbeid med tillitsvalgte",
+                                            "Øve på å ta vare på de ansatte"]
+    assert [g.verdict for g in view.goals] == ["Nådd", "I hovedsak nådd",
+                                               "Kan ikke vurderes: målet er ikke knyttet til kriterier i scenariet"]
     assert view.not_ended
     en = dict(build_view(data, "en").overview)
-    assert en["Scenario period"] == "D+0 00:00 (2024-02-05) – D+21 00:00 (2024-02-26)"
+    assert en["Scenario period"] == ("D+0 00:00 (2024-02-05) – D+16 16:00 (2024-02-21) "
+                                     "(planned to D+21 00:00 (2024-02-26))")
     assert en["Exercise form"] == "Discussion exercise for the leadership group"
 
 
@@ -101,21 +108,22 @@ def test_timeline(data: ReportData) -> None:
     rows = build_view(data, "nb").timeline
     kinds = [(r.kind_key, r.what.split()[0]) for r in rows]
     assert kinds == [
-        ("phase", "Akuttfasen"), ("inject", "i01"), ("decision", "d01"), ("observation", "Direktøren"),
-        ("inject", "i02"), ("decision", "d02"), ("decision", "d02"), ("adhoc", "adhoc-1"), ("skipped", "i04"),
-        ("phase", "Langvarig"), ("inject", "i03"), ("decision", "d03"), ("observation", "Laget"),
-        ("observation", "Fikk")]
+        ("phase", "Akuttfasen"), ("inject", "Uværet"), ("decision", "Første"), ("observation", "Direktøren"),
+        ("inject", "Vi"), ("decision", "Kundesenteret"), ("decision", "Kundesenteret"), ("adhoc", "Strømbrudd"),
+        ("skipped", "Verneombudet"), ("phase", "Langvarig"), ("inject", "Overtid"), ("decision", "Overtid"),
+        ("observation", "Laget"), ("observation", "Fikk")]
     d01 = rows[2]
     assert d01.time == "D+0 08:00 (5.2.2024)"
     assert d01.details == (
-        "Valg: a – Daglig status kl. 09 og spørrekanal", "Begrunnelse: Ærlig om det vi ikke vet",
-        "Besluttet av: Kommunikasjonsdirektør", "Svartid: 2 min 00 s spilltid, 1h i scenariet")
+        "Valg: Daglig status kl. 09 og spørrekanal", "Begrunnelse: Ærlig om det vi ikke vet",
+        "Besluttet av: Kommunikasjonsdirektør",
+        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenariet")
     missed, revised = rows[5], rows[6]
     assert "Fristen gikk ut: standardvalget ble brukt" in missed.details
-    assert "Endret fra: b – Pålegge flytting" in revised.details
+    assert "Endret fra: Pålegge flytting" in revised.details
     assert "Konsekvens: De tillitsvalgte kaller inn til møte i morgen." in revised.details
     assert not any(d.startswith("Konsekvens") for d in missed.details)  # b has no consequence
-    assert (rows[7].kind, rows[7].what) == ("Innspill (ad hoc)", "adhoc-1 Strømbrudd på regionkontoret")
+    assert (rows[7].kind, rows[7].what) == ("Innspill (ad hoc)", "Strømbrudd på regionkontoret")
     assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
                                "Tekst: Vi har ikke strøm | kan ikke logge på")
     assert rows[8].kind == "Innspill hoppet over"
@@ -139,7 +147,7 @@ def test_a_confirmed_rating_is_not_an_override(data: ReportData) -> None:
         kh5 = next(r for t in view.themes for r in t.ratings if r.criterion == "KH-5")
         assert (kh5.suggested, kh5.final, kh5.overridden, kh5.confirmed) == ("M", "M", False, True)
         assert kh5.override == confirmed  # no "M → M", no stock reason repeated, no "(facilitator)"
-        assert kh5.explain.endswith(f". {confirmed}")
+        assert kh5.explain in ("Median av M = M", "Median of M = M")  # the evaluator's word once, above
         finding = next(f for f in view.improvements if f.criterion == "KH-5")
         assert finding.confirmed and finding.note == ""
         for fmt in ("md", "html"):
@@ -147,7 +155,7 @@ def test_a_confirmed_rating_is_not_an_override(data: ReportData) -> None:
             assert f"{override}: bekreftet" not in text and "M → M" not in text
             assert "facilitator" not in text.replace("Facilitator", "") or lang == "en"
         md = render_report(data, "md", lang)
-        section = md.split("### KH-5 ")[-1].split("###")[0]
+        section = md.split("**KH-5 ")[1].split("###")[0]
         assert f"- {confirmed}" in section and override not in section
 
 
@@ -168,7 +176,7 @@ def test_ratings_carry_their_evidence(data: ReportData) -> None:
     assert (kh.id, kh.level, kh.mean) == ("KH", "M", "2.50")
     kh4 = next(r for r in kh.ratings if r.criterion == "KH-4")
     assert [(e.level, e.source, e.ref) for e in kh4.evidence] == [
-        ("U", "choice", "#7 d02=b"), ("P", "choice", "#9 d02=a"), ("M", "rule", "trust (mean)")]
+        ("U", "choice", "log no. 7"), ("P", "choice", "log no. 9"), ("M", "rule", "")]
     assert kh4.explain == "Median of P, M, U = M"
     oe3 = next(r for t in view.themes for r in t.ratings if r.criterion == "OE-3")
     assert (oe3.suggested, oe3.final, oe3.overridden) == ("M", "S", True)
@@ -194,7 +202,9 @@ def test_the_draft_plan_is_used_without_a_plan(data: ReportData) -> None:
     view = build_view(data, "nb")
     assert view.plan_is_draft
     assert [row.criterion for row in view.plan] == ["KH-3", "KH-4", "KH-5"]
-    assert view.plan[0].element == "Plan"
+    assert view.plan[0].element == "Organisasjon"  # KH-3's measure is about mandates: organisation
+    assert [row.id for row in view.plan] == ["T1", "T2", "T3"]
+    assert not view.plan[0].action.startswith("Mål:")
     assert NB["plan_note"] in render_report(data, "md", "nb")
 
 
@@ -203,10 +213,10 @@ def test_a_given_plan_replaces_the_draft_and_uncovered_areas_are_named(data: Rep
     view = build_view(attrs.evolve(data, plan=plan), "nb")
     assert not view.plan_is_draft
     assert [(row.criterion, row.owner, row.element) for row in view.plan] == [
-        ("KH-3", "Direktør", "Opplæring"), ("KH-5", "", "Plan")]
-    assert view.plan_uncovered == ("KH-4",)
+        ("KH-3", "Direktør", "Opplæring"), ("KH-5", "", "Organisasjon")]
+    assert view.plan_uncovered == ("KH-4 Samarbeid mellom ledelse og tillitsvalgte",)
     md = render_report(attrs.evolve(data, plan=plan), "md", "nb")
-    assert "**Forbedringspunkter uten tiltak i planen:** KH-4" in md
+    assert "**Forbedringspunkter uten tiltak i planen:** KH-4 Samarbeid mellom ledelse og tillitsvalgte" in md
     empty = render_report(attrs.evolve(data, plan=Plan()), "html", "en")
     assert EN["no_plan_items"] in empty
 
@@ -220,7 +230,7 @@ def test_a_finished_run_has_no_warning(scenario: object) -> None:
 
 def test_unknown_language_falls_back_to_norwegian(data: ReportData) -> None:
     assert render_report(data, "md", "de").startswith("# Evalueringsrapport:")
-    with pytest.raises(ValueError, match="unknown report format"):
+    with pytest.raises(ValueError, match="report format"):
         render_report(data, "pdf")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,6 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from krise_ovelse.report.svg import (
+    GUIDE_SIZE,
+    LABEL_SIZE,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
     Guide,
     PhaseMark,
     curve_points,
@@ -19,6 +24,7 @@ from krise_ovelse.report.svg import (
     nice_step,
     resample,
     sparkline,
+    text_width,
     ticks,
     value_at,
 )
@@ -106,8 +112,67 @@ def test_phase_boundaries_gaps_and_guides() -> None:
 
 
 def test_long_phase_labels_are_shortened() -> None:
-    root = parse(line_chart(SERIES, end=21 * DAY, phases=[PhaseMark(5 * DAY, "x" * 60)]))
-    assert any(t.text == "x" * 27 + "…" for t in root.iter(f"{NS}text"))
+    root = parse(line_chart(SERIES, end=21 * DAY, phases=[PhaseMark(5 * DAY, "x" * 200)]))
+    label = next(t.text for t in root.iter(f"{NS}text") if t.text and t.text.startswith("x"))
+    assert label.endswith("…") and 10 < len(label) < 200
+
+
+def _label_boxes(svg: str, size: str) -> list[tuple[float, float, float, str]]:
+    """(left, right, y, text) of each text of font size `size`, from its anchor and estimated width."""
+    boxes = []
+    for text in parse(svg).iter(f"{NS}text"):
+        if text.get("font-size") != size or not text.text:
+            continue
+        x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+        width = text_width(text.text, float(size))
+        left = x - width if text.get("text-anchor") == "end" else x
+        boxes.append((left, left + width, y, text.text))
+    return boxes
+
+
+def _shipped_phases() -> list[tuple[str, list[PhaseMark], float]]:
+    from krise_ovelse.authoring import load_scenario
+    from krise_ovelse.paths import shipped_scenario_files
+
+    cases = []
+    for path in shipped_scenario_files():
+        scenario = load_scenario(path).scenario
+        assert scenario is not None
+        for lang in ("nb", "en"):
+            marks = [PhaseMark(p.starts.minutes, p.title.get(lang)) for p in scenario.phases[1:]]
+            cases.append((f"{scenario.id}-{lang}", marks, float(scenario.ends.minutes)))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "marks", "end"), _shipped_phases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_phase_labels_of_shipped_scenarios_never_overlap_or_clip(name: str, marks: list[PhaseMark],
+                                                                  end: float) -> None:
+    """The longest phase names shipped ("Ny drift: støtteordning og søknadsbølge", "Gjenåpning og
+    tilbakeslag" next to "Ny normal") stay inside the chart and apart, at the report's width and
+    with threshold guides; every label is shown, if need be shortened."""
+    for guides in ((), [Guide(55, "KH-5 P ≤ 55"), Guide(58, "KH-5 S ≤ 58"), Guide(80, "KH-5 M ≤ 80")]):
+        svg = line_chart(SERIES, end=end, phases=marks, guides=guides, title=name, x_label="Scenariodag")
+        boxes = _label_boxes(svg, str(LABEL_SIZE))
+        assert len(boxes) == len(marks), (name, [b[3] for b in boxes])
+        for left, right, _, text in boxes:
+            assert left >= MARGIN_LEFT and right <= 640 - MARGIN_RIGHT, (name, text, left, right)
+        for i, (l1, r1, y1, t1) in enumerate(boxes):
+            for l2, r2, y2, t2 in boxes[i + 1:]:
+                assert y1 != y2 or r1 <= l2 or r2 <= l1, (name, t1, t2)
+        guide_boxes = _label_boxes(svg, str(GUIDE_SIZE))
+        ys = sorted(y for _, _, y, _ in guide_boxes)
+        assert all(b - a >= GUIDE_SIZE for a, b in itertools.pairwise(ys))
+        assert all(right <= 640 for _, right, _, _ in guide_boxes)
+
+
+def test_charts_with_and_without_guides_have_the_same_plot_area() -> None:
+    def axis(svg: str) -> tuple[str | None, str | None]:
+        line = next(line for line in parse(svg).iter(f"{NS}line") if line.get("stroke") == "#888")
+        return line.get("x1"), line.get("x2")
+
+    plain = line_chart(SERIES, end=21 * DAY)
+    guided = line_chart(SERIES, end=21 * DAY, guides=[Guide(60, "KH-5 P ≤ 60")])
+    assert axis(plain) == axis(guided)
 
 
 def test_empty_series_draws_axes_and_a_note() -> None:

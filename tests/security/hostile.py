@@ -39,9 +39,10 @@ def _poison(value: Any, bad: str, key: str = "") -> Any:
     return value
 
 
-def hostile_files(directory: Path) -> tuple[Path, Path]:
-    """(scenario, playthrough) written to `directory`, every text carrying `payload()`."""
-    bad = payload(directory)
+def hostile_files(directory: Path, target: Path | str | None = None) -> tuple[Path, Path]:
+    """(scenario, playthrough) written to `directory`, every text carrying `payload()` (whose
+    action would write a screenshot to `target`, by default `directory`)."""
+    bad = payload(directory if target is None else target)
     source = yaml.safe_load((shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml").read_text(encoding="utf-8"))
     scenario = _poison(source, bad)
     play = yaml.safe_load((shipped_scenarios_dir() / "playthroughs" / "kort-eksempel" / "blandet.yaml")

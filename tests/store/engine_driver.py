@@ -32,10 +32,11 @@ def main() -> None:
     assert loaded.scenario is not None and loaded.text is not None
     store = SessionStore(db)
     if session_id == "new":
-        session_id, engine = bridge.start_session(store, loaded.scenario, loaded.text, team="Lag K",
-                                                  clock=clock, seed=7)
+        live = bridge.start_session(store, loaded.scenario, loaded.text, team="Lag K", clock=clock, seed=7)
+        session_id, engine = live.session_id, live.engine
     else:
-        _scenario, engine = bridge.resume_session(store, session_id, clock=clock)
+        live = bridge.resume_session(store, session_id, clock=clock)
+        _scenario, engine = live.scenario, live.engine
     print(f"session {session_id}", flush=True)
     scenario = engine.scenario
     while not engine.state.ended:

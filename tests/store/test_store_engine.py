@@ -51,7 +51,8 @@ def step(engine: Any, option: int) -> None:
 def play(store: SessionStore, example: tuple[Scenario, str], option: int, team: str = "Lag A",
          stop_after: int | None = None) -> str:
     scenario, text = example
-    sid, engine = bridge.start_session(store, scenario, text, team=team, clock=clock, seed=3)
+    live = bridge.start_session(store, scenario, text, team=team, clock=clock, seed=3)
+    sid, engine = live.session_id, live.engine
     commands = 0
     while not engine.state.ended and (stop_after is None or commands < stop_after):
         step(engine, option)
@@ -79,7 +80,8 @@ def test_engine_events_are_stored_before_they_are_applied(store: SessionStore,
 def test_a_refused_store_write_leaves_the_engine_unchanged(store: SessionStore,
                                                            example: tuple[Scenario, str]) -> None:
     scenario, text = example
-    sid, engine = bridge.start_session(store, scenario, text, team="T", clock=clock)
+    live = bridge.start_session(store, scenario, text, team="T", clock=clock)
+    sid, engine = live.session_id, live.engine
     engine.handle(c.Resume())
     before_state, before_events = engine.state, store.events(sid)
     store._conn.execute("PRAGMA query_only = ON")  # the disk turns read-only mid-exercise
@@ -97,7 +99,8 @@ def test_resume_after_an_abandoned_run_finishes_like_an_uninterrupted_one(
     whole = play(store, example, 1)
     partial = play(store, example, 1, stop_after=7)  # the process "dies" here: never closed
     assert store.get(partial).effective_status == "running"  # it is ours and we live
-    scenario, engine = bridge.resume_session(store, partial, clock=clock)
+    live = bridge.resume_session(store, partial, clock=clock)
+    scenario, engine = live.scenario, live.engine
     assert engine.state == fold(scenario, bridge.open_session(store, partial)[1])
     while not engine.state.ended:
         step(engine, 1)
@@ -174,7 +177,8 @@ def test_branch_copies_the_history_up_to_the_decision(store: SessionStore, db_pa
     assert info.status == "paused"
     assert store.events(parent) == parent_events  # the parent is untouched
     # Play the what-if with another option, then compare the two.
-    _scenario, engine = bridge.resume_session(store, child, clock=clock)
+    live = bridge.resume_session(store, child, clock=clock)
+    _scenario, engine = live.scenario, live.engine
     assert engine.state.decision(decision).is_open
     while not engine.state.ended:
         step(engine, 2)
@@ -218,7 +222,8 @@ def test_compare_says_how_far_each_session_was_played(store: SessionStore, db_pa
                                                        example: tuple[Scenario, str]) -> None:
     scenario, text = example
     full = play(store, example, 0, "Lag A")
-    short, engine = bridge.start_session(store, scenario, text, team="Lag B", clock=clock, seed=1)
+    live = bridge.start_session(store, scenario, text, team="Lag B", clock=clock, seed=1)
+    short, engine = live.session_id, live.engine
     engine.handle(c.Resume())
     while not any(e.kind in ("decision_made", "decision_missed") for e in engine.events):
         engine.handle(c.AdvanceToNext())
@@ -300,8 +305,9 @@ def test_resume_without_a_playthrough_shows_where_it_stands(store: SessionStore,
 def test_resume_suggests_the_playthrough_only_for_a_headless_run(store: SessionStore, db_path: Path,
                                                                  example: tuple[Scenario, str]) -> None:
     scenario, text = example
-    sid, engine = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3,
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3,
                                        session_mode="headless")
+    sid, engine = live.session_id, live.engine
     for _ in range(4):
         step(engine, 0)
     store._conn.execute("UPDATE sessions SET owner = NULL WHERE id = ?", (sid,))  # "crashed"
@@ -396,7 +402,8 @@ def test_compare_says_how_a_missed_decision_was_revised(store: SessionStore, db_
     scenario, text = example
     d01 = scenario.decision("d01")
     revised_to = next(o.id for o in d01.options if o.id != d01.default)
-    sid, engine = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    sid, engine = live.session_id, live.engine
     engine.handle(c.Resume())
     while not any(e.kind == "decision_missed" for e in engine.events):
         engine.handle(c.AdvanceToNext())

@@ -130,3 +130,19 @@ def test_cli_uses_the_same_precedence(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0
     assert "No sessions yet" in result.output
     assert str(tmp_path / "xdg") in result.output  # never the user's real data directory
+
+
+def test_the_store_below_the_lifecycle_never_imports_the_engine() -> None:
+    """db, sink, backend and schema hold event dicts only: no import of the engine, the lifecycle
+    or engine_bridge anywhere in them (not even inside a function), so there is no import cycle."""
+    import ast
+
+    store_dir = Path(__file__).resolve().parents[2] / "src" / "krise_ovelse" / "store"
+    upward = ("krise_ovelse.engine", "krise_ovelse.store.lifecycle", "krise_ovelse.store.engine_bridge")
+    for name in ("db.py", "sink.py", "backend.py", "schema.py", "codec.py"):
+        tree = ast.parse((store_dir / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(upward), f"{name} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith(upward) for a in node.names), name

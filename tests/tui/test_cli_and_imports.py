@@ -19,7 +19,7 @@ from krise_ovelse.cli.base import COMMANDS, LazyCommands
 
 from .conftest import EXAMPLE
 
-CORE = ["model", "authoring", "engine", "scoring", "store", "report"]
+CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance"]
 
 
 @pytest.mark.parametrize("package", CORE)
@@ -181,18 +181,15 @@ def test_serve_without_textual_serve_says_what_to_install(monkeypatch: pytest.Mo
 def test_serve_binds_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[tuple[str, str, int]] = []
 
-    class FakeServer:
-        def __init__(self, command: str, host: str, port: int, title: str | None = None) -> None:
-            started.append((command, host, port))
+    from krise_ovelse.cli.serving import GuardedServer
 
-        def serve(self) -> None:
-            pass
+    def serve(self: GuardedServer) -> None:
+        started.append((self.command, self.host, self.port))
 
-    import textual_serve.server
-
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    monkeypatch.setattr(GuardedServer, "serve", serve)
     result = CliRunner().invoke(main, ["serve", "kort-eksempel", "--port", "8123", "--lang", "en"])
     assert result.exit_code == 0, result.output
     [(command, host, port)] = started
     assert host == "127.0.0.1" and port == 8123
-    assert "-m krise_ovelse play" in command and "--lang en" in command and "kort-eksempel.yaml" in command
+    assert "-m krise_ovelse play" in command and "KRISE_OVELSE_LANG=en" in command and "kort-eksempel.yaml" in command
+    assert "warning" not in result.output

@@ -365,6 +365,8 @@ class _Checker:
 
     def scoring(self) -> Iterator[Problem]:
         sc = self.s.scoring
+        for g_index, goal in enumerate(self.s.goals):
+            yield from self.criteria_refs(("goals", g_index, "criteria"), goal.criteria)
         yield from self.criteria_refs(("scoring", "criteria"), sc.criteria)
         for r_index, rule in enumerate(sc.rules):
             path = ("scoring", "rules", r_index)

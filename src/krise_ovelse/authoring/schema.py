@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.authoring.structure import _SHORTHANDS, RENAMES
+from krise_ovelse.authoring.structure import _SHORTHANDS, _TEXT_SHORTHANDS, RENAMES
 from krise_ovelse.model.conditions import Condition
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.text import LANGUAGES, Text
@@ -86,6 +86,8 @@ class _Builder:
             schema["required"] = required
         if cl.__doc__:
             schema["description"] = " ".join(cl.__doc__.split())
+        if cl in _TEXT_SHORTHANDS:
+            return {"anyOf": [{"$ref": "#/$defs/Text"}, schema]}
         if cl in _SHORTHANDS:
             return {"anyOf": [{"type": "string"}, schema]}
         return schema

@@ -36,6 +36,7 @@ from krise_ovelse.model.scenario import (
     Agency,
     Category,
     Channel,
+    Goal,
     Inject,
     Level,
     Measure,
@@ -257,10 +258,14 @@ class Structurer:
         )
         shorthand = _SHORTHANDS.get(cl)
         allowed = frozenset(yaml_keys(cl))
+        text_shorthand = cl in _TEXT_SHORTHANDS
 
         def hook(value: Any, _: Any) -> Any:
             if shorthand is not None and isinstance(value, str):
                 return shorthand(self, value)
+            if text_shorthand and (isinstance(value, str) or (
+                    isinstance(value, dict) and value and all(k in LANGUAGES for k in value))):
+                return cl(text=self._text(value, Text))
             if not isinstance(value, dict):
                 raise TypeMismatch(f"expected a mapping, found {_type_name(value)}")
             extra = {key for key in value if key not in allowed}
@@ -290,6 +295,8 @@ def _agency_from_text(structurer: Structurer, value: str) -> Agency:
 
 #: Classes that may also be written as a plain string.
 _SHORTHANDS: Mapping[type, Callable[[Structurer, str], Any]] = {Role: _role_from_text, Agency: _agency_from_text}
+#: Classes that may also be written as just their `text` (a string or a {nb: …, en: …} map).
+_TEXT_SHORTHANDS: frozenset[type] = frozenset({Goal})
 
 
 def _is_homogeneous_tuple(cl: Any) -> bool:

@@ -79,7 +79,10 @@ def validate(paths: tuple[str, ...], as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def lint(paths: tuple[str, ...], strict: bool, as_json: bool) -> None:
+@click.option("--balance", "with_balance", is_flag=True,
+              help="Also play the shallow strategies and warn (W-BALANCE-SHALLOW) when one comes within 15 "
+                   "index points of the scenario's strong playthrough.")
+def lint(paths: tuple[str, ...], strict: bool, as_json: bool, with_balance: bool) -> None:
     """Validate, then warn about what makes a weaker exercise (unreachable injects, …)."""
     from krise_ovelse.authoring.lint import lint_scenario
 
@@ -89,6 +92,10 @@ def lint(paths: tuple[str, ...], strict: bool, as_json: bool) -> None:
         problems = list(result.problems)
         if result.scenario is not None and result.document is not None:
             problems = sorted(problems + lint_scenario(result.scenario, result.document))
+            if with_balance:  # plays the scenario: engine and scoring, so it lives in the CLI layer
+                from krise_ovelse.cli.balance_cmd import balance_problems
+
+                problems += balance_problems(path, result.scenario)
         results.append((path, problems))
     _report(results, as_json)
     sys.exit(max(_exit_code(problems, strict) for _, problems in results))

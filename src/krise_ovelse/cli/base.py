@@ -69,6 +69,11 @@ _CONSOLE = "krise_ovelse.cli.console_cmds"
 START_SCREEN = f"{_CONSOLE}:start_console"
 
 COMMANDS: dict[str, LazyCommand] = {
+    "balance": LazyCommand("krise_ovelse.cli.balance_cmd:balance",
+                           "Play SCENARIO with shallow strategies (always the longest, shortest, first or last "
+                           "option, the most good-practice words, the defaults, nothing) and many random teams, "
+                           "and show each rating next to the strong playthrough's, which options dominate, and "
+                           "whether an option's position or length predicts the rating."),
     "branch": LazyCommand(f"{_SESSION}:branch_cmd",
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
                           "choice at DECISION. Prints the new session's id; continue it in the console with "
@@ -88,6 +93,9 @@ COMMANDS: dict[str, LazyCommand] = {
                            "indicators."),
     "lint": LazyCommand(f"{_AUTHORING}:lint",
                         "Validate, then warn about what makes a weaker exercise (unreachable injects, …)."),
+    "plan": LazyCommand("krise_ovelse.cli.plan_cmds:plan_group",
+                        "Follow up an action plan (tiltaksplan): show it, update a measure's status, convert "
+                        "it between YAML and Excel."),
     "play": LazyCommand(f"{_CONSOLE}:play_cmd",
                         "Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the "
                         "briefing."),
@@ -95,10 +103,11 @@ COMMANDS: dict[str, LazyCommand] = {
                           "Refold a stored session from its stored scenario and check it, then print its "
                           "timeline."),
     "report": LazyCommand("krise_ovelse.cli.report_cmd:report",
-                          "Write the after-action report of an exercise: overview, timeline, indicator charts, "
-                          "ratings per theme with their evidence, strengths and areas for improvement, "
-                          "learning points and the improvement plan (tiltaksplan). Norwegian by default, "
-                          "English with --lang en."),
+                          "Write the after-action report of an exercise: summary with the key findings, goal "
+                          "achievement, findings per theme, the action plan (tiltaksplan), hotwash, participant "
+                          "feedback, evaluation of the exercise, method; timeline, indicators and all evidence "
+                          "as appendices. Markdown, HTML or Word (.docx); the plan also as .xlsx. Norwegian by "
+                          "default, English with --lang en."),
     "rescore": LazyCommand(f"{_SESSION}:rescore_cmd",
                            "Rate a stored session again under the current criteria catalogue and scoring "
                            "rules, and store the new ratings and index with it (the events are not changed)."),

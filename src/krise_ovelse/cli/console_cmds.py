@@ -65,15 +65,15 @@ def load_or_exit(name: str) -> Any:
 
 def check_session_or_exit(session: str, db: str | None) -> str:
     """The full id of a stored session, or the store's message and its exit code."""
-    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
 
     try:
-        with SessionStore.for_reading(resolve_db_path(db)) as store:
-            full = store.resolve(session)
-            store.get(full)
-            return full
+        store = open_store(db, reading=True)
+        try:
+            return store.resolve(session)
+        finally:
+            store.close()
     except StoreError as error:
         click.echo(error.render(), err=True)
         sys.exit(error.exit_code)
@@ -133,6 +133,29 @@ def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, sessi
     sys.exit(EXIT_OK)
 
 
+def serve_command(scenario: str | None, view: str, session_id: str | None, lang: str | None,
+                  db: str | None) -> str:
+    """The shell command textual-serve runs for each browser tab.
+
+    The database and the language go to the child in the environment (`KRISE_OVELSE_DB`,
+    `KRISE_OVELSE_LANG`): the bare command (the start screen) takes no options.
+    """
+    args = [sys.executable, "-m", "krise_ovelse"]
+    if scenario is not None or session_id is not None:
+        args.append("play")
+        if scenario is not None:
+            args.append(str(resolve_scenario(scenario)))
+        args += ["--view", view]
+        if session_id is not None:
+            args += ["--session", session_id]
+    env = []
+    if db:
+        env.append(f"KRISE_OVELSE_DB={shlex.quote(str(Path(db).expanduser().absolute()))}")
+    if lang:
+        env.append(f"{ENV_LANG}={lang}")
+    return " ".join([*env, *(shlex.quote(a) for a in args)])
+
+
 @main.command("serve")
 @click.argument("scenario", required=False)
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -146,31 +169,26 @@ def serve_cmd(scenario: str | None, host: str, port: int, lang: str | None, view
               session_id: str | None, db: str | None) -> None:
     """Serve the console in a web browser (textual-serve), for hybrid exercises.
 
-    Each browser tab runs its own console. Without SCENARIO it opens the start screen.
-    Listens on 127.0.0.1 unless --host says otherwise: anyone who can reach the address can
-    run the console.
+    Each browser tab runs its own console. Without SCENARIO it opens the start screen. The
+    command prints a link with a token made for this run: only a browser with the link gets a
+    console, and only from a page of this server (see docs/security.md). Listens on 127.0.0.1
+    unless --host says otherwise.
     """
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401 - only to say what to install
     except ImportError:
         click.echo("error: serving in a browser needs textual-serve, which is not installed\n"
                    "  hint: pip install 'krise-ovelse[serve]'", err=True)
         sys.exit(EXIT_USAGE)
+    from krise_ovelse.cli.serving import GuardedServer, exposure_warning
+
     if scenario is not None:
         load_or_exit(scenario)
-    args = [sys.executable, "-m", "krise_ovelse"]
-    if scenario is not None or session_id is not None:
-        args.append("play")
-        if scenario is not None:
-            args.append(str(resolve_scenario(scenario)))
-        args += ["--view", view]
-        if session_id is not None:
-            args += ["--session", check_session_or_exit(session_id, db)]
-        if lang:
-            args += ["--lang", lang]
-    if db:
-        args += ["--db", db]
-    env_lang = f"{ENV_LANG}={lang} " if lang and scenario is None and session_id is None else ""
-    command = env_lang + " ".join(shlex.quote(a) for a in args)
-    click.echo(f"serving the console at http://{host}:{port}  (ctrl+c to stop)", err=True)
-    Server(command, host=host, port=port, title="krise-øvelse").serve()
+    full_id = check_session_or_exit(session_id, db) if session_id is not None else None
+    command = serve_command(scenario, view, full_id, lang, db)
+    server = GuardedServer(command, host=host, port=port, title="krise-øvelse")
+    warning = exposure_warning(host, port)
+    if warning:
+        click.echo(warning, err=True)
+    click.echo(f"serving the console at {server.url()}  (ctrl+c to stop)", err=True)
+    server.serve()

@@ -1,4 +1,5 @@
-"""`krise-ovelse report`: the after-action report (evalueringsrapport) as Markdown or HTML.
+"""`krise-ovelse report`: the after-action report (evalueringsrapport) as Markdown, HTML or
+Word, and its action plan (tiltaksplan) as YAML or an Excel workbook.
 
 Three sources, one of them:
 
@@ -8,8 +9,8 @@ Three sources, one of them:
 
 and the improvement plan workflow:
 
-    krise-ovelse report … --write-plan plan.yaml        write the draft plan to edit
-    krise-ovelse report … --plan plan.yaml -o r.html    the report with the edited plan
+    krise-ovelse report … --write-plan plan.yaml        write the draft plan to edit (or plan.xlsx)
+    krise-ovelse report … --plan plan.yaml -o r.docx    the report with the edited plan
 
 Exit 0 when the report was written, 1 when the scenario or playthrough has problems, 2 for a
 usage error or input that cannot be read (no traceback for bad input).
@@ -17,6 +18,7 @@ usage error or input that cannot be read (no traceback for bad input).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -30,8 +32,9 @@ from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 #: A `run --json` result larger than this is refused before parsing.
 MAX_RUN_BYTES = 64 * 1024 * 1024
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "docx", "xlsx")
 LANGS = ("nb", "en")
+BY_EXTENSION = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx", ".md": "md"}
 
 
 class ReportInputError(Exception):
@@ -71,21 +74,22 @@ def _from_session(session_id: str, db: str | None) -> Any:
     """(scenario, record, session meta) of a stored session, read-only."""
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.adapter import scoring_input_from_events
-    from krise_ovelse.store.db import SessionStore
-    from krise_ovelse.store.engine_bridge import stored_scenario
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
+    from krise_ovelse.store.lifecycle import open_checked
 
     try:
-        with SessionStore.for_reading(resolve_db_path(db)) as store:
+        store = open_store(db, reading=True)
+        try:
             if store.immutable:
                 from krise_ovelse.cli.session_cmds import immutable_note
 
-                click.echo(immutable_note(store.path), err=True)
-            full_id = store.resolve(session_id)
-            info = store.get(full_id)
-            scenario = stored_scenario(store, full_id)
-            record = scoring_input_from_events(scenario, store.iter_events(full_id))
+                click.echo(immutable_note(store.location), err=True)
+            opened = open_checked(store, session_id)
+        finally:
+            store.close()
+        info, scenario, events = opened.info, opened.scenario, opened.events
+        record = scoring_input_from_events(scenario, events)
     except StoreError as error:
         raise ReportInputError(error.message, error.exit_code, error.hint) from None
     meta = session_meta_from_record(record, session_id=info.id, date=(info.started or "")[:10],
@@ -96,7 +100,7 @@ def _from_session(session_id: str, db: str | None) -> Any:
         meta = _evolve(meta, participants=tuple(info.participants))
     if info.facilitator and not meta.facilitator:
         meta = _evolve(meta, facilitator=info.facilitator)
-    return scenario, record, meta
+    return scenario, record, meta, events
 
 
 def _evolve(meta: Any, **changes: Any) -> Any:
@@ -119,7 +123,8 @@ def _from_playthrough(scenario_path: str, play: str, seed: int | None) -> Any:
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     record = scoring_input_from_events(scenario, result.events)
-    return scenario, record, session_meta_from_record(record)
+    today = dt.date.today().isoformat()  # the run is played now (its events carry a fixed test clock)
+    return scenario, record, session_meta_from_record(record, date=today), result.events
 
 
 def _from_run(scenario_path: str, run_file: str) -> Any:
@@ -150,7 +155,11 @@ def _from_run(scenario_path: str, run_file: str) -> Any:
         record = input_from_dict(data["scoring_input"])
     except InputFormatError as exc:
         raise ReportInputError(f"{run_file}: {exc}", EXIT_PROBLEMS) from None
-    return scenario, record, session_meta_from_record(record)
+    from krise_ovelse.scripted.headless import HEADLESS_EPOCH
+
+    started = (record.started or "")[:10]
+    date = started if started and started != HEADLESS_EPOCH.date().isoformat() else ""
+    return scenario, record, session_meta_from_record(record, date=date), None
 
 
 def _resolve_source(source: str | None, session: str | None, play: str | None,
@@ -180,19 +189,32 @@ def _resolve_source(source: str | None, session: str | None, play: str | None,
 def _format_for(output: str | None, fmt: str | None) -> str:
     if fmt is not None:
         return fmt
-    if output is not None and Path(output).suffix.lower() in (".html", ".htm"):
-        return "html"
+    if output is not None:
+        return BY_EXTENSION.get(Path(output).suffix.lower(), "md")
     return "md"
 
 
-def _write(path: str, text: str) -> None:
-    """The report to `path` (`-`: standard output) through the one safe writer (fileio)."""
-    from krise_ovelse.fileio import WriteError, write_text
+def _write(path: str, data: bytes | str) -> None:
+    """The report to `path` (`-`: standard output) through the one safe writer (fileio); text
+    with terminal controls neutralised."""
+    from krise_ovelse.fileio import WriteError, write_bytes, write_text
 
     try:
-        write_text(path, text)
+        if isinstance(data, str):
+            write_text(path, data)
+        else:
+            write_bytes(path, data)
     except WriteError as exc:
         raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
+
+
+def _read_plan(path: str) -> Any:
+    from krise_ovelse.report import PlanError, load_plan
+
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        raise ReportInputError(str(exc)) from None
 
 
 @main.command("report")
@@ -206,7 +228,8 @@ def _write(path: str, text: str) -> None:
 @click.option("--db", "db", metavar="PATH", default=None,
               help="Session database (default: $KRISE_OVELSE_DB, else the user data directory).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="md (default) or html (the default when -o ends in .html).")
+              help="md (default), html, docx (Word) or xlsx (the action plan as a workbook); by default "
+                   "from the extension of -o.")
 @click.option("-o", "--output", "output", metavar="FILE", default=None, help="Write the report here (default: stdout).")
 @click.option("--lang", type=click.Choice(LANGS), default="nb", show_default=True, help="Language of the report.")
 @click.option("--plan", "plan_file", metavar="FILE", default=None,
@@ -214,16 +237,33 @@ def _write(path: str, text: str) -> None:
 @click.option("--write-plan", "write_plan", metavar="FILE", default=None,
               help="Write the draft improvement plan to FILE for editing (the report only with -o).")
 @click.option("--force", is_flag=True, help="Let --write-plan replace an existing file.")
+@click.option("--previous-plan", "previous_plan", metavar="FILE", default=None,
+              help="The plan of the previous exercise: the report follows up its measures, and "
+                   "--write-plan starts from its open ones.")
+@click.option("--doc-version", "doc_version", metavar="TEXT", default=None, help="Document version (default 0.1).")
+@click.option("--doc-status", "doc_status", metavar="draft|approved", default=None,
+              help="Document status: draft (default) or approved, or your own word.")
+@click.option("--distribution", metavar="TEXT", default=None, help="Who the report is distributed to.")
+@click.option("--classification", metavar="TEXT", default=None,
+              help="Classification line printed at the top and bottom, e.g. \"Unntatt offentlighet, offl. § 13\".")
+@click.option("--author", metavar="TEXT", default=None, help="Who prepared the report.")
+@click.option("--approved-by", "approved_by", metavar="TEXT", default=None, help="Who approved the report.")
+@click.option("--report-date", "report_date", metavar="YYYY-MM-DD", default=None,
+              help="The report's date in the document control (default: today).")
 @click.option("--date", "date", metavar="TEXT", default=None, help="Date of the exercise shown in the report.")
 @click.option("--team", "team", metavar="TEXT", default=None, help="Team name shown in the report.")
 @click.option("--facilitator", "facilitator", metavar="TEXT", default=None, help="Facilitator shown in the report.")
 def report(source: str | None, session: str | None, play: str | None, from_run: str | None, seed: int | None,
            db: str | None, fmt: str | None, output: str | None, lang: str, plan_file: str | None,
-           write_plan: str | None, force: bool, date: str | None, team: str | None,
+           write_plan: str | None, force: bool, previous_plan: str | None, doc_version: str | None,
+           doc_status: str | None, distribution: str | None, classification: str | None, author: str | None,
+           approved_by: str | None, report_date: str | None, date: str | None, team: str | None,
            facilitator: str | None) -> None:
-    """Write the after-action report of an exercise: overview, timeline, indicator charts,
-    ratings per theme with their evidence, strengths and areas for improvement, learning
-    points and the improvement plan (tiltaksplan). Norwegian by default, English with --lang en.
+    """Write the after-action report of an exercise: summary with the key findings, goal
+    achievement, findings per theme, the action plan (tiltaksplan), hotwash, participant
+    feedback, evaluation of the exercise, method; timeline, indicators and all evidence as
+    appendices. Markdown, HTML or Word (.docx); the plan also as .xlsx. Norwegian by default,
+    English with --lang en.
 
     \b
     Sources (one of):
@@ -232,11 +272,17 @@ def report(source: str | None, session: str | None, play: str | None, from_run: 
       krise-ovelse report SCENARIO --from-run RESULT.json
     Improvement plan:
       krise-ovelse report … --write-plan plan.yaml     (edit it, then)
-      krise-ovelse report … --plan plan.yaml -o rapport.html
+      krise-ovelse report … --plan plan.yaml -o rapport.docx
+      krise-ovelse plan status plan.yaml T1 done       (later)
     """
+    from krise_ovelse.report.view import DocumentControl
+
+    control = DocumentControl(date=report_date or "", version=doc_version or "0.1", status=doc_status or "draft",
+                              distribution=distribution or "", classification=classification or "",
+                              author=author or "", approved_by=approved_by or "")
     try:
         _report(source, session, play, from_run, seed, db, fmt, output, lang, plan_file, write_plan, force,
-                date, team, facilitator)
+                previous_plan, control, date, team, facilitator)
     except ReportInputError as error:
         _fail(error.message, error.exit_code, error.hint)
     except (SystemExit, KeyboardInterrupt):
@@ -250,30 +296,29 @@ def report(source: str | None, session: str | None, play: str | None, from_run: 
 
 def _report(source: str | None, session: str | None, play: str | None, from_run: str | None, seed: int | None,
             db: str | None, fmt: str | None, output: str | None, lang: str, plan_file: str | None,
-            write_plan: str | None, force: bool, date: str | None, team: str | None,
-            facilitator: str | None) -> None:
-    from krise_ovelse.fileio import WriteError
-    from krise_ovelse.report import PlanError, build_report, draft_plan, load_plan, render_report, save_plan
+            write_plan: str | None, force: bool, previous_plan: str | None, control: Any, date: str | None,
+            team: str | None, facilitator: str | None) -> None:
+    from krise_ovelse.report import build_report, draft_plan, render_report_bytes
+    from krise_ovelse.report.plan import carry_over, plan_bytes
 
     kind, main_arg, extra = _resolve_source(source, session, play, from_run)
     if write_plan is not None and os.path.lexists(write_plan) and not force:
         raise ReportInputError(f"{write_plan} exists; it may hold the facilitator's edits",
                                hint="use --plan to read it, another file name, or --force to replace it")
-    plan = None
-    if plan_file is not None:
-        try:
-            plan = load_plan(plan_file)
-        except PlanError as exc:
-            raise ReportInputError(str(exc)) from None
+    chosen_format = _format_for(output, fmt)
+    if chosen_format in ("docx", "xlsx") and output in (None, "-"):
+        raise ReportInputError(f"--format {chosen_format} writes a file: give -o FILE.{chosen_format}")
+    plan = _read_plan(plan_file) if plan_file is not None else None
+    previous = _read_plan(previous_plan) if previous_plan is not None else None
 
     if kind == "session":
-        scenario, record, meta = _from_session(main_arg, db)
+        scenario, record, meta, events = _from_session(main_arg, db)
     elif kind == "play":
         assert extra is not None
-        scenario, record, meta = _from_playthrough(main_arg, extra, seed)
+        scenario, record, meta, events = _from_playthrough(main_arg, extra, seed)
     else:
         assert extra is not None
-        scenario, record, meta = _from_run(main_arg, extra)
+        scenario, record, meta, events = _from_run(main_arg, extra)
     changes = {k: v for k, v in (("date", date), ("team", team), ("facilitator", facilitator)) if v is not None}
     if changes:
         meta = _evolve(meta, **changes)
@@ -281,22 +326,21 @@ def _report(source: str | None, session: str | None, play: str | None, from_run:
         click.echo(f"warning: {plan_file} was drafted for scenario {plan.scenario!r}, this is {scenario.id!r}",
                    err=True)
 
-    data = build_report(scenario, record, session=meta, plan=plan)
+    data = build_report(scenario, record, session=meta, plan=plan, events=events, control=control,
+                        previous_plan=previous)
     if write_plan is not None:
-        draft = draft_plan(data.result, lang, meta.session_id)
-        try:
-            save_plan(draft, write_plan)
-        except WriteError as exc:
-            raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
-        click.echo(f"wrote the draft improvement plan ({len(draft.items)} item(s)) to {write_plan}; edit it, "
+        carried = carry_over(previous) if previous is not None else ()
+        draft = draft_plan(data.result, lang, meta.session_id, carried=carried)
+        _write(write_plan, plan_bytes(draft, write_plan))
+        click.echo(f"wrote the draft action plan ({len(draft.items)} item(s)) to {write_plan}; edit it, "
                    f"then make the report with --plan {write_plan}", err=True)
         if output is None:
             sys.exit(EXIT_OK)
 
-    text = render_report(data, _format_for(output, fmt), lang)
+    content = render_report_bytes(data, chosen_format, lang)
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        click.echo(content.decode("utf-8"), nl=False)
     else:
-        _write(output, text)
+        _write(output, content.decode("utf-8") if chosen_format in ("md", "html") else content)
         click.echo(f"wrote {output}", err=True)
     sys.exit(EXIT_OK)

@@ -98,14 +98,16 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, 
 
 
 def _run_stored(scenario: Any, text: str, playthrough: Any, seed: int | None, db: str) -> tuple[str, Any]:
-    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.engine_bridge import run_headless_stored
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
 
     try:
-        with SessionStore(resolve_db_path(db or None)) as store:
+        store = open_store(db or None)
+        try:
             return run_headless_stored(store, scenario, text, playthrough, seed)
+        finally:
+            store.close()
     except StoreError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(exc.exit_code)

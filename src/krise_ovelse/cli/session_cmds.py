@@ -20,9 +20,11 @@ import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
 from krise_ovelse.messages import Messages
-from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
+from krise_ovelse.store.backend import Store, display_target, resolve_target
+from krise_ovelse.store.backend import open_store as open_backend
+from krise_ovelse.store.db import NoDatabase, SessionInfo
 from krise_ovelse.store.errors import StoreError
-from krise_ovelse.store.location import ENV_DB, resolve_db_path
+from krise_ovelse.store.location import ENV_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,12 +59,11 @@ def stop_on_broken_pipe() -> NoReturn:
     sys.exit(EXIT_OK)
 
 
-def open_store(db: str | None, *, reading: bool = False) -> SessionStore:
-    path = resolve_db_path(db)
+def open_store(db: str | None, *, reading: bool = False) -> Store:
     with store_errors():
-        store = SessionStore.for_reading(path) if reading else SessionStore(path)
+        store = open_backend(db, reading=reading)
     if store.immutable:
-        click.echo(immutable_note(path), err=True)
+        click.echo(immutable_note(store.location), err=True)
     return store
 
 
@@ -140,11 +141,11 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
     A session whose program stopped without closing it (a crash, a power cut) is listed as
     `interrupted`; continue it with `krise-ovelse resume ID`.
     """
-    path = resolve_db_path(db)
+    path = display_target(resolve_target(db))
     try:
-        store = SessionStore.for_reading(path)
+        store = open_backend(db, reading=True)
         if store.immutable:
-            click.echo(immutable_note(path), err=True)
+            click.echo(immutable_note(store.location), err=True)
     except NoDatabase:
         if as_json:
             echo_json({"db": str(path), "sessions": []})
@@ -153,8 +154,11 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
         sys.exit(EXIT_OK)
     except StoreError as error:
         fail(error)
-    with store, store_errors():
-        found = store.list_sessions(limit)
+    with store_errors():
+        try:
+            found = store.list_sessions(limit)
+        finally:
+            store.close()
     if as_json:
         echo_json({"db": str(path), "sessions": [s.to_dict() for s in found]})
     elif not found:
@@ -169,7 +173,7 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
 @click.option("-o", "--output", "output", required=True, metavar="FILE.jsonl",
               help="File to write ('-' for standard output).")
 @with_store(reading=True)
-def export_cmd(store: SessionStore, session: str, output: str) -> None:
+def export_cmd(store: Store, session: str, output: str) -> None:
     """Write a session (scenario text, details and every event) to a JSON Lines file.
 
     The file can be imported on another machine with `krise-ovelse import`; hashes in its
@@ -190,7 +194,7 @@ def export_cmd(store: SessionStore, session: str, output: str) -> None:
 @click.option("--new-id", is_flag=True,
               help="Store the session as a copy under a fresh id (when its id is already here).")
 @with_store(reading=False)
-def import_cmd(store: SessionStore, file: str, new_id: bool) -> None:
+def import_cmd(store: Store, file: str, new_id: bool) -> None:
     """Import a session exported with `krise-ovelse export`.
 
     The file is checked first (format, version, the hashes of the scenario, the session
@@ -219,7 +223,7 @@ def _time(minutes: Any) -> str:
               "on this machine has it open.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_store(reading=True)
-def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
+def resume_cmd(store: Store, session: str, play: str | None, force: bool,
                as_json: bool) -> None:
     """Continue an interrupted session from its last committed event.
 
@@ -289,7 +293,7 @@ def resume_cmd(store: SessionStore, session: str, play: str | None, force: bool,
 @click.option("--step", is_flag=True, help="Show one event at a time (any key: next, q: stop).")
 @lang_option("the timeline")
 @with_store(reading=True)
-def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool, lang: str | None) -> None:
+def replay_cmd(store: Store, session: str, as_json: bool, step: bool, lang: str | None) -> None:
     """Refold a stored session from its stored scenario and check it, then print its timeline.
 
     Checks that the scenario text still matches its hash, that the events fold over it, and
@@ -337,7 +341,7 @@ def replay_cmd(store: SessionStore, session: str, as_json: bool, step: bool, lan
 @click.option("--at", "decision", required=True, metavar="DECISION",
               help="The decision point to take again (its id, e.g. d03).")
 @with_store(reading=False)
-def branch_cmd(store: SessionStore, session: str, decision: str) -> None:
+def branch_cmd(store: Store, session: str, decision: str) -> None:
     """Start a what-if: a new session with SESSION's history up to (not including) the choice
     at DECISION. Prints the new session's id; continue it in the console with
     `krise-ovelse play --session ID`."""
@@ -351,15 +355,11 @@ def branch_cmd(store: SessionStore, session: str, decision: str) -> None:
                err=True)
 
 
-def _folded(store: SessionStore, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
-    from krise_ovelse.store.engine_bridge import engine_events, fold_session, stored_scenario
+def _folded(store: Store, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
+    from krise_ovelse.store.lifecycle import engine_event_to_dict, open_checked
 
-    sid = store.resolve(session)
-    info = store.get(sid)
-    scenario = stored_scenario(store, sid)
-    events = store.events(sid)
-    state = fold_session(scenario, engine_events(events, sid), sid)
-    return info, scenario, events, state
+    opened = open_checked(store, session)
+    return opened.info, opened.scenario, [engine_event_to_dict(e) for e in opened.events], opened.state
 
 
 
@@ -422,7 +422,7 @@ def _progress(scenario: Any, state: Any, settled: Mapping[str, Any]) -> dict[str
             "decisions_total": len(scenario.decisions), "ended": bool(state.ended)}
 
 
-def compare_sessions(store: SessionStore, session_a: str, session_b: str) -> dict[str, Any]:
+def compare_sessions(store: Store, session_a: str, session_b: str) -> dict[str, Any]:
     """The comparison `compare` prints, as JSON-ready data (also for the console)."""
     from krise_ovelse.store.engine_bridge import choices, score_result
 
@@ -467,7 +467,7 @@ def _num(value: float | None, width: int = 8) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @lang_option("the comparison")
 @with_store(reading=True)
-def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bool, lang: str | None) -> None:
+def compare_cmd(store: Store, session_a: str, session_b: str, as_json: bool, lang: str | None) -> None:
     """Compare two sessions side by side: the decisions that differ (option and rationale),
     the final indicators, and the ratings per criterion and theme with the index.
 
@@ -524,7 +524,7 @@ def compare_cmd(store: SessionStore, session_a: str, session_b: str, as_json: bo
 @click.option("--json", "as_json", is_flag=True, help="Print the ratings as JSON.")
 @lang_option("the table")
 @with_store(reading=False)
-def rescore_cmd(store: SessionStore, session: str, as_json: bool, lang: str | None) -> None:
+def rescore_cmd(store: Store, session: str, as_json: bool, lang: str | None) -> None:
     """Rate a stored session again under the current criteria catalogue and scoring rules,
     and store the new ratings and index with it (the events are not changed)."""
     from krise_ovelse.store.engine_bridge import catalogue_version_of, score_result, session_summary

@@ -96,6 +96,21 @@ class Role:
 
 
 @attrs.frozen
+class Goal:
+    """An exercise goal (øvingsmål) and the criteria whose ratings show whether it was reached.
+
+    In YAML a goal is a text (the old form, still valid) or `{text: …, criteria: [KH-2, …]}`.
+    """
+
+    text: Text
+    criteria: tuple[str, ...] = ()
+
+    def get(self, lang: str) -> str:
+        """The goal's text in `lang` (like `Text.get`), so a goal reads like the text it was."""
+        return self.text.get(lang)
+
+
+@attrs.frozen
 class Phase:
     """A stretch of the crisis played at one compression.
 
@@ -229,7 +244,7 @@ class Scenario:
     languages: tuple[str, ...] = ()
     summary: Text = Text()
     background: Text = Text()
-    goals: tuple[Text, ...] = ()
+    goals: tuple[Goal, ...] = ()
     exercise_form: Text = Text()
     agency: Agency | None = None
     roles: tuple[Role, ...] = ()

@@ -46,12 +46,19 @@ ul.evidence li.context { color: var(--muted); }
 nav.toc ol { columns: 2; }
 .kv th { width: 14rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
+.classification { text-align: center; font-weight: bold; letter-spacing: .05em; margin: .3rem 0; }
+.keyfindings li { margin-bottom: .3rem; }
+.kv td, .kv th { padding: .2rem .5rem; }
+h4 { margin: .8rem 0 .2rem; font-size: .98rem; }
+@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
   nav.toc { display: none; }
-  h2 { break-before: page; }
-  h2.first { break-before: auto; }
-  table, .chart, .finding, figure { break-inside: avoid; }
+  h1, h2, h3, h4 { break-after: avoid-page; page-break-after: avoid; }
+  .keep { break-inside: avoid-page; page-break-inside: avoid; }
+  h2.appendix { break-before: page; page-break-before: always; }
+  h2.appendix ~ h2.appendix { break-before: page; }
+  tr, .chart, .finding, figure, li { break-inside: avoid-page; page-break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
   .level { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -84,10 +91,8 @@ def _lines(parts: Iterable[str]) -> str:
 def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
     m = view.m
     out = ['<div class="finding">',
-           f"<h3>{level_badge(finding.level)} {esc(finding.criterion)} {esc(finding.name)} "
-           f'<span class="note">({esc(finding.label.lower())})</span></h3>']
-    if finding.description:
-        out.append(f'<p class="note">{esc(finding.description)}</p>')
+           f"<p><strong>{level_badge(finding.level)} {esc(finding.criterion)} {esc(finding.name)}</strong> "
+           f'<span class="note">({esc(finding.label.lower())})</span></p>']
     items = [f"<li>{esc(e)}</li>" for e in finding.evidence]
     if finding.confirmed:
         note = f": {finding.note}" if finding.note else ""
@@ -96,21 +101,36 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
         items.append(f'<li class="override">{esc(m["override"])}: {esc(finding.note)}</li>')
     if items:
         out.append('<ul class="evidence">' + "".join(items) + "</ul>")
-    if finding.descriptor:
-        out.append(f"<p><strong>{esc(m['level_reached'])}:</strong> {esc(finding.descriptor)}</p>")
-    if not strength and finding.target and finding.level != "P":
-        out.append(f"<p><strong>{esc(m['target'])}:</strong> {esc(finding.target)}</p>")
+    if not strength:
+        if finding.root_cause:
+            out.append(f"<p><strong>{esc(m['root_cause'])}:</strong> {esc(finding.root_cause)}</p>")
+        if finding.target and finding.level != "P":
+            out.append(f"<p><strong>{esc(m['target'])}:</strong> {esc(finding.target)}</p>")
+        if finding.measures:
+            out.append(f"<p><strong>{esc(m['measures'])}:</strong> {esc(', '.join(finding.measures))}</p>")
     out.append("</div>")
     return "\n".join(out)
+
+
+def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], num: Iterable[int] = ()) -> str:
+    numeric = set(num)
+    num_class = ' class="num"'
+    head = "".join(f"<th{num_class if i in numeric else ''}>{esc(h)}</th>" for i, h in enumerate(headers))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>" + _rows(rows) + "</tbody></table>"
+
+
+def _kv(rows: Iterable[tuple[str, str]]) -> str:
+    return '<table class="kv">' + _rows((f"<th>{esc(k)}</th>", _td(v)) for k, v in rows) + "</table>"
 
 
 def render_html(view: ReportView) -> str:
     """The whole report as one HTML document (UTF-8, self-contained)."""
     m = view.m
-    sections = [("overview", m["overview"]), ("glance", m["at_a_glance"]), ("timeline", m["timeline"]),
-                ("indicators", m["indicators"]), ("ratings", m["ratings"]), ("strengths", m["strengths"]),
-                ("improvements", m["improvements"]), ("learning", m["learning_points"]), ("plan", m["plan"]),
-                ("method", m["method"])]
+    sections = [("summary", m["summary"]), ("overview", m["about_exercise"]), ("goals", m["goal_achievement"]),
+                ("findings", m["findings"]), ("plan", m["plan"]), ("hotwash", m["hotwash"]),
+                ("feedback", m["feedback"]), ("exercise", m["exercise_evaluation"]), ("method", m["method_and_data"]),
+                ("timeline", m["appendix_timeline"]), ("indicators", m["appendix_indicators"]),
+                ("ratings", m["appendix_ratings"]), ("learning", m["appendix_learning"])]
     out: list[str] = [
         "<!DOCTYPE html>",
         f'<html lang="{esc(view.lang)}">',
@@ -124,56 +144,124 @@ def render_html(view: ReportView) -> str:
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{esc(view.title)}</h1>",
-        f'<p class="subtitle">{esc(m["subtitle"])}</p>',
     ]
-    if view.summary:
-        out.append(f"<p>{esc(view.summary)}</p>")
-    if view.not_ended:
-        out.append(f'<p class="warning">{esc(m["not_ended"])}</p>')
-    out.append("</header>")
+    if view.classification:
+        out.append(f'<p class="classification">{esc(view.classification)}</p>')
+    out += [f"<h1>{esc(view.title)}</h1>", f'<p class="subtitle">{esc(m["subtitle"])}</p>',
+            f'<section class="keep"><h3>{esc(m["document_control"])}</h3>{_kv(view.control)}</section>',
+            "</header>"]
     out.append(f'<nav class="toc"><strong>{esc(m["contents"])}</strong><ol>'
                + "".join(f'<li><a href="#{key}">{esc(label)}</a></li>' for key, label in sections)
                + "</ol></nav>")
     out.append("<main>")
 
-    # overview
-    out.append(f'<section id="overview"><h2 class="first">{esc(m["overview"])}</h2>')
-    out.append('<table class="kv">' + _rows((f"<th>{esc(k)}</th>", _td(v)) for k, v in view.overview) + "</table>")
+    out.append(f'<section id="summary"><h2>{esc(m["summary"])}</h2>')
+    if view.summary:
+        out.append(f"<p>{esc(view.summary)}</p>")
+    out.append(f"<p><strong>{esc(m['overall_picture'])}.</strong> {esc(view.overall)}</p>")
+    if view.key_findings:
+        out.append(f'<div class="keep"><h3>{esc(m["key_findings"])}</h3><ol class="keyfindings">'
+                   + "".join(f"<li>{esc(k)}</li>" for k in view.key_findings) + "</ol></div>")
+    out.append("</section>")
+
+    out.append(f'<section id="overview"><h2>{esc(m["about_exercise"])}</h2>{_kv(view.overview)}')
     if view.participants:
-        out.append(f"<h3>{esc(m['participants'])}</h3><ul>"
-                   + "".join(f"<li>{esc(p)}</li>" for p in view.participants) + "</ul>")
+        out.append(f"<p><strong>{esc(m['participants'])}:</strong> {esc('; '.join(view.participants))}</p>")
     if view.roles:
-        out.append(f"<h3>{esc(m['roles'])}</h3><ul>" + "".join(
-            f"<li><strong>{esc(name)}</strong>" + (f" – {esc(desc)}" if desc else "") + "</li>"
-            for name, desc in view.roles) + "</ul>")
+        out.append(f"<p><strong>{esc(m['roles'])}:</strong> {esc('; '.join(n for n, _ in view.roles))}</p>")
+    out.append("</section>")
+
+    out.append(f'<section id="goals"><h2>{esc(m["goal_achievement"])}</h2><p class="note">{esc(m["goal_note"])}</p>')
     if view.goals:
-        out.append(f"<h3>{esc(m['goals'])}</h3><ol>" + "".join(f"<li>{esc(g)}</li>" for g in view.goals) + "</ol>")
+        out.append(_table([m["number"], m["goal"], m["assessment"], m["criteria"], m["evaluator_words"]], (
+            (_td(g.number, "num"), _td(g.text), f"<td><strong>{esc(g.verdict)}</strong></td>",
+             "<td>" + (", ".join(f"{esc(c)} {level_badge(level)}" for c, _, level in g.criteria) or esc(m["dash"]))
+             + "</td>", f"<td>{_lines(g.words) or esc(m['dash'])}</td>") for g in view.goals), num=[0]))
     out.append("</section>")
 
-    # at a glance
-    out.append(f'<section id="glance"><h2>{esc(m["at_a_glance"])}</h2>')
-    out.append(f"<p><strong>{esc(m['index'])}: {esc(view.index)} / 100.</strong> "
-               f'<span class="note">{esc(m["index_note"])}</span></p>')
-    out.append("<table><thead><tr>" + "".join(f"<th>{level_badge(code)}</th>" for code, _ in view.counts)
-               + "</tr></thead><tbody><tr>" + "".join(f'<td class="num">{n}</td>' for _, n in view.counts)
-               + "</tr></tbody></table>")
-    out.append(f"<table><thead><tr><th>{esc(m['theme'])}</th><th>{esc(m['rating'])}</th>"
-               f'<th class="num">{esc(m["mean"].split(" (")[0])}</th></tr></thead><tbody>'
-               + _rows((_td(f"{t.id} {t.name}"), f"<td>{level_badge(t.level)}</td>", _td(t.mean, "num"))
-                       for t in view.themes) + "</tbody></table>")
+    out.append(f'<section id="findings"><h2>{esc(m["findings"])}</h2>')
+    for theme in view.findings:
+        parts = [f"<h3>{esc(theme.id)} {esc(theme.name)}: {level_badge(theme.level)} "
+                 f'<span class="note">({esc(theme.mean)})</span></h3>']
+        for heading, items, strength in ((m["strengths"], theme.strengths, True),
+                                         (m["improvements"], theme.improvements, False)):
+            if items:
+                parts.append(f'<div class="keep"><h4>{esc(heading)}</h4>{_finding(items[0], view, strength)}</div>')
+                parts.extend(_finding(f, view, strength) for f in items[1:])
+        if len(parts) == 1:
+            parts = [f'<div class="keep">{parts[0]}<p class="note">{esc(m["not_in_play"])}</p></div>']
+        out.append("\n".join(parts))
     out.append("</section>")
 
-    # timeline
-    out.append(f'<section id="timeline"><h2>{esc(m["timeline"])}</h2>')
-    out.append(f"<table><thead><tr><th>{esc(m['time'])}</th><th>{esc(m['kind'])}</th><th>{esc(m['what'])}</th>"
-               f"<th>{esc(m['details'])}</th></tr></thead><tbody>"
-               + _rows((_td(r.time, "time"), _td(r.kind), _td(r.what), f"<td>{_lines(r.details)}</td>")
-                       for r in view.timeline) + "</tbody></table>")
+    out.append(f'<section id="plan"><h2>{esc(m["plan"])}</h2>')
+    if view.plan_is_draft:
+        out.append(f'<p class="note">{esc(m["plan_note"])}</p>')
+    if view.plan:
+        out.append(_table([m["plan_id"], m["action"], m["finding"], m["element"], m["owner"], m["due"],
+                           m["priority"], m["status"]],
+                          ((_td(r.id), _td(r.action or r.area), _td(r.finding), _td(r.element),
+                            _td(r.owner or m["dash"]), _td(r.due or m["dash"], "time"), _td(r.priority),
+                            _td(r.status)) for r in view.plan)))
+    else:
+        out.append(f"<p>{esc(m['no_plan_items'])}</p>")
+    if view.plan_uncovered:
+        out.append(f"<p><strong>{esc(m['plan_uncovered'])}:</strong> {esc('; '.join(view.plan_uncovered))}</p>")
+    if view.follow_up:
+        out.append(f'<div class="keep"><h3>{esc(m["follow_up"])}</h3>' + _table(
+            [m["plan_id"], m["action"], m["finding"], m["status"], m["follow_up_now"]],
+            ((_td(r.id), _td(r.action), _td(r.criterion), _td(r.status), f"<td>{level_badge(r.now)}</td>")
+             for r in view.follow_up)) + "</div>")
     out.append("</section>")
 
-    # indicators
-    out.append(f'<section id="indicators"><h2>{esc(m["indicators"])}</h2>')
+    out.append(f'<section id="hotwash"><h2>{esc(m["hotwash"])}</h2>')
+    if view.hotwash:
+        out.append(f'<p class="note">{esc(m["hotwash_note"])}</p>')
+        for heading, texts in view.hotwash:
+            out.append(f'<div class="keep"><h4>{esc(heading)}</h4><ul>'
+                       + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul></div>")
+    else:
+        out.append(f"<p>{esc(m['none_recorded'])}.</p>")
+    out.append("</section>")
+
+    out.append(f'<section id="feedback"><h2>{esc(m["feedback"])}</h2>')
+    feedback = view.feedback
+    if feedback.responses:
+        out.append(f"<p>{esc(m['feedback_note'].format(count=feedback.responses))}</p>")
+        if feedback.scales:
+            out.append(_table([m["feedback_question"], m["feedback_answers"], m["feedback_mean"],
+                               m["feedback_spread"]],
+                              ((f'<td>{esc(s.question)}<div class="note">1 = {esc(s.low)}, 5 = {esc(s.high)}</div>'
+                                "</td>", _td(s.answers, "num"), _td(s.mean, "num"), _td(s.spread))
+                               for s in feedback.scales), num=[1, 2]))
+        for question, answers in feedback.comments:
+            out.append(f'<div class="keep"><h4>{esc(question)}</h4><ul>'
+                       + "".join(f"<li>{esc(a)}</li>" for a in answers) + "</ul></div>")
+    else:
+        out.append(f"<p>{esc(m['none_recorded'])}.</p>")
+    out.append("</section>")
+
+    out.append(f'<section id="exercise"><h2>{esc(m["exercise_evaluation"])}</h2>{_kv(view.exercise_eval)}')
+    if view.exercise_notes:
+        out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in view.exercise_notes) + "</ul>")
+    out.append("</section>")
+
+    out.append(f'<section id="method"><h2>{esc(m["method_and_data"])}</h2><p>{esc(m["method_text"])}</p>'
+               + _kv(view.method))
+    out.append(f'<div class="keep"><h3>{esc(m["limitations"])}</h3><ul>'
+               + "".join(f"<li>{esc(t)}</li>" for t in view.limitations) + "</ul></div>")
+    out.append(f'<div class="keep"><h3>{esc(m["legend"])}</h3>'
+               + _table([m["level"], m["label"], m["meaning"]],
+                        ((f"<td>{level_badge(code)}</td>", _td(label), _td(text)) for code, label, text in view.legend))
+               + "</div></section>")
+
+    # appendices
+    out.append(f'<section id="timeline"><h2 class="appendix">{esc(m["appendix_timeline"])}</h2>')
+    out.append(_table([m["time"], m["kind"], m["what"], m["details"]],
+                      ((_td(r.time, "time"), _td(r.kind), _td(r.what), f"<td>{_lines(r.details)}</td>")
+                       for r in view.timeline)))
+    out.append("</section>")
+
+    out.append(f'<section id="indicators"><h2 class="appendix">{esc(m["appendix_indicators"])}</h2>')
     out.append(f'<p class="note">{esc(m["indicators_note"])}</p>')
     for ind in view.indicators:
         title = f"{ind.name} ({ind.note})" if ind.note else ind.name
@@ -186,74 +274,38 @@ def render_html(view: ReportView) -> str:
         out.append("</figure>")
     out.append("</section>")
 
-    # ratings
-    out.append(f'<section id="ratings"><h2>{esc(m["ratings"])}</h2><p class="note">{esc(m["ratings_note"])}</p>')
-    for theme in view.themes:
-        out.append(f"<h3>{esc(theme.id)} {esc(theme.name)}: {level_badge(theme.level)} "
-                   f'<span class="note">({esc(theme.mean)})</span></h3>')
+    out.append(f'<section id="ratings"><h2 class="appendix">{esc(m["appendix_ratings"])}</h2>'
+               f'<p class="note">{esc(m["ratings_note"])}</p>')
+    for rated in view.themes:
         rows = []
-        for rating in theme.ratings:
-            items = []
+        for rating in rated.ratings:
+            lines = []
             for e in rating.evidence:
-                ref = f' <span class="ref">{esc(e.ref)}</span>' if e.ref else ""
+                ref = f' <span class="ref">({esc(e.ref)})</span>' if e.ref else ""
                 css = "" if e.counted else ' class="context"'
-                items.append(f"<li{css}><strong>{esc(e.level)}</strong> {esc(e.text)}{ref}</li>")
+                lines.append(f"<li{css}><strong>{esc(e.level)}</strong> {esc(e.text)}{ref}</li>")
             if rating.override:
-                items.append(f'<li class="override">{esc(rating.override)}</li>')
-            evidence = ('<ul class="evidence">' + "".join(items) + "</ul>") if items else esc(m["no_evidence"])
+                lines.append(f'<li class="override">{esc(rating.override)}</li>')
+            evidence = ('<ul class="evidence">' + "".join(lines) + "</ul>") if lines else esc(m["no_evidence"])
             rows.append((_td(f"{rating.criterion} {rating.name}"), f"<td>{level_badge(rating.suggested)}</td>",
                          f"<td>{level_badge(rating.final)}</td>",
                          f'<td>{evidence}<div class="explain">{esc(rating.explain)}</div></td>'))
-        out.append(f"<table><thead><tr><th>{esc(m['criterion'])}</th><th>{esc(m['suggested'])}</th>"
-                   f"<th>{esc(m['final_rating'])}</th><th>{esc(m['evidence'])}</th></tr></thead><tbody>"
-                   + _rows(rows) + "</tbody></table>")
+        out.append(f"<h3>{esc(rated.id)} {esc(rated.name)}: {level_badge(rated.level)} "
+                   f'<span class="note">({esc(rated.mean)})</span></h3>'
+                   + _table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], rows))
     out.append("</section>")
 
-    # findings
-    for key, heading, findings, strength in (("strengths", m["strengths"], view.strengths, True),
-                                             ("improvements", m["improvements"], view.improvements, False)):
-        out.append(f'<section id="{key}"><h2>{esc(heading)}</h2>')
-        if not findings:
-            out.append(f"<p>{esc(m['none_found'])}</p>")
-        out.extend(_finding(f, view, strength) for f in findings)
-        out.append("</section>")
-
-    # learning points
-    out.append(f'<section id="learning"><h2>{esc(m["learning_points"])}</h2>')
-    out.append(f"<table><thead><tr><th>{esc(m['learning_point'])}</th><th>{esc(m['rating'])}</th>"
-               f'<th class="num">{esc(m["mean"].split(" (")[0])}</th><th>{esc(m["drawn_on"])}</th></tr></thead><tbody>'
-               + _rows((f"<td><strong>{esc(p.id)} {esc(p.title)}</strong>"
-                        + (f'<div class="note">{esc(p.text)}</div>' if p.text else "") + "</td>",
-                        f"<td>{level_badge(p.level)}</td>", _td(p.mean, "num"),
-                        "<td>" + (", ".join(f"{esc(c)} {level_badge(level)}" for c, _, level in p.criteria)
-                                  or esc(m["dash"])) + "</td>")
-                       for p in view.learning_points) + "</tbody></table>")
+    out.append(f'<section id="learning"><h2 class="appendix">{esc(m["appendix_learning"])}</h2>')
+    out.append(_table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]], (
+        (f"<td><strong>{esc(p.id)} {esc(p.title)}</strong>"
+         + (f'<div class="note">{esc(p.text)}</div>' if p.text else "") + "</td>",
+         f"<td>{level_badge(p.level)}</td>", _td(p.mean, "num"),
+         "<td>" + (", ".join(f"{esc(c)} {level_badge(level)}" for c, _, level in p.criteria) or esc(m["dash"]))
+         + "</td>") for p in view.learning_points), num=[2]))
     out.append("</section>")
-
-    # plan
-    out.append(f'<section id="plan"><h2>{esc(m["plan"])}</h2>')
-    if view.plan_is_draft:
-        out.append(f'<p class="note">{esc(m["plan_note"])}</p>')
-    if view.plan:
-        out.append(f'<table><thead><tr><th class="num">{esc(m["number"])}</th><th>{esc(m["area"])}</th>'
-                   f"<th>{esc(m['action'])}</th><th>{esc(m['element'])}</th><th>{esc(m['owner'])}</th><th>{esc(m['due'])}</th></tr></thead><tbody>"
-                   + _rows((_td(i, "num"), _td(r.area), _td(r.action), _td(r.element), _td(r.owner or m["dash"]),
-                            _td(r.due or m["dash"], "time")) for i, r in enumerate(view.plan, 1))
-                   + "</tbody></table>")
-    else:
-        out.append(f"<p>{esc(m['no_plan_items'])}</p>")
-    if view.plan_uncovered:
-        out.append(f"<p><strong>{esc(m['plan_uncovered'])}:</strong> {esc(', '.join(view.plan_uncovered))}</p>")
-    out.append("</section>")
-
-    # method
-    out.append(f'<section id="method"><h2>{esc(m["method"])}</h2><p>{esc(m["method_text"])}</p>')
-    out.append(f"<h3>{esc(m['legend'])}</h3>")
-    out.append(f"<table><thead><tr><th>{esc(m['level'])}</th><th>{esc(m['label'])}</th><th>{esc(m['meaning'])}</th>"
-               "</tr></thead><tbody>"
-               + _rows((f"<td>{level_badge(code)}</td>", _td(label), _td(text)) for code, label, text in view.legend)
-               + "</tbody></table></section>")
     out.append("</main>")
     out.append(f"<footer>{esc(m['footer'])}</footer>")
+    if view.classification:
+        out.append(f'<p class="classification">{esc(view.classification)}</p>')
     out.append("</body>\n</html>\n")
     return "\n".join(out)

@@ -52,10 +52,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: Sequence
 
 def _finding(finding: FindingView, view: ReportView, strength: bool) -> list[str]:
     m = view.m
-    lines = [f"### {md_escape(finding.criterion)} {md_escape(finding.name)}: "
-             f"{md_escape(finding.level)} ({md_escape(finding.label.lower())})", ""]
-    if finding.description:
-        lines += [md_escape(finding.description), ""]
+    lines = [f"**{md_escape(finding.criterion)} {md_escape(finding.name)}: "
+             f"{md_escape(finding.level)} ({md_escape(finding.label.lower())})**", ""]
     for item in finding.evidence:
         lines.append(f"- {md_escape(item)}")
     if finding.confirmed:
@@ -65,10 +63,13 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> list[str
         lines.append(f"- {md_escape(m['override'])}: {md_escape(finding.note)}")
     if finding.evidence or finding.note or finding.confirmed:
         lines.append("")
-    if finding.descriptor:
-        lines += [f"*{md_escape(m['level_reached'])}:* {md_escape(finding.descriptor)}", ""]
-    if not strength and finding.target and finding.level != "P":
-        lines += [f"*{md_escape(m['target'])}:* {md_escape(finding.target)}", ""]
+    if not strength:
+        if finding.root_cause:
+            lines += [f"*{md_escape(m['root_cause'])}:* {md_escape(finding.root_cause)}", ""]
+        if finding.target and finding.level != "P":
+            lines += [f"*{md_escape(m['target'])}:* {md_escape(finding.target)}", ""]
+        if finding.measures:
+            lines += [f"*{md_escape(m['measures'])}:* {md_escape(', '.join(finding.measures))}", ""]
     return lines
 
 
@@ -76,44 +77,117 @@ def render_markdown(view: ReportView) -> str:
     """The whole report as Markdown text (ends with one newline)."""
     m = view.m
     out: list[str] = [f"# {md_escape(view.title)}", ""]
+    if view.classification:
+        out += [f"**{md_escape(m['doc_classification'])}: {md_escape(view.classification)}**", ""]
     out += [f"*{md_escape(m['subtitle'])}*", ""]
+
+    out += [f"## {md_escape(m['document_control'])}", ""]
+    out += table(["", ""], ([f"**{md_escape(k)}**", cell(v)] for k, v in view.control))
+    out.append("")
+
+    # summary first: what a director reads
+    out += [f"## {md_escape(m['summary'])}", ""]
     if view.summary:
         out += [md_escape(view.summary), ""]
-    if view.not_ended:
-        out += [f"> {md_escape(m['not_ended'])}", ""]
+    out += [f"**{md_escape(m['overall_picture'])}.** {md_escape(view.overall)}", ""]
+    if view.key_findings:
+        out += [f"**{md_escape(m['key_findings'])}**", ""]
+        out += [f"{i}. {md_escape(text)}" for i, text in enumerate(view.key_findings, 1)]
+        out.append("")
 
-    # overview
-    out += [f"## {md_escape(m['overview'])}", ""]
+    out += [f"## {md_escape(m['about_exercise'])}", ""]
     out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in view.overview]
     out.append("")
     if view.participants:
-        out += [f"**{md_escape(m['participants'])}**", ""] + [f"- {md_escape(p)}" for p in view.participants] + [""]
+        out += [f"**{md_escape(m['participants'])}:** " + md_escape("; ".join(view.participants)), ""]
     if view.roles:
-        out += [f"**{md_escape(m['roles'])}**", ""]
-        for name, description in view.roles:
-            out.append(f"- **{md_escape(name)}**" + (f" – {md_escape(description)}" if description else ""))
-        out.append("")
+        out += [f"**{md_escape(m['roles'])}:** " + md_escape("; ".join(name for name, _ in view.roles)), ""]
+
+    # goals
+    out += [f"## {md_escape(m['goal_achievement'])}", "", f"*{md_escape(m['goal_note'])}*", ""]
     if view.goals:
-        out += [f"**{md_escape(m['goals'])}**", ""] + [f"{i}. {md_escape(g)}" for i, g in enumerate(view.goals, 1)]
+        out += table([m["number"], m["goal"], m["assessment"], m["criteria"], m["evaluator_words"]],
+                     ([str(g.number), cell(g.text), f"**{md_escape(g.verdict)}**",
+                       cell(", ".join(f"{c} ({level})" for c, _, level in g.criteria)), cell(g.words)]
+                      for g in view.goals), ["r", "l", "l", "l", "l"])
+    else:
+        out.append(md_escape(m["none_found"]))
+    out.append("")
+
+    # findings by theme
+    out += [f"## {md_escape(m['findings'])}", ""]
+    for theme in view.findings:
+        out += [f"### {md_escape(f'{theme.id} {theme.name}: {theme.level} ({theme.mean})')}", ""]
+        for heading, items, strength in ((m["strengths"], theme.strengths, True),
+                                         (m["improvements"], theme.improvements, False)):
+            if not items:
+                continue
+            out += [f"#### {md_escape(heading)}", ""]
+            for finding in items:
+                out += _finding(finding, view, strength)
+
+    # plan
+    out += [f"## {md_escape(m['plan'])}", ""]
+    if view.plan_is_draft:
+        out += [f"*{md_escape(m['plan_note'])}*", ""]
+    if view.plan:
+        out += table([m["plan_id"], m["action"], m["finding"], m["element"], m["owner"], m["due"], m["priority"],
+                      m["status"]],
+                     ([cell(r.id), cell(r.action or r.area), cell(r.finding), cell(r.element), cell(r.owner),
+                       cell(r.due), cell(r.priority), cell(r.status)] for r in view.plan))
+    else:
+        out.append(md_escape(m["no_plan_items"]))
+    out.append("")
+    if view.plan_uncovered:
+        out += [f"**{md_escape(m['plan_uncovered'])}:** {md_escape('; '.join(view.plan_uncovered))}", ""]
+    if view.follow_up:
+        out += [f"### {md_escape(m['follow_up'])}", ""]
+        out += table([m["plan_id"], m["action"], m["finding"], m["status"], m["follow_up_now"]],
+                     ([cell(r.id), cell(r.action), cell(r.criterion), cell(r.status), cell(r.now)]
+                      for r in view.follow_up))
         out.append("")
 
-    # at a glance
-    out += [f"## {md_escape(m['at_a_glance'])}", ""]
-    out += [f"**{md_escape(m['index'])}: {md_escape(view.index)} / 100.** {md_escape(m['index_note'])}", ""]
-    out += table([code for code, _ in view.counts], [[str(n) for _, n in view.counts]], ["c"] * len(view.counts))
-    out.append("")
-    out += table([m["theme"], m["rating"], m["mean"].split(" (")[0]],
-                 ([cell(f"{t.id} {t.name}"), cell(t.level), cell(t.mean)] for t in view.themes), ["l", "c", "r"])
+    # hotwash and feedback
+    out += [f"## {md_escape(m['hotwash'])}", ""]
+    if view.hotwash:
+        out += [f"*{md_escape(m['hotwash_note'])}*", ""]
+        for heading, texts in view.hotwash:
+            out += [f"**{md_escape(heading)}**", ""] + [f"- {md_escape(t)}" for t in texts] + [""]
+    else:
+        out += [md_escape(m["none_recorded"]) + ".", ""]
+    out += [f"## {md_escape(m['feedback'])}", ""]
+    if view.feedback.responses:
+        out += [md_escape(m["feedback_note"].format(count=view.feedback.responses)), ""]
+        if view.feedback.scales:
+            out += table([m["feedback_question"], m["feedback_answers"], m["feedback_mean"], m["feedback_spread"]],
+                         ([cell(f"{s.question} (1 = {s.low}, 5 = {s.high})"), cell(str(s.answers)), cell(s.mean),
+                           cell(s.spread)] for s in view.feedback.scales), ["l", "r", "r", "l"])
+            out.append("")
+        for question, answers in view.feedback.comments:
+            out += [f"**{md_escape(question)}**", ""] + [f"- {md_escape(a)}" for a in answers] + [""]
+    else:
+        out += [md_escape(m["none_recorded"]) + ".", ""]
+
+    out += [f"## {md_escape(m['exercise_evaluation'])}", ""]
+    out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in view.exercise_eval]
+    out += [f"- {md_escape(note)}" for note in view.exercise_notes]
     out.append("")
 
-    # timeline
-    out += [f"## {md_escape(m['timeline'])}", ""]
+    out += [f"## {md_escape(m['method_and_data'])}", "", md_escape(m["method_text"]), ""]
+    out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in view.method]
+    out += ["", f"**{md_escape(m['limitations'])}**", ""] + [f"- {md_escape(t)}" for t in view.limitations]
+    out += ["", f"**{md_escape(m['legend'])}**", ""]
+    out += table([m["level"], m["label"], m["meaning"]], ([f"**{md_escape(code)}**", cell(label), cell(text)]
+                                                            for code, label, text in view.legend), ["c", "l", "l"])
+    out.append("")
+
+    # appendices
+    out += [f"## {md_escape(m['appendix_timeline'])}", ""]
     out += table([m["time"], m["kind"], m["what"], m["details"]],
                  ([cell(r.time), cell(r.kind), cell(r.what), cell(r.details)] for r in view.timeline))
     out.append("")
 
-    # indicators
-    out += [f"## {md_escape(m['indicators'])}", ""]
+    out += [f"## {md_escape(m['appendix_indicators'])}", ""]
     rows = []
     for ind in view.indicators:
         values = resample(ind.samples, ind.samples[0][0] if ind.samples else 0.0, ind.end, SPARK_POINTS)
@@ -124,13 +198,11 @@ def render_markdown(view: ReportView) -> str:
                  ["l", "r", "r", "r", "r", "r", "l"])
     out.append("")
 
-    # ratings
-    out += [f"## {md_escape(m['ratings'])}", "", md_escape(m["ratings_note"]), ""]
-    for theme in view.themes:
-        heading = f"{theme.id} {theme.name}: {theme.level} ({theme.mean})"
-        out += [f"### {md_escape(heading)}", ""]
+    out += [f"## {md_escape(m['appendix_ratings'])}", "", md_escape(m["ratings_note"]), ""]
+    for rated in view.themes:
+        out += [f"### {md_escape(f'{rated.id} {rated.name}: {rated.level} ({rated.mean})')}", ""]
         rows = []
-        for rating in theme.ratings:
+        for rating in rated.ratings:
             evidence = [f"{e.level} {e.text}" + (f" ({e.ref})" if e.ref else "") for e in rating.evidence]
             if rating.override:
                 evidence.append(rating.override)
@@ -140,41 +212,13 @@ def render_markdown(view: ReportView) -> str:
         out += table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], rows, ["l", "c", "c", "l"])
         out.append("")
 
-    # findings
-    for heading, findings, strength in ((m["strengths"], view.strengths, True),
-                                        (m["improvements"], view.improvements, False)):
-        out += [f"## {md_escape(heading)}", ""]
-        if not findings:
-            out += [md_escape(m["none_found"]), ""]
-        for finding in findings:
-            out += _finding(finding, view, strength)
-
-    # learning points
-    out += [f"## {md_escape(m['learning_points'])}", ""]
+    out += [f"## {md_escape(m['appendix_learning'])}", ""]
     out += table(
         [m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],
         ([cell(f"{p.id} {p.title}"), cell(p.level), cell(p.mean),
           cell(", ".join(f"{c} ({level})" for c, _, level in p.criteria) or "–")] for p in view.learning_points),
         ["l", "c", "r", "l"])
-    out.append("")
-
-    # plan
-    out += [f"## {md_escape(m['plan'])}", ""]
-    if view.plan_is_draft:
-        out += [f"*{md_escape(m['plan_note'])}*", ""]
-    if view.plan:
-        out += table([m["number"], m["area"], m["action"], m["element"], m["owner"], m["due"]],
-                     ([str(i), cell(r.area), cell(r.action), cell(r.element), cell(r.owner), cell(r.due)]
-                      for i, r in enumerate(view.plan, 1)), ["r", "l", "l", "l", "l", "l"])
-    else:
-        out.append(md_escape(m["no_plan_items"]))
-    out.append("")
-    if view.plan_uncovered:
-        out += [f"**{md_escape(m['plan_uncovered'])}:** {md_escape(', '.join(view.plan_uncovered))}", ""]
-
-    # method
-    out += [f"## {md_escape(m['method'])}", "", md_escape(m["method_text"]), ""]
-    out += table([m["level"], m["label"], m["meaning"]], ([f"**{md_escape(code)}**", cell(label), cell(text)]
-                                         for code, label, text in view.legend), ["c", "l", "l"])
     out += ["", f"*{md_escape(m['footer'])}*"]
+    if view.classification:
+        out += ["", f"**{md_escape(m['doc_classification'])}: {md_escape(view.classification)}**"]
     return "\n".join(out) + "\n"

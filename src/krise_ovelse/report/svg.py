@@ -95,6 +95,87 @@ def day_label(minutes: float) -> str:
     return f"D+{math.floor(minutes / MINUTES_PER_DAY + 1e-9)}"
 
 
+#: Estimated advance of one character at font size 1 (generous for sans-serif, æøå included),
+#: so a label's estimated box is never smaller than what a browser or a PDF viewer draws.
+CHAR_WIDTH = 0.62
+LABEL_SIZE = 10
+GUIDE_SIZE = 9
+#: Every chart has the same margins, so the plot areas (and time axes) of charts on a page line up.
+MARGIN_LEFT, MARGIN_RIGHT = 52, 76
+
+
+@attrs.frozen
+class Placed:
+    """A label placed on the chart: its text, anchor point, text-anchor and estimated box."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str
+    left: float
+    right: float
+
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_WIDTH
+
+
+def fit(text: str, space: float, size: float) -> str:
+    """`text`, shortened with … to fit `space` pixels ("" if not even two characters fit)."""
+    if text_width(text, size) <= space:
+        return text
+    chars = int(space // (size * CHAR_WIDTH))
+    return text[: chars - 1].rstrip() + "…" if chars >= 3 else ""
+
+
+def place_phase_labels(xs: Sequence[float], labels: Sequence[str], left: float, right: float, top: float,
+                       size: float = LABEL_SIZE, rows: int = 2) -> list[Placed]:
+    """Phase labels beside their boundary lines, none overlapping another or the chart's edges.
+
+    Each label goes right of its line in the first row with room, else left of it; it is
+    shortened with … to the room there is; a label with no room in any row is left out (the
+    dashed line still marks the boundary)."""
+    gap = 4.0
+    ends = [left] * rows
+    placed: list[Placed] = []
+    for x, label in sorted(zip(xs, labels, strict=True)):
+        for row in range(rows):
+            y = top + 10 + row * (size + 1)
+            start = x + 3
+            if start >= ends[row] + gap:
+                text = fit(label, right - start, size)
+                if text and (text == label or right - start >= text_width(label, size) / 2):
+                    width = text_width(text, size)
+                    placed.append(Placed(text, start, y, "start", start, start + width))
+                    ends[row] = start + width
+                    break
+            end = x - 3
+            room = end - max(ends[row] + gap, left)
+            text = fit(label, room, size)
+            if text:
+                width = text_width(text, size)
+                placed.append(Placed(text, end, y, "end", end - width, end))
+                ends[row] = end
+                break
+            # no room in this row: try the next
+    return placed
+
+
+def place_guide_labels(ys: Sequence[float], labels: Sequence[str], x: float, right: float, top: float,
+                       bottom: float, size: float = GUIDE_SIZE) -> list[Placed]:
+    """Guide labels at the right edge, moved apart vertically so they never overlap."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed: dict[int, Placed] = {}
+    last = -math.inf
+    for i in order:
+        y = max(ys[i] + size * 0.4, last + size + 1)
+        y = min(y, bottom)
+        text = fit(labels[i], right - x, size)
+        placed[i] = Placed(text, x, y, "start", x, x + text_width(text, size))
+        last = y
+    return [placed[i] for i in range(len(ys))]
+
+
 def curve_points(series: Sequence[tuple[float, float]], end: float | None) -> list[tuple[float, float]]:
     """The corners of the curve through `series` in time order (points at the same minute keep
     their order: a jump), with the last value held until `end`."""
@@ -155,7 +236,7 @@ def line_chart(
     `series` holds (scenario minutes, value) samples; `end` is where the last value is held to;
     `y_min`/`y_max` fix the value axis (default: the data range with a margin).
     """
-    left, right, top, bottom = 52, 64 if guides else 16, 26 if title else 10, 40 if x_label else 26
+    left, right, top, bottom = MARGIN_LEFT, MARGIN_RIGHT, 26 if title else 10, 40 if x_label else 26
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = [p[0] for p in series]
     ys = [p[1] for p in series]
@@ -207,21 +288,24 @@ def line_chart(
         out.append(f'<text x="12" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#444" '
                    f'transform="rotate(-90 12 {top + plot_h / 2:.1f})">{escape(y_label)}</text>')
     # phase boundaries
-    for mark in phases:
-        if not x0 < mark.minutes <= x1:
-            continue
+    shown = [mark for mark in phases if x0 < mark.minutes <= x1]
+    for mark in shown:
         x = sx(mark.minutes)
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#666" '
                    f'stroke-dasharray="4 3"/>')
-        label = mark.label if len(mark.label) <= 28 else mark.label[:27] + "…"
-        out.append(f'<text x="{x + 3:.1f}" y="{top + 10}" fill="#555" font-size="10">{escape(label)}</text>')
+    for label in place_phase_labels([sx(mark.minutes) for mark in shown], [mark.label for mark in shown],
+                                    left, left + plot_w, top):
+        out.append(f'<text x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="{label.anchor}" fill="#555" '
+                   f'font-size="{LABEL_SIZE}">{escape(label.text)}</text>')
     # guides
     for guide in guides:
         y = sy(guide.value)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#b55" '
                    f'stroke-dasharray="2 3"/>')
-        out.append(f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" fill="#b55" font-size="10">'
-                   f"{escape(guide.label)}</text>")
+    for label in place_guide_labels([sy(g.value) for g in guides], [g.label for g in guides], left + plot_w + 4,
+                                    width - 2, top, top + plot_h + 4):
+        out.append(f'<text x="{label.x:.1f}" y="{label.y:.1f}" fill="#b55" font-size="{GUIDE_SIZE}">'
+                   f"{escape(label.text)}</text>")
     # the curve
     points = curve_points(series, x1 if end is None else end)
     if len(points) > 2 * plot_w:

@@ -71,6 +71,10 @@ class _Fields(Mapping[str, Any]):
         except AttributeError:
             raise KeyError(key) from None
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """As Mapping.get, without its exception round trip (this is the hot path)."""
+        return getattr(self._event, key, default)
+
     def __iter__(self) -> Any:
         return iter(())
 
@@ -84,6 +88,8 @@ def _float(value: Any) -> float | None:
 
 def _values(data: Mapping[str, Any]) -> dict[str, float]:
     raw = data.get("values") or {}
+    if type(raw) is tuple:  # pairs, as the event objects hold them (the common, fast case)
+        return {str(k): float(v) for k, v in raw}
     if isinstance(raw, Mapping):
         return {str(k): float(v) for k, v in raw.items()}
     return {str(k): float(v) for k, v in raw}  # pairs, as the event objects hold them
@@ -179,7 +185,7 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     ended = False
 
     for raw in events:
-        data: Mapping[str, Any] = raw if isinstance(raw, Mapping) else _Fields(raw)
+        data: Mapping[str, Any] = raw if type(raw) is dict or isinstance(raw, Mapping) else _Fields(raw)
         kind = data.get("kind")
         seq = data.get("seq")
         minutes = _float(data.get("scenario_minutes"))

@@ -76,8 +76,8 @@ def criterion_info(criterion_id: str, scenario: Scenario | None = None,
                    catalogue: Catalogue | None = None) -> CriterionInfo:
     """The catalogue's criterion, else the scenario's own, else a bare id (theme "")."""
     catalogue = catalogue or load_catalogue()
-    if criterion_id in catalogue.ids():
-        c = catalogue.criterion(criterion_id)
+    c = next((c for c in catalogue.criteria if c.id == criterion_id), None)
+    if c is not None:
         return CriterionInfo(c.id, c.theme, c.name, c.description, c.levels)
     if scenario is not None:
         for own in scenario.scoring.own_criteria:
@@ -346,9 +346,10 @@ def score(scenario: Scenario, record: ScoringInput, catalogue: Catalogue | None 
     ids = criteria_in_play(scenario, evidence, overrides, catalogue)
     listed = set(scenario.scoring.criteria)
     infos = {cid: criterion_info(cid, scenario, catalogue) for cid in ids}
-    ratings = tuple(
-        rate_criterion(infos[cid], [e for e in evidence if e.criterion == cid], cid in listed, overrides.get(cid))
-        for cid in ids)
+    by_criterion: dict[str, list[Evidence]] = {cid: [] for cid in ids}
+    for item in evidence:
+        by_criterion[item.criterion].append(item)
+    ratings = tuple(rate_criterion(infos[cid], by_criterion[cid], cid in listed, overrides.get(cid)) for cid in ids)
 
     theme_ids = [t.id for t in catalogue.themes]
     theme_ids += [r.theme for r in ratings if r.theme not in theme_ids]

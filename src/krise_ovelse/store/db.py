@@ -17,7 +17,7 @@ Crash safety, and why each setting is there:
 - `busy_timeout`: a second writer waits for the lock instead of failing at once, and past the
   timeout gets a message that says another program holds the database.
 
-The store works on plain event dicts (see `codec`); `engine_bridge` adapts the engine's event
+The store works on plain event dicts (see `codec`); `lifecycle` adapts the engine's event
 objects. Nothing here imports the engine, scoring or any UI.
 """
 
@@ -42,9 +42,10 @@ import attrs
 
 from krise_ovelse.fileio import ReadError, check_regular
 from krise_ovelse.store.codec import EventDict, event_to_row, gc_paused, row_to_event, sha256_text
-from krise_ovelse.store.errors import StoreError, UnknownSession, translate
+from krise_ovelse.store.errors import SessionHeld, StoreError, UnknownSession, translate
 from krise_ovelse.store.location import DB_FILENAME, busy_timeout_ms, resolve_db_path
 from krise_ovelse.store.schema import CURRENT_VERSION, STATUSES, check_openable, migrate
+from krise_ovelse.store.sink import StoreSink
 
 #: Event kinds that end a session: appending one marks the session `ended` in the same
 #: transaction, so the status can never disagree with the events after a crash.
@@ -225,6 +226,10 @@ class SessionStore:
             if os.access(db_path.parent, os.W_OK) or Path(f"{db_path}-shm").exists():
                 raise
         return cls(db_path, immutable=True, **kwargs)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     # -- connection ------------------------------------------------------------------------
 
@@ -486,8 +491,7 @@ class SessionStore:
                                       " --at DECISION`")
             if (not force and info.owner and info.owner != me
                     and info.effective_status == "running"):
-                raise StoreError(f"session {session_id} is open in another process ({info.owner})",
-                                 hint="close it there first")
+                raise SessionHeld(session_id, info.owner)
             conn.execute("UPDATE sessions SET status = 'running', owner = ?, updated = ? "
                          "WHERE id = ?", (me, now, session_id))
 
@@ -564,28 +568,6 @@ class SessionStore:
 
     def sink(self, session_id: str, to_dict: Callable[[Any], Mapping[str, Any]] | None = None
              ) -> StoreSink:
-        """A callable for the engine's `sink=`: stores each batch before the engine applies it."""
+        """A callable for the engine's `sink=`: stores each batch before the engine applies it
+        (`lifecycle.engine_sink` passes the engine's `to_dict`)."""
         return StoreSink(self, session_id, to_dict)
-
-
-class StoreSink:
-    """`sink(events)`: converts engine events to dicts (if they are not already) and appends
-    them in one transaction. Raises StoreError if they cannot be stored, so the engine never
-    applies a command whose events are not on disk."""
-
-    def __init__(self, store: SessionStore, session_id: str,
-                 to_dict: Callable[[Any], Mapping[str, Any]] | None = None) -> None:
-        self.store = store
-        self.session_id = session_id
-        self._to_dict = to_dict
-
-    def __call__(self, events: Sequence[Any]) -> None:
-        dicts = [e if isinstance(e, Mapping) else self._convert(e) for e in events]
-        self.store.append(self.session_id, dicts)
-
-    def _convert(self, event: Any) -> Mapping[str, Any]:
-        if self._to_dict is None:
-            from krise_ovelse.store.engine_bridge import engine_event_to_dict
-
-            self._to_dict = engine_event_to_dict
-        return self._to_dict(event)

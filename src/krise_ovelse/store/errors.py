@@ -45,6 +45,16 @@ class UnknownSession(StoreError):
         self.session_id = session_id
 
 
+class SessionHeld(StoreError):
+    """Another live process has the session open for writing."""
+
+    def __init__(self, session_id: str, owner: str) -> None:
+        super().__init__(f"session {session_id} is open in another process ({owner})", EXIT_USAGE,
+                         "close it there first")
+        self.session_id = session_id
+        self.owner = owner
+
+
 class ExportFileError(StoreError):
     """A problem in a session export file, positioned as FILE:LINE like a compiler error."""
 

@@ -27,8 +27,9 @@ import attrs
 
 from krise_ovelse.fileio import ReadError, WriteError, read_limited, write_bytes
 from krise_ovelse.safetext import json_escape_controls
+from krise_ovelse.store.backend import Store
 from krise_ovelse.store.codec import EventDict, canonical_json, event_to_row, events_sha256, sha256_text
-from krise_ovelse.store.db import SessionInfo, SessionStore
+from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, ExportFileError, StoreError
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
@@ -53,7 +54,7 @@ class ExportData:
     events: list[EventDict]
 
 
-def session_header(store: SessionStore, info: SessionInfo, scenario_text: str,
+def session_header(store: Store, info: SessionInfo, scenario_text: str,
                    events: list[EventDict]) -> dict[str, Any]:
     session = {key: getattr(info, key) for key in SESSION_FIELDS if hasattr(info, key)}
     session["participants"] = list(info.participants)
@@ -70,7 +71,7 @@ def session_header(store: SessionStore, info: SessionInfo, scenario_text: str,
     }
 
 
-def export_lines(store: SessionStore, session_id: str) -> Iterator[str]:
+def export_lines(store: Store, session_id: str) -> Iterator[str]:
     """The export file's lines (without newlines). The events are read in one statement, so a
     session being played in another window exports as a consistent prefix of itself.
 
@@ -86,7 +87,7 @@ def export_lines(store: SessionStore, session_id: str) -> Iterator[str]:
         yield json_escape_controls(canonical_json(event))
 
 
-def export_session(store: SessionStore, session_id: str, out: IO[str]) -> int:
+def export_session(store: Store, session_id: str, out: IO[str]) -> int:
     """Write the export to an open text stream; return the number of events."""
     count = -1
     for line in export_lines(store, session_id):
@@ -95,7 +96,7 @@ def export_session(store: SessionStore, session_id: str, out: IO[str]) -> int:
     return count
 
 
-def export_to_path(store: SessionStore, session_id: str, path: str | os.PathLike[str]) -> int:
+def export_to_path(store: Store, session_id: str, path: str | os.PathLike[str]) -> int:
     """Write the export to `path` with the safe writer (`fileio.write_bytes`): atomically over
     a regular file, never through a symbolic link, never over a FIFO or device; so a failed or
     interrupted export never leaves a half-written file where a complete one is expected."""
@@ -246,7 +247,7 @@ def _check_header(value: dict[str, Any], file: str) -> dict[str, Any]:
     return value
 
 
-def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id: bool = False
+def import_session(store: Store, path: str | os.PathLike[str], *, new_id: bool = False
                    ) -> SessionInfo:
     """Verify an export file and store it as a session, all or nothing (one transaction).
 

@@ -196,14 +196,17 @@ class KriseApp(App[None]):
         return shipped_entries(self.launch.scenarios_dir)
 
     def stored_sessions(self) -> tuple[list[SessionInfo], str]:
-        from krise_ovelse.store.db import NoDatabase, SessionStore
+        from krise_ovelse.store.backend import display_target, open_store, resolve_target
+        from krise_ovelse.store.db import NoDatabase
         from krise_ovelse.store.errors import StoreError
-        from krise_ovelse.store.location import resolve_db_path
 
-        path = resolve_db_path(self.launch.db)
+        path = display_target(resolve_target(self.launch.db))
         try:
-            with SessionStore.for_reading(path) as store:
+            store = open_store(self.launch.db, reading=True)
+            try:
                 found = store.list_sessions(limit=200)
+            finally:
+                store.close()
         except NoDatabase:
             return [], t("start.no_sessions", db=str(path))
         except StoreError as error:

@@ -12,17 +12,16 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.engine import commands as cmd
 from krise_ovelse.engine.values import DecisionStatus, InjectStatus, Mode, Participant
 from krise_ovelse.model.scenario import Level, Scenario, Trigger
 from krise_ovelse.model.text import Text as ScenarioText
+from krise_ovelse.safetext import neutralise
 from krise_ovelse.tui.i18n import format_date, has, language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
 from krise_ovelse.tui.pacing import SPEEDS, Pacing, plan_seconds, real_seconds_until, windows
@@ -91,7 +90,7 @@ def participant_label(participant: Participant, scenario: Scenario | None = None
 
 
 def _tr(text: ScenarioText) -> str:
-    return text.get(language())
+    return neutralise(text.get(language()))
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -134,54 +133,35 @@ class ExerciseSession:
         self._phase_scan = 0
         self._startex: dt.datetime | None = None
         self._startex_scan = 0
+        self._follower: Any = None  # lifecycle.Follower of a read-only window on the store
+        self.poll_error = ""
 
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
     def start(cls, loaded: LoadedScenario, *, team: str, participants: Sequence[Participant] = (),
               db: str | None = None, wall: WallClock | None = None, facilitator: str = "") -> ExerciseSession:
-        """A new session in the store, started (paused) in real-time mode."""
-        from krise_ovelse.store.errors import StoreError
+        """A new session in the store, started (paused) in real-time mode (`lifecycle.start_session`)."""
+        from krise_ovelse.store.lifecycle import start_session
 
         store = _open_store(db)
-        started = (wall or _utc_now)()
-        try:
-            info = store.create_session(
-                scenario_text=loaded.text, scenario_id=loaded.scenario.id,
-                title=_tr(loaded.scenario.title), team=team,
-                participants=[participant_label(p, loaded.scenario) for p in participants],
-                facilitator=facilitator, mode="live", started=_iso(started))
-        except StoreError as error:
-            store.close()
-            raise SessionError(_store_message(error)) from None
-        engine = _new_engine(loaded.scenario, _sink(store, info.id), wall)
-        session = cls(loaded, engine=engine, store=store, session_id=info.id, team=team)
-        outcome = session.handle(cmd.StartSession(team=team, participants=tuple(participants),
-                                                  facilitator=facilitator, mode=Mode.REAL_TIME))
-        if not outcome.ok:
-            raise SessionError(outcome.message)
-        return session
+        with _lifecycle_errors(store):
+            live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or _utc_now,
+                                 participants=participants, facilitator=facilitator, mode=Mode.REAL_TIME)
+        return cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=team)
 
     @classmethod
     def resume(cls, session_id: str, *, db: str | None = None, wall: WallClock | None = None) -> ExerciseSession:
-        """Continue a stored session from its last committed event (the clock stays paused)."""
-        from krise_ovelse.store.errors import StoreError
+        """Continue a stored session from its last committed event (the clock stays paused).
+
+        An ended session opens unclaimed, for the evaluation after ENDEX (`lifecycle.resume_session`)."""
+        from krise_ovelse.store.lifecycle import resume_session
 
         store = _open_store(db)
-        try:
-            full_id = store.resolve(session_id)
-            info = store.get(full_id)
-            if info.status != "ended":
-                if _held_elsewhere(info):
-                    raise SessionError(t("session.open_elsewhere", id=full_id, owner=info.owner or ""))
-                store.claim(full_id)
-            loaded = _stored_scenario(store, full_id)
-            events = [_event(e) for e in store.iter_events(full_id)]
-        except (StoreError, SessionError) as error:
-            store.close()
-            raise SessionError(_store_message(error) if isinstance(error, StoreError) else str(error)) from None
-        engine = _engine_from_events(loaded.scenario, events, _sink(store, full_id), wall)
-        session = cls(loaded, engine=engine, store=store, session_id=full_id, team=info.team)
+        with _lifecycle_errors(store):
+            live = resume_session(store, session_id, clock=wall or _utc_now, ended_ok=True)
+        loaded = LoadedScenario(live.scenario, live.text, f"session:{live.session_id}")
+        session = cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=live.team)
         if session.running:
             session.handle(cmd.Pause())
         return session
@@ -189,25 +169,20 @@ class ExerciseSession:
     @classmethod
     def follow(cls, session_id: str, *, db: str | None = None) -> ExerciseSession:
         """A read-only window on a stored (possibly live) session; `poll()` picks up new events."""
-        from krise_ovelse.store.errors import StoreError
+        from krise_ovelse.store.lifecycle import follow_session
 
         store = _open_store(db, reading=True)
-        try:
-            full_id = store.resolve(session_id)
-            info = store.get(full_id)
-            loaded = _stored_scenario(store, full_id)
-            events = [_event(e) for e in store.iter_events(full_id)]
-        except (StoreError, SessionError) as error:
-            store.close()
-            raise SessionError(_store_message(error) if isinstance(error, StoreError) else str(error)) from None
-        state = _fold(loaded.scenario, events)
-        return cls(loaded, state=state, store=store, session_id=full_id, readonly=True, events=events,
-                   team=info.team)
+        with _lifecycle_errors(store):
+            follower = follow_session(store, session_id)
+        loaded = LoadedScenario(follower.scenario, follower.text, f"session:{follower.session_id}")
+        session = cls(loaded, state=follower.state, store=store, session_id=follower.session_id, readonly=True,
+                      events=follower.events, team=follower.info.team)
+        session._follower = follower
+        return session
 
     @classmethod
     def replay(cls, session_id: str, *, db: str | None = None) -> ExerciseSession:
-        session = cls.follow(session_id, db=db)
-        return session
+        return cls.follow(session_id, db=db)
 
     @classmethod
     def from_events(cls, loaded: LoadedScenario, events: Sequence[Any], team: str = "") -> ExerciseSession:
@@ -217,14 +192,14 @@ class ExerciseSession:
 
     def close(self) -> None:
         """Release the stored session (a live one is left paused, to be resumed) and store its
-        summary and index, as the headless path does (`engine_bridge.close_session`)."""
+        summary and index (`lifecycle.close_session`)."""
         if self._closed:
             return
         self._closed = True
         if self.store is None:
             return
-        from krise_ovelse.store.engine_bridge import close_session
         from krise_ovelse.store.errors import StoreError
+        from krise_ovelse.store.lifecycle import close_session
 
         try:
             if not self.readonly and self.session_id is not None and self.engine is not None:
@@ -241,14 +216,11 @@ class ExerciseSession:
         after it), so `krise-ovelse sessions` shows them even before the console closes."""
         if self.store is None or self.session_id is None or self.engine is None:
             return
-        from krise_ovelse.store.engine_bridge import session_summary
         from krise_ovelse.store.errors import StoreError
+        from krise_ovelse.store.lifecycle import save_summary
 
-        summary = session_summary(self.scenario, self.state, list(self.engine.events))
-        index = summary.get("index")
         with contextlib.suppress(StoreError):  # a cache: `close` and `rescore` write it again
-            self.store.set_summary(self.session_id, summary,
-                                   float(index) if isinstance(index, int | float) else None)
+            save_summary(self.store, self.session_id, self.engine)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -509,19 +481,23 @@ class ExerciseSession:
     # -- follow and replay ------------------------------------------------------------------
 
     def poll(self) -> bool:
-        """Read-only window: fold events stored since the last poll. True if any arrived."""
-        if self.store is None or self.session_id is None or not self.readonly:
+        """Read-only window: fold events stored since the last poll. True if any arrived.
+
+        A new event this version cannot read leaves the window as it was (`poll_error` says why)."""
+        if self._follower is None:
             return False
         from krise_ovelse.store.errors import StoreError
 
         try:
-            new = [_event(e) for e in self.store.iter_events(self.session_id, start=self.state.seq + 1)]
-        except StoreError:
+            new = self._follower.poll()
+        except StoreError as error:
+            self.poll_error = _store_message(error)
             return False
+        self.poll_error = ""
         if not new:
             return False
-        self.events.extend(new)
-        self._state = _apply_all(self.state, new)
+        self._state = self._follower.state
+        self.events = self._follower.events
         return True
 
     @property
@@ -824,41 +800,39 @@ class ExerciseSession:
 
 
 def _open_store(db: str | None, reading: bool = False) -> Any:
-    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.errors import StoreError
-    from krise_ovelse.store.location import resolve_db_path
 
     try:
-        path = resolve_db_path(db)
-        return SessionStore.for_reading(path) if reading else SessionStore(path)
+        return open_store(db, reading=reading)
     except StoreError as error:
         raise SessionError(error.render()) from None
 
 
-def _held_elsewhere(info: Any) -> bool:
-    """Whether another live process has the session open (the store's claim would refuse it)."""
-    from krise_ovelse.store.db import this_host
+@contextlib.contextmanager
+def _lifecycle_errors(store: Any) -> Iterator[None]:
+    """A lifecycle StoreError as a SessionError in the console's language; the store is closed."""
+    from krise_ovelse.store.errors import StoreError
 
-    return bool(info.owner) and info.owner != f"{this_host()}:{os.getpid()}" \
-        and info.effective_status == "running"
+    try:
+        yield
+    except StoreError as error:
+        store.close()
+        raise SessionError(_store_message(error)) from None
+    except BaseException:
+        store.close()
+        raise
 
 
 def _store_message(error: Any) -> str:
     """A store error for the facilitator, in the console's language where it is a known one."""
-    from krise_ovelse.store.errors import UnknownSession
+    from krise_ovelse.store.errors import SessionHeld, UnknownSession
 
     if isinstance(error, UnknownSession):
         return t("session.unknown", id=error.session_id)
+    if isinstance(error, SessionHeld):
+        return t("session.open_elsewhere", id=error.session_id, owner=error.owner)
     return t("session.store_error", error=error.render())
-
-
-def _stored_scenario(store: Any, session_id: str) -> LoadedScenario:
-    text = store.scenario_text(session_id)
-    result = load_scenario_text(text, f"session:{session_id}")
-    if result.scenario is None:
-        problems = "; ".join(p.render() for p in result.problems[:3])
-        raise SessionError(t("session.bad_scenario", id=session_id, problems=problems))
-    return LoadedScenario(result.scenario, text, f"session:{session_id}")
 
 
 def _event(data: Any) -> Any:
@@ -867,28 +841,10 @@ def _event(data: Any) -> Any:
     return data if isinstance(data, Event) else event_from_dict(data)
 
 
-def _sink(store: Any, session_id: str) -> Any:
-    from krise_ovelse.engine.events import event_to_dict
-
-    return store.sink(session_id, to_dict=event_to_dict)
-
-
 def _criteria_ids(scenario: Scenario) -> frozenset[str]:
-    from krise_ovelse.catalogue import load_catalogue
+    from krise_ovelse.store.lifecycle import criteria_ids
 
-    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
-
-
-def _new_engine(scenario: Scenario, sink: Any, wall: WallClock | None) -> Any:
-    from krise_ovelse.engine.facade import Engine
-
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, criteria=_criteria_ids(scenario))
-
-
-def _engine_from_events(scenario: Scenario, events: Sequence[Any], sink: Any, wall: WallClock | None) -> Any:
-    from krise_ovelse.engine.facade import Engine
-
-    return Engine(scenario, clock=wall or _utc_now, sink=sink, events=events, criteria=_criteria_ids(scenario))
+    return criteria_ids(scenario)
 
 
 def _utc_now() -> dt.datetime:

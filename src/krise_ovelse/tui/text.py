@@ -1,7 +1,9 @@
 """Scenario and user text as literal Rich `Text`: never parsed as markup.
 
 A title like `[bold]Alarm[/]` or a lone `[/]` must show as typed. Everything the console
-shows from a scenario, a participant or the store goes through these helpers.
+shows from a scenario, a participant or the store goes through these helpers, which also pass
+it through the one sanitiser (`safetext.neutralise`): an escape sequence in a file is shown as
+`␛…` and never reaches the terminal.
 """
 
 from __future__ import annotations
@@ -10,19 +12,20 @@ from rich.text import Text
 
 from krise_ovelse.model.text import Text as ScenarioText
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY, format_time
+from krise_ovelse.safetext import neutralise
 from krise_ovelse.tui.i18n import format_date, language, t
 
 
 def lit(value: object, style: str = "") -> Text:
-    """`value` as literal text (no markup, no emoji codes)."""
-    return Text(str(value), style=style)
+    """`value` as literal text (no markup, no emoji codes, no terminal controls)."""
+    return Text(neutralise(str(value)), style=style)
 
 
 def tr(text: ScenarioText | None) -> str:
     """A scenario text in the console's language (falls back to bokmål)."""
     if text is None:
         return ""
-    return text.get(language())
+    return neutralise(text.get(language()))
 
 
 def join(*parts: Text | str, sep: str = "") -> Text:
@@ -34,7 +37,7 @@ def join(*parts: Text | str, sep: str = "") -> Text:
         if isinstance(part, Text):
             out.append_text(part)
         else:
-            out.append(part)
+            out.append(neutralise(part))
     return out
 
 

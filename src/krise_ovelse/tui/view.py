@@ -3,20 +3,41 @@
 `krise_ovelse.tui.session.snapshot()` builds a `Snapshot` from the scenario and the engine
 state; widgets render these records and nothing else. This is the one place that knows the
 shape of the engine state, and the widgets can be tested with hand-made snapshots.
+
+Every text in a record passes through the one sanitiser (`safetext.neutralise`) as the record
+is made (`_clean_fields`): titles, bodies, senders, rationales and names come from files and the store,
+and no escape sequence in them may reach the terminal.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from krise_ovelse.model.scenario import Channel, Polarity
+from krise_ovelse.safetext import neutralise
 
 FACILITATOR = "facilitator"
 TEAM = "team"
 VIEWS = (FACILITATOR, TEAM)
 
 
-@attrs.frozen
+def _clean(value: Any) -> Any:
+    """Texts neutralised, also inside tuples; other values as they are."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    return value
+
+
+def _clean_fields(cls: type, fields: list[attrs.Attribute]) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+    return [field if field.converter is not None else field.evolve(converter=_clean) for field in fields]
+
+
+
+@attrs.frozen(field_transformer=_clean_fields)
 class ClockView:
     minutes: float
     phase_id: str
@@ -29,7 +50,7 @@ class ClockView:
     exercise_seconds: float = 0.0
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class Unplayed:
     """What is still unplayed of the scenario: for the ENDEX question."""
 
@@ -58,7 +79,7 @@ class JumpPreview:
     saves: float
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class FeedItem:
     inject_id: str
     minutes: float
@@ -77,7 +98,7 @@ class FeedItem:
     kind: str = "inject"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class DecisionView:
     decision_id: str
     title: str
@@ -99,7 +120,7 @@ class DecisionView:
     clock_running: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class IndicatorView:
     id: str
     name: str
@@ -123,7 +144,7 @@ class IndicatorView:
         return self.value - previous[-1] if previous else 0.0
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class LogEntry:
     decision_id: str
     title: str
@@ -141,7 +162,7 @@ class LogEntry:
     amendments: int = 0
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class UpcomingItem:
     inject_id: str
     minutes: float | None
@@ -151,7 +172,7 @@ class UpcomingItem:
     channel: Channel | None
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class ObservationView:
     text: str
     criteria: tuple[str, ...]
@@ -160,7 +181,7 @@ class ObservationView:
     author: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=_clean_fields)
 class Snapshot:
     clock: ClockView
     feed: tuple[FeedItem, ...]

@@ -145,7 +145,7 @@ class BriefingScreen(KriseScreen[None]):
                 yield _para(tr(scenario.exercise_form))
             if scenario.goals:
                 yield _section(t("briefing.goals"))
-                yield _para(_lines(Text("• ").append(tr(goal)) for goal in scenario.goals), "para item")
+                yield _para(_lines(Text("• ").append(tr(goal.text)) for goal in scenario.goals), "para item")
             if scenario.roles:
                 yield _section(t("briefing.roles"))
                 roles = []

@@ -89,7 +89,7 @@ class DebriefScreen(KriseScreen[None]):
             summary = Text()
             if session.team:
                 summary.append(t("debrief.team") + " ", style="dim")
-                summary.append(session.team + "   ", style="bold")
+                summary.append_text(lit(session.team + "   ", "bold"))
             summary.append(t("debrief.index") + " ", style="dim")
             summary.append("–" if result.index is None else format_number(result.index), style="bold")
             summary.append("   ")

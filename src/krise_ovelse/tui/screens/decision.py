@@ -64,7 +64,7 @@ class DecisionDialog(KriseModal[bool | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Label("", id="decision-heading", classes="dialog-title")
+            yield Label("", id="decision-heading", classes="dialog-title", markup=False)  # the id is the file's
             with VerticalScroll(id="decision-scroll", classes="fit"):
                 yield Static("", id="decision-title", markup=False)
                 yield Static("", id="decision-prompt", markup=False)

@@ -114,7 +114,7 @@ class InjectDialog(KriseModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Label("", id="inject-heading", classes="dialog-title")
+            yield Label("", id="inject-heading", classes="dialog-title", markup=False)  # the id is the file's
             with VerticalScroll(classes="dialog-scroll fit"):
                 yield Static("", id="inject-text", markup=False)
             yield Static("", id="inject-opens", markup=False)

@@ -110,7 +110,7 @@ class RateDialog(KriseModal[bool | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Label(t("rate.title", id=self.rating.criterion), classes="dialog-title")
+            yield Label(t("rate.title", id=self.rating.criterion), classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-scroll short fit"):
                 yield Static(evidence_text(self.rating), markup=False)
             yield Label(t("rate.level"))

@@ -1,0 +1,201 @@
+"""The action plan as an Excel workbook (openpyxl) that round-trips: write it, let people edit it
+in a spreadsheet, read it back into the same `Plan`.
+
+Sheet 1 is the plan: one row per measure under a header row in the plan's language (headers in
+either language are read). Element, priority and status have drop-down lists in the plan's
+language; both languages' words are accepted back. Sheet 2 ("Om planen"/"About") holds the file
+format, version, scenario, session and language. Reading is bounded (compressed and unpacked
+size, rows) and takes cell values only: formulas are never evaluated.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from krise_ovelse.report.plan import (
+    FORMAT,
+    ITEM_KEYS,
+    MAX_ITEMS,
+    NAMES_NB,
+    VERSION,
+    Plan,
+    PlanError,
+    item_to_dict,
+    plan_from_dict,
+)
+
+#: Column key → header (nb, en).
+HEADERS: dict[str, tuple[str, str]] = {
+    "id": ("Nr.", "No."),
+    "criterion": ("Funn (kriterium)", "Finding (criterion)"),
+    "area": ("Forbedringspunkt", "Area for improvement"),
+    "action": ("Tiltak", "Measure"),
+    "element": ("Element (POETE)", "Element (POETE)"),
+    "owner": ("Ansvarlig", "Owner"),
+    "due": ("Frist", "Due"),
+    "priority": ("Prioritet", "Priority"),
+    "status": ("Status", "Status"),
+    "root_cause": ("Årsak", "Root cause"),
+    "updated": ("Oppdatert", "Updated"),
+}
+WIDTHS = {"id": 6, "criterion": 12, "area": 40, "action": 60, "element": 15, "owner": 20, "due": 12,
+          "priority": 11, "status": 12, "root_cause": 40, "updated": 12}
+SHEET = {"nb": "Tiltaksplan", "en": "Action plan"}
+META_SHEET = {"nb": "Om planen", "en": "About"}
+MAX_XLSX_UNPACKED = 64 << 20
+_CHOICES = {"element": ("plan", "organisation", "equipment", "training", "exercise"),
+            "priority": ("high", "medium", "low"), "status": ("open", "in_progress", "done", "dropped")}
+
+
+def _word(value: str, lang: str) -> str:
+    return NAMES_NB.get(value, value) if lang == "nb" else value.replace("_", " ")
+
+
+def plan_to_xlsx(plan: Plan) -> bytes:
+    """The workbook's bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lang = plan.language if plan.language in ("nb", "en") else "nb"
+    column = 0 if lang == "nb" else 1
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET[lang]
+    sheet.append([HEADERS[key][column] for key in ITEM_KEYS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EAF0")
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for item in plan.items:
+        row = item_to_dict(item)
+        sheet.append([_word(row[key], lang) if key in _CHOICES and row[key] else row[key] for key in ITEM_KEYS])
+    for index, key in enumerate(ITEM_KEYS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS[key]
+        for cell in sheet[letter][1:]:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.number_format = "@"  # text: a due date stays as typed, "Q3 2025" too
+        if key in _CHOICES:
+            words = ",".join(_word(v, lang) for v in _CHOICES[key])
+            check = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
+            check.add(f"{letter}2:{letter}{MAX_ITEMS + 1}")
+            sheet.add_data_validation(check)
+    sheet.freeze_panes = "A2"
+    meta = book.create_sheet(META_SHEET[lang])
+    for key, value in (("format", FORMAT), ("version", VERSION), ("scenario", plan.scenario),
+                       ("session", plan.session), ("language", lang)):
+        meta.append([key, value])
+    meta.column_dimensions["A"].width = 12
+    meta.column_dimensions["B"].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_keys() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for key, labels in HEADERS.items():
+        for label in (*labels, key):
+            names[label.strip().lower()] = key
+    return names
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def plan_from_xlsx(content: bytes, source: str = "<plan.xlsx>") -> Plan:
+    """Read a plan workbook written by `plan_to_xlsx` (and edited), given its bytes; PlanError
+    naming `source` on any problem."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise PlanError(f"{source}: not an Excel workbook (.xlsx)") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise PlanError(f"{source}: the workbook unpacks to more than {MAX_XLSX_UNPACKED >> 20} MiB")
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise PlanError(f"{source}: cannot read the workbook ({type(exc).__name__})") from None
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            raise PlanError(f"{source}: the workbook has no sheets")
+        sheet = sheets[0]
+        meta: dict[str, Any] = {}
+        for extra in sheets[1:]:
+            if extra.title in META_SHEET.values():
+                for row in extra.iter_rows(max_row=50, max_col=2, values_only=True):
+                    if row and isinstance(row[0], str):
+                        meta[row[0].strip().lower()] = _cell_text(row[1] if len(row) > 1 else None)
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise PlanError(f"{source}: the sheet {sheet.title!r} is empty")
+        names = _header_keys()
+        keys: list[str | None] = []
+        for col, value in enumerate(header, start=1):
+            text = str(value).strip().lower() if value is not None else ""
+            if not text:
+                keys.append(None)
+                continue
+            if text not in names:
+                raise PlanError(f"{source}: {sheet.title}!{_letter(col)}1: unknown column {str(value)[:40]!r} "
+                                f"(known: {', '.join(h[0] for h in HEADERS.values())})")
+            keys.append(names[text])
+        items = []
+        for number, row in enumerate(rows, start=2):
+            if number > MAX_ITEMS + 1:
+                raise PlanError(f"{source}: more than {MAX_ITEMS} rows")
+            values = {key: _cell_text(value) for key, value in zip(keys, row, strict=False)
+                      if key is not None and value is not None and value != ""}
+            if not values:
+                continue
+            values["_row"] = number
+            items.append(values)
+    finally:
+        book.close()
+    data: dict[str, Any] = {
+        "format": meta.get("format", FORMAT), "version": _version(meta.get("version", VERSION)),
+        "scenario": meta.get("scenario") or "", "session": meta.get("session") or "",
+        "language": meta.get("language") or "nb",
+        "items": [{k: v for k, v in item.items() if k != "_row"} for item in items],
+    }
+    try:
+        return plan_from_dict(data, source)
+    except PlanError as exc:
+        raise PlanError(_with_rows(str(exc), source, sheet.title, items)) from None
+
+
+def _version(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _with_rows(message: str, source: str, sheet: str, items: list[dict[str, Any]]) -> str:
+    """`file: item 3: …` as `file: Sheet!row 4: …`, the row a spreadsheet user sees."""
+    prefix = f"{source}: item "
+    if message.startswith(prefix):
+        number, _, rest = message[len(prefix):].partition(":")
+        if number.isdigit() and 0 < int(number) <= len(items):
+            return f"{source}: {sheet}!A{items[int(number) - 1]['_row']}:{rest}"
+    return message
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(col))
