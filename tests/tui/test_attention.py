@@ -43,7 +43,7 @@ async def test_a_decision_opening_pauses_the_clock_at_its_minute_above_x1(
         await _startex(pilot)
         await pilot.press("plus")  # ×2: auto-pause is on by default
         clock.advance(60)  # 720 scenario minutes: past i01 (390), i02 (495) and i03 (600)
-        app._tick()
+        app.tick_clock()
         await pilot.pause()
         session = app.session
         assert session is not None
@@ -64,7 +64,7 @@ async def test_no_auto_pause_at_x1_or_when_turned_off(example: LoadedScenario, d
             for key in speed_keys:
                 await pilot.press(key)
             clock.advance(seconds)  # to minute 420 either way
-            app._tick()
+            app.tick_clock()
             await pilot.pause()
             session = app.session
             assert session is not None and session.state.running
@@ -79,7 +79,7 @@ async def test_a_decision_that_opens_and_lapses_unseen_is_signalled(example: Loa
         await _startex(pilot)
         await pilot.press("plus")
         clock.advance(70)  # ×2: 840 scenario minutes, past d01's opening (390) and deadline (750)
-        app._tick()
+        app.tick_clock()
         await pilot.pause()
         assert app.session is not None and app.session.state.decision("d01").missed
         assert _banner(app).startswith("⚠ FRISTEN FOR d01 GIKK UT: alternativ c gjelder")
@@ -104,13 +104,13 @@ async def test_the_countdown_runs_in_real_time_and_a_near_deadline_warns_once(
     async with app.run_test(size=(100, 30)) as pilot:
         await _startex(pilot)
         clock.advance(70)  # d01 opens at 390; the clock runs on to 420 (×1: no auto-pause)
-        app._tick()
+        app.tick_clock()
         await pilot.pause()
         [row] = option_texts(app, "#decisions")
         assert "⏳ 0:55" in row  # (750 - 420) / 6 real seconds
         assert "FRISTEN" not in _banner(app)
         clock.advance(10)
-        app._tick()
+        app.tick_clock()
         await pilot.pause()
         [row] = option_texts(app, "#decisions")
         assert "⏳ 0:45" in row
@@ -120,12 +120,12 @@ async def test_the_countdown_runs_in_real_time_and_a_near_deadline_warns_once(
         assert "⏳ 0:22" in option_texts(app, "#decisions")[0] or "⏳ 0:23" in option_texts(app, "#decisions")[0]
         await pilot.press("space")  # paused: the countdown stands and says so
         await pilot.pause()
-        assert "(står)" in option_texts(app, "#decisions")[0]
+        assert "(klokka står)" in option_texts(app, "#decisions")[0]
         app.screen.query_one("#alert", Static).display = False
-        app._tick()
+        app.tick_clock()
         await pilot.press("space")
         clock.advance(0.1)
-        app._tick()
+        app.tick_clock()
         await pilot.pause()
         assert "FRISTEN" not in _banner(app)  # warned once only
 

@@ -172,7 +172,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
             await pilot.pause()
             await pilot.press("enter", "ctrl+s", "j")
             await pilot.pause()
-            follower._poll()
+            follower.poll_store()
             await team_pilot.pause()
             assert session.state.decision("d01").option_id == "a"
             assert any("d01 → a" in o for o in option_texts(follower, "#log"))

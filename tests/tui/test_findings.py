@@ -35,7 +35,7 @@ from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.lists import upcoming_prompt
 
 from .conftest import EXAMPLE, FakeClock, console
-from .helpers import option_texts, screen_text, start_play, static_text, type_text
+from .helpers import option_texts, record_notifications, screen_text, start_play, static_text, type_text
 
 
 async def play_decide_and_observe(pilot: Pilot[Any], observation: str) -> None:
@@ -167,6 +167,7 @@ def story() -> LoadedScenario:
 
 async def test_consequence_and_phase_summary_are_shown_in_both_views(db: Path, clock: FakeClock) -> None:
     app = console(story(), team="Lag", clock=clock)
+    notified = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_play(pilot)
         await pilot.press("d")
@@ -176,7 +177,7 @@ async def test_consequence_and_phase_summary_are_shown_in_both_views(db: Path, c
         assert isinstance(app.screen, ExerciseScreen)
         consequence = "[b]SMS-en går ut 06:52.[/] Kundesenteret får færre spørsmål."
         assert any(consequence in o for o in option_texts(app, "#log"))  # literally, not as markup
-        assert any(consequence in n.message for n in app._notifications)
+        assert any(consequence in message for message in notified)
         await pilot.press("j", "j")  # over the jump to week two, where the summary shows in the feed
         await pilot.pause()
         summary = "Det har gått ti dager. [i]Hjemmekontoret[/] er blitt hverdag."
@@ -215,7 +216,7 @@ async def test_n_and_j_jump_while_paused_and_the_clock_stays_paused(example: Loa
         assert session.state.phase_id == "uke-to" and not session.state.running
         assert session.state.exercise_seconds == seconds  # no play time passed
         clock.advance(30)
-        app._tick()
+        app.tick_clock()
         assert session.state.exercise_seconds == seconds
 
 
@@ -386,7 +387,7 @@ async def test_the_empty_feed_text_fits_the_state(example: LoadedScenario, db: P
         await pilot.pause()
         assert option_texts(app, "#feed") == [nb.MESSAGES["feed.empty_running"]]
         clock.advance(1)
-        app._tick()
+        app.tick_clock()
         await pilot.press("space")
         await pilot.pause()
         assert option_texts(app, "#feed") == [nb.MESSAGES["feed.empty_paused"]]
@@ -493,9 +494,9 @@ async def test_a_session_open_elsewhere_is_refused_in_norwegian(example: LoadedS
         conn.execute("UPDATE sessions SET status = 'running', owner = ? WHERE id = ?",
                      (f"{this_host()}:{os.getppid()}", info.id))
     app = console(session=info.id, clock=clock)
+    messages = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
         assert any("allerede åpen i en annen konsoll" in m for m in messages), messages
         assert not any("error:" in m for m in messages)
         assert isinstance(app.screen, StartScreen)

@@ -70,7 +70,7 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await pilot.press("space")
         assert session.state.running
         clock.advance(2.0)
-        app._tick()
+        app.tick_clock()
         assert session.state.scenario_minutes == 12  # 2 s × 360 min per minute of play / 60
 
         # n jumps to the next inject: i01 arrives and opens d01

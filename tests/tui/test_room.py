@@ -42,7 +42,7 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             await pilot.pause()
             assert app.session.state.presented == "i01"  # type: ignore[union-attr]
             assert "På lagets skjerm: i01" in screen_text(app)
-            follower._poll()
+            follower.poll_store()
             await team.pause()
             shown = _projector(follower)
             assert "VANNSKADE – HOVEDKONTORET ER STENGT" in shown and "Sprinkleranlegget" in shown
@@ -53,7 +53,7 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             await pilot.pause()
             await pilot.press("enter", "escape")
             await pilot.pause()
-            follower._poll()
+            follower.poll_store()
             await team.pause()
             assert "VANNSKADE" in _projector(follower)
             assert option_texts(follower, "#feed")[0].startswith("●")  # i02: unread for the team
@@ -62,7 +62,7 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             app.screen.query_one("#feed").highlighted = 1  # type: ignore[attr-defined]
             await pilot.press("p")
             await pilot.pause()
-            follower._poll()
+            follower.poll_store()
             await team.pause()
             assert _projector(follower) == ""
             # the team window's footer says how to read an inject

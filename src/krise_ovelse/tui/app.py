@@ -55,7 +55,7 @@ class Launch:
     session: str | None = None
     scenarios_dir: Path | None = None
     #: Seconds between clock ticks in real-time play, and between store polls in a read-only window.
-    #: None: no timer (tests call `_tick` and `_poll` themselves, so nothing runs on real time).
+    #: None: no timer (tests call `tick_clock` and `poll_store` themselves, so nothing runs on real time).
     tick_interval: float | None = 1.0
     poll_interval: float | None = 1.0
     #: Pause the clock when a decision opens: "auto" (above ×1), "on" or "off".
@@ -133,7 +133,7 @@ class KriseApp(App[None]):
         self.title = t("app.title")
         self.sub_title = t("app.subtitle")
         if self.launch.tick_interval is not None:
-            self.set_interval(self.launch.tick_interval, self._tick, name="clock")
+            self.set_interval(self.launch.tick_interval, self.tick_clock, name="clock")
         if self._collection_paused:
             self.call_after_refresh(self._resume_collection)  # after the first frame
         launch = self.launch
@@ -265,7 +265,7 @@ class KriseApp(App[None]):
             return
         self._set_session(session)
         if self.launch.poll_interval is not None:
-            self.set_interval(self.launch.poll_interval, self._poll, name="poll")
+            self.set_interval(self.launch.poll_interval, self.poll_store, name="poll")
         self._show(ExerciseScreen(session, TEAM, locked_view=True))
 
     def replay_session(self, session_id: str) -> None:
@@ -331,7 +331,7 @@ class KriseApp(App[None]):
 
     # -- the clock and the store ----------------------------------------------------------
 
-    def _tick(self) -> None:
+    def tick_clock(self) -> None:
         now = self.clock()
         elapsed = now - self._last_tick
         self._last_tick = now
@@ -353,7 +353,7 @@ class KriseApp(App[None]):
         session = self.session
         return self.auto_pause == "auto" and session is not None and session.state.speed > 1
 
-    def _poll(self) -> None:
+    def poll_store(self) -> None:
         session = self.session
         if session is not None and session.readonly and session.poll():
             self.refresh_views()
