@@ -234,6 +234,8 @@ MESSAGES: dict[str, str] = {
     "pacing.suggest_speed": "Suggestion: set the speed to {speed} (now {now}) to land on the planned time.",
     "pacing.suggest_jump": "Suggestion: even ×32 cannot make the plan. Jump to the next phase (saves {saves} of play).",
     "pacing.suggest_over": "The planned time is used up and this is the last phase: consider ENDEX (e).",
+    "pacing.suggest_keep": "Suggestion: keep the speed at {speed}. Of the speeds there are, it lands nearest the"
+                           " planned time.",
     "pacing.suggest_none": "No suggestion yet.",
     "pacing.keys": "Enter = take the suggestion · Esc = close",
     "pacing.keys_close": "Esc = close",

@@ -233,6 +233,7 @@ MESSAGES: dict[str, str] = {
     "pacing.suggest_speed": "Forslag: sett farten til {speed} (nå {now}) for å lande på planlagt tid.",
     "pacing.suggest_jump": "Forslag: selv ×32 rekker ikke planen. Hopp til neste fase (sparer {saves} spilletid).",
     "pacing.suggest_over": "Den planlagte tiden er brukt opp, og dette er siste fase: vurder ENDEX (e).",
+    "pacing.suggest_keep": "Forslag: behold farten {speed}. Av fartene som finnes, lander den nærmest planlagt tid.",
     "pacing.suggest_none": "Ingen forslag ennå.",
     "pacing.keys": "Enter = bruk forslaget · Esc = lukk",
     "pacing.keys_close": "Esc = lukk",

@@ -88,6 +88,8 @@ class JumpDialog(KriseModal[bool]):
 def suggestion_text(suggestion: Suggestion, pacing: Pacing) -> str:
     if suggestion.kind == "on_time":
         return t("pacing.suggest_on_time")
+    if suggestion.kind == "speed" and suggestion.speed == pacing.speed:
+        return t("pacing.suggest_keep", speed=speed_label(pacing.speed))
     if suggestion.kind == "speed":
         return t("pacing.suggest_speed", speed=speed_label(suggestion.speed),
                  now=speed_label(pacing.speed))

@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from krise_ovelse.tui.i18n import format_number, t
 from krise_ovelse.tui.pacing import Pacing, clock_text
-from krise_ovelse.tui.text import compression_words, scenario_time
+from krise_ovelse.tui.text import compression_words, lit, scenario_time
 from krise_ovelse.tui.view import ClockView
 
 
@@ -37,9 +37,9 @@ def status_text(clock: ClockView, view: str, team: str = "", extra: str = "") ->
             text.append("  (" + compression_words(clock.compression * clock.speed) + ")", style="dim")
     text.append("  │  ")
     text.append(t(f"view.{view}"), style="italic")
-    if team:
+    if team:  # from the store: neutralised like every text from a file
         text.append(" · ")
-        text.append(team)
+        text.append_text(lit(team))
     if extra:
         text.append("  │  ")
         text.append(extra, style="italic")
