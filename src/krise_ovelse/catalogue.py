@@ -21,6 +21,8 @@ from krise_ovelse.model.text import Text
 if TYPE_CHECKING:
     import cattrs
 
+    from krise_ovelse.model.scenario import Scenario
+
 #: HSEEP-style rating levels, best first: Performed without challenges, with Some challenges,
 #: with Major challenges, Unable to be performed.
 RATING_LEVELS: tuple[str, ...] = ("P", "S", "M", "U")
@@ -231,6 +233,12 @@ def load_catalogue() -> Catalogue:
     catalogue = parse_catalogue(source.decode("utf-8"))
     cache.put(CATALOGUE_KIND, source, catalogue)
     return catalogue
+
+
+def known_criteria(scenario: Scenario) -> frozenset[str]:
+    """The criterion ids a scenario's observations, ratings and rules may name: the catalogue's and
+    the scenario's own (the one union the loader's checks, the engine's sessions and scripted runs use)."""
+    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,9 +19,10 @@ def shipped_scenarios_dir() -> Path:
 PLAYTHROUGH_DIR = "playthroughs"
 
 
-def shipped_scenario_files() -> list[Path]:
-    """The shipped scenario files, top-level ones first, playthrough folders left out."""
-    root = shipped_scenarios_dir()
+def shipped_scenario_files(directory: Path | None = None) -> list[Path]:
+    """The shipped scenario files (or those under `directory`), top-level ones first, playthrough
+    folders left out."""
+    root = directory or shipped_scenarios_dir()
     if not root.is_dir():
         return []
     return sorted(
@@ -33,7 +34,8 @@ def shipped_scenario_files() -> list[Path]:
 
 def resolve_scenario_arg(name: str) -> Path:
     """A scenario argument as a path: the path as given if it exists or looks like a path,
-    else the shipped scenario whose file is named `name` (`maratonet`, `kort-eksempel`)."""
+    else the shipped scenario whose file is named `name` (`maratonet`, `kort-eksempel`; a shipped
+    scenario's id is its file name, a test checks)."""
     path = Path(name).expanduser()
     if path.exists() or "/" in name or name.endswith((".yaml", ".yml")):
         return path

@@ -32,13 +32,28 @@ def lazy_attributes(package: str, module_of: Mapping[str, str]) -> Callable[[str
     return __getattr__
 
 
+def pause_collection() -> bool:
+    """Turn the cyclic garbage collector off; True if it was on (give that to `resume_collection`).
+    For a pause that does not fit one block (the console's: until its first frame)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
+
+
+def resume_collection(was_enabled: bool, *, freeze: bool = False) -> None:
+    """Back on if it was on before `pause_collection`; with `freeze`, what exists now is first moved
+    out of later collections (it lives as long as the program)."""
+    if was_enabled:
+        if freeze:
+            gc.freeze()
+        gc.enable()
+
+
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the block (back on after it, if it was on before)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    was_enabled = pause_collection()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        resume_collection(was_enabled)

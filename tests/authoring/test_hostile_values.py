@@ -4,8 +4,6 @@ mutation test). Each is refused with a code and a position."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from minimal_scenario import MINIMAL, codes, load
 
@@ -150,17 +148,14 @@ def test_compression_with_a_unit_gets_a_hint() -> None:
     assert code == "E-TYPE" and "minutes per minute of play" in text
 
 
-def test_condition_tokenizer_is_linear() -> None:
-    small = " and ".join(["load > 1"] * 10_000)
+def test_condition_tokenizer_reads_a_huge_condition_in_one_pass() -> None:
+    # Structural, not timed (the ratio is in bench/bench_conditions.py): 100,000 operands come out
+    # as 400,000 tokens with their offsets; the old slicing tokenizer took ~30 s here, which the
+    # per-test timeout would catch.
     large = " and ".join(["load > 1"] * 100_000)
-    start = time.perf_counter()
-    tokenize(small)
-    small_time = time.perf_counter() - start
-    start = time.perf_counter()
     tokens = tokenize(large)
-    large_time = time.perf_counter() - start
     assert len(tokens) == 400_000
-    assert large_time < 30 * max(small_time, 1e-3)  # quadratic would be ~100x
+    assert tokens[-2].offset == len(large) - 1 and tokens[-1].kind == "end"
 
 
 @pytest.mark.parametrize("source", ["(" * 150 + "x" + ")" * 150, "not " * 150 + "x", "(" * 5000])

@@ -431,3 +431,20 @@ def test_a_headless_run_records_when_it_really_started_and_lists_newest_first(
         assert [s.started for s in listed] == ["2026-12-06T09:00:00+00:00", "2026-12-06T08:00:00+00:00"]
         events = list(store.iter_events(first))
     assert events[0]["wall"].startswith("2000-01-01")  # the run itself stays deterministic
+
+
+@pytest.mark.parametrize("command", [["resume", "{sid}"], ["report", "{sid}", "-o", "{out}"], ["rescore", "{sid}"],
+                                     ["branch", "{sid}", "--at", "d01"]])
+def test_every_command_that_reads_the_stored_scenario_checks_its_hash(
+        store: SessionStore, db_path: Path, example: tuple[Scenario, str], tmp_path: Path,
+        command: list[str]) -> None:
+    """The stored copy is what resume, report, rescore and branch play from: edited behind the
+    store's back it is refused (exit 1), not played."""
+    sid = play(store, example, 0, stop_after=6)
+    _tamper(db_path, "UPDATE scenario_texts SET text = text || '# edited'")
+    args = [part.format(sid=sid, out=tmp_path / "r.md") for part in command]
+    result = cli(*args, "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert "sha256" in result.output and "Traceback" not in result.output
+    with pytest.raises(StoreError, match="sha256"):
+        bridge.stored_scenario(store, sid)

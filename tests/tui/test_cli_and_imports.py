@@ -19,7 +19,7 @@ from krise_ovelse.cli.base import COMMANDS, LazyCommands
 
 from .conftest import EXAMPLE
 
-CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance"]
+CORE = ["model", "authoring", "engine", "scoring", "store", "report", "balance", "msel"]
 
 
 @pytest.mark.parametrize("package", CORE)
@@ -89,12 +89,13 @@ def test_the_app_names_the_views_as_the_view_records_do() -> None:
 
 
 def test_the_console_db_option_matches_the_session_commands() -> None:
-    from krise_ovelse.cli import session_cmds
+    from krise_ovelse.cli import base
 
     def db_help(command: click.Command) -> str | None:
         return next(p.help for p in command.params if p.name == "db" and isinstance(p, click.Option))
 
-    assert db_help(main.commands["play"]) == db_help(main.commands["sessions"]) == session_cmds.DB_HELP
+    assert db_help(main.commands["play"]) == db_help(main.commands["sessions"]) == db_help(main.commands["run"]) \
+        == base.DB_HELP
 
 
 def test_play_loads_the_scenario_without_the_store_engine_or_other_commands() -> None:

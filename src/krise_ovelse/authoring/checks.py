@@ -24,10 +24,6 @@ def catalogue_criteria() -> frozenset[str]:
     return load_catalogue().ids()
 
 
-def known_criteria(scenario: Scenario) -> frozenset[str]:
-    return catalogue_criteria() | {c.id for c in scenario.scoring.own_criteria}
-
-
 def check_scenario(scenario: Scenario, doc: Document) -> list[Problem]:
     checker = _Checker(scenario, doc)
     return list(checker.run())
@@ -111,6 +107,8 @@ class _Checker:
     def __init__(self, scenario: Scenario, doc: Document) -> None:
         self.s = scenario
         self.doc = doc
+        from krise_ovelse.catalogue import known_criteria
+
         self.criteria = known_criteria(scenario)
         self.flags = {f for d in scenario.decisions for o in d.options for f in (*o.sets, *o.clears)}
 

@@ -24,6 +24,9 @@ class LoadResult:
     problems: tuple[Problem, ...]
     document: Document | None = None
     text: str | None = None
+    #: The scenario as structured even when checks of meaning found errors (None if its form is
+    #: wrong): for tools that only read injects, such as `msel export` of a half-made import.
+    structured: Scenario | None = None
 
     @property
     def ok(self) -> bool:
@@ -67,4 +70,4 @@ def _from_document(doc: Document, text: str) -> LoadResult:
     except BaseValidationError as exc:
         return LoadResult(None, tuple(sorted(problems_from(exc, doc))), doc, text)
     problems = sorted(check_scenario(scenario, doc))
-    return LoadResult(None if has_errors(problems) else scenario, tuple(problems), doc, text)
+    return LoadResult(None if has_errors(problems) else scenario, tuple(problems), doc, text, scenario)

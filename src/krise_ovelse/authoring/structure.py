@@ -28,7 +28,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from krise_ovelse.authoring.suggest import suggestions
-from krise_ovelse.authoring.yamlio import Document, PathStep
+from krise_ovelse.authoring.yamlio import Document, PathStep, type_name
 from krise_ovelse.model.conditions import Condition, parse_condition
 from krise_ovelse.model.errors import FieldFormatError
 from krise_ovelse.model.problems import Problem
@@ -63,15 +63,6 @@ class BadValue(FieldFormatError):
     code = "E-VALUE"
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
-
 
 #: The largest number a scenario may hold (indicator values, effects, thresholds, compression,
 #: staff): beyond it is a typing mistake, and bounding it keeps every later sum finite.
@@ -90,7 +81,7 @@ def _strict_str(value: Any, _: Any) -> str:
             raise TypeMismatch(f"expected text, found {value}", hint="quote it, e.g. '.inf'")
         return str(value)  # ids such as 1 or 2.5 read naturally as text
     hint = _BOOL_HINT if isinstance(value, bool) else ""
-    raise TypeMismatch(f"expected text, found {_type_name(value)}", hint=hint)
+    raise TypeMismatch(f"expected text, found {type_name(value)}", hint=hint)
 
 
 def _strict_int(value: Any, _: Any) -> int:
@@ -99,7 +90,7 @@ def _strict_int(value: Any, _: Any) -> int:
             raise BadValue(f"{_short(value)} is too large", hint=f"at most {MAX_NUMBER:,}")
         return value
     hint = _NUMBER_HINT if isinstance(value, str) else ""
-    raise TypeMismatch(f"expected a whole number, found {_type_name(value)}", hint=hint)
+    raise TypeMismatch(f"expected a whole number, found {type_name(value)}", hint=hint)
 
 
 def _strict_float(value: Any, _: Any) -> float:
@@ -110,7 +101,7 @@ def _strict_float(value: Any, _: Any) -> float:
             raise BadValue(f"{_short(value)} is too large", hint=f"at most {MAX_NUMBER:,}")
         return float(value)
     hint = _NUMBER_HINT if isinstance(value, str) else ""
-    raise TypeMismatch(f"expected a number, found {_type_name(value)}", hint=hint)
+    raise TypeMismatch(f"expected a number, found {type_name(value)}", hint=hint)
 
 
 def _short(value: float) -> str:
@@ -121,7 +112,7 @@ def _short(value: float) -> str:
 def _strict_bool(value: Any, _: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise TypeMismatch(f"expected true or false, found {_type_name(value)}")
+    raise TypeMismatch(f"expected true or false, found {type_name(value)}")
 
 
 #: Calendar years a `start_date` may have: the played span (at most ten years) then always
@@ -142,13 +133,13 @@ def _date(value: Any, _: Any) -> dt.date:
         if not YEARS[0] <= value.year <= YEARS[1]:
             raise BadValue(f"the year {value.year} is out of range", hint=f"a year from {YEARS[0]} to {YEARS[1]}")
         return value
-    raise TypeMismatch(f"expected a date, found {_type_name(value)}", hint="write YYYY-MM-DD, e.g. 2020-03-12")
+    raise TypeMismatch(f"expected a date, found {type_name(value)}", hint="write YYYY-MM-DD, e.g. 2020-03-12")
 
 
 def _parsed(parser: Callable[[str], T], what: str, hint: str) -> Callable[[Any, Any], T]:
     def hook(value: Any, _: Any) -> T:
         if not isinstance(value, str):
-            raise TypeMismatch(f"expected {what}, found {_type_name(value)}", hint=hint)
+            raise TypeMismatch(f"expected {what}, found {type_name(value)}", hint=hint)
         return parser(value)
 
     return hook
@@ -204,7 +195,7 @@ class Structurer:
             if bad:
                 raise TypeMismatch(f"the {bad[0]!r} text is not text")
             return Text(dict(value))
-        raise TypeMismatch(f"expected text, found {_type_name(value)}", hint="a string, or a map like {nb: …, en: …}")
+        raise TypeMismatch(f"expected text, found {type_name(value)}", hint="a string, or a map like {nb: …, en: …}")
 
     def _tuple_hook(self, cl: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
         (item_type, _ellipsis) = typing.get_args(cl)
@@ -214,7 +205,7 @@ class Structurer:
             if isinstance(value, str | int | float) and item_type in (str, Text):
                 value = [value]  # a single id or text where a list is allowed
             if not isinstance(value, list):
-                raise TypeMismatch(f"expected a list, found {_type_name(value)}")
+                raise TypeMismatch(f"expected a list, found {type_name(value)}")
             items, errors = [], []
             for index, item in enumerate(value):
                 try:
@@ -236,7 +227,7 @@ class Structurer:
 
         def hook(value: Any, _: Any) -> dict[Any, Any]:
             if not isinstance(value, dict):
-                raise TypeMismatch(f"expected a mapping, found {_type_name(value)}")
+                raise TypeMismatch(f"expected a mapping, found {type_name(value)}")
             result, errors = {}, []
             for key, item in value.items():
                 try:
@@ -267,7 +258,7 @@ class Structurer:
                     isinstance(value, dict) and value and all(k in LANGUAGES for k in value))):
                 return cl(text=self._text(value, Text))
             if not isinstance(value, dict):
-                raise TypeMismatch(f"expected a mapping, found {_type_name(value)}")
+                raise TypeMismatch(f"expected a mapping, found {type_name(value)}")
             extra = {key for key in value if key not in allowed}
             if not extra:
                 return structure(value, cl)

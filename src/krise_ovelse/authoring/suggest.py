@@ -42,7 +42,11 @@ def did_you_mean(word: str, known: Iterable[str], what: str = "") -> str:
     close = suggestions(word, names)
     if close:
         return f"did you mean {close[0]!r}?"
+    many = _PLURALS.get(what, what + "s") if what else "values"
     if not names:
-        return f"no {what}s are defined" if what else ""
+        return f"no {many} are defined" if what else ""
     listed = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
-    return f"known {what + 's' if what else 'values'}: {listed}"
+    return f"known {many}: {listed}"
+
+
+_PLURALS = {"criterion": "criteria"}

@@ -55,6 +55,17 @@ class Document:
         return Problem(self.file, line, col, code, message, hint, **extra)
 
 
+def type_name(value: Any) -> str:
+    """What a YAML value is, as an author says it ("a mapping", "text", "true/false", …): the one
+    wording of E-TYPE messages, for scenarios and playthroughs alike."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)
+
+
 def _position_inside(node: yaml.ScalarNode, offset: int) -> tuple[int, int]:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.style in ('"', "'"):

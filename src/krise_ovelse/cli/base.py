@@ -26,7 +26,7 @@ EXIT_USAGE = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The `--db` help (the same words as `krise_ovelse.cli.session_cmds.DB_HELP`; a test checks).
+#: The `--db` help of every command that opens the session database.
 DB_HELP = ("Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data "
            "directory).")
 
@@ -78,6 +78,9 @@ COMMANDS: dict[str, LazyCommand] = {
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
                           "choice at DECISION. Prints the new session's id; continue it in the console with "
                           "`krise-ovelse play --session ID`."),
+    "cards": LazyCommand("krise_ovelse.cli.msel_cmds:cards",
+                         "Write printable inject cards (HTML): one card per inject and per decision, one per "
+                         "page."),
     "compare": LazyCommand(f"{_SESSION}:compare_cmd",
                            "Compare two sessions side by side: the decisions that differ (option and "
                            "rationale), the final indicators, and the ratings per criterion and theme with "
@@ -93,6 +96,9 @@ COMMANDS: dict[str, LazyCommand] = {
                            "indicators."),
     "lint": LazyCommand(f"{_AUTHORING}:lint",
                         "Validate, then warn about what makes a weaker exercise (unreachable injects, …)."),
+    "msel": LazyCommand("krise_ovelse.cli.msel_cmds:msel",
+                        "Import a master scenario events list (MSEL, dreiebok) from a spreadsheet, or export "
+                        "one."),
     "plan": LazyCommand("krise_ovelse.cli.plan_cmds:plan_group",
                         "Follow up an action plan (tiltaksplan): show it, update a measure's status, convert "
                         "it between YAML and Excel."),

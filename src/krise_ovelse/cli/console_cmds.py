@@ -9,7 +9,6 @@ A scenario that loaded cleanly before (the same bytes, the same code) comes from
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -30,15 +29,12 @@ def _default_lang() -> str:
 
 
 def resolve_scenario(name: str) -> Path | None:
-    """A path as given if it exists, else a shipped scenario by id or file name."""
-    path = Path(name).expanduser()
-    if path.exists():
-        return path
-    if os.sep in name or name.endswith((".yaml", ".yml")):
-        return None
-    from krise_ovelse.tui.catalog import find_shipped
+    """A path as given if it exists, else a shipped scenario by id (`paths.resolve_scenario_arg`,
+    as every command resolves it); None if neither exists."""
+    from krise_ovelse.paths import resolve_scenario_arg
 
-    return find_shipped(name)
+    path = resolve_scenario_arg(name)
+    return path if path.exists() else None
 
 
 def load_or_exit(name: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, lang_option, main, user_lang
 from krise_ovelse.model.problems import Problem
 
 #: Problem codes that mean the input could not be read at all (exit 2, not 1).
@@ -28,8 +28,7 @@ def _fail(problems: tuple[Problem, ...] | list[Problem]) -> None:
 @click.option("--play", "play", metavar="PLAYTHROUGH", help="A playthrough file scripting the team's choices.")
 @click.option("--seed", type=int, default=None, help="Seed of the session (default: the playthrough's, else 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--db", "db", metavar="PATH", default=None,
-              help="Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data directory).")
+@db_option
 @click.option("--no-store", is_flag=True, help="Do not record the run as a stored session.")
 @lang_option("the timeline and the ratings")
 def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: str | None, no_store: bool,

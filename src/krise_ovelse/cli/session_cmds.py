@@ -18,23 +18,14 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, lang_option, main, user_lang
 from krise_ovelse.messages import Messages
 from krise_ovelse.store.backend import Store, display_target, resolve_target
 from krise_ovelse.store.backend import open_store as open_backend
 from krise_ovelse.store.db import NoDatabase, SessionInfo
 from krise_ovelse.store.errors import StoreError
-from krise_ovelse.store.location import ENV_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-DB_HELP = (f"Session database file (default: ${ENV_DB}, else sessions.db in the user data "
-           "directory).")
-
-
-def db_option(func: F) -> F:
-    """The shared `--db PATH` option (the `run` command and the console use it too)."""
-    return click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)(func)
 
 
 def fail(error: StoreError) -> NoReturn:
@@ -355,15 +346,6 @@ def branch_cmd(store: Store, session: str, decision: str) -> None:
                err=True)
 
 
-def _folded(store: Store, session: str) -> tuple[SessionInfo, Any, list[dict[str, Any]], Any]:
-    from krise_ovelse.store.lifecycle import engine_event_to_dict, open_checked
-
-    opened = open_checked(store, session)
-    return opened.info, opened.scenario, [engine_event_to_dict(e) for e in opened.events], opened.state
-
-
-
-
 def _option_label(scenario: Any, decision_id: str, option_id: str, lang: str = "nb") -> str:
     if scenario.has_decision(decision_id):
         option = scenario.decision(decision_id).option(option_id)
@@ -388,73 +370,17 @@ def _how_settled(scenario: Any, decision_id: str, value: Mapping[str, Any], lang
     return ""
 
 
-def _played_short(progress: Mapping[str, Any]) -> bool:
-    """Stopped before the scenario's end (ENDEX early, or never ended); a full run may still
-    leave decisions unsettled whose injects never came, which is not playing it short."""
-    return bool(progress["scenario_minutes"] < progress["end_minutes"])
-
-
 def _progress_line(side: str, progress: Mapping[str, Any], lang: str) -> str:
     from krise_ovelse.authoring.dreiebok import duration_words
+    from krise_ovelse.store.comparison import played_short
 
     m = Messages(lang, "compare.")
     missed = m["missed_n"].format(n=progress["decisions_missed"]) if progress["decisions_missed"] else ""
-    state = "" if not _played_short(progress) else (m["ended_early"] if progress["ended"] else m["not_ended"])
+    state = "" if not played_short(progress) else (m["ended_early"] if progress["ended"] else m["not_ended"])
     return m["progress"].format(
         side=side, reached=duration_words(progress["scenario_minutes"], lang),
         end=duration_words(progress["end_minutes"], lang), settled=progress["decisions_settled"],
         total=progress["decisions_total"], missed=missed, state=state)
-
-
-def _choice_dict(choice: Any) -> dict[str, Any] | None:
-    if choice is None:
-        return None
-    return {"option": choice.option_id, "rationale": choice.rationale, "missed": choice.missed,
-            "revisions": choice.revisions}
-
-
-def _progress(scenario: Any, state: Any, settled: Mapping[str, Any]) -> dict[str, Any]:
-    """How far a session was played: scenario time reached of the scenario's end, decisions
-    settled (by the team or by default) of the scenario's total, and whether it was ended."""
-    return {"scenario_minutes": state.scenario_minutes, "end_minutes": scenario.ends.minutes,
-            "decisions_settled": sum(1 for d in settled if scenario.has_decision(d)),
-            "decisions_missed": sum(1 for d, c in settled.items() if scenario.has_decision(d) and c.missed),
-            "decisions_total": len(scenario.decisions), "ended": bool(state.ended)}
-
-
-def compare_sessions(store: Store, session_a: str, session_b: str) -> dict[str, Any]:
-    """The comparison `compare` prints, as JSON-ready data (also for the console)."""
-    from krise_ovelse.store.engine_bridge import choices, score_result
-
-    info_a, scen_a, ev_a, st_a = _folded(store, session_a)
-    info_b, scen_b, ev_b, st_b = _folded(store, session_b)
-    ch_a, ch_b = choices(ev_a), choices(ev_b)
-    decisions: list[dict[str, Any]] = []
-    for did in dict.fromkeys([*ch_a, *ch_b]):
-        a, b = ch_a.get(did), ch_b.get(did)
-        differs = (a is None) != (b is None) or (
-            a is not None and b is not None and a.option_id != b.option_id)
-        decisions.append({"decision": did, "a": _choice_dict(a), "b": _choice_dict(b),
-                          "differs": differs})
-    ind_a: dict[str, float] = st_a.indicator_values()
-    ind_b: dict[str, float] = st_b.indicator_values()
-    indicators = [{"indicator": k, "a": ind_a.get(k), "b": ind_b.get(k)}
-                  for k in dict.fromkeys([*ind_a, *ind_b])]
-    res_a, res_b = score_result(scen_a, ev_a), score_result(scen_b, ev_b)
-    la = {r.criterion: r.final.value for r in res_a.ratings}
-    lb = {r.criterion: r.final.value for r in res_b.ratings}
-    ta = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_a.themes}
-    tb = {t.id: None if t.mean is None else f"{t.level.value} {t.number:.2f}" for t in res_b.themes}
-    ratings = {
-        "criteria": [{"criterion": c, "a": la.get(c), "b": lb.get(c)} for c in dict.fromkeys([*la, *lb])],
-        "themes": [{"theme": t, "a": ta.get(t), "b": tb.get(t)} for t in dict.fromkeys([*ta, *tb])],
-        "index": {"a": res_a.index, "b": res_b.index},
-    }
-    return {"a": info_a.to_dict(), "b": info_b.to_dict(),
-            "progress": {"a": _progress(scen_a, st_a, ch_a), "b": _progress(scen_b, st_b, ch_b)},
-            "same_scenario": info_a.scenario_sha256 == info_b.scenario_sha256,
-            "decisions": decisions, "indicators": indicators, "ratings": ratings,
-            "_scenarios": (scen_a, scen_b)}
 
 
 def _num(value: float | None, width: int = 8) -> str:
@@ -474,6 +400,8 @@ def compare_cmd(store: Store, session_a: str, session_b: str, as_json: bool, lan
     First it says how far each session was played (scenario time reached, decisions settled).
     Norwegian by default, English with --lang en."""
     lang = user_lang(lang)
+    from krise_ovelse.store.comparison import compare_sessions, played_short
+
     result = compare_sessions(store, session_a, session_b)
     scenarios = result.pop("_scenarios")
     if as_json:
@@ -514,7 +442,7 @@ def compare_cmd(store: Store, session_a: str, session_b: str, as_json: bool, lan
         click.echo(f"   {row['theme']:<29}{row['a'] or '-':<9}{row['b'] or '-'}")
     index = ratings["index"]
     click.echo(f"{m['index']:<32}{_num(index['a'], 0):<9}{_num(index['b'], 0)}")
-    short = [side.upper() for side in ("a", "b") if _played_short(result["progress"][side])]
+    short = [side.upper() for side in ("a", "b") if played_short(result["progress"][side])]
     if short:
         click.echo(m["short_note"].format(sides=m["and"].join(short)))
 
@@ -527,9 +455,10 @@ def compare_cmd(store: Store, session_a: str, session_b: str, as_json: bool, lan
 def rescore_cmd(store: Store, session: str, as_json: bool, lang: str | None) -> None:
     """Rate a stored session again under the current criteria catalogue and scoring rules,
     and store the new ratings and index with it (the events are not changed)."""
+    from krise_ovelse.store.comparison import folded_session
     from krise_ovelse.store.engine_bridge import catalogue_version_of, score_result, session_summary
 
-    info, scenario, events, state = _folded(store, session)
+    info, scenario, events, state = folded_session(store, session)
     before = info.score_index
     before_catalogue = catalogue_version_of(store.summary(info.id))
     result = score_result(scenario, events)

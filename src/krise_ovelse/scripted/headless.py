@@ -13,7 +13,6 @@ out get their defaults at the deadline, as in a real session.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +43,7 @@ from krise_ovelse.model.problems import Problem, Severity
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
 from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
+from krise_ovelse.startup import collection_paused
 
 #: The wall clock of a headless run unless one is given: fixed, so runs are byte-identical.
 HEADLESS_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -76,9 +76,8 @@ def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, see
     """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0)."""
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
-    collecting = gc.isenabled()
-    gc.disable()  # a batch of short-lived acyclic objects: the cyclic collector only costs time
-    try:
+    # a batch of short-lived acyclic objects: the cyclic collector only costs time
+    with collection_paused():
         engine = Engine.start(
             scenario,
             team=playthrough.team if playthrough is not None else "headless",
@@ -88,9 +87,6 @@ def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, see
         )
         runner = _Runner(engine, playthrough)
         runner.run()
-    finally:
-        if collecting:
-            gc.enable()
     return RunResult(scenario, playthrough, seed, tuple(engine.events), engine.state, tuple(runner.warnings))
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse
+from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse, type_name
 from krise_ovelse.engine.commands import (
     AddAdhocInject,
     AddObservation,
@@ -114,15 +114,6 @@ def load_playthrough_text(text: str, scenario: Scenario, name: str = "<playthrou
     return _Reader(doc, scenario).read()
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__)
-
-
 class _Reader:
     def __init__(self, doc: Document, scenario: Scenario) -> None:
         self.doc = doc
@@ -140,7 +131,7 @@ class _Reader:
 
     def mapping(self, value: Any, path: tuple[PathStep, ...], allowed: Iterable[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.problem(path, "E-TYPE", f"expected a mapping, found {_type_name(value)}", HINT)
+            self.problem(path, "E-TYPE", f"expected a mapping, found {type_name(value)}", HINT)
             return None
         allowed = tuple(allowed)
         for key in value:
@@ -159,7 +150,7 @@ class _Reader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            self.problem((*path, key), "E-TYPE", f"expected text, found {_type_name(value)}")
+            self.problem((*path, key), "E-TYPE", f"expected text, found {type_name(value)}")
             return ""
         if required and not value.strip():
             self.problem((*path, key), "E-VALUE", f"{key!r} must not be empty")
@@ -170,7 +161,7 @@ class _Reader:
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.problem((*path, key), "E-TIME", f"expected a scenario time, found {_type_name(value)}", TIME_HINT)
+            self.problem((*path, key), "E-TIME", f"expected a scenario time, found {type_name(value)}", TIME_HINT)
             return None
         try:
             minutes = parse_time(value).minutes
@@ -186,7 +177,7 @@ class _Reader:
             key: bool = False) -> str | None:
         known = list(known)
         if not isinstance(value, str | int) or isinstance(value, bool):
-            self.problem(path, "E-TYPE", f"expected the id of a {what}, found {_type_name(value)}")
+            self.problem(path, "E-TYPE", f"expected the id of a {what}, found {type_name(value)}")
             return None
         ident = str(value)
         if ident in known:
@@ -216,7 +207,7 @@ class _Reader:
         facilitator = self.text(data, "facilitator", ())
         seed = data.get("seed")
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            self.problem(("seed",), "E-TYPE", f"expected a whole number, found {_type_name(seed)}")
+            self.problem(("seed",), "E-TYPE", f"expected a whole number, found {type_name(seed)}")
             seed = None
         participants = self.participants(data.get("participants", []))
         decisions = self.decisions(data.get("decisions", {}))
@@ -229,7 +220,7 @@ class _Reader:
 
     def participants(self, value: Any) -> tuple[Participant, ...]:
         if not isinstance(value, list):
-            self.problem(("participants",), "E-TYPE", f"expected a list, found {_type_name(value)}",
+            self.problem(("participants",), "E-TYPE", f"expected a list, found {type_name(value)}",
                          "a list of names or of {name, role}")
             return ()
         found = []
@@ -247,7 +238,7 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, dict):
-            self.problem(("decisions",), "E-TYPE", f"expected a mapping, found {_type_name(value)}",
+            self.problem(("decisions",), "E-TYPE", f"expected a mapping, found {type_name(value)}",
                          "decision id: option, or decision id: {option, rationale, at, by}")
             return ()
         found = []
@@ -277,7 +268,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(("actions",), "E-TYPE", f"expected a list, found {_type_name(value)}",
+            self.problem(("actions",), "E-TYPE", f"expected a list, found {type_name(value)}",
                          "a list of {at: …, release: i14} and the like")
             return []
         found: list[ScriptedAction] = []
@@ -315,12 +306,12 @@ class _Reader:
             return (SkipInject(inject_id, reason, by), f"skip {inject_id}") if inject_id and reason.strip() else None
         if kind in ("pause", "resume"):
             if value not in (True, None):
-                self.problem(inner, "E-TYPE", f"write `{kind}: true`, not {_type_name(value)}")
+                self.problem(inner, "E-TYPE", f"write `{kind}: true`, not {type_name(value)}")
                 return None
             return (Pause(), "pause") if kind == "pause" else (Resume(), "resume")
         if kind == "end":
             if value is not None and value is not True and not isinstance(value, str):
-                self.problem(inner, "E-TYPE", f"write `end: true` or `end: <note>`, not {_type_name(value)}")
+                self.problem(inner, "E-TYPE", f"write `end: true` or `end: <note>`, not {type_name(value)}")
                 return None
             return EndExercise(value if isinstance(value, str) else ""), "end"
         if kind == "note":
@@ -345,9 +336,9 @@ class _Reader:
         if isinstance(criteria, str):
             criteria = [criteria]
         if not isinstance(criteria, list):
-            self.problem((*path, "criteria"), "E-TYPE", f"expected a list, found {_type_name(criteria)}")
+            self.problem((*path, "criteria"), "E-TYPE", f"expected a list, found {type_name(criteria)}")
             criteria = []
-        from krise_ovelse.authoring.checks import known_criteria
+        from krise_ovelse.catalogue import known_criteria
 
         known = sorted(known_criteria(self.scenario))
         ids = [self.ref(c, (*path, "criteria", i), "criterion", known) for i, c in enumerate(criteria)]

@@ -10,11 +10,9 @@ in, whatever other keys the engine adds later: the store does not need to know t
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Event keys stored in their own columns besides seq and kind (dict key -> column).
@@ -79,20 +77,3 @@ def row_to_event(seq: int, kind: str, payload: str, minutes: Any, seconds: Any, 
     if payload != "{}":
         event.update(_loads(payload))
     return event
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a session's events are built.
-
-    Loading 100,000 events makes 100,000 long-lived acyclic dicts; each allocation burst would
-    trigger collections that walk all of them again, which costs more than the loading itself
-    (the authoring loader and the headless runner do the same).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -41,11 +41,13 @@ from typing import Any
 import attrs
 
 from krise_ovelse.fileio import ReadError, check_regular
-from krise_ovelse.store.codec import EventDict, event_to_row, gc_paused, row_to_event, sha256_text
+from krise_ovelse.startup import collection_paused
+from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event, sha256_text
 from krise_ovelse.store.errors import SessionHeld, StoreError, UnknownSession, translate
 from krise_ovelse.store.location import DB_FILENAME, busy_timeout_ms, resolve_db_path
 from krise_ovelse.store.schema import CURRENT_VERSION, STATUSES, check_openable, migrate
 from krise_ovelse.store.sink import StoreSink
+from krise_ovelse.wallclock import utc_now
 
 #: Event kinds that end a session: appending one marks the session `ended` in the same
 #: transaction, so the status can never disagree with the events after a crash.
@@ -55,9 +57,6 @@ MIN_PREFIX = 4
 
 Clock = Callable[[], dt.datetime]
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:
@@ -190,7 +189,7 @@ class SessionStore:
         readonly: bool = False,
         immutable: bool = False,
         busy_timeout: int | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.path = resolve_db_path(path) if path is None else Path(path)
         self.readonly = readonly or immutable
@@ -557,7 +556,7 @@ class SessionStore:
         """Like `iter_events`, as a list; an unknown id raises UnknownSession."""
         self.get(session_id)
         high = stop if stop is not None else (1 << 62)
-        with gc_paused():
+        with collection_paused():
             rows = self._read(_SELECT_EVENTS, (session_id, start, high))
             return [row_to_event(*row) for row in rows]
 

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from krise_ovelse.store.codec import gc_paused, sha256_text
+from krise_ovelse.startup import collection_paused
+from krise_ovelse.store.codec import sha256_text
 from krise_ovelse.store.errors import EXIT_PROBLEMS, StoreError
 from krise_ovelse.store.sink import StoreSink
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:
     from krise_ovelse.engine import Engine, Event, ExerciseState
@@ -43,9 +45,6 @@ Clock = Callable[[], dt.datetime]
 FIRST_CHOICE_KINDS = ("decision_made", "decision_missed")
 CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def engine_event_to_dict(event: Any) -> dict[str, Any]:
@@ -78,7 +77,7 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
     from krise_ovelse.engine import EventFormatError, event_from_dict
 
     events = []
-    with gc_paused():
+    with collection_paused():
         for data in dicts:
             try:
                 events.append(event_from_dict(data))
@@ -90,9 +89,9 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
 
 def criteria_ids(scenario: Scenario) -> frozenset[str]:
     """The criterion ids observations and ratings may name: the catalogue's and the scenario's."""
-    from krise_ovelse.catalogue import load_catalogue
+    from krise_ovelse.catalogue import known_criteria
 
-    return load_catalogue().ids() | {c.id for c in scenario.scoring.own_criteria}
+    return known_criteria(scenario)
 
 
 def checked_scenario(store: Store, session_id: str) -> tuple[Scenario, str]:
@@ -186,7 +185,7 @@ class Live:
 
 
 def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team: str,
-                  clock: Clock = _utc_now, participants: Sequence[Any] = (), facilitator: str = "",
+                  clock: Clock = utc_now, participants: Sequence[Any] = (), facilitator: str = "",
                   mode: Any = None, seed: int = 0, session_mode: str = "live") -> Live:
     """Create a session in the store and start an engine whose sink commits to it.
 
@@ -219,7 +218,7 @@ def release_claim(store: Store, session_id: str, status: str = "interrupted") ->
         store.set_status(session_id, status)
 
 
-def resume_session(store: Store, session_id: str, *, clock: Clock = _utc_now, force: bool = False,
+def resume_session(store: Store, session_id: str, *, clock: Clock = utc_now, force: bool = False,
                    ended_ok: bool = False) -> Live:
     """Continue a stored session from its last committed event, in this process.
 

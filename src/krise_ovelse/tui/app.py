@@ -9,7 +9,6 @@ store (which commits each command's events before the engine applies them).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,8 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from krise_ovelse.startup import pause_collection, resume_collection
 from krise_ovelse.tui.i18n import set_language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine, the store and the catalogue are imported when needed, not at startup
     from krise_ovelse.engine.values import Participant
@@ -38,9 +39,6 @@ Clock = Callable[[], float]
 WallClock = Callable[[], dt.datetime]
 S = TypeVar("S", bound=Screen[Any])
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @attrs.frozen
@@ -108,18 +106,15 @@ class KriseApp(App[None]):
         app, its modules and the scenario too) is frozen out of later collections and collection
         resumes; at the latest when the app ends. (`run_test` collects as usual.)
         """
-        self._collection_paused = gc.isenabled()
-        gc.disable()
+        self._collection_paused = pause_collection()
         try:
             return super().run(*args, **kwargs)
         finally:
             self._resume_collection()
 
     def _resume_collection(self) -> None:
-        if self._collection_paused:
-            self._collection_paused = False
-            gc.freeze()
-            gc.enable()
+        was_enabled, self._collection_paused = self._collection_paused, False
+        resume_collection(was_enabled, freeze=True)
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen: a scenario's briefing is made the app's first screen itself (rather

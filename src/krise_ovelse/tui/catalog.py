@@ -14,9 +14,9 @@ from krise_ovelse.authoring.inspect import played_minutes
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
-from krise_ovelse.paths import shipped_scenarios_dir
+from krise_ovelse.paths import PLAYTHROUGH_DIR, shipped_scenario_files, shipped_scenarios_dir
 
-PLAYTHROUGH_DIR = "playthroughs"
+__all__ = ["PLAYTHROUGH_DIR", "ScenarioEntry", "entry_for", "find_shipped", "scenario_files", "shipped_entries"]
 
 
 @attrs.frozen
@@ -43,13 +43,7 @@ def entry_for(path: Path, scenario: Scenario, example: bool = False) -> Scenario
 
 
 def scenario_files(directory: Path | None = None) -> list[Path]:
-    root = directory or shipped_scenarios_dir()
-    if not root.is_dir():
-        return []
-    return sorted(
-        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")
-         and PLAYTHROUGH_DIR not in p.relative_to(root).parts),
-        key=lambda p: (len(p.relative_to(root).parts), p.name))
+    return shipped_scenario_files(directory)
 
 
 def shipped_entries(directory: Path | None = None) -> list[ScenarioEntry]:

@@ -38,6 +38,7 @@ from krise_ovelse.tui.view import (
     Unplayed,
     UpcomingItem,
 )
+from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at startup
     from krise_ovelse.engine.facade import CommandRefused
@@ -146,7 +147,7 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
-            live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or _utc_now,
+            live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or utc_now,
                                  participants=participants, facilitator=facilitator, mode=Mode.REAL_TIME)
         return cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=team)
 
@@ -159,7 +160,7 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
-            live = resume_session(store, session_id, clock=wall or _utc_now, ended_ok=True)
+            live = resume_session(store, session_id, clock=wall or utc_now, ended_ok=True)
         loaded = LoadedScenario(live.scenario, live.text, f"session:{live.session_id}")
         session = cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=live.team)
         if session.running:
@@ -846,9 +847,6 @@ def _criteria_ids(scenario: Scenario) -> frozenset[str]:
 
     return criteria_ids(scenario)
 
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _fold(scenario: Scenario, events: Sequence[Any]) -> ExerciseState:

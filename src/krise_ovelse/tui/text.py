@@ -8,6 +8,8 @@ it through the one sanitiser (`safetext.neutralise`): an escape sequence in a fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from krise_ovelse.model.text import Text as ScenarioText
@@ -86,3 +88,20 @@ def compression_words(compression: float) -> str:
     else:
         amount = t("unit.minutes", n=f"{minutes:g}")
     return t("clock.compression", amount=amount)
+
+
+def append_notes(text: Text, notes: str, expected: Sequence[str], criteria: Sequence[str]) -> bool:
+    """An inject's facilitator notes, expected actions and criteria appended to `text` (the one
+    rendering the notes panel and the inject dialog share); False if it has none."""
+    if notes:
+        text.append("\n" + t("notes.notes") + " ", style="bold yellow")
+        text.append(notes)
+    if expected:
+        text.append("\n" + t("notes.expected"), style="bold yellow")
+        for action in expected:
+            text.append("\n  • ")
+            text.append(action)
+    if criteria:
+        text.append("\n" + t("notes.criteria") + " ", style="bold yellow")
+        text.append(", ".join(criteria))
+    return bool(notes or expected or criteria)

@@ -20,7 +20,7 @@ from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
 from krise_ovelse.tui.base import KriseModal
 from krise_ovelse.tui.i18n import t
-from krise_ovelse.tui.text import day_label, duration, lit, scenario_time
+from krise_ovelse.tui.text import append_notes, day_label, duration, lit, scenario_time
 from krise_ovelse.tui.view import FACILITATOR, FeedItem, Unplayed
 from krise_ovelse.tui.widgets.lists import channel_label
 
@@ -69,17 +69,7 @@ def inject_text(item: FeedItem, view: str) -> Text:
     text.append(item.body or t("inject.no_body"), style="" if item.body else "italic dim")
     if view == FACILITATOR and (item.notes or item.expected or item.criteria):
         text.append("\n\n── " + t("inject.facilitator_only") + " ──", style="yellow")
-        if item.notes:
-            text.append("\n" + t("notes.notes") + " ", style="bold yellow")
-            text.append(item.notes)
-        if item.expected:
-            text.append("\n" + t("notes.expected"), style="bold yellow")
-            for action in item.expected:
-                text.append("\n  • ")
-                text.append(action)
-        if item.criteria:
-            text.append("\n" + t("notes.criteria") + " ", style="bold yellow")
-            text.append(", ".join(item.criteria))
+        append_notes(text, item.notes, item.expected, item.criteria)
     return text
 
 

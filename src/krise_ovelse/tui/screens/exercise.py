@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 from krise_ovelse.tui.attention import Alert, alerts, banner_text
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
-from krise_ovelse.tui.text import lit, scenario_time
+from krise_ovelse.tui.text import append_notes, lit, scenario_time
 from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorPanel
@@ -86,18 +86,7 @@ def notes_text(item: FeedItem | None) -> Text:
         return text
     text.append(item.inject_id + "  ", style="bold")
     text.append(item.title, style="bold")
-    if item.notes:
-        text.append("\n" + t("notes.notes") + " ", style="bold yellow")
-        text.append(item.notes)
-    if item.expected:
-        text.append("\n" + t("notes.expected"), style="bold yellow")
-        for action in item.expected:
-            text.append("\n  • ")
-            text.append(action)
-    if item.criteria:
-        text.append("\n" + t("notes.criteria") + " ", style="bold yellow")
-        text.append(", ".join(item.criteria))
-    if not (item.notes or item.expected or item.criteria):
+    if not append_notes(text, item.notes, item.expected, item.criteria):
         text.append("\n" + t("notes.empty"), style="italic dim")
     return text
 
