@@ -48,7 +48,8 @@ _KINDS = frozenset({
     "session_started", "clock_advanced", "clock_jumped", "phase_changed", "paused", "resumed", "speed_changed",
     "mode_changed", "inject_released", "inject_acknowledged", "inject_done", "inject_skipped",
     "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
-    "observation_added", "criterion_rated", "session_ended", "decision_record_amended", "inject_presented",
+    "observation_added", "criterion_rated", "session_ended", "hotwash_noted", "feedback_given",
+    "decision_record_amended", "inject_presented",
 })
 
 
@@ -180,6 +181,12 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
     if kind == "criterion_rated":
         return t(lang, "describe.criterion_rated", criterion=_str(e.get("criterion_id")),
                  level=_str(e.get("level"))) + _by(e.get("by"), scenario, lang) + _suffix(e.get("reason"))
+    if kind == "hotwash_noted":
+        return t(lang, "describe.hotwash_noted", kind=t(lang, f"describe.hotwash.{e.get('entry_kind')}")) + _by(
+            e.get("by"), scenario, lang) + _suffix(e.get("text"))
+    if kind == "feedback_given":
+        answers = e.get("answers")
+        return t(lang, "describe.feedback_given", count=len(answers) if isinstance(answers, Mapping) else 0)
     # session_ended
     return t(lang, "describe.session_ended", reason=t(lang, f"describe.end.{e.get('reason')}")) + _suffix(
         e.get("note"))

@@ -18,9 +18,11 @@ from krise_ovelse.engine import (
     Decide,
     EndExercise,
     Event,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
     Mode,
+    NoteHotwash,
     Pause,
     PresentInject,
     RateCriterion,
@@ -53,7 +55,8 @@ def _every_kind() -> tuple[Scenario, list[Event]]:
        AddObservation("God involvering", author="Eva", criteria=("KH-2",)),
        RateCriterion("KH-2", Level.S, reason="Sent ute", by="evaluator"),
        SetSpeed(2.5), Pause(), Resume(), SetMode(Mode.REAL_TIME), SetMode(Mode.PACED),
-       Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"))
+       Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"),
+       NoteHotwash("plus", "Rask første beskjed", by="facilitator"), GiveFeedback((("useful", "4"),)))
     return scenario, list(engine.events)
 
 

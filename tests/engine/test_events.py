@@ -20,9 +20,11 @@ from krise_ovelse.engine import (
     EndExercise,
     Engine,
     EventFormatError,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
     Mode,
+    NoteHotwash,
     Participant,
     Pause,
     PresentInject,
@@ -54,6 +56,8 @@ def scripted(clock: FakeClock) -> Engine:
         Pause(), Resume(), SetMode(Mode.PACED), ReviseDecision("d01", "b", "vi snur", "Ola"),
         AmendDecisionRecord("d01", "vi snur nå", "Ola", "øvingsleder"), AdvanceToNext(),
         JumpToPhase("lang"), Advance(600), EndExercise("tiden er ute"),
+        NoteHotwash("delta", "Vi glemte de tillitsvalgte", "øvingsleder"),
+        GiveFeedback((("useful", "4"), ("learned", "Å spørre tidlig"))),
     ]
     for n, command in enumerate(script):
         clock.advance(7.5 * (n % 3))
@@ -128,3 +132,27 @@ def test_fast_built_events_equal_constructed_ones() -> None:
         fields = {name: getattr(event, name) for name in attrs.fields_dict(type(event))}
         built = type(event)(**fields)
         assert built == event and repr(built) == repr(event) and hash(built) == hash(event)
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (NoteHotwash("kanskje", "noe"), "one of plus, delta, takeaway"),
+    (NoteHotwash("plus", "  "), "must not be empty"),
+    (NoteHotwash("plus", "x" * 2001), "at most 2000"),
+    (GiveFeedback(()), "no answers"),
+    (GiveFeedback((("useful", "4"), ("useful", "5"))), "answered twice"),
+    (GiveFeedback((("useful", ""),)), "empty"),
+    (GiveFeedback((("useful", 4),)), "pair of texts"),  # type: ignore[arg-type]
+])
+def test_hotwash_and_feedback_are_checked(command: object, reason: str) -> None:
+    engine = scripted(FakeClock())
+    refusal = engine.check(command)  # type: ignore[arg-type]
+    assert refusal is not None and refusal.code == "bad_value" and reason in refusal.reason
+
+
+def test_hotwash_and_feedback_come_after_endex_and_keep_no_name() -> None:
+    engine = scripted(FakeClock())
+    kinds = [e.kind for e in engine.events]
+    assert kinds.index("session_ended") < kinds.index("hotwash_noted") < kinds.index("feedback_given")
+    feedback = next(e for e in engine.events if e.kind == "feedback_given")
+    assert feedback.answers == (("learned", "Å spørre tidlig"), ("useful", "4"))  # sorted, no name
+    assert set(event_to_dict(feedback)) == {"kind", "seq", "scenario_minutes", "exercise_seconds", "wall", "answers"}

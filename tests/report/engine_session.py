@@ -14,7 +14,9 @@ from krise_ovelse.engine.commands import (
     AdvanceToDecision,
     Decide,
     EndExercise,
+    GiveFeedback,
     JumpToPhase,
+    NoteHotwash,
     Pause,
     Resume,
 )
@@ -40,7 +42,8 @@ class SteppingClock:
 @lru_cache(maxsize=1)
 def ended_early_session() -> tuple[Scenario, tuple[Any, ...]]:
     """Maratonet: the first decisions with long pauses for discussion, a jump to the last phase
-    ("Ny normal", skipping "Gjenåpning og tilbakeslag"), then ENDEX well before D+540."""
+    ("Ny normal", skipping "Gjenåpning og tilbakeslag"), then ENDEX well before D+540; a
+    hotwash and two questionnaires after ENDEX."""
     scenario = load_scenario(shipped_scenarios_dir() / "maratonet.yaml").scenario
     assert scenario is not None
     clock = SteppingClock()
@@ -57,4 +60,9 @@ def ended_early_session() -> tuple[Scenario, tuple[Any, ...]]:
             engine.handle(Decide(decision.decision_id, option, "Vi tar det nå", "hr"))
     engine.handle(JumpToPhase("ny-normal"))
     engine.handle(EndExercise("Tiden er ute"))
+    engine.handle(NoteHotwash("plus", "Vi tok de tillitsvalgte med tidlig", by="facilitator"))
+    engine.handle(NoteHotwash("delta", "For lite tid til kundesenteret"))
+    engine.handle(NoteHotwash("takeaway", "Fast møte med tillitsvalgte første krisedag"))
+    engine.handle(GiveFeedback((("useful", "5"), ("realism", "4"), ("improve", "Mer tid til diskusjon"))))
+    engine.handle(GiveFeedback((("useful", "3"),)))
     return scenario, tuple(engine.events)

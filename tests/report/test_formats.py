@@ -169,7 +169,7 @@ def test_hostile_text_stays_text_in_word(data: ReportData) -> None:
     evil = '<w:p>\x1b[31m</w:p> & "quotes"\x00'
     scenario = attrs.evolve(data.scenario, title=attrs.evolve(data.scenario.title, values={"nb": evil}))
     content = render_report_bytes(attrs.evolve(data, scenario=scenario), "docx", "nb")
-    title = Document(io.BytesIO(content)).paragraphs[1].text
+    title = next(p.text for p in Document(io.BytesIO(content)).paragraphs if p.style.name == "Title")
     assert "<w:p>" in title and "\x1b" not in title and "\x00" not in title
 
 
@@ -264,6 +264,20 @@ def test_an_early_endex_and_what_was_unplayed_are_reported() -> None:
     assert "hoppet over da øvelsen hoppet fram til fasen" in text
     assert "| ENDEX |" in text
     assert "medregnet pauser" in text  # response times in real time, with the pauses
+
+
+def test_hotwash_and_questionnaire_from_the_events_are_summed_up() -> None:
+    text = _session_report("nb")
+    hotwash = text.split("## Hotwash")[1].split("## ")[0]
+    assert "**Pluss – det som fungerte**" in hotwash and "- Vi tok de tillitsvalgte med tidlig" in hotwash
+    assert "**Hva tar vi med oss**" in hotwash
+    feedback = text.split("## Deltakernes tilbakemeldinger")[1].split("## ")[0]
+    assert "Anonymt deltakerskjema etter øvelsen: 2 svar." in feedback
+    assert ("| Hvor nyttig var øvelsen for deg? (1 = lite nyttig, 5 = svært nyttig) | 2 | 4 | "
+            "1: 0 · 2: 0 · 3: 1") in feedback
+    assert "- Mer tid til diskusjon" in feedback
+    evaluation = text.split("## Evaluering av øvelsen")[1].split("## ")[0]
+    assert "En deltaker: «Mer tid til diskusjon»" in evaluation and "Hotwash-punkter:** 3" in evaluation
 
 
 def test_every_goal_is_assessed_in_every_shipped_scenario() -> None:

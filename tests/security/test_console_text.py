@@ -24,6 +24,8 @@ from krise_ovelse.tui.screens.debrief import DebriefScreen
 from krise_ovelse.tui.screens.decision import DecisionDialog
 from krise_ovelse.tui.screens.evaluation import EvaluatorScreen, RateDialog
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
+from krise_ovelse.tui.screens.feedback import FeedbackScreen
+from krise_ovelse.tui.screens.hotwash import HotwashScreen
 from krise_ovelse.tui.screens.replay import ReplayScreen
 from krise_ovelse.tui.screens.start import StartScreen
 from tui.conftest import FakeClock, console
@@ -147,6 +149,17 @@ async def test_every_screen_shows_hostile_text_literally(hostile: tuple[Path, Pa
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         check_screen(app, "debrief")
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, HotwashScreen)
+        check_screen(app, "hotwash")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        check_screen(app, "questionnaire")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
 
     app = console(clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -168,7 +168,7 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await _settle(app)
         await pilot.pause()
         reports = sorted(p.name for p in tmp_path.glob("krise-ovelse-kort-eksempel-*"))
-        assert [Path(r).suffix for r in reports] == [".html", ".md"]
+        assert sorted(Path(r).suffix for r in reports) == [".docx", ".html", ".md", ".xlsx"]
 
     # AND everything shown was committed to the store
     with SessionStore(db) as store:

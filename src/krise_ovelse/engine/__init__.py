@@ -17,7 +17,7 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    AmendDecisionRecord, PresentInject.
+    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -28,8 +28,9 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
     DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
-    [criterion_rated], SessionEnded [session_ended], DecisionRecordAmended
-    [decision_record_amended], InjectPresented [inject_presented]. Every event: seq, kind,
+    [criterion_rated], SessionEnded [session_ended], HotwashNoted [hotwash_noted],
+    FeedbackGiven [feedback_given], DecisionRecordAmended [decision_record_amended],
+    InjectPresented [inject_presented]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -68,8 +69,10 @@ from krise_ovelse.engine.commands import (
     Command,
     Decide,
     EndExercise,
+    GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
+    NoteHotwash,
     Pause,
     PresentInject,
     RateCriterion,
@@ -96,6 +99,8 @@ from krise_ovelse.engine.events import (
     DecisionRevised,
     Event,
     EventFormatError,
+    FeedbackGiven,
+    HotwashNoted,
     InjectAcknowledged,
     InjectDone,
     InjectPresented,
@@ -172,6 +177,9 @@ __all__ = [
     "EventFormatError",
     "EventLog",
     "ExerciseState",
+    "FeedbackGiven",
+    "GiveFeedback",
+    "HotwashNoted",
     "InjectAcknowledged",
     "InjectDone",
     "InjectPresented",
@@ -184,6 +192,7 @@ __all__ = [
     "MarkInjectDone",
     "Mode",
     "ModeChanged",
+    "NoteHotwash",
     "Observation",
     "ObservationAdded",
     "OptionApplied",

@@ -26,6 +26,8 @@ from krise_ovelse.engine.events import (
     DecisionRevised,
     Event,
     EventFormatError,
+    FeedbackGiven,
+    HotwashNoted,
     InjectAcknowledged,
     InjectDone,
     InjectPresented,
@@ -99,7 +101,8 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 
 
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
-AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({ObservationAdded, CriterionRated, DecisionRecordAmended})
+AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({ObservationAdded, CriterionRated, HotwashNoted,
+                                                       FeedbackGiven, DecisionRecordAmended})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -371,6 +374,12 @@ def _criterion_rated(state: ExerciseState, ev: CriterionRated) -> ExerciseState:
     return _evolve(state, {"last": ev, "ratings": state.ratings.append(rating)})
 
 
+def _noted(state: ExerciseState, ev: Event) -> ExerciseState:
+    """Hotwash points and questionnaires change nothing in the exercise: the report reads them
+    from the log."""
+    return _evolve(state, {"last": ev})
+
+
 def _session_ended(state: ExerciseState, ev: SessionEnded) -> ExerciseState:
     clock = _clock(state.clock, running=False, ended=True, end_reason=ev.reason.value)
     return _evolve(state, {"last": ev, "clock": clock})
@@ -401,4 +410,6 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     SessionEnded: _session_ended,
     DecisionRecordAmended: _record_amended,
     InjectPresented: _inject_presented,
+    HotwashNoted: _noted,
+    FeedbackGiven: _noted,
 }

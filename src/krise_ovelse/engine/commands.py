@@ -196,8 +196,25 @@ class RateCriterion(Command):
     by: str = ""
 
 
+@attrs.frozen
+class NoteHotwash(Command):
+    """A hotwash point: `entry_kind` is plus, delta or takeaway."""
+
+    entry_kind: str
+    text: str
+    by: str = ""
+
+
+@attrs.frozen
+class GiveFeedback(Command):
+    """One participant's anonymous questionnaire answers: (question id, answer) pairs."""
+
+    answers: tuple[tuple[str, str], ...]
+
+
 COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
-    Decide, ReviseDecision, AddObservation, RateCriterion, AmendDecisionRecord, PresentInject,
+    Decide, ReviseDecision, AddObservation, RateCriterion, NoteHotwash, GiveFeedback, AmendDecisionRecord,
+    PresentInject,
 )

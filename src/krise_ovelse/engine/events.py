@@ -27,6 +27,8 @@ from krise_ovelse.model.scenario import Channel, Level
 Values: TypeAlias = tuple[tuple[str, float], ...]
 #: Inject id → scenario minute it falls due, sorted by id.
 FollowUps: TypeAlias = tuple[tuple[str, int], ...]
+#: Question id → answer, sorted by question id.
+Answers: TypeAlias = tuple[tuple[str, str], ...]
 
 
 _new = object.__new__
@@ -294,11 +296,30 @@ class SessionEnded(Event):
     note: str
 
 
+@attrs.frozen(kw_only=True, slots=False)
+class HotwashNoted(Event):
+    """A point from the hotwash right after ENDEX: `entry_kind` plus (what worked), delta (what
+    to change) or takeaway (what we take with us)."""
+
+    kind: ClassVar[str] = "hotwash_noted"
+    entry_kind: str
+    text: str
+    by: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class FeedbackGiven(Event):
+    """One participant's answers to the questionnaire. Anonymous: no name is recorded."""
+
+    kind: ClassVar[str] = "feedback_given"
+    answers: Answers
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     SessionStarted, ClockAdvanced, ClockJumped, PhaseChanged, Paused, Resumed, SpeedChanged,
     ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
     DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
-    CriterionRated, SessionEnded, DecisionRecordAmended, InjectPresented,
+    CriterionRated, SessionEnded, HotwashNoted, FeedbackGiven, DecisionRecordAmended, InjectPresented,
 )
 EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
 
@@ -397,6 +418,7 @@ _CODECS: list[tuple[Any, Encode | None, Decode]] = [
     (tuple[str, ...], _enc_strs, _dec_strs),
     (Values, _enc_pairs, _pairs(_dec_float)),
     (FollowUps, _enc_pairs, _pairs(_dec_int)),
+    (Answers, _enc_pairs, _pairs(_dec_str)),
     (tuple[Participant, ...], _enc_participants, _dec_participants),
 ]
 

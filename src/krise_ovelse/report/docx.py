@@ -20,6 +20,7 @@ from krise_ovelse.report.svg import resample, sparkline
 from krise_ovelse.report.view import FindingView, ReportView
 
 SPARK_POINTS = 24
+TABLE_POINTS = 9
 _LANG_TAG = {"nb": "nb-NO", "en": "en-GB"}
 
 
@@ -38,7 +39,7 @@ class _Doc:
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(20)
+        section.left_margin = section.right_margin = Mm(18)
         section.top_margin = section.bottom_margin = Mm(18)
         normal = self.doc.styles["Normal"]
         normal.font.name = "Calibri"
@@ -89,7 +90,7 @@ class _Doc:
               header: bool = True) -> None:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
-        from docx.shared import Cm
+        from docx.shared import Cm, Pt
 
         body = [list(r) for r in rows]
         first = 1 if header else 0
@@ -117,6 +118,11 @@ class _Doc:
                     cell.paragraphs[0].runs[0].bold = True
                 for line in lines[1:]:
                     cell.add_paragraph(_xml_safe(line))
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(TABLE_POINTS)
         if widths:
             table.autofit = False
             for col, width in enumerate(widths):
@@ -127,7 +133,7 @@ class _Doc:
         self.doc.add_paragraph()
 
     def kv(self, rows: Iterable[tuple[str, str]]) -> None:
-        self.table(["", ""], rows, widths=(4.5, 12.5), header=False)
+        self.table(["", ""], rows, widths=(4.4, 13.0), header=False)
 
     def finding(self, finding: FindingView, strength: bool) -> None:
         m = self.view.m
@@ -139,6 +145,8 @@ class _Doc:
         elif finding.note:
             items.append(f"{m['override']}: {finding.note}")
         self.bullets(items)
+        if finding.interpretation:
+            self.para(finding.interpretation, bold_lead=f"{m['interpretation']}:", italic=True)
         if not strength:
             if finding.root_cause:
                 self.para(finding.root_cause, bold_lead=f"{m['root_cause']}:")
@@ -152,10 +160,6 @@ def render_docx(view: ReportView) -> bytes:
     """The whole report as the bytes of a .docx file."""
     d = _Doc(view)
     m = view.m
-    if view.classification:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        d.para(view.classification).alignment = WD_ALIGN_PARAGRAPH.CENTER
     d.doc.add_heading(_xml_safe(view.title), level=0)
     d.para(m["subtitle"], italic=True)
     d.heading(m["document_control"], 2)
@@ -181,7 +185,7 @@ def render_docx(view: ReportView) -> bytes:
     if view.goals:
         d.table([m["number"], m["goal"], m["assessment"], m["criteria"], m["evaluator_words"]],
                 ([str(g.number), g.text, g.verdict, ", ".join(f"{c} ({level})" for c, _, level in g.criteria) or "–",
-                  "\n".join(g.words) or "–"] for g in view.goals), widths=(1.0, 6.0, 3.0, 3.5, 3.5))
+                  "\n".join(g.words) or "–"] for g in view.goals), widths=(0.9, 6.0, 3.0, 3.8, 3.7))
 
     d.heading(m["findings"], 1)
     for theme in view.findings:
@@ -202,7 +206,7 @@ def render_docx(view: ReportView) -> bytes:
         d.table([m["plan_id"], m["action"], m["finding"], m["element"], m["owner"], m["due"], m["priority"],
                  m["status"]],
                 ([r.id, r.action or r.area, r.finding, r.element, r.owner, r.due, r.priority, r.status]
-                 for r in view.plan), widths=(1.0, 6.0, 3.0, 1.8, 1.8, 1.5, 1.4, 1.5))
+                 for r in view.plan), widths=(0.9, 4.3, 2.4, 2.6, 2.2, 1.6, 1.9, 1.5))
     else:
         d.para(m["no_plan_items"])
     if view.plan_uncovered:

@@ -101,6 +101,8 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
         items.append(f'<li class="override">{esc(m["override"])}: {esc(finding.note)}</li>')
     if items:
         out.append('<ul class="evidence">' + "".join(items) + "</ul>")
+    if finding.interpretation:
+        out.append(f'<p class="note"><strong>{esc(m["interpretation"])}:</strong> {esc(finding.interpretation)}</p>')
     if not strength:
         if finding.root_cause:
             out.append(f"<p><strong>{esc(m['root_cause'])}:</strong> {esc(finding.root_cause)}</p>")

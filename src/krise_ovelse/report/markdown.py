@@ -63,6 +63,8 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> list[str
         lines.append(f"- {md_escape(m['override'])}: {md_escape(finding.note)}")
     if finding.evidence or finding.note or finding.confirmed:
         lines.append("")
+    if finding.interpretation:
+        lines += [f"*{md_escape(m['interpretation'])}:* {md_escape(finding.interpretation)}", ""]
     if not strength:
         if finding.root_cause:
             lines += [f"*{md_escape(m['root_cause'])}:* {md_escape(finding.root_cause)}", ""]

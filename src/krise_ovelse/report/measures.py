@@ -54,6 +54,11 @@ MEASURES: dict[str, tuple[Element, Text]] = {
               "turnus med avlastning når krisen varer mer enn to uker.",
         "en": "Appoint and train deputies for every key role in the crisis organisation, and introduce "
               "rotation with relief when a crisis lasts more than two weeks."})),
+    "KH-6": (_P, Text({
+        "nb": "Evaluere krisehåndteringen sammen med ansatte, tillitsvalgte og verneombud, bestemme hva som "
+              "skal videreføres og hva som skal avvikles, og gi oppdateringen av planverket en eier og en frist.",
+        "en": "Evaluate the crisis management with staff and the union and safety representatives, decide what "
+              "to keep and what to end, and give the update of the plans an owner and a deadline."})),
     "OE-1": (_P, Text({
         "nb": "Lage en prioriteringsliste over primæroppgaver og oppgaver som kan settes på vent, og "
               "avklare den med departementet før neste krise.",

@@ -204,6 +204,7 @@ class FindingView:
     confirmed: bool = False
     root_cause: str = ""
     measures: tuple[str, ...] = ()  # plan item ids that answer it
+    interpretation: str = ""  # the tool's own reading of the criterion, where the catalogue has one
 
 
 @attrs.frozen
@@ -587,12 +588,17 @@ def _finding_view(finding: Finding, result: ScoringResult, catalogue: Catalogue,
     label = catalogue.level_labels.get(finding.level.value, Text.of(finding.level.value)).get(lang)
     confirmed = result.has_rating(finding.criterion) and result.rating(finding.criterion).confirmed
     measures = tuple(item.id for item in plan.items if item.criterion == finding.criterion and item.id)
+    try:
+        reading = catalogue.criterion(finding.criterion).interpretation
+    except KeyError:
+        reading = None
     return FindingView(
         confirmed=confirmed, criterion=finding.criterion, name=finding.name.get(lang), level=finding.level.value,
         label=label, evidence=tuple(_plain(e.reason.get(lang), scenario) for e in finding.evidence),
         description=one_line(finding.description.get(lang)), descriptor=one_line(finding.descriptor.get(lang)),
         target=one_line(finding.target.get(lang)), note=finding.note,
-        root_cause=_root_causes(plan).get(finding.criterion, ""), measures=measures)
+        root_cause=_root_causes(plan).get(finding.criterion, ""), measures=measures,
+        interpretation=one_line(reading.get(lang)) if reading else "")
 
 
 def _element_label(item: PlanItem, m: Messages) -> str:
@@ -620,7 +626,7 @@ def _feedback(facts: SessionFacts, m: Messages, lang: str) -> FeedbackView:
                 continue
             spread = " · ".join(f"{n}: {numbers.count(n)}" for n in range(1, 6))
             scales.append(ScaleSummary(question.text.get(lang), len(numbers),
-                                       format_mean(sum(numbers) / len(numbers), lang).replace(",00", ""),
+                                       format_number(sum(numbers) / len(numbers), lang),
                                        spread, question.low.get(lang), question.high.get(lang)))
         elif answers:
             comments.append((question.text.get(lang), tuple(one_line(a) for a in answers)))

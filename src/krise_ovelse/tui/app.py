@@ -318,6 +318,18 @@ class KriseApp(App[None]):
         if self.session is not None:
             self._show(EvaluatorScreen(self.session))
 
+    def show_hotwash(self) -> None:
+        from krise_ovelse.tui.screens.hotwash import HotwashScreen
+
+        if self.session is not None:
+            self.push_screen(HotwashScreen(self.session))
+
+    def show_feedback(self) -> None:
+        from krise_ovelse.tui.screens.feedback import FeedbackScreen
+
+        if self.session is not None:
+            self.push_screen(FeedbackScreen(self.session))
+
     def show_debrief(self) -> None:
         from krise_ovelse.tui.screens.debrief import DebriefScreen
 

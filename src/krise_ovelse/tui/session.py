@@ -479,6 +479,33 @@ class ExerciseSession:
             return Outcome(True)
         return self.handle(cmd.EndExercise())
 
+    # -- hotwash and the participant questionnaire (after ENDEX) ------------------------------
+
+    def note_hotwash(self, kind: str, text: str) -> Outcome:
+        """A hotwash point (plus, delta or takeaway), noted by the facilitator."""
+        return self.handle(cmd.NoteHotwash(kind, text, by=facilitator_name()))
+
+    def give_feedback(self, answers: dict[str, str]) -> Outcome:
+        """One participant's anonymous answers; unanswered questions are left out."""
+        from krise_ovelse.report.questions import clean_answers
+
+        cleaned = clean_answers(answers)
+        if not cleaned:
+            return Outcome(False, t("feedback.empty"))
+        outcome = self.handle(cmd.GiveFeedback(cleaned))
+        return attrs.evolve(outcome, note=t("feedback.saved")) if outcome.ok else outcome
+
+    def _logged(self, kind: str) -> list[Any]:
+        events = self.engine.events if self.engine is not None else self.events[:self.state.seq]
+        return [event for event in events if getattr(event, "kind", None) == kind]
+
+    def hotwash_entries(self) -> list[tuple[str, str]]:
+        """(kind, text) of each hotwash point so far, in the order noted."""
+        return [(event.entry_kind, event.text) for event in self._logged("hotwash_noted")]
+
+    def feedback_count(self) -> int:
+        return len(self._logged("feedback_given"))
+
     # -- follow and replay ------------------------------------------------------------------
 
     def poll(self) -> bool:

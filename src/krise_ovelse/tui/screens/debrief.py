@@ -53,18 +53,25 @@ def finding_line(finding: Any, result: Any) -> str:
 
 
 def export_report(session: ExerciseSession, directory: Path) -> list[Path]:
-    """Write the after-action report as Markdown and HTML; returns the files written."""
-    from krise_ovelse.fileio import write_text
-    from krise_ovelse.report import build_report, render_report
+    """Write the evaluation report as Markdown, HTML and Word, and the draft action plan as a
+    workbook to edit; returns the files written. The events give the wall-clock times, ENDEX,
+    the hotwash and the questionnaire answers."""
+    from krise_ovelse.fileio import write_bytes, write_text
+    from krise_ovelse.report import build_report, render_report, render_report_bytes
 
     record = session.scoring_record()
-    data = build_report(session.scenario, record, session=session.session_meta())
+    events = session.engine.events if session.engine is not None else session.events[:session.state.seq]
+    data = build_report(session.scenario, record, session=session.session_meta(), events=events)
     stem = f"krise-ovelse-{session.scenario.id}-{session.session_id or 'okt'}"
     written = []
     directory.mkdir(parents=True, exist_ok=True)
     for fmt in ("md", "html"):
         path = directory / f"{stem}.{fmt}"
         write_text(path, render_report(data, fmt, language()))  # the one safe writer
+        written.append(path)
+    for fmt, suffix in (("docx", ""), ("xlsx", "-tiltaksplan")):
+        path = directory / f"{stem}{suffix}.{fmt}"
+        write_bytes(path, render_report_bytes(data, fmt, language()))
         written.append(path)
     return written
 
@@ -73,6 +80,8 @@ class DebriefScreen(KriseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "key.export"),
         Binding("g", "evaluate", "key.evaluate"),
+        Binding("w", "hotwash", "key.hotwash"),
+        Binding("s", "feedback", "key.feedback", show=False),
         Binding("h", "home", "key.home"),
     ]
 
@@ -167,6 +176,12 @@ class DebriefScreen(KriseScreen[None]):
 
     def action_evaluate(self) -> None:
         self.kapp.show_evaluation()
+
+    def action_hotwash(self) -> None:
+        self.kapp.show_hotwash()
+
+    def action_feedback(self) -> None:
+        self.kapp.show_feedback()
 
     def action_home(self) -> None:
         self.kapp.show_start()

@@ -165,6 +165,8 @@ class EvaluatorScreen(KriseScreen[None]):
         Binding("enter", "rate", "key.rate"),
         Binding("c", "confirm", "key.confirm_rating"),
         Binding("g", "debrief", "key.debrief"),
+        Binding("w", "hotwash", "key.hotwash"),
+        Binding("s", "feedback", "key.feedback", show=False),
         Binding("escape", "back", "key.back_to_exercise", show=False),
     ]
 
@@ -296,6 +298,12 @@ class EvaluatorScreen(KriseScreen[None]):
                 self.kapp.show_debrief()
 
         self.app.push_screen(ConfirmDialog(t("endex.title"), endex_question(self.session.unplayed())), confirmed)
+
+    def action_hotwash(self) -> None:
+        self.kapp.show_hotwash()
+
+    def action_feedback(self) -> None:
+        self.kapp.show_feedback()
 
     def action_back(self) -> None:
         if not self.session.ended:
