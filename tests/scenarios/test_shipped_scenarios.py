@@ -58,9 +58,6 @@ def test_validates_and_is_lint_clean(scenario_id: str) -> None:
     result = load_scenario(scenario_path(scenario_id))
     assert result.scenario is not None and result.document is not None
     problems = list(result.problems) + lint_scenario(result.scenario, result.document)
-    # W-NO-TRADEOFF (H-auth, issue #11's lint check) is new: H-scen's rebalance makes these pass;
-    # remove this filter when it lands (BOARD).
-    problems = [p for p in problems if p.code != "W-NO-TRADEOFF"]
     assert problems == [], [p.render() for p in problems]
 
 

@@ -149,8 +149,8 @@ async def test_endex_in_the_console_stores_the_summary_and_index(example: Loaded
 # --- 8: consequences and phase summaries ----------------------------------------------------------
 
 STORY = (EXAMPLE.read_text(encoding="utf-8")
-         .replace('''        effects: { information_uncertainty: -30, key_person_load: 3 }
-        evidence: { KH-2: P, DA-4: S }''', '''        effects: { information_uncertainty: -30, key_person_load: 3 }
+         .replace('''        effects: { information_uncertainty: -30, key_person_load: 6 }
+        evidence: { KH-2: P, DA-4: S }''', '''        effects: { information_uncertainty: -30, key_person_load: 6 }
         evidence: { KH-2: P, DA-4: S }
         consequence: "[b]SMS-en går ut 06:52.[/] Kundesenteret får færre spørsmål."''')
          .replace('''    starts: D+10

@@ -27,8 +27,8 @@ EXIT_USAGE = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The `--db` help of every command that opens the session database.
-DB_HELP = ("Session database file (default: $KRISE_OVELSE_DB, else sessions.db in the user data "
-           "directory).")
+DB_HELP = ("Session database: a file, or a postgresql:// URL for a shared store (default: "
+           "$KRISE_OVELSE_DB, else sessions.db in the user data directory).")
 
 
 #: The languages of every command's output, and the variable that picks one for a user.
@@ -74,6 +74,9 @@ COMMANDS: dict[str, LazyCommand] = {
                            "option, the most good-practice words, the defaults, nothing) and many random teams, "
                            "and show each rating next to the strong playthrough's, which options dominate, and "
                            "whether an option's position or length predicts the rating."),
+    "db": LazyCommand("krise_ovelse.cli.national_cmds:db_group",
+                      "Create or upgrade the tables of a PostgreSQL session store (the SQLite file upgrades "
+                      "itself)."),
     "branch": LazyCommand(f"{_SESSION}:branch_cmd",
                           "Start a what-if: a new session with SESSION's history up to (not including) the "
                           "choice at DECISION. Prints the new session's id; continue it in the console with "
@@ -102,6 +105,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "plan": LazyCommand("krise_ovelse.cli.plan_cmds:plan_group",
                         "Follow up an action plan (tiltaksplan): show it, update a measure's status, convert "
                         "it between YAML and Excel."),
+    "national": LazyCommand("krise_ovelse.cli.national_cmds:national_group",
+                            "A national exercise on a shared PostgreSQL store: set it up, run the control "
+                            "cell, follow it."),
     "play": LazyCommand(f"{_CONSOLE}:play_cmd",
                         "Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the "
                         "briefing."),

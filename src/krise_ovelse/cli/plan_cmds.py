@@ -42,7 +42,7 @@ def _save(plan: Any, path: str) -> None:
     try:
         save_plan(plan, path)
     except WriteError as exc:
-        _fail(exc.render(), exc.exit_code, exc.hint)
+        _fail(f"{exc.path}: {exc.code} {exc.message}", exc.exit_code, exc.hint)
 
 
 @main.group("plan")
@@ -120,6 +120,6 @@ def convert_cmd(source: str, target: str, force: bool) -> None:
     try:
         write_bytes(target, plan_bytes(plan, target))
     except WriteError as exc:
-        _fail(exc.render(), exc.exit_code, exc.hint)
+        _fail(f"{exc.path}: {exc.code} {exc.message}", exc.exit_code, exc.hint)
     click.echo(f"wrote {target} ({len(plan.items)} measure(s))", err=True)
     sys.exit(EXIT_OK)

@@ -92,7 +92,7 @@ def _from_session(session_id: str, db: str | None) -> Any:
         record = scoring_input_from_events(scenario, events)
     except StoreError as error:
         raise ReportInputError(error.message, error.exit_code, error.hint) from None
-    meta = session_meta_from_record(record, session_id=info.id, date=(info.started or "")[:10],
+    meta = session_meta_from_record(record, session_id=info.id, date=_real_date(info.started or ""),
                                     status=info.effective_status)
     if info.team and not meta.team:
         meta = _evolve(meta, team=info.team)
@@ -155,11 +155,7 @@ def _from_run(scenario_path: str, run_file: str) -> Any:
         record = input_from_dict(data["scoring_input"])
     except InputFormatError as exc:
         raise ReportInputError(f"{run_file}: {exc}", EXIT_PROBLEMS) from None
-    from krise_ovelse.scripted.headless import HEADLESS_EPOCH
-
-    started = (record.started or "")[:10]
-    date = started if started and started != HEADLESS_EPOCH.date().isoformat() else ""
-    return scenario, record, session_meta_from_record(record, date=date), None
+    return scenario, record, session_meta_from_record(record, date=_real_date(record.started or "")), None
 
 
 def _resolve_source(source: str | None, session: str | None, play: str | None,
@@ -186,12 +182,25 @@ def _resolve_source(source: str | None, session: str | None, play: str | None,
     return "session", source, None
 
 
+def _real_date(started: str) -> str:
+    """The date a session started, unless it is the fixed clock of a headless run (`run`)."""
+    from krise_ovelse.scripted.headless import HEADLESS_EPOCH
+
+    day = started[:10]
+    return day if day and day != HEADLESS_EPOCH.date().isoformat() else ""
+
+
 def _format_for(output: str | None, fmt: str | None) -> str:
     if fmt is not None:
         return fmt
-    if output is not None:
-        return BY_EXTENSION.get(Path(output).suffix.lower(), "md")
-    return "md"
+    if output is None or output == "-":
+        return "md"
+    suffix = Path(output).suffix.lower()
+    if suffix and suffix not in BY_EXTENSION:
+        hint = ("write .docx or .html and convert it (Word, a browser's print, or soffice --convert-to pdf)"
+                if suffix == ".pdf" else "or give --format md|html|docx|xlsx")
+        raise ReportInputError(f"{output}: the extension does not say a format (.md, .html, .docx or .xlsx)", hint=hint)
+    return BY_EXTENSION.get(suffix, "md")
 
 
 def _write(path: str, data: bytes | str) -> None:
@@ -205,7 +214,7 @@ def _write(path: str, data: bytes | str) -> None:
         else:
             write_bytes(path, data)
     except WriteError as exc:
-        raise ReportInputError(exc.render(), exc.exit_code, exc.hint) from None
+        raise ReportInputError(f"{exc.path}: {exc.code} {exc.message}", exc.exit_code, exc.hint) from None
 
 
 def _read_plan(path: str) -> Any:

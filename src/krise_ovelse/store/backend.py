@@ -102,9 +102,15 @@ def open_store(option: str | os.PathLike[str] | None = None, *, reading: bool = 
     does not exist) and a read-only file still opens."""
     target = resolve_target(option)
     if is_url(target):
-        from krise_ovelse.store.errors import StoreError
+        try:
+            from krise_ovelse.store.pg import PgStore
+        except ImportError as exc:  # psycopg without libpq on this machine
+            from krise_ovelse.store.errors import StoreError
 
-        raise StoreError("this krise-øvelse has no PostgreSQL store yet", hint="give a file with --db")
+            raise StoreError(f"cannot use a PostgreSQL store here: {exc}", hint="install libpq "
+                             "(Debian: apt-get install libpq5) or psycopg[binary]") from None
+
+        return PgStore(str(target), readonly=reading)
     from krise_ovelse.store.db import SessionStore
 
     return SessionStore.for_reading(target) if reading else SessionStore(target)

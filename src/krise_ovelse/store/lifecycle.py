@@ -219,14 +219,15 @@ def release_claim(store: Store, session_id: str, status: str = "interrupted") ->
 
 
 def resume_session(store: Store, session_id: str, *, clock: Clock = utc_now, force: bool = False,
-                   ended_ok: bool = False) -> Live:
+                   ended_ok: bool = False, sink: Callable[[Sequence[Any]], None] | None = None) -> Live:
     """Continue a stored session from its last committed event, in this process.
 
     Checks everything first (`open_checked`), then claims the session (refused while another
     live process on this machine has it open, unless `force`) and attaches the store's sink,
     so the next command's events are committed before the engine applies them. An ended
     session is refused, unless `ended_ok` (the console's evaluation after ENDEX, which adds
-    ratings): then it is opened without a claim.
+    ratings): then it is opened without a claim. `sink` replaces the store's sink (a national
+    exercise's organisation records the control position it applied with its events).
     """
     from krise_ovelse.engine import Engine
 
@@ -237,7 +238,7 @@ def resume_session(store: Store, session_id: str, *, clock: Clock = utc_now, for
         store.claim(full_id, force=force)
     try:
         engine = Engine(opened.scenario, clock=clock, events=opened.events,
-                        criteria=criteria_ids(opened.scenario), sink=engine_sink(store, full_id))
+                        criteria=criteria_ids(opened.scenario), sink=sink or engine_sink(store, full_id))
     except BaseException:
         if claimed:
             release_claim(store, full_id, "interrupted")

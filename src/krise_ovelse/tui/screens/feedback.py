@@ -1,7 +1,7 @@
 """The participant questionnaire (deltakerskjema): a few short questions after the exercise,
-answered anonymously one participant after another on the facilitator's machine, or by each
-participant in the browser console (`krise-ovelse serve`, the same app). No name is asked for
-or stored: each set of answers is one `feedback_given` event, and the report sums them up."""
+answered anonymously one participant after another on the facilitator's machine (in the
+terminal or the browser console, `krise-ovelse serve`: the same app). No name is asked for or
+stored: each set of answers is one `feedback_given` event, and the report sums them up."""
 
 from __future__ import annotations
 

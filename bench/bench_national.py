@@ -1,0 +1,316 @@
+"""A national exercise under load: 1 control cell, 60 organisations, 60 evaluators on one server.
+
+What it measures (issue "A national exercise … on PostgreSQL"), all in the same run:
+- sustained appends per second over the whole exercise (control, organisations, evaluators);
+- latency from a control-cell append to EVERY organisation's client having folded it
+  (p50/p99; target p99 <= 250 ms), through NOTIFY, the per-organisation catch-up read and the
+  engine;
+- the store's append path (PgStore.append: advisory lock, gap-free trigger, row-level security,
+  NOTIFY) against a bare psycopg INSERT + pg_notify in one transaction (target <= 1.5x);
+- memory per client (resident memory of a worker process above its baseline, per client).
+
+Pace: the control cell moves the clock every second and releases an inject every 3 s, ten
+times a busy real exercise (one inject every 30 s); organisations decide when a decision opens;
+each evaluator writes an observation about every 20 s.
+
+Connections: each organisation's client holds two (its store and its LISTEN connection), each
+evaluator one, the control cell three: about 2·orgs + evaluators + 3. The server's
+max_connections must allow that (PostgreSQL's default 100 is too low for 60 + 60: set e.g.
+`ALTER SYSTEM SET max_connections = 300` and restart).
+
+Scaling past one server: see docs/national-exercise.md ("Skalering").
+
+Run: KRISE_OVELSE_TEST_PG=postgresql://ADMIN:PW@HOST/DB python bench/bench_national.py
+     [--orgs 60] [--evaluators 60] [--seconds 30] [--json]
+The URL's role must be able to create databases and roles; the bench uses its own database and
+drops it afterwards. Exit 1 if a target is missed, 2 if the server cannot run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "scenarios" / "examples" / "kort-eksempel.yaml"
+WORKERS = 4
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+# --- a worker process: some organisations and evaluators, one thread each --------------------------
+
+
+def worker(creds_file: str, exercise: str, orgs: list[str], evaluators: list[str], seconds: float,
+           out: str) -> None:
+    from krise_ovelse.national.org import EvaluatorClient, OrgClient
+
+    creds = dict(line.split("\t") for line in Path(creds_file).read_text(encoding="utf-8").splitlines())
+    base = rss_kib()
+    folded: list[tuple[str, int, float]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    errors: list[str] = []
+
+    def org_loop(org: str) -> None:
+        try:
+            client = OrgClient(creds[f"org.{org}"], exercise, org)
+
+            def seen(position: int) -> None:
+                now = time.monotonic()
+                with lock:
+                    folded.append((org, position, now))
+
+            while time.monotonic() < stop + 3:
+                if client.listener is not None:
+                    client.listener.wait(0.25)
+                client.sync(seen)
+                for decision in client.state.open_decisions():
+                    option = client.engine.scenario.decision(decision.decision_id).options[0].id
+                    client.decide(decision.decision_id, option, "Benk: første valg")
+            client.close()
+        except Exception as exc:  # reported, not hidden
+            errors.append(f"{org}: {type(exc).__name__}: {exc}")
+
+    def eval_loop(evaluator: str, offset: float) -> None:
+        try:
+            client = EvaluatorClient(creds[f"eval.{evaluator}"], exercise, evaluator)
+            time.sleep(offset)
+            while time.monotonic() < stop:
+                client.observe("Benk: observasjon", ["KH-2"])
+                time.sleep(20)
+            client.close()
+        except Exception as exc:
+            errors.append(f"{evaluator}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=org_loop, args=(o,)) for o in orgs]
+    threads += [threading.Thread(target=eval_loop, args=(e, 20 * i / max(1, len(evaluators))))
+                for i, e in enumerate(evaluators)]
+    for thread in threads:
+        thread.start()
+    time.sleep(min(5.0, seconds / 2))
+    peak = rss_kib()
+    for thread in threads:
+        thread.join()
+    Path(out).write_text(json.dumps({"folded": folded, "base_kib": base, "peak_kib": peak,
+                                     "clients": len(orgs) + len(evaluators), "errors": errors}), encoding="utf-8")
+
+
+# --- the floor: bare psycopg insert + notify ---------------------------------------------------------
+
+
+def append_ratio(url: str, count: int, rounds: int = 5) -> dict[str, float]:
+    import psycopg
+
+    from krise_ovelse.store.pg import PgStore
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE floor (position bigserial PRIMARY KEY, session_id text, seq int, kind text, "
+                     "payload text, scenario_minutes int, exercise_seconds float8, wall text)")
+    store = PgStore(url)
+    sid = store.create_session(scenario_text="id: floor\n", scenario_id="floor", events=[{"seq": 1, "kind": "a"}]).id
+    bare = psycopg.connect(url, autocommit=True)
+    payload = json.dumps({"inject_id": "i01", "by": "øvingsledelse", "source": "manual"})
+    ours: list[float] = []
+    floor: list[float] = []
+    seq = 2
+    per = max(1, count // rounds)
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _n in range(per):
+            store.append(sid, [{"seq": seq, "kind": "inject_released", "inject_id": "i01", "by": "øvingsledelse",
+                                "source": "manual", "scenario_minutes": seq, "exercise_seconds": 0.0,
+                                "wall": "2026-12-06T10:00:00+00:00"}])
+            seq += 1
+        ours.append((time.perf_counter() - start) / per)
+        start = time.perf_counter()
+        for n in range(per):
+            with bare.transaction():
+                row = bare.execute("INSERT INTO floor (session_id, seq, kind, payload, scenario_minutes, "
+                                   "exercise_seconds, wall) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING position",
+                                   (sid, n, "inject_released", payload, n, 0.0, "2026-12-06T10:00:00+00:00")).fetchone()
+                bare.execute("SELECT pg_notify(%s, %s)", ("floor", json.dumps({"s": sid, "p": row[0] if row else 0})))
+        floor.append((time.perf_counter() - start) / per)
+    store.close()
+    bare.close()
+    return {"ours_ms": min(ours) * 1000, "floor_ms": min(floor) * 1000, "ratio": min(ours) / min(floor)}
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orgs", type=int, default=60)
+    parser.add_argument("--evaluators", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--appends", type=int, default=500, help="appends per side for the floor ratio")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--worker", nargs=6, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        creds, exercise, orgs, evals, seconds, out = args.worker
+        worker(creds, exercise, [o for o in orgs.split(",") if o], [e for e in evals.split(",") if e],
+               float(seconds), out)
+        return 0
+
+    import psycopg
+    from psycopg import sql
+
+    from krise_ovelse.national.control import ControlCell
+    from krise_ovelse.national.setup import read_setup
+    from krise_ovelse.store.pg import open_connection
+    from krise_ovelse.store.pg_schema import migrate
+
+    admin = os.environ.get("KRISE_OVELSE_BENCH_PG") or os.environ.get("KRISE_OVELSE_TEST_PG")
+    if not admin:
+        print("set KRISE_OVELSE_TEST_PG (or KRISE_OVELSE_BENCH_PG) to an admin URL", file=sys.stderr)
+        return 2
+    need = 2 * args.orgs + args.evaluators + 10
+    with psycopg.connect(admin, autocommit=True) as conn:
+        have = int(conn.execute("SHOW max_connections").fetchone()[0])  # type: ignore[index]
+        if have < need:
+            print(f"the server allows {have} connections; this run needs about {need} "
+                  f"(ALTER SYSTEM SET max_connections = {need + 50}; then restart the server)", file=sys.stderr)
+            return 2
+        name = "kb_" + secrets.token_hex(4)
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_database(admin, name)
+    exercise = name.replace("_", "")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-national-"))
+    results: dict[str, Any] = {}
+    try:
+        conn = open_connection(url, name)
+        migrate(conn, name)
+        conn.close()
+        results["append"] = append_ratio(url, args.appends)
+        orgs = [f"o{n:02d}" for n in range(args.orgs)]
+        evals = [f"e{n:02d}" for n in range(args.evaluators)]
+        (tmp / "p.yaml").write_text(
+            f"exercise: {exercise}\norganisations:\n" + "".join(f"  - {{id: {o}, name: Org {o}}}\n" for o in orgs)
+            + "evaluators:\n" + "".join(f"  - {{id: {e}, organisation: {orgs[i % len(orgs)]}}}\n"
+                                        for i, e in enumerate(evals)), encoding="utf-8")
+        setup, problems = read_setup(tmp / "p.yaml")
+        assert setup is not None, problems
+        proc = subprocess.run([sys.executable, "-m", "krise_ovelse", "national", "setup", str(EXAMPLE),
+                               str(tmp / "p.yaml"), "--credentials", str(tmp / "creds"), "--db", url],
+                              capture_output=True, text=True)
+        if proc.returncode:
+            print(proc.stderr, file=sys.stderr)
+            return 2
+        creds = dict(line.split("\t") for line in (tmp / "creds").read_text(encoding="utf-8").splitlines())
+        procs = []
+        for w in range(WORKERS):
+            mine_o = orgs[w::WORKERS]
+            mine_e = evals[w::WORKERS]
+            procs.append(subprocess.Popen([sys.executable, __file__, "--worker", str(tmp / "creds"), exercise,
+                                           ",".join(mine_o), ",".join(mine_e), str(args.seconds + 5),
+                                           str(tmp / f"w{w}.json")]))
+        time.sleep(5)  # the clients connect and catch up
+        cell = ControlCell.open(creds["control"], exercise)
+        injects = [i.id for i in cell.scenario.injects]
+        appended: dict[int, float] = {}  # control seq -> monotonic time before the append
+        started = time.monotonic()
+        cell.resume()
+        next_release = started + 1.5
+        step = 0
+        count_before = _count_events(url)
+        while time.monotonic() - started < args.seconds:
+            time.sleep(1.0)
+            step += 1
+            appended[cell.state.seq + 1] = time.monotonic()
+            cell.advance_to(cell.state.minute + 10)
+            if time.monotonic() >= next_release and injects:
+                appended[cell.state.seq + 1] = time.monotonic()
+                cell.release(injects[step % len(injects)])
+                next_release += 3.0
+        elapsed = time.monotonic() - started
+        cell.close()
+        for p in procs:
+            p.wait(timeout=120)
+        total = _count_events(url) - count_before
+        with psycopg.connect(url, autocommit=True) as conn:
+            positions = dict(conn.execute("SELECT seq, position FROM events WHERE session_id = %s",
+                                          (f"{exercise}_control",)).fetchall())
+        folded: dict[int, dict[str, float]] = {}
+        memory = []
+        errors = []
+        for w in range(WORKERS):
+            data = json.loads((tmp / f"w{w}.json").read_text(encoding="utf-8"))
+            errors += data["errors"]
+            memory.append((data["peak_kib"] - data["base_kib"]) / max(1, data["clients"]))
+            for org, position, moment in data["folded"]:
+                folded.setdefault(position, {})[org] = moment
+        latencies = []
+        incomplete = 0
+        for seq, t0 in appended.items():
+            position = positions.get(seq)
+            seen = folded.get(position or -1, {})
+            if len(seen) < len(orgs):
+                incomplete += 1
+                continue
+            latencies.append((max(seen.values()) - t0) * 1000)
+        latencies.sort()
+        results["live"] = {
+            "orgs": len(orgs), "evaluators": len(evals), "seconds": round(elapsed, 1),
+            "appends_per_second": round(total / elapsed, 1), "control_appends": len(appended),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1) if latencies else None,
+            "not_folded_by_all": incomplete, "memory_per_client_kib": round(statistics.mean(memory)),
+            "errors": errors[:5],
+        }
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            for (role,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s",
+                                        (f"kx\\_{exercise}%",)).fetchall():
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+    live = results["live"]
+    ok = (live["p99_ms"] is not None and live["p99_ms"] <= 250 and results["append"]["ratio"] <= 1.5
+          and not live["not_folded_by_all"] and not live["errors"])
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        a = results["append"]
+        print(f"append path {a['ours_ms']:.2f} ms vs bare insert+notify {a['floor_ms']:.2f} ms: "
+              f"{a['ratio']:.2f}x (target <= 1.5x)")
+        print(f"{live['orgs']} organisations + {live['evaluators']} evaluators, {live['seconds']} s: "
+              f"{live['appends_per_second']} appends/s; control append -> every organisation folded: "
+              f"p50 {live['p50_ms']} ms, p99 {live['p99_ms']} ms (target p99 <= 250 ms); "
+              f"{live['not_folded_by_all']} not folded by all; memory per client {live['memory_per_client_kib']} KiB")
+        for error in live["errors"]:
+            print("error:", error)
+    return 0 if ok else 1
+
+
+def _count_events(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM events").fetchone()
+        return int(row[0]) if row else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

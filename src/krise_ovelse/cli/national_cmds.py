@@ -1,0 +1,261 @@
+"""`krise-ovelse db …` (the PostgreSQL schema) and `krise-ovelse national …` (a national exercise).
+
+See docs/national-exercise.md. Every command takes `--db postgresql://…` (or KRISE_OVELSE_DB);
+problems are one line `error: … hint: …` with exit 2 for unusable input, 1 for problems in a file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.store.errors import StoreError
+
+PG_DB_HELP = "PostgreSQL URL postgresql://USER:PASSWORD@HOST/DB (default: $KRISE_OVELSE_DB)."
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except StoreError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(error.exit_code)
+
+
+def _url(db: str | None) -> str:
+    from krise_ovelse.store.backend import is_url, resolve_target
+
+    target = resolve_target(db)
+    if not is_url(target):
+        raise StoreError(f"{target} is not a PostgreSQL URL; a national exercise needs a shared server",
+                         EXIT_USAGE, "pass --db postgresql://USER:PASSWORD@HOST/DB or set KRISE_OVELSE_DB")
+    return str(target)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Create or upgrade the tables of a PostgreSQL session store (the SQLite file upgrades itself)."""
+
+
+@db_group.command("migrate")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def migrate_cmd(db: str | None) -> None:
+    """Create krise-øvelse's tables in the database, or upgrade them to this version.
+
+    Run it once as the database owner before the first exercise and after upgrading krise-øvelse;
+    consoles never change the schema. Running it again changes nothing."""
+    from krise_ovelse.store.backend import display_target
+    from krise_ovelse.store.pg import open_connection
+    from krise_ovelse.store.pg_schema import migrate
+
+    with _errors():
+        url = _url(db)
+        conn = open_connection(url, display_target(url))
+        try:
+            before, after = migrate(conn, display_target(url))
+        except Exception as exc:
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot create the tables in {display_target(url)}: {' '.join(str(exc).split())}",
+                             EXIT_USAGE, "run it as the owner of the database") from None
+        finally:
+            conn.close()
+    click.echo(f"schema version {before} → {after} in {display_target(url)}"
+               + (" (already up to date)" if before == after else ""))
+
+
+@main.group("national")
+def national_group() -> None:
+    """A national exercise on a shared PostgreSQL store: set it up, run the control cell, follow it."""
+
+
+def _load_scenario(path: str) -> tuple[Any, str]:
+    from krise_ovelse.authoring import load_scenario
+
+    result = load_scenario(Path(path))
+    if result.scenario is None or result.text is None:
+        for problem in result.problems:
+            click.echo(problem.render(), err=True)
+        unreadable = any(p.code.startswith("E-READ") for p in result.problems)
+        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+    return result.scenario, result.text
+
+
+@national_group.command("setup")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("participants", type=click.Path(dir_okay=False))
+@click.option("--credentials", type=click.Path(dir_okay=False), required=True,
+              help="New file for each writer's connection URL (only you can read it).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def setup_cmd(scenario: str, participants: str, credentials: str, db: str | None) -> None:
+    """Create the exercise in PARTICIPANTS for SCENARIO: its streams and one database role per writer.
+
+    Run as the database owner (it creates roles). Each organisation, evaluator and the control
+    cell get a login role that may append only to its own stream (the server enforces it); their
+    connection URLs are written to the --credentials file. Give each its own line."""
+    from krise_ovelse.national.setup import create_exercise, create_roles, read_setup, write_credentials
+    from krise_ovelse.store.pg import PgStore
+
+    setup, problems = read_setup(Path(participants))
+    if setup is None:
+        for problem in problems:
+            click.echo(problem.render(), err=True)
+        sys.exit(EXIT_USAGE if any(p.code.startswith("E-READ") for p in problems) else EXIT_PROBLEMS)
+    loaded, text = _load_scenario(scenario)
+    with _errors():
+        url = _url(db)
+        if Path(credentials).exists() or Path(credentials).is_symlink():
+            raise StoreError(f"{credentials} exists; the credentials are written to a new file only", EXIT_USAGE)
+        with PgStore(url) as store:
+            create_exercise(store, setup, loaded, text)
+            creds = create_roles(store, setup, base_url=url)
+        write_credentials(Path(credentials), creds)
+    click.echo(f"exercise {setup.exercise}: control cell, {len(setup.organisations)} organisation(s), "
+               f"{len(setup.evaluators)} evaluator(s); connection URLs in {credentials}")
+
+
+@national_group.command("status")
+@click.argument("exercise")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def status_cmd(exercise: str, as_json: bool, db: str | None) -> None:
+    """Every organisation at a glance: connected, decisions open/decided/lapsed, last activity, evaluators."""
+    import attrs
+
+    from krise_ovelse.national.control import exercise_status
+    from krise_ovelse.national.setup import load_setup
+    from krise_ovelse.store.pg import PgStore
+
+    with _errors(), PgStore(_url(db), readonly=True) as store:
+        rows = exercise_status(store, load_setup(store, exercise))
+    if as_json:
+        click.echo(json.dumps([attrs.asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'ORGANISATION':<16} {'CONNECTED':<9} {'BEHIND':>6} {'MIN':>6} {'OPEN':>4} {'DECIDED':>7} "
+               f"{'LAPSED':>6} {'EVAL':>4} {'OBS':>4}  LAST")
+    for r in rows:
+        click.echo(f"{r.org_id:<16} {'yes' if r.connected else 'no':<9} {r.behind:>6} {r.minute:>6} "
+                   f"{r.decisions_open:>4} {r.decided:>7} {r.lapsed:>6} {r.evaluators:>4} {r.observations:>4}  "
+                   f"{r.last_activity or '-'}")
+
+
+@national_group.command("control")
+@click.argument("exercise")
+@click.option("--release", "release", metavar="INJECT", default=None, help="Release an inject.")
+@click.option("--to", "to", metavar="ORG,ORG", default="", help="Only to these organisations (default: all).")
+@click.option("--pause", is_flag=True, help="Pause the clock for everyone.")
+@click.option("--resume", is_flag=True, help="Start or resume the clock for everyone.")
+@click.option("--speed", type=click.FloatRange(0.25, 32), default=None, help="Set everyone's speed.")
+@click.option("--advance-to", "advance_to", type=click.IntRange(min=0), default=None, metavar="MINUTE",
+              help="Move everyone's clock to this scenario minute.")
+@click.option("--phase", default=None, help="Jump everyone to this phase.")
+@click.option("--endex", is_flag=True, help="End the exercise for everyone.")
+@click.option("--run", "run_seconds", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Then keep the clock running in real time for SECONDS (0: until ENDEX or Ctrl-C).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def control_cmd(exercise: str, release: str | None, to: str, pause: bool, resume: bool, speed: float | None,
+                advance_to: int | None, phase: str | None, endex: bool, run_seconds: float | None,
+                db: str | None) -> None:
+    """Act as the control cell (øvingsledelse) of EXERCISE: one control cell at a time.
+
+    Takes the control cell's lease (refused while another control cell runs; freed by the server
+    when one crashes), applies the options in the order listed, and with --run keeps the clock
+    running: scenario time is written to the control stream as it passes."""
+    from krise_ovelse.national.control import ControlCell
+
+    targets = [t.strip() for t in to.split(",") if t.strip()]
+    with _errors():
+        cell = ControlCell.open(_url(db), exercise)
+        try:
+            if release:
+                cell.release(release, targets)
+            if pause:
+                cell.pause()
+            if resume:
+                cell.resume()
+            if speed is not None:
+                cell.set_speed(speed)
+            if advance_to is not None:
+                cell.advance_to(advance_to)
+            if phase:
+                cell.jump_to_phase(phase)
+            if endex:
+                cell.endex()
+            if run_seconds is not None:
+                _run_clock(cell, run_seconds)
+            state = cell.state
+        finally:
+            cell.close()
+    click.echo(f"exercise {exercise}: minute {state.minute}, "
+               f"{'ended' if state.ended else 'running' if state.running else 'paused'}, speed ×{state.speed:g}")
+
+
+def _run_clock(cell: Any, seconds: float) -> None:
+    start = last = time.monotonic()
+    try:
+        while not cell.state.ended and (seconds == 0 or time.monotonic() - start < seconds):
+            time.sleep(0.5)
+            now = time.monotonic()
+            cell.tick(now - last)
+            last = now
+    except KeyboardInterrupt:
+        pass
+
+
+@national_group.command("follow")
+@click.argument("exercise")
+@click.argument("organisation")
+@click.option("--seconds", type=click.FloatRange(min=0), default=0, help="Stop after SECONDS (0: at ENDEX).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def follow_cmd(exercise: str, organisation: str, seconds: float, db: str | None) -> None:
+    """Keep ORGANISATION's stream in step with the control cell and print what arrives.
+
+    The organisation's client without the console: it claims the stream, applies every control
+    event after the position it has applied, and waits on the exercise's notification channel."""
+    from krise_ovelse.national.org import OrgClient
+
+    with _errors():
+        client = OrgClient(_url(db), exercise, organisation)
+        start = time.monotonic()
+        try:
+            seen = len(client.engine.events)
+            while seconds == 0 or time.monotonic() - start < seconds:
+                client.wait_and_sync(1.0)
+                for event in list(client.engine.events)[seen:]:
+                    click.echo(f"{event.seq:>5} {event.scenario_minutes:>6} {event.kind}")
+                seen = len(client.engine.events)
+                if client.state.ended:
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            client.close()
+    sys.exit(EXIT_OK)
+
+
+@national_group.command("import")
+@click.argument("exercise")
+@click.argument("organisation")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def import_cmd(exercise: str, organisation: str, file: str, db: str | None) -> None:
+    """Put the session ORGANISATION played offline (an export FILE) into its stream of EXERCISE.
+
+    The export is verified; it must be of the exercise's scenario, its events must fold, and the
+    organisation's stream must still be empty (a conflict is refused, exit 1)."""
+    from krise_ovelse.national.offline import import_offline
+    from krise_ovelse.national.setup import load_setup
+    from krise_ovelse.store.pg import PgStore
+
+    with _errors(), PgStore(_url(db)) as store:
+        count = import_offline(store, load_setup(store, exercise), organisation, Path(file))
+    click.echo(f"{organisation}: {count} events imported into exercise {exercise}")

@@ -1,0 +1,512 @@
+"""The PostgreSQL session store (psycopg 3): one server, many machines, a national exercise.
+
+Chosen by `--db postgresql://…` or `KRISE_OVELSE_DB` (`backend.open_store`). It keeps the SQLite
+store's interface and guarantees: a session is an append-only, gap-free list of events, each
+command's events are stored in one transaction, and nothing committed is lost when a client
+is killed (the server commits durably before it answers). In addition every event has a global
+`position`, sessions may belong to an exercise as one of its streams (control, one per
+organisation, one per evaluator), and each append sends a small NOTIFY on the exercise's
+channel in the same transaction, so listeners (`PgListener`) wake up and read what is new.
+
+The schema is created and upgraded by `krise-ovelse db migrate` (`pg_schema`), never by a
+console. Connection problems (bad URL, wrong password, missing database, server too old, the
+server going away) become StoreErrors with exit 2 and a hint; never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from krise_ovelse.startup import collection_paused
+from krise_ovelse.store.backend import display_target
+from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event, sha256_text
+from krise_ovelse.store.db import _INFO_COLUMNS, MIN_PREFIX, SessionInfo, _info, iso, this_host
+from krise_ovelse.store.errors import EXIT_USAGE, SessionHeld, StoreError, UnknownSession
+from krise_ovelse.store.pg_schema import PG_VERSION, server_version_problem, stored_version
+from krise_ovelse.store.schema import STATUSES
+from krise_ovelse.store.sink import StoreSink
+from krise_ovelse.wallclock import utc_now
+
+#: Seconds to wait for the server when connecting.
+CONNECT_TIMEOUT = 5
+
+_INSERT_EVENT = ("INSERT INTO events (session_id, seq, kind, payload, scenario_minutes, exercise_seconds, wall) "
+                 "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING position")
+_SELECT_EVENTS = ("SELECT seq, kind, payload, scenario_minutes, exercise_seconds, wall FROM events "
+                  "WHERE session_id = %s AND seq >= %s AND seq <= %s ORDER BY seq")
+
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for an exercise (or a lone session)."""
+    return int.from_bytes(hashlib.sha256(("krise:" + name).encode()).digest()[:8], "big", signed=True)
+
+
+def channel_for(name: str) -> str:
+    """The LISTEN/NOTIFY channel of an exercise (or a lone session): a short, safe identifier."""
+    return "krise_" + hashlib.sha256(name.encode()).hexdigest()[:20]
+
+
+def connect_error(exc: BaseException, location: str) -> StoreError:
+    """A connection failure as a sentence a person can act on (exit 2)."""
+    text = " ".join(str(exc).split())
+    low = text.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        return StoreError(f"the PostgreSQL server at {location} refused the user name or password",
+                          EXIT_USAGE, "check the user and password in the URL (or in ~/.pgpass)")
+    if "does not exist" in low and "database" in low:
+        return StoreError(f"the database in {location} does not exist on the server", EXIT_USAGE,
+                          "create it (createdb NAME) and run `krise-ovelse db migrate --db URL`")
+    if "role" in low and "does not exist" in low:
+        return StoreError(f"the user in {location} does not exist on the server", EXIT_USAGE,
+                          "set up the roles with `krise-ovelse national roles`, or check the URL")
+    if "invalid dsn" in low or "missing \"=\"" in low or "invalid connection option" in low or \
+            "invalid integer value" in low or "invalid uri" in low or "invalid percent" in low:
+        return StoreError(f"{location} is not a valid PostgreSQL URL ({text})", EXIT_USAGE,
+                          "write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+    if "connection refused" in low or "could not connect" in low or "timeout" in low or \
+            "translate host name" in low or "resolve host" in low or "no route" in low or "server closed" in low:
+        return StoreError(f"cannot reach the PostgreSQL server at {location} ({text})", EXIT_USAGE,
+                          "check that the server runs and the host and port in the URL")
+    return StoreError(f"cannot use the PostgreSQL store at {location}: {text}", EXIT_USAGE)
+
+
+def _store_error(exc: BaseException, location: str, action: str) -> StoreError:
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return StoreError(f"the server refused to {action}: this user may not "
+                          f"({' '.join(str(exc).split())})", EXIT_USAGE,
+                          "each organisation and evaluator writes only its own stream")
+    if isinstance(exc, psycopg.OperationalError):
+        return connect_error(exc, location)
+    return StoreError(f"cannot {action} the PostgreSQL store at {location}: {' '.join(str(exc).split())}",
+                      EXIT_USAGE)
+
+
+def check_url(url: str, location: str) -> None:
+    """Refuse a URL libpq would misread (a port that is not a number, a malformed option)."""
+    from urllib.parse import urlsplit
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        _port = urlsplit(url).port
+        conninfo_to_dict(url)
+    except (ValueError, psycopg.Error) as exc:
+        raise StoreError(f"{location} is not a valid PostgreSQL URL ({' '.join(str(exc).split())})", EXIT_USAGE,
+                         "write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE") from None
+
+
+def open_connection(url: str, location: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
+    """A connection to a supported server, or a StoreError that says what is wrong."""
+    check_url(url, location)
+    try:
+        conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT,
+                               application_name="krise-ovelse")
+    except (psycopg.Error, ValueError) as exc:
+        raise connect_error(exc, location) from None
+    problem = server_version_problem(conn.info.server_version)
+    if problem is not None:
+        conn.close()
+        raise StoreError(f"{problem} ({location})", EXIT_USAGE, "use PostgreSQL 13 or newer")
+    return conn
+
+
+class PgStore:
+    """The session store on a PostgreSQL server; the same methods as `db.SessionStore`.
+
+    One connection, shared by the threads of one process under a lock (like the SQLite store).
+    `readonly` refuses writes in the client (the server's grants refuse them for real)."""
+
+    immutable = False
+
+    def __init__(self, url: str, *, readonly: bool = False, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.url = url
+        self.readonly = readonly
+        self.clock = clock
+        self._location = display_target(url)
+        self._lock = threading.RLock()
+        self._conn = open_connection(url, self._location)
+        try:
+            version = stored_version(self._conn)
+        except psycopg.Error as exc:
+            self._conn.close()
+            raise _store_error(exc, self._location, "read") from None
+        if version != PG_VERSION:
+            self._conn.close()
+            if version is None:
+                raise StoreError(f"the database {self._location} has no krise-øvelse tables yet", EXIT_USAGE,
+                                 f"create them: krise-ovelse db migrate --db '{self._location}'")
+            raise StoreError(f"the database {self._location} has krise-øvelse schema version {version}, "
+                             f"this krise-øvelse needs {PG_VERSION}", EXIT_USAGE,
+                             "run `krise-ovelse db migrate --db URL` (as the database owner) with the "
+                             "newer of the two versions")
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    @property
+    def user(self) -> str:
+        return str(self._conn.info.user)
+
+    @property
+    def backend_pid(self) -> int:
+        """The server process of this connection (the fault tests terminate it)."""
+        return int(self._conn.info.backend_pid)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- connection ------------------------------------------------------------------------
+
+    def _reconnect(self) -> None:
+        with self._lock:
+            self._conn.close()
+            self._conn = open_connection(self.url, self._location)
+
+    def _read(self, query: Any, params: Sequence[Any] = ()) -> list[Any]:
+        """Run a read; a connection the server dropped is opened again once (a read is safe to
+        repeat)."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return self._conn.execute(query, params).fetchall()
+                except psycopg.OperationalError as exc:
+                    if attempt == 2 or not _is_disconnect(exc):
+                        raise _store_error(exc, self._location, "read") from None
+                    self._reconnect()
+                except psycopg.Error as exc:
+                    raise _store_error(exc, self._location, "read") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write(self, work: Callable[[psycopg.Connection[Any]], Any], action: str = "write to") -> Any:
+        """Run `work` in one transaction. A write is not repeated after a lost connection (the
+        commit may or may not have happened): the caller reopens and reads what is stored."""
+        if self.readonly:
+            raise StoreError(f"the store {self._location} was opened for reading only")
+        with self._lock:
+            if self._conn.closed or self._conn.broken:
+                self._reconnect()
+            try:
+                with self._conn.transaction():
+                    return work(self._conn)
+            except psycopg.Error as exc:
+                raise _store_error(exc, self._location, action) from None
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def create_session(
+        self, *, scenario_text: str, scenario_id: str, title: str = "", seed: int | None = None,
+        team: str = "", participants: Sequence[str] = (), facilitator: str = "", mode: str = "live",
+        started: str | None = None, session_id: str | None = None, events: Sequence[Mapping[str, Any]] = (),
+        parent_id: str | None = None, branch_decision: str | None = None, branch_seq: int | None = None,
+        status: str = "running", ended: str | None = None, claim: bool = True,
+        summary: Mapping[str, Any] | None = None, score_index: float | None = None,
+        exercise_id: str | None = None, stream: str | None = None, writer: str | None = None,
+        readers: str | None = None,
+    ) -> SessionInfo:
+        """Record a new session (or an exercise's stream) with its scenario text and first events,
+        in one transaction (see `db.SessionStore.create_session`)."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+        sha = sha256_text(scenario_text)
+        rows = [event_to_row(e) for e in events]
+        started = started or iso(self.clock())
+        owner = f"{this_host()}:{os.getpid()}" if claim and status == "running" else None
+        branch = (len(rows) if branch_seq is None else branch_seq) if parent_id is not None else None
+        summary_text = None if summary is None else json.dumps(summary, ensure_ascii=False, sort_keys=True)
+
+        def work(conn: psycopg.Connection[Any]) -> str:
+            conn.execute("INSERT INTO scenario_texts (sha256, text) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                         (sha, scenario_text))
+            new_id = session_id
+            for _attempt in range(20):
+                new_id = session_id or secrets.token_hex(6)
+                if not conn.execute("SELECT 1 FROM sessions WHERE id = %s", (new_id,)).fetchone():
+                    break
+                if session_id:
+                    raise StoreError(f"a session with id {new_id!r} already exists in {self._location}",
+                                     1, "import it as a copy with --new-id")
+            conn.execute(
+                "INSERT INTO sessions (id, scenario_id, title, scenario_sha256, seed, team, participants, "
+                "facilitator, started, ended, status, mode, parent_id, branch_decision, branch_seq, owner, "
+                "updated, summary, score_index, exercise_id, stream, writer, readers) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (new_id, scenario_id, title, sha, seed, team, json.dumps(list(participants), ensure_ascii=False),
+                 facilitator, started, ended, status, mode, parent_id, branch_decision, branch, owner, started,
+                 summary_text, score_index, exercise_id, stream, writer, readers))
+            assert new_id is not None
+            self._insert(conn, new_id, rows, exercise_id or new_id)
+            return new_id
+
+        new_id: str = self._write(work, "create a session in")
+        return self.get(new_id)
+
+    def resolve(self, session_id: str) -> str:
+        text = session_id.strip()
+        if self._read("SELECT 1 FROM sessions WHERE id = %s", (text,)):
+            return text
+        if len(text) < MIN_PREFIX:
+            raise UnknownSession(session_id, self._location, min_prefix=MIN_PREFIX)
+        rows = self._read("SELECT id FROM sessions WHERE starts_with(id, %s) ORDER BY id LIMIT 2", (text,))
+        if len(rows) == 1:
+            return str(rows[0][0])
+        if len(rows) > 1:
+            raise StoreError(f"{session_id!r} matches more than one session", hint="type more characters of the id")
+        raise UnknownSession(session_id, self._location)
+
+    def get(self, session_id: str) -> SessionInfo:
+        rows = self._read(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = %s", (session_id,))
+        if not rows:
+            raise UnknownSession(session_id, self._location)
+        return _info(rows[0])
+
+    def list_sessions(self, limit: int | None = None) -> list[SessionInfo]:
+        query = f"SELECT {_INFO_COLUMNS} FROM sessions ORDER BY started DESC, id DESC"
+        if limit is not None:
+            return [_info(r) for r in self._read(query + " LIMIT %s", (int(limit),))]
+        return [_info(r) for r in self._read(query)]
+
+    def count_sessions(self) -> int:
+        return int(self._read("SELECT count(*) FROM sessions")[0][0])
+
+    def scenario_text(self, session_id: str) -> str:
+        rows = self._read("SELECT t.text FROM sessions s JOIN scenario_texts t ON t.sha256 = s.scenario_sha256 "
+                          "WHERE s.id = %s", (session_id,))
+        if not rows:
+            raise UnknownSession(session_id, self._location)
+        return str(rows[0][0])
+
+    def summary(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT summary FROM sessions WHERE id = %s", (session_id,))
+        if not rows:
+            raise UnknownSession(session_id, self._location)
+        if rows[0][0] is None:
+            return None
+        value = json.loads(rows[0][0])
+        return value if isinstance(value, dict) else None
+
+    def set_summary(self, session_id: str, summary: Mapping[str, Any] | None,
+                    score_index: float | None = None) -> None:
+        text = None if summary is None else json.dumps(summary, ensure_ascii=False, sort_keys=True)
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            cur = conn.execute("UPDATE sessions SET summary = %s, score_index = %s WHERE id = %s",
+                               (text, score_index, session_id))
+            if cur.rowcount == 0:
+                raise UnknownSession(session_id, self._location)
+
+        self._write(work)
+
+    def set_status(self, session_id: str, status: str, *, release: bool = True) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+        now = iso(self.clock())
+        owner = None if release or status != "running" else f"{this_host()}:{os.getpid()}"
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            row = conn.execute("SELECT status FROM sessions WHERE id = %s FOR UPDATE", (session_id,)).fetchone()
+            if row is None:
+                raise UnknownSession(session_id, self._location)
+            new = "ended" if row[0] == "ended" else status
+            conn.execute("UPDATE sessions SET status = %s, owner = %s, updated = %s, "
+                         "ended = CASE WHEN %s = 'ended' THEN COALESCE(ended, %s) ELSE ended END WHERE id = %s",
+                         (new, owner, now, new, now, session_id))
+
+        self._write(work)
+
+    def claim(self, session_id: str, *, force: bool = False) -> SessionInfo:
+        me = f"{this_host()}:{os.getpid()}"
+        now = iso(self.clock())
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            row = conn.execute(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = %s FOR UPDATE",
+                               (session_id,)).fetchone()
+            if row is None:
+                raise UnknownSession(session_id, self._location)
+            info = _info(row)
+            if info.status == "ended":
+                raise StoreError(f"session {session_id} has ended; it cannot be continued",
+                                 hint=f"start a what-if from it with `krise-ovelse branch {session_id} --at DECISION`")
+            if not force and info.owner and info.owner != me and info.effective_status == "running":
+                raise SessionHeld(session_id, info.owner)
+            conn.execute("UPDATE sessions SET status = 'running', owner = %s, updated = %s WHERE id = %s",
+                         (me, now, session_id))
+
+        self._write(work, "claim a session in")
+        return self.get(session_id)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], lock_name: str,
+                applied_control: int | None = None) -> int:
+        """Insert rows after taking the exercise's append lock; notify; return the last position."""
+        if not rows:
+            return 0
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock_name),))
+        last = 0
+        with conn.cursor() as cur:
+            for row in rows:
+                cur.execute(_INSERT_EVENT, (session_id, *row))
+                found = cur.fetchone()
+                last = int(found[0]) if found else last
+        if applied_control is not None:
+            conn.execute("UPDATE sessions SET applied_control = %s WHERE id = %s", (applied_control, session_id))
+        payload = json.dumps({"s": session_id, "q": rows[-1][0], "p": last}, separators=(",", ":"))
+        conn.execute("SELECT pg_notify(%s, %s)", (channel_for(lock_name), payload))
+        return last
+
+    def append(self, session_id: str, events: Sequence[Mapping[str, Any]], *,
+               applied_control: int | None = None) -> int:
+        """Store one command's events in one transaction; return the last stored seq.
+
+        `applied_control`: the control-stream position these events answer (an organisation's
+        console applying the control cell's commands); recorded in the same transaction."""
+        rows = [event_to_row(e) for e in events]
+        if not rows:
+            return self.last_seq(session_id)
+
+        def work(conn: psycopg.Connection[Any]) -> int:
+            found = conn.execute("SELECT last_seq, exercise_id FROM sessions WHERE id = %s",
+                                 (session_id,)).fetchone()
+            if found is None:
+                raise UnknownSession(session_id, self._location)
+            expected = int(found[0]) + 1
+            for offset, row in enumerate(rows):
+                if row[0] != expected + offset:
+                    raise StoreError(
+                        f"session {session_id}: the next event must have seq {expected + offset}, not {row[0]}; "
+                        "another process may have written to this session",
+                        hint="reopen the session to continue from what is stored")
+            self._insert(conn, session_id, rows, found[1] or session_id, applied_control)
+            return int(rows[-1][0])
+
+        last: int = self._write(work, "store events in")
+        return last
+
+    def last_seq(self, session_id: str) -> int:
+        rows = self._read("SELECT last_seq FROM sessions WHERE id = %s", (session_id,))
+        if not rows:
+            raise UnknownSession(session_id, self._location)
+        return int(rows[0][0])
+
+    def iter_events(self, session_id: str, start: int = 1, stop: int | None = None) -> Iterator[EventDict]:
+        high = stop if stop is not None else (1 << 31) - 1
+        rows = self._read(_SELECT_EVENTS, (session_id, start, high))
+        return (row_to_event(*row) for row in rows)
+
+    def events(self, session_id: str, start: int = 1, stop: int | None = None) -> list[EventDict]:
+        self.get(session_id)
+        with collection_paused():
+            return list(self.iter_events(session_id, start, stop))
+
+    def events_after(self, exercise_id: str, position: int, session_ids: Sequence[str] | None = None,
+                     limit: int = 10_000) -> list[tuple[int, str, EventDict]]:
+        """An exercise's events after `position` (in position order) as (position, session id,
+        event): what a listener reads on every wake-up and after every reconnect."""
+        query = ("SELECT position, session_id, seq, kind, payload, scenario_minutes, exercise_seconds, wall "
+                 "FROM events WHERE exercise_id = %s AND position > %s")
+        params: list[Any] = [exercise_id, position]
+        if session_ids is not None:
+            query += " AND session_id = ANY(%s)"
+            params.append(list(session_ids))
+        rows = self._read(query + " ORDER BY position LIMIT %s", (*params, limit))
+        return [(int(r[0]), str(r[1]), row_to_event(*r[2:])) for r in rows]
+
+    def applied_control(self, session_id: str) -> int:
+        rows = self._read("SELECT applied_control FROM sessions WHERE id = %s", (session_id,))
+        if not rows:
+            raise UnknownSession(session_id, self._location)
+        return int(rows[0][0])
+
+    def set_applied_control(self, session_id: str, position: int) -> None:
+        """Record that an organisation applied the control stream up to `position` (a control
+        event that changed nothing in its state)."""
+        def work(conn: psycopg.Connection[Any]) -> None:
+            conn.execute("UPDATE sessions SET applied_control = GREATEST(applied_control, %s) WHERE id = %s",
+                         (position, session_id))
+
+        self._write(work)
+
+    def integrity_problems(self) -> list[str]:
+        return []
+
+    def sink(self, session_id: str, to_dict: Callable[[Any], Mapping[str, Any]] | None = None) -> StoreSink:
+        return StoreSink(self, session_id, to_dict)
+
+    def execute(self, query: str | sql.Composable, params: Sequence[Any] = ()) -> list[Any]:
+        """A read for the national exercise's status queries (rows as tuples)."""
+        return self._read(query, params)
+
+
+def _is_disconnect(exc: BaseException) -> bool:
+    low = str(exc).lower()
+    return any(w in low for w in ("terminat", "server closed", "connection", "consuming input failed"))
+
+
+class PgListener:
+    """LISTEN on an exercise's channel on a dedicated connection.
+
+    `wait(timeout)` returns True when a notification came or the connection had to be opened
+    again (after which the caller must read everything after its last position, as after every
+    wake-up): a lost notification costs latency, never data. It never raises for a dropped
+    connection; it retries at the next call."""
+
+    def __init__(self, url: str, name: str) -> None:
+        self.url = url
+        self.channel = channel_for(name)
+        self._location = display_target(url)
+        self._conn: psycopg.Connection[Any] | None = None
+        self.reconnects = 0
+
+    def _connect(self) -> None:
+        conn = open_connection(self.url, self._location)
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+        self._conn = conn
+
+    @property
+    def backend_pid(self) -> int | None:
+        return None if self._conn is None or self._conn.closed else int(self._conn.info.backend_pid)
+
+    def wait(self, timeout: float) -> bool:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            try:
+                self._connect()
+            except StoreError:
+                return False
+            self.reconnects += 1
+            return True
+        assert self._conn is not None
+        try:
+            for _notify in self._conn.notifies(timeout=timeout, stop_after=1):
+                return True
+        except psycopg.Error:
+            if self._conn is not None:
+                self._conn.close()
+            return False  # connect again at the next call
+        return False
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()

@@ -1,0 +1,138 @@
+"""The PostgreSQL backend against a real server: the same lifecycle and guarantees as SQLite."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from pg_helpers import EXAMPLE, ROOT, admin_url, with_database
+
+from krise_ovelse.cli import main
+from krise_ovelse.store.backend import open_store
+from krise_ovelse.store.errors import StoreError
+from krise_ovelse.store.pg import PgStore
+from krise_ovelse.store.pg_schema import server_version_problem
+
+PLAY = ROOT / "scenarios" / "playthroughs" / "kort-eksempel" / "sterkt.yaml"
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_run_stores_a_session_that_replays_from_the_server(pg_url: str) -> None:
+    play = PLAY if PLAY.exists() else next((ROOT / "scenarios" / "playthroughs").rglob("*.yaml"))
+    code, out, err = cli("run", str(EXAMPLE), "--play", str(play), "--db", pg_url)
+    if code != 0:  # the playthrough may belong to another scenario: run without one
+        code, out, err = cli("run", str(EXAMPLE), "--db", pg_url)
+    assert code == 0, err
+    with open_store(pg_url) as store:
+        (info,) = store.list_sessions()
+        assert info.status == "ended" and info.last_seq > 5
+        short = info.id[:5]
+    code, out, err = cli("replay", short, "--json", "--db", pg_url)
+    assert code == 0, err
+    assert json.loads(out)["ok"] is True
+    code, out, err = cli("sessions", "--db", pg_url)
+    assert code == 0 and info.id in out
+    password = urlsplit(pg_url).password
+    if password:  # where the sessions are is said without the password
+        assert ":***@" in err and f":{password}@" not in out + err
+
+
+def test_the_server_keeps_events_append_only_and_gap_free(pg_url: str) -> None:
+    with PgStore(pg_url) as store:
+        info = store.create_session(scenario_text="id: x\n", scenario_id="x", events=[
+            {"seq": 1, "kind": "session_started"}, {"seq": 2, "kind": "paused"}])
+        with pytest.raises(StoreError, match="next event must have seq 3"):
+            store.append(info.id, [{"seq": 4, "kind": "resumed"}])
+        assert store.append(info.id, [{"seq": 3, "kind": "resumed"}]) == 3
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # another program, past our client
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("UPDATE events SET kind = 'x'")
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("DELETE FROM events")
+        with pytest.raises(psycopg.Error, match="not the next one"):
+            conn.execute("INSERT INTO events (session_id, seq, kind, payload) VALUES (%s, 9, 'x', '{}')", (info.id,))
+        assert conn.execute("SELECT array_agg(seq ORDER BY position) FROM events").fetchone()[0] == [1, 2, 3]
+
+
+def test_session_ended_marks_the_session_ended_in_the_same_transaction(pg_url: str) -> None:
+    with PgStore(pg_url) as store:
+        info = store.create_session(scenario_text="id: x\n", scenario_id="x", events=[{"seq": 1, "kind": "a"}])
+        store.append(info.id, [{"seq": 2, "kind": "session_ended", "wall": "2026-01-01T10:00:00+00:00"}])
+        after = store.get(info.id)
+        assert after.status == "ended" and after.owner is None and after.ended == "2026-01-01T10:00:00+00:00"
+
+
+def _url_with(url: str, **parts: str) -> str:
+    split = urlsplit(url)
+    if "password" in parts:
+        user = split.username or ""
+        host = split.netloc.rpartition("@")[2]
+        split = split._replace(netloc=f"{user}:{parts['password']}@{host}")
+    if "database" in parts:
+        split = split._replace(path="/" + parts["database"])
+    return urlunsplit(split)
+
+
+@pytest.mark.parametrize("case", ["bad url", "wrong password", "missing database", "no tables", "no server"])
+def test_connection_problems_are_one_clear_line_and_exit_2(pg_url: str, case: str) -> None:
+    url = {"bad url": "postgresql://user@host:notaport/db",
+           "wrong password": _url_with(pg_url, password="wrong-password"),
+           "missing database": _url_with(pg_url, database="no_such_db_here"),
+           "no tables": admin_url(),
+           "no server": "postgresql://u:p@127.0.0.1:1/db"}[case]
+    if case == "no tables":  # a fresh database without `db migrate`
+        with psycopg.connect(admin_url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE kt_empty_probe") if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'kt_empty_probe'").fetchone() else None
+        url = with_database(admin_url(), "kt_empty_probe")
+    proc = subprocess.run([sys.executable, "-m", "krise_ovelse", "sessions", "--db", url],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert "wrong-password" not in proc.stderr
+    expected = {"bad url": "not a valid PostgreSQL URL", "wrong password": "user name or password",
+                "missing database": "does not exist", "no tables": "db migrate", "no server": "cannot reach"}[case]
+    assert expected in proc.stderr
+
+
+def test_an_old_server_is_refused_with_the_version_it_needs() -> None:
+    assert server_version_problem(110022) == ("the PostgreSQL server is version 11; krise-øvelse needs "
+                                              "version 13 or newer")
+    assert server_version_problem(150018) is None
+
+
+def test_db_migrate_creates_and_then_changes_nothing(pg_url: str) -> None:
+    code, out, _err = cli("db", "migrate", "--db", pg_url)
+    assert code == 0 and "(already up to date)" in out
+    code, _out, err = cli("db", "migrate", "--db", str(Path("/tmp/x.db")))
+    assert code == 2 and "not a PostgreSQL URL" in err
+
+
+def test_the_console_lifecycle_works_on_the_server(pg_url: str) -> None:
+    from krise_ovelse.tui.loaded import load_for_console
+    from krise_ovelse.tui.session import ExerciseSession
+
+    loaded, problems = load_for_console(EXAMPLE)
+    assert loaded is not None, problems
+    live = ExerciseSession.start(loaded, team="Lag P", db=pg_url)
+    assert live.toggle_pause().ok and live.next_inject().ok
+    follower = ExerciseSession.follow(live.session_id or "", db=pg_url)
+    seq = follower.state.seq
+    assert live.next_inject().ok
+    assert follower.poll() and follower.state.seq > seq
+    live.close()
+    follower.close()
+    resumed = ExerciseSession.resume(live.session_id or "", db=pg_url)
+    with PgStore(pg_url) as store:  # closing paused the clock: one event more than the window saw
+        assert resumed.state.seq == store.last_seq(live.session_id or "") == follower.state.seq + 1
+    resumed.close()
