@@ -12,6 +12,14 @@ def _private_session_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 
 
 @pytest.fixture(autouse=True)
+def _private_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh, empty signing-key directory (`krise_ovelse.signing`) per test."""
+    keys = tmp_path_factory.mktemp("keys")
+    keys.chmod(0o700)
+    monkeypatch.setenv("KRISE_OVELSE_KEYS", str(keys))
+
+
+@pytest.fixture(autouse=True)
 def _private_load_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh, empty load cache (`krise_ovelse.cache`) per test unless the test sets its own."""
     monkeypatch.setenv("KRISE_OVELSE_CACHE", str(tmp_path_factory.mktemp("cache")))

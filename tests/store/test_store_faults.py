@@ -212,8 +212,15 @@ class FullDisk:
 @pytest.mark.parametrize("fail_on", ["INSERT INTO events", "COMMIT", "INSERT INTO sessions"])
 def test_disk_full_patched_writer(store: SessionStore, session: str, fail_on: str,
                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse.authoring import load_scenario_text
+    from krise_ovelse.paths import shipped_scenarios_dir
+    from krise_ovelse.store.engine_bridge import run_headless_stored
+
+    text = (shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml").read_text(encoding="utf-8")
+    scenario = load_scenario_text(text, "kort-eksempel.yaml").scenario
+    played, _ = run_headless_stored(store, scenario, text)  # import replays: a real session
     before = [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()]
-    export_to_path(store, session, tmp_path / "x.jsonl")
+    export_to_path(store, played, tmp_path / "x.jsonl")
     real = store._conn
     monkeypatch.setattr(store, "_conn", FullDisk(real, fail_on))
     with pytest.raises(StoreError, match="disk is full"):
@@ -221,10 +228,10 @@ def test_disk_full_patched_writer(store: SessionStore, session: str, fail_on: st
             store.create_session(scenario_text="y", scenario_id="y", events=make_events(1, 3))
         else:
             store.append(session, [make_event(6), make_event(7)])
-    from krise_ovelse.store.exchange import import_session
+    from krise_ovelse.store.importing import import_verified
 
     with pytest.raises(StoreError, match="disk is full"):
-        import_session(store, tmp_path / "x.jsonl", new_id=True)
+        import_verified(store, tmp_path / "x.jsonl", new_id=True)
     monkeypatch.setattr(store, "_conn", real)
     assert not real.in_transaction
     assert [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()] == before
@@ -233,10 +240,14 @@ def test_disk_full_patched_writer(store: SessionStore, session: str, fail_on: st
 def test_disk_full_through_the_cli(db_path: Path, tmp_path: Path) -> None:
     """`import` on a full disk: message, exit 2, database unchanged (run in a subprocess that
     caps the database size, which is how SQLite sees a full disk)."""
+    from krise_ovelse.authoring import load_scenario_text
+    from krise_ovelse.paths import shipped_scenarios_dir
+    from krise_ovelse.store.engine_bridge import run_headless_stored
+
+    text = (shipped_scenarios_dir() / "maratonet.yaml").read_text(encoding="utf-8")
+    scenario = load_scenario_text(text, "maratonet.yaml").scenario
     with SessionStore(db_path) as store:
-        sid = store.create_session(scenario_text=SCENARIO_TEXT, scenario_id="s",
-                                   events=[{**e, "payload": {"blob": "x" * 5000}}
-                                           for e in make_events(1, 40)]).id
+        sid, _ = run_headless_stored(store, scenario, text)  # import replays: a real (long) session
         export_to_path(store, sid, tmp_path / "x.jsonl")
         before = [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()]
     script = (

@@ -97,6 +97,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "inspect": LazyCommand(f"{_AUTHORING}:inspect",
                            "Show a scenario's span, phases and counts of injects, decisions, criteria and "
                            "indicators."),
+    "keys": LazyCommand("krise_ovelse.cli.keys_cmd:keys_cmd",
+                        "Manage the keys that sign session exports (export --sign) and the keys you trust "
+                        "(import --verify)."),
     "lint": LazyCommand(f"{_AUTHORING}:lint",
                         "Validate, then warn about what makes a weaker exercise (unreachable injects, …)."),
     "msel": LazyCommand("krise_ovelse.cli.msel_cmds:msel",

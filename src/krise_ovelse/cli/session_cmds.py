@@ -163,41 +163,60 @@ def sessions_cmd(as_json: bool, limit: int | None, db: str | None) -> None:
 @click.argument("session")
 @click.option("-o", "--output", "output", required=True, metavar="FILE.jsonl",
               help="File to write ('-' for standard output).")
+@click.option("--sign", is_flag=True, help="Sign the export with your key (see `krise-ovelse keys`).")
+@click.option("--key", "key_name", default="default", show_default=True, metavar="NAME",
+              help="The signing key to use with --sign.")
 @with_store(reading=True)
-def export_cmd(store: Store, session: str, output: str) -> None:
+def export_cmd(store: Store, session: str, output: str, sign: bool, key_name: str) -> None:
     """Write a session (scenario text, details and every event) to a JSON Lines file.
 
     The file can be imported on another machine with `krise-ovelse import`; hashes in its
-    first line make any later change to it visible.
+    first line make accidental changes visible, and --sign adds an Ed25519 signature that
+    shows who made it (`import --verify` checks it against the keys you trust).
     """
     from krise_ovelse.store.exchange import export_session, export_to_path
 
     session_id = store.resolve(session)
+    sign_with = key_name if sign else None
     if output == "-":  # `export_lines` escapes controls; the stream neutralises the rest
-        export_session(store, session_id, sys.stdout)
+        export_session(store, session_id, sys.stdout, sign_with)
         return
-    count = export_to_path(store, session_id, output)
-    click.echo(f"exported session {session_id} ({count} events) to {output}", err=True)
+    count = export_to_path(store, session_id, output, sign_with)
+    signed = f", signed with key {key_name!r}" if sign else ""
+    click.echo(f"exported session {session_id} ({count} events{signed}) to {output}", err=True)
 
 
 @main.command("import")
 @click.argument("file", metavar="FILE.jsonl")
 @click.option("--new-id", is_flag=True,
               help="Store the session as a copy under a fresh id (when its id is already here).")
+@click.option("--verify", is_flag=True,
+              help="Accept only a file signed by a key you trust (`krise-ovelse keys trust`).")
 @with_store(reading=False)
-def import_cmd(store: Store, file: str, new_id: bool) -> None:
+def import_cmd(store: Store, file: str, new_id: bool, verify: bool) -> None:
     """Import a session exported with `krise-ovelse export`.
 
-    The file is checked first (format, version, the hashes of the scenario, the session
-    details and the events, every line); a damaged or edited file is refused with exit 1 and
-    nothing is stored. The session keeps its id; importing it again is refused unless
-    --new-id is given.
+    The file is checked first (format, version, the hashes, every line, a signature if it has
+    one); then its scenario is loaded and its events are replayed over it, and every value
+    shown later (team, status, ratings, index) is derived from them, not taken from the file.
+    A damaged, edited or unreplayable file is refused with exit 1 and nothing is stored. The
+    session keeps its id; importing it again is refused unless --new-id is given.
     """
-    from krise_ovelse.store.exchange import import_session
+    from krise_ovelse.store.importing import import_verified
 
-    info = import_session(store, file, new_id=new_id)
+    imported = import_verified(store, file, new_id=new_id, verify=verify)
+    info = imported.info
     click.echo(info.id)
     click.echo(f"imported session {info.id} ({info.last_seq} events, {info.status})", err=True)
+    if imported.signer is None:
+        click.echo("note: the file is not signed; its hashes show accidental damage, not who made it "
+                   "(see docs/security.md)", err=True)
+    elif imported.trusted:
+        click.echo(f"signed by {imported.signer!r} (a trusted key, fingerprint {imported.key_id})", err=True)
+    else:
+        click.echo(f"note: signed by a key you do not trust ({imported.signer!r}, fingerprint "
+                   f"{imported.key_id}); the file is unchanged since it was signed, but by whom is unconfirmed",
+                   err=True)
 
 
 def _time(minutes: Any) -> str:

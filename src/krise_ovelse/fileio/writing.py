@@ -87,8 +87,11 @@ def _stdout_binary() -> object:
     return getattr(out, "binary", None) or getattr(out, "buffer", None) or out
 
 
-def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to `target` (see the module docstring), or to standard output for `-`."""
+def write_bytes(target: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `target` (see the module docstring), or to standard output for `-`.
+
+    `mode` sets the permission bits (a private key: 0o600); by default a replaced file keeps
+    its own and a new one gets 0o666 less the umask."""
     path = os.fspath(target)
     if path == STDOUT:
         sys.stdout.flush()
@@ -106,7 +109,9 @@ def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
         raise WriteError(path, "E-WRITE", f"cannot write the file: {exc.strerror or exc}", hint) from None
     try:
         try:
-            os.fchmod(fd, (before.st_mode & 0o7777) if before is not None else 0o666 & ~_umask())
+            if mode is None:
+                mode = (before.st_mode & 0o7777) if before is not None else 0o666 & ~_umask()
+            os.fchmod(fd, mode)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]

@@ -12,14 +12,15 @@ docs/sessions.md for users and `krise_ovelse.store.db` for the why of each setti
         store.list_sessions(); store.events(info.id); store.scenario_text(info.id)
 
 With the engine: `krise_ovelse.store.lifecycle` (the one session lifecycle: start_session,
-resume_session, follow_session, close_session, branch_session; open_store picks the backend)
-and `krise_ovelse.store.engine_bridge` (replay_session, describe, headless runs).
+resume_session, follow_session, close_session, branch_session; open_store picks the backend),
+`krise_ovelse.store.engine_bridge` (replay_session, describe, headless runs) and
+`krise_ovelse.store.importing.import_verified` (an export refolded, every value derived).
 """
 
 from krise_ovelse.store.backend import Store, open_store
 from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
 from krise_ovelse.store.errors import ExportFileError, StoreError, UnknownSession
-from krise_ovelse.store.exchange import export_to_path, import_session, read_export
+from krise_ovelse.store.exchange import export_to_path, read_export
 from krise_ovelse.store.location import ENV_DB, default_db_path, resolve_db_path
 from krise_ovelse.store.sink import StoreSink
 
@@ -35,7 +36,6 @@ __all__ = [
     "UnknownSession",
     "default_db_path",
     "export_to_path",
-    "import_session",
     "open_store",
     "read_export",
     "resolve_db_path",

@@ -13,6 +13,11 @@ the event lines, each in canonical JSON and followed by "\\n"; `session_sha256` 
 the canonical JSON of `session`. Hashes are over the canonical form, so re-indenting a line
 does not matter, but changing any value does. The hashes make accidental and casual edits
 visible; they are not a signature against someone who recomputes them.
+
+`export --sign` adds `"signature": {"algorithm": "ed25519", "key_id", "public_key", "signer",
+"value"}` to the header: an Ed25519 signature (`krise_ovelse.signing`) over `signed_message`,
+the canonical JSON of the header without the signature. Readers that do not know the key
+ignore it. Importing is `krise_ovelse.store.importing`, which trusts nothing it can recompute.
 """
 
 from __future__ import annotations
@@ -71,36 +76,50 @@ def session_header(store: Store, info: SessionInfo, scenario_text: str,
     }
 
 
-def export_lines(store: Store, session_id: str) -> Iterator[str]:
+def signed_message(header: Mapping[str, Any]) -> bytes:
+    """What a signature covers: the header (the three hashes, the session details, the scenario
+    text) in canonical JSON, without the signature itself."""
+    return canonical_json({k: v for k, v in header.items() if k != "signature"}).encode("utf-8")
+
+
+def export_lines(store: Store, session_id: str, sign_with: str | None = None) -> Iterator[str]:
     """The export file's lines (without newlines). The events are read in one statement, so a
     session being played in another window exports as a consistent prefix of itself.
 
     C1 controls, bidi formatting and line separators inside strings are written as `\\uXXXX`
     escapes (`safetext.json_escape_controls`): the same data, but the file is safe to show on a
-    terminal (`export -o -`, `cat`, `less`)."""
+    terminal (`export -o -`, `cat`, `less`). With `sign_with` (a key name) the header is signed."""
     info = store.get(session_id)
     scenario_text = store.scenario_text(session_id)
     events = store.events(session_id)
     header = session_header(store, info, scenario_text, events)
+    if sign_with is not None:
+        from krise_ovelse.signing import SigningKeyError, sign
+
+        try:
+            header["signature"] = sign(signed_message(header), sign_with)
+        except SigningKeyError as exc:
+            raise StoreError(exc.message, exc.exit_code, exc.hint) from None
     yield json_escape_controls(json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     for event in events:
         yield json_escape_controls(canonical_json(event))
 
 
-def export_session(store: Store, session_id: str, out: IO[str]) -> int:
+def export_session(store: Store, session_id: str, out: IO[str], sign_with: str | None = None) -> int:
     """Write the export to an open text stream; return the number of events."""
     count = -1
-    for line in export_lines(store, session_id):
+    for line in export_lines(store, session_id, sign_with):
         out.write(line + "\n")
         count += 1
     return count
 
 
-def export_to_path(store: Store, session_id: str, path: str | os.PathLike[str]) -> int:
+def export_to_path(store: Store, session_id: str, path: str | os.PathLike[str],
+                   sign_with: str | None = None) -> int:
     """Write the export to `path` with the safe writer (`fileio.write_bytes`): atomically over
     a regular file, never through a symbolic link, never over a FIFO or device; so a failed or
     interrupted export never leaves a half-written file where a complete one is expected."""
-    lines = list(export_lines(store, session_id))  # read fully before touching the disk
+    lines = list(export_lines(store, session_id, sign_with))  # read fully before touching the disk
     data = "".join(line + "\n" for line in lines).encode("utf-8")
     try:
         write_bytes(path, data)
@@ -247,61 +266,5 @@ def _check_header(value: dict[str, Any], file: str) -> dict[str, Any]:
     return value
 
 
-def import_session(store: Store, path: str | os.PathLike[str], *, new_id: bool = False
-                   ) -> SessionInfo:
-    """Verify an export file and store it as a session, all or nothing (one transaction).
-
-    The session keeps its id, so a file exported, mailed and imported elsewhere is found under
-    the same id. Importing a file whose id is already in the database is refused (exit 1):
-    importing the same file twice would otherwise make two copies of one exercise. With
-    `new_id` the session is stored as a copy under a fresh id.
-    """
-    data = read_export(path)
-    session = data.session
-    status = str(session.get("status"))
-    if status not in ("paused", "ended", "interrupted"):
-        status = "interrupted"  # a session exported while running runs nowhere after import
-    parent = session.get("parent_id")
-    if isinstance(parent, str):
-        try:
-            store.get(parent)
-        except StoreError:
-            parent = None  # the parent lives in another database; keep the branch point only
-    else:
-        parent = None
-
-    def text(key: str) -> str:
-        value = session.get(key)
-        return value if isinstance(value, str) else ""
-
-    seed = session.get("seed")
-    branch_seq = session.get("branch_seq")
-    summary = session.get("summary")
-    index = session.get("score_index")
-    info = store.create_session(
-        scenario_text=data.scenario_text,
-        scenario_id=text("scenario_id"),
-        title=text("title"),
-        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
-        team=text("team"),
-        participants=[str(p) for p in session.get("participants", [])],
-        facilitator=text("facilitator"),
-        mode=text("mode") or "live",
-        started=text("started"),
-        ended=session.get("ended") if isinstance(session.get("ended"), str) else None,
-        session_id=None if new_id else text("id"),
-        events=data.events,
-        parent_id=parent,
-        branch_decision=session.get("branch_decision") if parent else None,
-        branch_seq=branch_seq if parent and isinstance(branch_seq, int) else None,
-        status=status,
-        claim=False,
-        summary=summary if isinstance(summary, dict) else None,
-        score_index=float(index) if isinstance(index, int | float) and not isinstance(index, bool)
-        else None,
-    )
-    return info
-
-
 __all__ = ["EXIT_PROBLEMS", "FORMAT", "VERSION", "ExportData", "export_lines", "export_session",
-           "export_to_path", "import_session", "read_export"]
+           "export_to_path", "read_export", "signed_message"]
