@@ -32,3 +32,15 @@ def test_the_architecture_page_names_every_layer_and_contract() -> None:
     assert documented == declared
     for contract in contracts:
         assert f"**{contract['id']}**" in page, contract["id"]
+
+
+def test_every_part_of_the_package_has_a_layer() -> None:
+    """A new package or top-level module goes into the layers (pyproject.toml and the table in
+    docs/ARCHITECTURE.md), so that the contracts constrain it too."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["type"] == "layers")["layers"]
+    declared = {name.strip().removeprefix("krise_ovelse.") for layer in layers for name in re.split(r"[|:]", layer)}
+    package = ROOT / "src" / "krise_ovelse"
+    parts = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    parts |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name != "data"}
+    assert sorted(parts - declared) == []

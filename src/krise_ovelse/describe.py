@@ -15,19 +15,9 @@ from typing import Any
 from krise_ovelse.messages import format_number, text
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
-from krise_ovelse.scoring.evidence import who
+from krise_ovelse.scoring.evidence import person
 
 __all__ = ["describe", "person"]
-
-
-def person(by: str, scenario: Scenario | None, lang: str) -> str:
-    """Who did something, as a reader says it: a role id of the scenario (`hr`) as the role's
-    name, a role word the tools record (`facilitator`) in `lang`, else as given."""
-    if scenario is not None:
-        role = next((r for r in scenario.roles if r.id == by.strip()), None)
-        if role is not None:
-            return role.name.get(lang)
-    return who(by, lang)
 
 
 def describe(event: Any, scenario: Scenario | None = None, lang: str = "nb", width: int | None = None) -> str:

@@ -39,7 +39,7 @@ def test_word_and_workbook_by_extension_with_document_control(files: dict[str, P
 
 
 @pytest.mark.parametrize(("name", "message"), [("rapport.pdf", "soffice --convert-to pdf"),
-                                               ("rapport.txt", "--format md|html|docx|xlsx")])
+                                               ("rapport.doc", "--format md|html|docx|xlsx")])
 def test_an_output_extension_that_says_no_format_is_refused(files: dict[str, Path], tmp_path: Path,  # noqa: F811
                                                             name: str, message: str) -> None:
     code, _, err = invoke(*_args(files), "-o", str(tmp_path / name))

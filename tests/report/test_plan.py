@@ -155,3 +155,54 @@ def test_dump_plan_is_yaml_that_reads_back(data: ReportData) -> None:
     loaded = yaml.safe_load(dump_plan(plan))
     assert loaded["items"][0]["criterion"] == "KH-3"
     assert parse_plan(dump_plan(plan, as_json=True)) == plan
+
+
+# --- property tests: the plan file reader never crashes, and every plan round-trips ---------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from krise_ovelse.report.plan import Priority, Status, plan_bytes  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(lambda t: " ".join(t.split()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=20).map(lambda data: yaml.safe_dump(data, allow_unicode=True))))
+def test_any_text_is_a_plan_or_a_plan_error(text: str) -> None:
+    try:
+        plan = parse_plan(text, "fuzz.yaml")
+    except PlanError as exc:
+        assert str(exc).startswith("fuzz.yaml")
+    else:
+        assert all(item.area or item.action for item in plan.items)
+
+
+_ITEMS = st.lists(st.builds(
+    PlanItem, area=_TEXT.filter(bool), action=_TEXT, element=st.sampled_from([None, *Element]), owner=_TEXT,
+    due=_TEXT, criterion=st.sampled_from(["", "KH-1", "AM-4"]), priority=st.sampled_from([None, *Priority]),
+    status=st.sampled_from(list(Status)), root_cause=_TEXT), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=_ITEMS, suffix=st.sampled_from([".yaml", ".json", ".xlsx"]))
+def test_every_plan_round_trips_through_every_file_format(items: list[PlanItem], suffix: str) -> None:
+    from krise_ovelse.report.plan_xlsx import plan_from_xlsx
+
+    plan = Plan(scenario="s", session="x", language="nb")
+    for item in items:
+        plan = plan.add_item(item)
+    content = plan_bytes(plan, f"tiltak{suffix}")
+    back = plan_from_xlsx(content, "t.xlsx") if suffix == ".xlsx" else parse_plan(content.decode("utf-8"), "t")
+    assert back == plan
+
+
+def test_control_characters_reach_a_workbook_visibly_not_as_a_crash() -> None:
+    from krise_ovelse.report.plan_xlsx import plan_from_xlsx
+
+    plan = Plan().add_item(PlanItem("Forbedring\x08", "Tiltak \x1b[31m"))
+    back = plan_from_xlsx(plan_bytes(plan, "t.xlsx"), "t.xlsx")
+    assert back.items[0].area == "Forbedring\u2408" and back.items[0].action == "Tiltak \u241b[31m"

@@ -35,6 +35,8 @@ MAX_RUN_BYTES = 64 * 1024 * 1024
 FORMATS = ("md", "html", "docx", "xlsx")
 LANGS = ("nb", "en")
 BY_EXTENSION = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx", ".md": "md"}
+#: Document formats a user may ask for that the report is not written in (other names: Markdown).
+NOT_WRITTEN = frozenset({".pdf", ".doc", ".odt", ".rtf", ".xls", ".ods", ".csv"})
 
 
 class ReportInputError(Exception):
@@ -196,10 +198,11 @@ def _format_for(output: str | None, fmt: str | None) -> str:
     if output is None or output == "-":
         return "md"
     suffix = Path(output).suffix.lower()
-    if suffix and suffix not in BY_EXTENSION:
+    if suffix in NOT_WRITTEN:
         hint = ("write .docx or .html and convert it (Word, a browser's print, or soffice --convert-to pdf)"
                 if suffix == ".pdf" else "or give --format md|html|docx|xlsx")
-        raise ReportInputError(f"{output}: the extension does not say a format (.md, .html, .docx or .xlsx)", hint=hint)
+        raise ReportInputError(f"{output}: the report is not written as {suffix} (it is .md, .html, .docx or .xlsx)",
+                               hint=hint)
     return BY_EXTENSION.get(suffix, "md")
 
 

@@ -488,15 +488,17 @@ def rescore_cmd(store: Store, session: str, as_json: bool, lang: str | None) -> 
         echo_json({"session": info.id, "previous_index": before,
                    "previous_catalogue_version": before_catalogue, "summary": summary})
         return
+    from krise_ovelse.messages import format_number, text
     from krise_ovelse.scoring import format_ratings
 
-    click.echo(format_ratings(result, user_lang(lang)))
-    was = "-" if before is None else f"{before:.1f}"
-    now = "-" if result.index is None else f"{result.index:.1f}"
-    click.echo(f"index {was} → {now} (session {info.id}, stored)", err=True)
-    catalogue_now = summary.get("catalogue_version")
+    lang = user_lang(lang)
+    click.echo(format_ratings(result, lang))
+    was = "-" if before is None else format_number(before, 1, lang)
+    now = "-" if result.index is None else format_number(result.index, 1, lang)
+    click.echo(text(lang, "cli.rescore.index", was=was, now=now, id=info.id), err=True)
     was_catalogue = "-" if before_catalogue is None else f"v{before_catalogue}"
-    click.echo(f"criteria catalogue {was_catalogue} → v{catalogue_now}", err=True)
+    click.echo(text(lang, "cli.rescore.catalogue", was=was_catalogue, now=f"v{summary.get('catalogue_version')}"),
+               err=True)
 
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "db_option", "open_store", "store_errors"]

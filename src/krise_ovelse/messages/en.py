@@ -523,4 +523,7 @@ MESSAGES: dict[str, str] = {
     "run.session": "Session: {id}  (krise-ovelse report {id}, replay, compare, export)",
     "cli.replay.header": "Session {id}: {title} — team {team}, {status}, {events} events",
     "cli.replay.mismatch": "error: session {id} does not replay as stored",
+    # cli: rescore
+    "cli.rescore.index": "index {was} → {now} (session {id}, stored)",
+    "cli.rescore.catalogue": "criteria catalogue {was} → {now}",
 }

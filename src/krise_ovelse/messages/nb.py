@@ -521,4 +521,7 @@ MESSAGES: dict[str, str] = {
     "run.session": "Økt: {id}  (krise-ovelse report {id}, replay, compare, export)",
     "cli.replay.header": "Økt {id}: {title} — lag {team}, {status}, {events} hendelser",
     "cli.replay.mismatch": "feil: økt {id} spilles ikke av slik den ble lagret",
+    # cli: rescore
+    "cli.rescore.index": "indeks {was} → {now} (økt {id}, lagret)",
+    "cli.rescore.catalogue": "kriteriekatalog {was} → {now}",
 }

@@ -18,6 +18,7 @@ from typing import Any
 
 from krise_ovelse.report.svg import resample, sparkline
 from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.safetext import neutralise
 
 SPARK_POINTS = 24
 TABLE_POINTS = 9
@@ -25,8 +26,9 @@ _LANG_TAG = {"nb": "nb-NO", "en": "en-GB"}
 
 
 def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot hold most control characters; show them as U+FFFD rather than fail."""
-    return "".join(ch if ch in "\t\n" or ord(ch) >= 0x20 else "\ufffd" for ch in str(text))
+    """Text from files as the one sanitiser shows it (`safetext.neutralise`): control characters,
+    which XML cannot hold, and bidi overrides become visible symbols."""
+    return neutralise(str(text))
 
 
 class _Doc:

@@ -49,6 +49,14 @@ _CHOICES = {"element": ("plan", "organisation", "equipment", "training", "exerci
             "priority": ("high", "medium", "low"), "status": ("open", "in_progress", "done", "dropped")}
 
 
+def _cell(value: str) -> str:
+    """Text for a cell: control characters (which a workbook cannot hold) shown as visible
+    symbols, as everywhere else text from files is shown."""
+    from krise_ovelse.safetext import neutralise
+
+    return neutralise(value)
+
+
 def _word(value: str, lang: str) -> str:
     return NAMES_NB.get(value, value) if lang == "nb" else value.replace("_", " ")
 
@@ -73,7 +81,7 @@ def plan_to_xlsx(plan: Plan) -> bytes:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for item in plan.items:
         row = item_to_dict(item)
-        sheet.append([_word(row[key], lang) if key in _CHOICES and row[key] else row[key] for key in ITEM_KEYS])
+        sheet.append([_word(row[key], lang) if key in _CHOICES and row[key] else _cell(row[key]) for key in ITEM_KEYS])
     for index, key in enumerate(ITEM_KEYS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = WIDTHS[key]
@@ -89,7 +97,7 @@ def plan_to_xlsx(plan: Plan) -> bytes:
     meta = book.create_sheet(META_SHEET[lang])
     for key, value in (("format", FORMAT), ("version", VERSION), ("scenario", plan.scenario),
                        ("session", plan.session), ("language", lang)):
-        meta.append([key, value])
+        meta.append([key, _cell(value) if isinstance(value, str) else value])
     meta.column_dimensions["A"].width = 12
     meta.column_dimensions["B"].width = 30
     buffer = io.BytesIO()

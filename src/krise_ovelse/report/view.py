@@ -38,11 +38,10 @@ from krise_ovelse.report.wording import (
     format_seconds,
     format_span,
     one_line,
-    person,
     skip_reason,
 )
 from krise_ovelse.scoring.adapter import localise_participant
-from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered
+from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered, person
 from krise_ovelse.scoring.inputs import Sample, ScoringInput
 from krise_ovelse.scoring.ratings import Finding, ScoringResult, criterion_info, score
 from krise_ovelse.scoring.text import format_mean

@@ -8,7 +8,6 @@ import re
 from krise_ovelse.messages import Messages
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
-from krise_ovelse.scoring.evidence import who
 
 
 def one_line(text: str) -> str:
@@ -58,13 +57,6 @@ def format_span(minutes: float, lang: str) -> str:
     if mins or not parts:
         parts.append(f"{mins} min")
     return " ".join(parts)
-
-
-def person(by: str, scenario: Scenario, lang: str) -> str:
-    """Who did something, as a reader says it: a role id of the scenario (`hr`) as the role's
-    name, a role word the tools record (`facilitator`) in the report's language, else as given."""
-    role = next((r for r in scenario.roles if r.id == by.strip()), None)
-    return role.name.get(lang) if role is not None else who(by, lang)
 
 
 _ROLE_PREFIX = re.compile(r"^\s*(øvingsleder|facilitator|evaluator)\s*[:–-]?\s+", re.IGNORECASE)

@@ -49,6 +49,17 @@ def who(by: str, lang: str = "nb") -> str:
     return words.get(lang, words["nb"]) if words is not None else by.strip()
 
 
+def person(by: str, scenario: Scenario | None, lang: str) -> str:
+    """Who did something, as a reader says it: a role id of the scenario (`hr`) as the role's
+    name, a role word the tools record (`facilitator`) in `lang`, else as given (the one wording
+    of the report, the event descriptions and the run timeline)."""
+    if scenario is not None:
+        role = next((r for r in scenario.roles if r.id == by.strip()), None)
+        if role is not None:
+            return role.name.get(lang)
+    return who(by, lang)
+
+
 class Source(str, Enum):
     OPTION = "option"
     RULE = "rule"
