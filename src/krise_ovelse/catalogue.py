@@ -117,6 +117,11 @@ class Catalogue:
     def ids(self) -> frozenset[str]:
         return frozenset(criterion.id for criterion in self.criteria)
 
+    def task_counts(self) -> dict[str, int]:
+        """How many critical tasks (the evaluator's checklist) each criterion has; task n of
+        criterion C is `C.n`, numbered from 1 in catalogue order."""
+        return {criterion.id: len(criterion.critical_tasks) for criterion in self.criteria}
+
     def theme(self, theme_id: str) -> Theme:
         for theme in self.themes:
             if theme.id == theme_id:

@@ -38,7 +38,8 @@ _KINDS = frozenset({
     "session_started", "clock_advanced", "clock_jumped", "phase_changed", "paused", "resumed", "speed_changed",
     "mode_changed", "inject_released", "inject_acknowledged", "inject_done", "inject_skipped",
     "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
-    "observation_added", "criterion_rated", "session_ended", "hotwash_noted", "feedback_given",
+    "observation_added", "criterion_rated", "session_ended", "evaluator_added", "task_marked", "reasoning_rated",
+    "rating_reconciled", "hotwash_noted", "feedback_given",
     "decision_record_amended", "inject_presented",
 })
 
@@ -166,8 +167,23 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
     if kind == "observation_added":
         criteria = e.get("criteria") or ()
         about = f" [{', '.join(_str(c) for c in criteria)}]" if isinstance(criteria, list | tuple) and criteria else ""
-        return t(lang, "describe.observation_added") + _by(e.get("author"), scenario, lang) + about + _suffix(
-            e.get("text"))
+        level = f" {_str(e.get('level'))}" if e.get("level") else ""
+        why = _suffix(e.get("why")) if e.get("why") else ""
+        return t(lang, "describe.observation_added") + _by(e.get("author"), scenario, lang) + about + level + _suffix(
+            e.get("text")) + (f" ({why[2:]})" if why else "")
+    if kind == "evaluator_added":
+        return t(lang, "describe.evaluator_added_lead" if e.get("lead") else "describe.evaluator_added",
+                 name=_str(e.get("name")))
+    if kind == "task_marked":
+        return t(lang, "describe.task_marked", criterion=_str(e.get("criterion_id")), task=_str(e.get("task")),
+                 status=t(lang, f"describe.task.{e.get('status')}")) + _by(e.get("by"), scenario, lang) + _suffix(
+            e.get("note"))
+    if kind == "reasoning_rated":
+        return t(lang, "describe.reasoning_rated", decision=_decision(scenario, decision_id, lang),
+                 level=_str(e.get("level"))) + _by(e.get("by"), scenario, lang) + _suffix(e.get("note"))
+    if kind == "rating_reconciled":
+        return t(lang, "describe.rating_reconciled", criterion=_str(e.get("criterion_id")),
+                 level=_str(e.get("level"))) + _by(e.get("by"), scenario, lang) + _suffix(e.get("reason"))
     if kind == "criterion_rated":
         return t(lang, "describe.criterion_rated", criterion=_str(e.get("criterion_id")),
                  level=_str(e.get("level"))) + _by(e.get("by"), scenario, lang) + _suffix(e.get("reason"))

@@ -69,7 +69,7 @@ def test_a_good_playthrough_loads_into_commands() -> None:
      "p.yaml:4:10: E-TIME-RANGE D+99 00:00 is after the end of play (D+30 00:00)"),
     ("scenario: test\nteam: T\nactions:\n  - {at: D+1, release: i01, skip: i02}\n",
      "p.yaml:4:5: E-PLAY-ACTION an action needs exactly one of release, skip, pause, resume, note, adhoc, revise, "
-     "end; found release, skip (write one action per list item)"),
+     "end, evaluator, mark, reasoning, rate, reconcile; found release, skip (write one action per list item)"),
     ("scenario: test\nteam: T\nactions:\n  - {at: D+1, pause: true}\n",
      "p.yaml:4:5: E-PLAY-PAUSE the pause at D+1 00:00 has no resume at the same time (the clock stands still "
      "while paused; add a resume with the same `at`)"),
@@ -144,8 +144,9 @@ def test_leftovers_and_refusals_become_warnings() -> None:
         "it is released, not pending",
         "p.yaml:4:3: W-PLAY-UNUSED decision d01 missed its deadline (D+2 08:00) before the scripted time "
         "D+5 00:00; the default was applied",
-        "p.yaml:8:5: W-PLAY-UNUSED note at D+30 00:00 comes after the end of play",
     ]
+    # evaluation goes on after ENDEX: a note timed after the end is recorded then, not dropped
+    assert result.events[-1].kind == "observation_added" and result.events[-1].text == "for sent"
     assert all(isinstance(w, Problem) and not w.is_error for w in result.warnings)
     assert result.state.end_reason == "facilitator"
 
@@ -173,4 +174,4 @@ def test_result_json_and_timeline() -> None:
     assert "chose a “Valg a” (Kari): Daglig status gir ro" in text
     assert "d01 “Spørsmål d01”: revised to b" in text
     assert "ENDEX" in text and "(hidden from the team)" in text
-    assert "(skjult for laget)" in format_timeline(result, "nb")
+    assert "(skjult for øvingsdeltakerne)" in format_timeline(result, "nb")

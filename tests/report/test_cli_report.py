@@ -104,7 +104,7 @@ def test_strong_and_weak_playthroughs_rate_in_the_expected_direction(files: dict
         if level in values and finals["weak"].get(criterion) in values:
             assert values[level] >= values[finals["weak"][criterion]], criterion
     assert finals["strong"]["KH-2"] == "P" and finals["weak"]["KH-2"] == "U"
-    assert [f["criterion"] for f in strong["improvements"]] == []
+    assert all(f["level"] == "S" for f in strong["improvements"])  # an S still leaves room to do better
 
 
 # --- run: ratings in the output --------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_run_prints_the_ratings_table(files: dict[str, Path]) -> None:
     code, out, err = invoke("run", str(files["scenario"]), "--play", str(files["weak"]))
     assert code == 0, err
     assert "Vurdering mot suksesskriteriene" in out
-    assert "KH-2" in out and "Indeks:" in out
+    assert "KH-2" in out and "Indeks (oppsummering, ikke karakter):" in out
 
 
 def test_run_json_carries_ratings_with_evidence(files: dict[str, Path]) -> None:

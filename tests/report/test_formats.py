@@ -197,7 +197,7 @@ def test_workbook_round_trips_and_keeps_edits(data: ReportData, tmp_path: Path) 
     book.save(path)
     edited = load_plan(path)
     assert (edited.items[0].owner, edited.items[0].due) == ("Direktør", "2024-09-01")
-    assert edited.items[-1].id == "T4" and edited.items[-1].action == "Ny øvelse om et halvt år"
+    assert edited.items[-1].id == "T7" and edited.items[-1].action == "Ny øvelse om et halvt år"
     yaml_path = tmp_path / "tiltak.yaml"
     yaml_path.write_bytes(plan_bytes(edited, yaml_path))
     assert load_plan(yaml_path) == edited  # YAML and workbook hold the same plan
@@ -261,7 +261,7 @@ def test_an_early_endex_and_what_was_unplayed_are_reported() -> None:
     text = _session_report("nb")
     assert "Øvingsleder avsluttet øvelsen (ENDEX) ved D+" in text
     assert "Faser som ikke ble spilt" in text
-    assert "hoppet over da øvelsen hoppet fram til fasen" in text
+    assert "utelatt da øvelsen hoppet fram til fasen" in text
     assert "| ENDEX |" in text
     assert "medregnet pauser" in text  # response times in real time, with the pauses
 

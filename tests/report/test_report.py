@@ -96,7 +96,7 @@ def test_overview(data: ReportData) -> None:
     assert [g.text for g in view.goals] == ["Øve på rask informasjon", "Øve på samarbeid med tillitsvalgte",
                                             "Øve på å ta vare på de ansatte"]
     assert [g.verdict for g in view.goals] == ["Nådd", "I hovedsak nådd",
-                                               "Kan ikke vurderes: målet er ikke knyttet til kriterier i scenariet"]
+                                               "Kan ikke vurderes: målet er ikke knyttet til kriterier i scenarioet"]
     assert view.not_ended
     en = dict(build_view(data, "en").overview)
     assert en["Scenario period"] == ("D+0 00:00 (2024-02-05) – D+16 16:00 (2024-02-21) "
@@ -117,7 +117,7 @@ def test_timeline(data: ReportData) -> None:
     assert d01.details == (
         "Valg: Daglig status kl. 09 og spørrekanal", "Begrunnelse: Ærlig om det vi ikke vet",
         "Besluttet av: Kommunikasjonsdirektør",
-        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenariet")
+        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenarioet")
     missed, revised = rows[5], rows[6]
     assert "Fristen gikk ut: standardvalget ble brukt" in missed.details
     assert "Endret fra: Pålegge flytting" in revised.details
@@ -126,7 +126,7 @@ def test_timeline(data: ReportData) -> None:
     assert (rows[7].kind, rows[7].what) == ("Innspill (ad hoc)", "Strømbrudd på regionkontoret")
     assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
                                "Tekst: Vi har ikke strøm | kan ikke logge på")
-    assert rows[8].kind == "Innspill hoppet over"
+    assert rows[8].kind == "Utelatt innspill"
     assert rows[8].details == ("Grunn: Ikke nødvendig: teamet tok det opp selv",)
     assert rows[11].details == ("Ikke avgjort da øvelsen sluttet",)
     assert rows[12].details == ("Notert av: Eva Evaluator", "Kriterier: OE-5 (S)")
@@ -162,7 +162,7 @@ def test_a_confirmed_rating_is_not_an_override(data: ReportData) -> None:
 def test_indicators(data: ReportData) -> None:
     load_view, trust_view = build_view(data, "nb").indicators
     assert (load_view.start, load_view.min, load_view.max, load_view.final) == ("40", "40", "72", "72")
-    assert trust_view.note == "høyt er bra, skjult for laget under øvelsen"
+    assert trust_view.note == "høyt er bra, skjult for øvingsdeltakerne under øvelsen"
     assert [g.label for g in load_view.guides] == ["KH-5 P ≤ 55", "KH-5 S ≤ 65", "KH-5 M ≤ 80"]
     assert load_view.gaps == ((3 * 1440.0, 14 * 1440.0),)
     html = render_report(data, "html", "nb")
@@ -177,7 +177,7 @@ def test_ratings_carry_their_evidence(data: ReportData) -> None:
     kh4 = next(r for r in kh.ratings if r.criterion == "KH-4")
     assert [(e.level, e.source, e.ref) for e in kh4.evidence] == [
         ("U", "choice", "log no. 7"), ("P", "choice", "log no. 9"), ("M", "rule", "")]
-    assert kh4.explain == "Median of P, M, U = M"
+    assert kh4.explain == "Median of P, M, U = M. Suggestion – not reviewed by an evaluator"
     oe3 = next(r for t in view.themes for r in t.ratings if r.criterion == "OE-3")
     assert (oe3.suggested, oe3.final, oe3.overridden) == ("M", "S", True)
     assert oe3.override == "Overridden (Eva Evaluator) M → S: Drøftingen kom i gang samme dag"
@@ -188,7 +188,8 @@ def test_ratings_carry_their_evidence(data: ReportData) -> None:
 def test_findings_and_learning_points(data: ReportData) -> None:
     view = build_view(data, "nb")
     assert [f.criterion for f in view.strengths] == ["KH-2", "OE-3", "OE-5", "DA-4"]
-    assert [f.criterion for f in view.improvements] == ["KH-3", "KH-4", "KH-5"]
+    # worst first; the criteria rated S follow: done, with room to do better
+    assert [f.criterion for f in view.improvements] == ["KH-3", "KH-4", "KH-5", "OE-3", "OE-5", "DA-4"]
     kh5 = view.improvements[2]
     assert kh5.target.startswith("Ledergruppen finner rollene som bare én person kan fylle")
     assert kh5.evidence == ("Høyeste verdi av «Belastning på nøkkelpersoner» var 72 (P ≤ 55, S ≤ 65, M ≤ 80)",)
@@ -201,9 +202,9 @@ def test_findings_and_learning_points(data: ReportData) -> None:
 def test_the_draft_plan_is_used_without_a_plan(data: ReportData) -> None:
     view = build_view(data, "nb")
     assert view.plan_is_draft
-    assert [row.criterion for row in view.plan] == ["KH-3", "KH-4", "KH-5"]
+    assert [row.criterion for row in view.plan] == ["KH-3", "KH-4", "KH-5", "OE-3", "OE-5", "DA-4"]
     assert view.plan[0].element == "Organisasjon"  # KH-3's measure is about mandates: organisation
-    assert [row.id for row in view.plan] == ["T1", "T2", "T3"]
+    assert [row.id for row in view.plan] == ["T1", "T2", "T3", "T4", "T5", "T6"]
     assert not view.plan[0].action.startswith("Mål:")
     assert NB["plan_note"] in render_report(data, "md", "nb")
 
@@ -212,8 +213,9 @@ def test_a_given_plan_replaces_the_draft_and_uncovered_areas_are_named(data: Rep
     plan = draft_plan(data.result).remove_item(1).with_item(0, owner="Direktør", element="training")
     view = build_view(attrs.evolve(data, plan=plan), "nb")
     assert not view.plan_is_draft
-    assert [(row.criterion, row.owner, row.element) for row in view.plan] == [
+    assert [(row.criterion, row.owner, row.element) for row in view.plan][:2] == [
         ("KH-3", "Direktør", "Opplæring"), ("KH-5", "", "Organisasjon")]
+    assert [row.criterion for row in view.plan][2:] == ["OE-3", "OE-5", "DA-4"]
     assert view.plan_uncovered == ("KH-4 Samarbeid mellom ledelse og tillitsvalgte",)
     md = render_report(attrs.evolve(data, plan=plan), "md", "nb")
     assert "**Forbedringspunkter uten tiltak i planen:** KH-4 Samarbeid mellom ledelse og tillitsvalgte" in md

@@ -139,8 +139,8 @@ def test_a_confirmation_reads_as_one() -> None:
                            Override("KH-2", S, "bekreftet av evaluator", "facilitator"))
     assert stock.override_text("nb") == "Bekreftet av evaluator"
     assert stock.override_text("en") == "Confirmed by the evaluator"
-    assert stock.explain("nb") == "Median av S = S. Bekreftet av evaluator"
-    assert stock.explain("en") == "Median of S = S. Confirmed by the evaluator"
+    assert stock.explain("nb") == "Median av S = S; hviler på ett eneste valg. Bekreftet av evaluator"
+    assert stock.explain("en") == "Median of S = S; rests on a single choice. Confirmed by the evaluator"
     named = rate_criterion(INFO, [_evidence("KH-2", S)], True, Override("KH-2", S, "Godt i debriefen", "Eva"))
     assert named.override_text("nb") == "Bekreftet av evaluator (Eva): Godt i debriefen"
     changed = rate_criterion(INFO, [_evidence("KH-2", M)], True, Override("KH-2", S, "ok", "facilitator"))
@@ -176,8 +176,9 @@ def test_parse_level_accepts_codes() -> None:
 
 def test_explain_names_the_levels_and_the_cap() -> None:
     rating = rate_criterion(INFO, [_evidence("KH-2", P), _evidence("KH-2", P), _evidence("KH-2", U)], True)
-    assert rating.explain("nb") == "Median av P, P, U = P; en U begrenser til høyst M"
-    assert rating.explain("en") == "Median of P, P, U = P; a U caps it at M"
+    assert rating.explain("nb") == ("Median av P, P, U = P; en U begrenser til høyst M. Forslag – ikke gjennomgått "
+                                    "av en evaluator")
+    assert rating.explain("en") == "Median of P, P, U = P; a U caps it at M. Suggestion – not reviewed by an evaluator"
     assert rate_criterion(INFO, [], True).explain("en") == "No counted evidence: not observed"
 
 

@@ -168,7 +168,9 @@ def test_strong_run_rates_higher_than_weak_run(scenario: Scenario) -> None:
         "KH-2": P, "KH-3": S, "KH-4": P, "KH-5": P, "OE-3": S, "DA-4": S, "AM-3": S}
     assert {r.criterion: r.final for r in weak.ratings if r.final is not NO} == {
         "KH-2": U, "KH-3": U, "KH-4": U, "KH-5": U, "OE-3": M, "AM-3": M}
-    assert strong.improvements == ()
+    # an S is done with room to do better: it is an area for improvement too; nothing below S is
+    assert {f.criterion for f in strong.improvements} == {"KH-3", "OE-3", "DA-4", "AM-3"}
+    assert all(f.level is S and not f.reviewed for f in strong.improvements)
     assert weak.strengths == ()
     assert [f.criterion for f in weak.improvements] == ["KH-2", "KH-3", "KH-4", "KH-5", "OE-3", "AM-3"]  # U first
 
@@ -214,7 +216,9 @@ def test_an_override_moves_a_criterion_between_findings(scenario: Scenario) -> N
     result = score(scenario, record)
     assert result.rating("KH-5").suggested is U
     assert result.rating("KH-5").final is S
-    assert "KH-5" not in [f.criterion for f in result.improvements]
+    improvement = next(f for f in result.improvements if f.criterion == "KH-5")
+    assert improvement.level is S and improvement.reviewed  # an S still leaves room to do better
+    assert result.rating("KH-5").status.value == "overridden"
     strength = next(f for f in result.strengths if f.criterion == "KH-5")
     assert strength.evidence == ()  # nothing at P/S: the evaluator's reason carries it
     assert strength.note == "Teamet avlastet i praksis"
@@ -266,7 +270,7 @@ def test_json_form_round_trips_and_is_stable(scenario: Scenario) -> None:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     again = result_to_dict(result_from_dict(json.loads(text)))
     assert json.dumps(again, ensure_ascii=False, sort_keys=True) == text
-    assert data["format"] == "krise-ovelse/ratings" and data["version"] == 1
+    assert data["format"] == "krise-ovelse/ratings" and data["version"] == 2
     kh5 = next(c for c in data["criteria"] if c["id"] == "KH-5")
     assert kh5["suggested"] == "U" and kh5["final"] == "S"
     assert kh5["override"] == {"level": "S", "reason": "ok", "by": "Eva", "seq": 20, "minutes": None}
@@ -323,7 +327,7 @@ def test_format_ratings(scenario: Scenario) -> None:
     assert "KH Krisehåndtering: U (1,50)" in nb  # U, U, U and the override's S: 1.5 rounds down
     assert "KH-5" in nb and "U→S" in nb
     assert "Overstyrt (Eva) → S: ok" in nb
-    assert "Indeks: " in nb
+    assert "Indeks (oppsummering, ikke karakter): " in nb
     en = format_ratings(result, "en", evidence=False)
     assert "Areas for improvement:" in en
     confirmed = score(scenario, attrs.evolve(record, overrides=(

@@ -20,6 +20,7 @@ from krise_ovelse.scoring.adapter import score_events
 from krise_ovelse.scoring.ratings import ScoringResult
 from krise_ovelse.scripted.headless import run_headless
 from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
+from krise_ovelse.startup import collection_paused
 
 
 @attrs.frozen
@@ -102,8 +103,10 @@ def _play_range(bounds: tuple[int, int]) -> list[Played]:
 
 
 def _play_teams(scenario: Scenario, teams: range, seed: int, engine_seed: int, score: bool) -> list[Played]:
-    return [play_choices(scenario, f"random-{n}", random_choices(scenario, n, seed), engine_seed, score=score)
-            for n in teams]
+    # short-lived acyclic objects by the thousand: the cyclic collector would only cost time
+    with collection_paused():
+        return [play_choices(scenario, f"random-{n}", random_choices(scenario, n, seed), engine_seed, score=score)
+                for n in teams]
 
 
 def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:

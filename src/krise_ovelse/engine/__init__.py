@@ -17,7 +17,8 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject.
+    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback,
+    AmendDecisionRecord, PresentInject.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -27,10 +28,11 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [inject_released], InjectAcknowledged [inject_acknowledged], InjectDone [inject_done],
     InjectSkipped [inject_skipped], AdhocInjectAdded [adhoc_inject_added], DecisionOpened
     [decision_opened], DecisionMade [decision_made], DecisionRevised [decision_revised],
-    DecisionMissed [decision_missed], ObservationAdded [observation_added], CriterionRated
-    [criterion_rated], SessionEnded [session_ended], HotwashNoted [hotwash_noted],
-    FeedbackGiven [feedback_given], DecisionRecordAmended [decision_record_amended],
-    InjectPresented [inject_presented]. Every event: seq, kind,
+    DecisionMissed [decision_missed], ObservationAdded [observation_added], EvaluatorAdded
+    [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
+    [rating_reconciled], CriterionRated [criterion_rated], SessionEnded [session_ended], HotwashNoted
+    [hotwash_noted], FeedbackGiven [feedback_given], DecisionRecordAmended
+    [decision_record_amended], InjectPresented [inject_presented]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -61,6 +63,7 @@ from krise_ovelse.engine.commands import (
     COMMAND_TYPES,
     AcknowledgeInject,
     AddAdhocInject,
+    AddEvaluator,
     AddObservation,
     Advance,
     AdvanceToDecision,
@@ -72,10 +75,13 @@ from krise_ovelse.engine.commands import (
     GiveFeedback,
     JumpToPhase,
     MarkInjectDone,
+    MarkTask,
     NoteHotwash,
     Pause,
     PresentInject,
     RateCriterion,
+    RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     ReviseDecision,
@@ -97,6 +103,7 @@ from krise_ovelse.engine.events import (
     DecisionOpened,
     DecisionRecordAmended,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     EventFormatError,
     FeedbackGiven,
@@ -111,10 +118,13 @@ from krise_ovelse.engine.events import (
     OptionApplied,
     Paused,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     Resumed,
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    TaskMarked,
     event_from_dict,
     event_to_dict,
 )
@@ -139,6 +149,7 @@ from krise_ovelse.engine.values import (
     Mode,
     Participant,
     ReleaseSource,
+    TaskStatus,
 )
 
 __all__ = [
@@ -147,6 +158,7 @@ __all__ = [
     "EVENT_TYPES",
     "AcknowledgeInject",
     "AddAdhocInject",
+    "AddEvaluator",
     "AddObservation",
     "AdhocInject",
     "AdhocInjectAdded",
@@ -173,6 +185,7 @@ __all__ = [
     "EndExercise",
     "EndReason",
     "Engine",
+    "EvaluatorAdded",
     "Event",
     "EventFormatError",
     "EventLog",
@@ -190,6 +203,7 @@ __all__ = [
     "JumpReason",
     "JumpToPhase",
     "MarkInjectDone",
+    "MarkTask",
     "Mode",
     "ModeChanged",
     "NoteHotwash",
@@ -202,7 +216,11 @@ __all__ = [
     "PhaseChanged",
     "PresentInject",
     "RateCriterion",
+    "RateReasoning",
     "Rating",
+    "RatingReconciled",
+    "ReasoningRated",
+    "ReconcileRating",
     "ReleaseInject",
     "ReleaseSource",
     "Resume",
@@ -217,6 +235,8 @@ __all__ = [
     "SkipInject",
     "SpeedChanged",
     "StartSession",
+    "TaskMarked",
+    "TaskStatus",
     "Tick",
     "Upcoming",
     "apply",

@@ -24,6 +24,7 @@ from krise_ovelse.engine.events import (
     DecisionOpened,
     DecisionRecordAmended,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     EventFormatError,
     FeedbackGiven,
@@ -38,10 +39,13 @@ from krise_ovelse.engine.events import (
     OptionApplied,
     Paused,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     Resumed,
     SessionEnded,
     SessionStarted,
     SpeedChanged,
+    TaskMarked,
     Values,
 )
 from krise_ovelse.engine.plan import Plan
@@ -101,8 +105,9 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 
 
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
-AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({ObservationAdded, CriterionRated, HotwashNoted,
-                                                       FeedbackGiven, DecisionRecordAmended})
+AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({
+    ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
+    FeedbackGiven, DecisionRecordAmended})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -374,9 +379,13 @@ def _criterion_rated(state: ExerciseState, ev: CriterionRated) -> ExerciseState:
     return _evolve(state, {"last": ev, "ratings": state.ratings.append(rating)})
 
 
+def _evaluator_added(state: ExerciseState, ev: EvaluatorAdded) -> ExerciseState:
+    return _evolve(state, {"last": ev, "evaluators": (*state.evaluators, (ev.name, ev.lead))})
+
+
 def _noted(state: ExerciseState, ev: Event) -> ExerciseState:
-    """Hotwash points and questionnaires change nothing in the exercise: the report reads them
-    from the log."""
+    """Checklist marks, reasoning ratings, reconciliations, hotwash points and questionnaires
+    change nothing in the exercise: scoring and the report read them from the log."""
     return _evolve(state, {"last": ev})
 
 
@@ -408,6 +417,10 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     ObservationAdded: _observation_added,
     CriterionRated: _criterion_rated,
     SessionEnded: _session_ended,
+    EvaluatorAdded: _evaluator_added,
+    TaskMarked: _noted,
+    ReasoningRated: _noted,
+    RatingReconciled: _noted,
     DecisionRecordAmended: _record_amended,
     InjectPresented: _inject_presented,
     HotwashNoted: _noted,

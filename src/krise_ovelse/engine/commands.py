@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from krise_ovelse.engine.values import Mode, Participant
+from krise_ovelse.engine.values import Mode, Participant, TaskStatus
 from krise_ovelse.model.scenario import Channel, Level
 
 
@@ -181,11 +181,16 @@ class AmendDecisionRecord(Command):
 
 @attrs.frozen
 class AddObservation(Command):
+    """A note; with a `level` (P/S/M/U) and the criteria it names it is an evaluator's levelled
+    observation, evidence at that level, and `why` says what it rests on."""
+
     text: str
     author: str = ""
     criteria: tuple[str, ...] = ()
     inject_id: str | None = None
     decision_id: str | None = None
+    level: Level | None = None
+    why: str = ""
 
 
 @attrs.frozen
@@ -194,6 +199,50 @@ class RateCriterion(Command):
     level: Level
     reason: str = ""
     by: str = ""
+
+
+@attrs.frozen
+class AddEvaluator(Command):
+    """Name an evaluator of this session; `lead` for the lead evaluator who reconciles."""
+
+    name: str
+    lead: bool = False
+
+
+@attrs.frozen
+class MarkTask(Command):
+    """An evaluator's checklist mark on critical task `task` (1-based) of a criterion, with the
+    scenario minute it was seen (None: now), a note and what it rests on."""
+
+    criterion_id: str
+    task: int
+    status: TaskStatus
+    by: str
+    note: str = ""
+    evidence: str = ""
+    observed_at: int | None = None
+
+
+@attrs.frozen
+class RateReasoning(Command):
+    """An evaluator's rating of the team's reasoning at a decision (its rationale and who
+    decided), as evidence for `criteria` (none: the criteria the decision's options name)."""
+
+    decision_id: str
+    level: Level
+    by: str
+    note: str = ""
+    criteria: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ReconcileRating(Command):
+    """The lead evaluator's reconciled rating of a criterion; a reason is required."""
+
+    criterion_id: str
+    level: Level
+    reason: str
+    by: str
 
 
 @attrs.frozen
@@ -215,6 +264,6 @@ class GiveFeedback(Command):
 COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
-    Decide, ReviseDecision, AddObservation, RateCriterion, NoteHotwash, GiveFeedback, AmendDecisionRecord,
-    PresentInject,
+    Decide, ReviseDecision, AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating,
+    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject,
 )

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, TypeAlias, TypeVar
 
 import attrs
 
-from krise_ovelse.engine.values import EndReason, JumpReason, Mode, Participant, ReleaseSource
+from krise_ovelse.engine.values import EndReason, JumpReason, Mode, Participant, ReleaseSource, TaskStatus
 from krise_ovelse.model.scenario import Channel, Level
 
 #: Indicator id → value after the event, sorted by id.
@@ -274,6 +274,10 @@ class ObservationAdded(Event):
     criteria: tuple[str, ...]
     inject_id: str | None
     decision_id: str | None
+    #: Optional (absent from the stored form when unset, so older sessions read unchanged):
+    #: the evaluator's level for the criteria named, and why.
+    level: Level | None = None
+    why: str = ""
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -281,6 +285,46 @@ class CriterionRated(Event):
     """A rating given during play; the engine records it, scoring interprets it."""
 
     kind: ClassVar[str] = "criterion_rated"
+    criterion_id: str
+    level: Level
+    reason: str
+    by: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class EvaluatorAdded(Event):
+    kind: ClassVar[str] = "evaluator_added"
+    name: str
+    lead: bool
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class TaskMarked(Event):
+    """A checklist mark on critical task `task` (1-based) of a criterion."""
+
+    kind: ClassVar[str] = "task_marked"
+    criterion_id: str
+    task: int
+    status: TaskStatus
+    by: str
+    note: str
+    evidence: str
+    observed_at: int
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class ReasoningRated(Event):
+    kind: ClassVar[str] = "reasoning_rated"
+    decision_id: str
+    level: Level
+    by: str
+    note: str
+    criteria: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class RatingReconciled(Event):
+    kind: ClassVar[str] = "rating_reconciled"
     criterion_id: str
     level: Level
     reason: str
@@ -319,7 +363,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SessionStarted, ClockAdvanced, ClockJumped, PhaseChanged, Paused, Resumed, SpeedChanged,
     ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
     DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
-    CriterionRated, SessionEnded, HotwashNoted, FeedbackGiven, DecisionRecordAmended, InjectPresented,
+    CriterionRated, SessionEnded, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
+    FeedbackGiven, DecisionRecordAmended, InjectPresented,
 )
 EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
 
@@ -402,6 +447,25 @@ def _enc_participants(value: tuple[Participant, ...]) -> list[dict[str, str]]:
     return [{"name": p.name, "role": p.role} for p in value]
 
 
+def _dec_bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise _bad("true or false", value)
+
+
+def _dec_opt_level(value: Any) -> Level | None:
+    if value is None:
+        return None
+    try:
+        return Level(value)
+    except ValueError:
+        raise EventFormatError(f"{value!r:.40} is not a valid Level") from None
+
+
+def _enc_opt_enum(value: Enum | None) -> Any:
+    return None if value is None else value.value
+
+
 def _enc_strs(value: tuple[str, ...]) -> list[str]:
     return list(value)
 
@@ -412,6 +476,8 @@ def _enc_enum(value: Enum) -> Any:
 
 _CODECS: list[tuple[Any, Encode | None, Decode]] = [
     (int, None, _dec_int),
+    (bool, None, _dec_bool),
+    (Level | None, _enc_opt_enum, _dec_opt_level),
     (float, None, _dec_float),
     (str, None, _dec_str),
     (str | None, None, _dec_opt_str),
@@ -437,12 +503,16 @@ class _Spec:
     cls: type[Event]
     fields: tuple[tuple[str, Encode | None, Decode], ...]
     keys: frozenset[str]
+    #: Fields added after sessions were stored, with their defaults: left out of the dict form
+    #: when at the default, filled in when absent, so older stored events read unchanged.
+    optional: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 def _spec(cls: type[Event]) -> _Spec:
     attrs.resolve_types(cls, globals())
     fields = tuple((f.name, *_codec(f.type)) for f in attrs.fields(cls))
-    return _Spec(cls, fields, frozenset({"kind", *(name for name, _, _ in fields)}))
+    optional = {f.name: f.default for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
+    return _Spec(cls, fields, frozenset({"kind", *(name for name, _, _ in fields)}), optional)
 
 
 _SPECS: Mapping[str, _Spec] = {cls.kind: _spec(cls) for cls in EVENT_TYPES}
@@ -452,8 +522,12 @@ _SPEC_BY_TYPE: Mapping[type[Event], _Spec] = {spec.cls: spec for spec in _SPECS.
 def event_to_dict(event: Event) -> dict[str, Any]:
     """The stable JSON-ready dict of an event: `kind`, the times and the payload, flat."""
     out: dict[str, Any] = {"kind": event.kind}
-    for name, enc, _dec in _SPEC_BY_TYPE[type(event)].fields:
+    spec = _SPEC_BY_TYPE[type(event)]
+    optional = spec.optional
+    for name, enc, _dec in spec.fields:
         value = getattr(event, name)
+        if optional and name in optional and value == optional[name]:
+            continue
         out[name] = value if enc is None else enc(value)
     return out
 
@@ -465,12 +539,14 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     except (KeyError, TypeError):
         kind = data.get("kind") if isinstance(data, Mapping) else None
         raise EventFormatError(f"unknown event kind {kind!r:.40}") from None
-    if len(data) != len(spec.keys) or not spec.keys.issuperset(data):
-        missing = sorted(spec.keys - set(data))
+    optional = spec.optional
+    if (len(data) != len(spec.keys) and not optional) or not spec.keys.issuperset(data) or (
+            optional and not spec.keys.difference(optional).issubset(data)):
+        missing = sorted(spec.keys - set(data) - set(optional))
         extra = sorted(set(data) - spec.keys)
         raise EventFormatError(f"{spec.cls.kind} event: missing keys {missing}, unknown keys {extra}")
     try:
-        fields = {name: dec(data[name]) for name, _enc, dec in spec.fields}
+        fields = {name: dec(data[name]) if name in data else optional[name] for name, _enc, dec in spec.fields}
     except EventFormatError as exc:
         raise EventFormatError(f"{spec.cls.kind} event {data.get('seq')!r:.20}: {exc}") from None
     return make_event(spec.cls, fields)

@@ -11,7 +11,7 @@ the engine is unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from krise_ovelse.engine.apply import apply_event, initial_state
@@ -68,11 +68,13 @@ class Engine:
     """
 
     def __init__(self, scenario: Scenario, *, clock: Clock, sink: Sink | None = None,
-                 events: Sequence[Event] = (), criteria: frozenset[str] | set[str] | None = None) -> None:
+                 events: Sequence[Event] = (), criteria: frozenset[str] | set[str] | None = None,
+                 tasks: Mapping[str, int] | None = None) -> None:
         self.scenario = scenario
         self._clock = clock
         self._sink = sink
         self._criteria = None if criteria is None else frozenset(criteria)
+        self._tasks = None if tasks is None else dict(tasks)
         state = initial_state(scenario)
         for event in events:
             state = apply_event(state, event)
@@ -87,9 +89,9 @@ class Engine:
     @classmethod
     def start(cls, scenario: Scenario, *, team: str, clock: Clock, participants: Sequence[Any] = (),
               facilitator: str = "", mode: Mode = Mode.PACED, seed: int = 0, sink: Sink | None = None,
-              criteria: frozenset[str] | set[str] | None = None) -> Engine:
+              criteria: frozenset[str] | set[str] | None = None, tasks: Mapping[str, int] | None = None) -> Engine:
         """A new session: the engine plus its `session_started` event (given to the sink)."""
-        engine = cls(scenario, clock=clock, sink=sink, criteria=criteria)
+        engine = cls(scenario, clock=clock, sink=sink, criteria=criteria, tasks=tasks)
         engine.handle(StartSession(team, tuple(participants), facilitator, mode, seed))
         return engine
 
@@ -97,6 +99,10 @@ class Engine:
     def criteria(self) -> frozenset[str] | None:
         """The criterion ids observations and ratings may name (None: any)."""
         return self._criteria
+
+    def task_count(self, criterion_id: str) -> int | None:
+        """How many critical tasks a criterion's checklist has (None: not known to this engine)."""
+        return None if self._tasks is None else self._tasks.get(criterion_id, 0)
 
     @property
     def state(self) -> ExerciseState:

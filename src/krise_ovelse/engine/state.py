@@ -195,10 +195,21 @@ class ExerciseState:
     observations: PVec[Observation]
     ratings: PVec[Rating]
     adhoc: PVec[AdhocInject]
+    #: The evaluators named in the session (name, lead), in order; empty: one unnamed evaluator.
+    evaluators: tuple[tuple[str, bool], ...] = ()
     #: The inject on the team's screen (`inject_presented`), if any.
     presented: str | None = None
 
     # --- times and clock ---------------------------------------------------------------------
+
+    def evaluator(self, name: str) -> tuple[str, bool] | None:
+        """The named evaluator (exactly as registered, after trimming), or None."""
+        name = name.strip()
+        return next((e for e in self.evaluators if e[0] == name), None)
+
+    @property
+    def lead_evaluator(self) -> str | None:
+        return next((name for name, lead in self.evaluators if lead), None)
 
     @property
     def scenario(self) -> Scenario:

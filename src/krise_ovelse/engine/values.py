@@ -63,3 +63,12 @@ class JumpReason(str, Enum):
 class Participant:
     name: str
     role: str = ""
+
+
+class TaskStatus(str, Enum):
+    """An evaluator's mark on a critical task of a criterion (the evaluation guide's checklist)."""
+
+    OBSERVED = "observed"
+    PARTLY = "partly"
+    NOT_OBSERVED = "not_observed"
+    NOT_APPLICABLE = "not_applicable"

@@ -273,7 +273,8 @@ def render_docx(view: ReportView) -> bytes:
             if rating.override:
                 lines.append(rating.override)
             lines.append(rating.explain)
-            body.append([f"{rating.criterion} {rating.name}", rating.suggested, rating.final, "\n".join(lines)])
+            final = rating.final if rating.reviewed else f"{rating.final} ({rating.status})"
+            body.append([f"{rating.criterion} {rating.name}", rating.suggested, final, "\n".join(lines)])
         d.table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], body, widths=(4.0, 1.6, 1.6, 9.8))
     d.heading(m["appendix_learning"], 1)
     d.table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],

@@ -41,6 +41,8 @@ ul.evidence li.context { color: var(--muted); }
 .ref { color: var(--muted); font-size: .85em; white-space: nowrap; }
 .explain { color: var(--muted); font-size: .85em; }
 .override { font-style: italic; }
+td.suggestion .level { opacity: .6; outline: 2px dashed var(--muted); outline-offset: 1px; }
+td.suggestion .status { color: var(--muted); font-style: italic; font-size: .85em; }
 .chart { max-width: 100%; height: auto; display: block; margin: .3rem 0 1rem; }
 .finding { border: 1px solid var(--line); border-radius: 4px; padding: .2rem .9rem .6rem; margin: .7rem 0; }
 nav.toc ol { columns: 2; }
@@ -290,7 +292,9 @@ def render_html(view: ReportView) -> str:
                 lines.append(f'<li class="override">{esc(rating.override)}</li>')
             evidence = ('<ul class="evidence">' + "".join(lines) + "</ul>") if lines else esc(m["no_evidence"])
             rows.append((_td(f"{rating.criterion} {rating.name}"), f"<td>{level_badge(rating.suggested)}</td>",
-                         f"<td>{level_badge(rating.final)}</td>",
+                         f"<td>{level_badge(rating.final)}</td>" if rating.reviewed else
+                         f'<td class="suggestion">{level_badge(rating.final)} '
+                         f'<span class="status">{esc(rating.status)}</span></td>',
                          f'<td>{evidence}<div class="explain">{esc(rating.explain)}</div></td>'))
         out.append(f"<h3>{esc(rated.id)} {esc(rated.name)}: {level_badge(rated.level)} "
                    f'<span class="note">({esc(rated.mean)})</span></h3>'

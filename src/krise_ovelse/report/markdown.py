@@ -209,8 +209,9 @@ def render_markdown(view: ReportView) -> str:
             if rating.override:
                 evidence.append(rating.override)
             evidence.append(rating.explain)
-            rows.append([cell(f"{rating.criterion} {rating.name}"), cell(rating.suggested),
-                         f"**{md_escape(rating.final)}**", cell(evidence)])
+            final = f"**{md_escape(rating.final)}**" if rating.reviewed else (
+                f"_{md_escape(rating.final)} ({md_escape(rating.status)})_")
+            rows.append([cell(f"{rating.criterion} {rating.name}"), cell(rating.suggested), final, cell(evidence)])
         out += table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], rows, ["l", "c", "c", "l"])
         out.append("")
 

@@ -178,6 +178,10 @@ class RatingView:
     explain: str
     evidence: tuple[EvidenceView, ...]
     confirmed: bool = False
+    #: The review state in words (scoring's `Rating.status_text`) and whether an evaluator has
+    #: reviewed it: an unreviewed rating is a suggestion, shown so (label and style).
+    status: str = ""
+    reviewed: bool = True
 
 
 @attrs.frozen
@@ -341,7 +345,7 @@ _KIND_RANK = {"phase": 0, "inject": 1, "adhoc": 1, "skipped": 1, "decision": 2, 
 
 def _response(data: ReportData, decision_id: str, play_seconds: float | None, scenario_minutes: float | None,
               m: Messages, lang: str) -> str:
-    """`4 min 10 s (pauser medregnet; 2 min 00 s på klokken), 1 t i scenariet`."""
+    """`4 min 10 s (pauser medregnet; 2 min 00 s på klokken), 1 t i scenarioet`."""
     parts = []
     wall = data.facts.wall_response.get(decision_id)
     if wall is not None:
@@ -745,6 +749,7 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
                 criterion=rating.criterion, name=rating.name.get(lang), suggested=rating.suggested.value,
                 final=rating.final.value, overridden=rating.overridden, override=rating.override_text(lang),
                 confirmed=rating.confirmed, explain=_explain(rating, lang),
+                status=rating.status_text(lang), reviewed=rating.reviewed,
                 evidence=tuple(_evidence_view(e, data, m, lang) for e in rating.evidence)))
         mean = format_mean(rollup.mean, lang)
         themes.append(ThemeView(rollup.id, rollup.name.get(lang), rollup.level.value, mean, tuple(rating_views)))

@@ -16,7 +16,9 @@ What it takes from each kind:
 - `decision_record_amended`: a correction of who decided or why on an earlier choice (the
   choice then carries the corrected words; the events keep the original);
 - `observation_added`: an observation (context unless it carries a `level`);
-- `criterion_rated`: an evaluator's override;
+- `criterion_rated`: an evaluator's rating (override or confirmation);
+- `evaluator_added`, `task_marked`, `reasoning_rated`, `rating_reconciled`: the evaluators,
+  their checklist marks, their ratings of the team's reasoning, the lead's reconciliations;
 - `session_ended`: the end of play.
 
 Unknown kinds are ignored, so newer engines with more event kinds still score.
@@ -37,8 +39,10 @@ from krise_ovelse.scoring.inputs import (
     InjectRecord,
     Observation,
     Override,
+    ReasoningRating,
     Sample,
     ScoringInput,
+    TaskMark,
     input_to_dict,
 )
 from krise_ovelse.scoring.levels import parse_level
@@ -178,6 +182,10 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     adhoc: dict[str, dict[str, Any]] = {}
     observations: list[Observation] = []
     overrides: list[Override] = []
+    evaluators: list[tuple[str, bool]] = []
+    marks: list[TaskMark] = []
+    reasoning: list[ReasoningRating] = []
+    reconciliations: list[Override] = []
     session: dict[str, Any] = {}
     start: float | None = None
     last_minutes: float | None = None
@@ -185,8 +193,14 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
     ended = False
 
     for raw in events:
-        data: Mapping[str, Any] = raw if type(raw) is dict or isinstance(raw, Mapping) else _Fields(raw)
-        kind = data.get("kind")
+        data: Mapping[str, Any]
+        if type(raw) is dict or isinstance(raw, Mapping):
+            data = raw
+            kind = data.get("kind")
+        else:  # an engine Event: a dict class (not slotted), so its fields are a plain dict
+            fields = getattr(raw, "__dict__", None)
+            data = fields if type(fields) is dict else _Fields(raw)
+            kind = raw.kind
         seq = data.get("seq")
         minutes = _float(data.get("scenario_minutes"))
         seconds = _float(data.get("exercise_seconds"))
@@ -238,9 +252,27 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
             observations.append(Observation(
                 text=str(data.get("text") or ""), criteria=tuple(str(c) for c in data.get("criteria") or ()),
                 level=parse_level(level) if level else None, author=str(data.get("author") or ""), seq=seq,
-                minutes=minutes, inject=data.get("inject_id"), decision=data.get("decision_id")))
+                minutes=minutes, inject=data.get("inject_id"), decision=data.get("decision_id"),
+                why=str(data.get("why") or "")))
         elif kind == "criterion_rated":
             overrides.append(Override(
+                criterion=str(data.get("criterion_id")), level=parse_level(data.get("level")),
+                reason=str(data.get("reason") or ""), by=str(data.get("by") or ""), seq=seq, minutes=minutes))
+        elif kind == "evaluator_added":
+            evaluators.append((str(data.get("name") or ""), bool(data.get("lead"))))
+        elif kind == "task_marked":
+            marks.append(TaskMark(
+                criterion=str(data.get("criterion_id")), task=int(data.get("task") or 0), status=data.get("status"),
+                by=str(data.get("by") or ""), note=str(data.get("note") or ""),
+                evidence=str(data.get("evidence") or ""), seen_minutes=_float(data.get("observed_at")), seq=seq,
+                minutes=minutes))
+        elif kind == "reasoning_rated":
+            reasoning.append(ReasoningRating(
+                decision=str(data.get("decision_id")), level=parse_level(data.get("level")),
+                by=str(data.get("by") or ""), note=str(data.get("note") or ""),
+                criteria=tuple(str(c) for c in data.get("criteria") or ()), seq=seq, minutes=minutes))
+        elif kind == "rating_reconciled":
+            reconciliations.append(Override(
                 criterion=str(data.get("criterion_id")), level=parse_level(data.get("level")),
                 reason=str(data.get("reason") or ""), by=str(data.get("by") or ""), seq=seq, minutes=minutes))
         elif kind == "session_ended":
@@ -260,6 +292,8 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
         decisions=tuple(records),
         history={k: tuple(v) for k, v in history.samples.items()},
         observations=tuple(observations), overrides=tuple(overrides), injects=tuple(injects),
+        evaluators=tuple(evaluators), task_marks=tuple(marks), reasoning=tuple(reasoning),
+        reconciliations=tuple(reconciliations),
         start_minutes=start or 0.0, end_minutes=end if end is not None else last_minutes, ended=ended,
         **session)
 

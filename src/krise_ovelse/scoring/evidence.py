@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from itertools import pairwise
+from typing import Any
 
 import attrs
 
@@ -65,6 +66,15 @@ class Source(str, Enum):
     RULE = "rule"
     TIMELINESS = "timeliness"
     OBSERVATION = "observation"
+    TASK = "task"  # an evaluator's checklist of the criterion's critical tasks
+    REASONING = "reasoning"  # an evaluator's rating of the team's reasoning at a decision
+
+
+#: What the run's choices and measurements indicate (the author's option tags, the indicator
+#: rules, the deadlines): a suggestion until an evaluator looks.
+INDICATION_SOURCES = frozenset({Source.OPTION, Source.RULE, Source.TIMELINESS})
+#: What the evaluators saw and judged: it outweighs the indication.
+JUDGEMENT_SOURCES = frozenset({Source.TASK, Source.OBSERVATION, Source.REASONING})
 
 
 @attrs.frozen
@@ -90,6 +100,10 @@ class Evidence:
     @property
     def counted(self) -> bool:
         return self.level is not None and self.level is not Level.NO
+
+    @property
+    def is_judgement(self) -> bool:
+        return self.source in JUDGEMENT_SOURCES
 
 
 def _t(nb: str, en: str) -> Text:
@@ -204,7 +218,26 @@ def _option_label(decision: Decision, option_id: str, lang: str) -> str:
     return message(lang, "scoring.option_label", id=option_id, text=text)
 
 
+#: Reasons already worded, per (decision object, option, how it was chosen): the same few texts
+#: recur in every run of a scenario (the balance analysis rates thousands). The decision is kept
+#: in the value, so its id cannot be reused while the entry lives.
+_REASONS: dict[tuple[int, str, bool, bool, bool], tuple[Decision, Text]] = {}
+_REASONS_LIMIT = 4096
+
+
 def _choice_reason(decision: Decision, choice: Choice, revision: bool, revised_later: bool) -> Text:
+    key = (id(decision), choice.option, revision, revised_later, choice.missed)
+    hit = _REASONS.get(key)
+    if hit is not None and hit[0] is decision:
+        return hit[1]
+    reason = _word_choice_reason(decision, choice, revision, revised_later)
+    if len(_REASONS) >= _REASONS_LIMIT:
+        _REASONS.clear()
+    _REASONS[key] = (decision, reason)
+    return reason
+
+
+def _word_choice_reason(decision: Decision, choice: Choice, revision: bool, revised_later: bool) -> Text:
     texts = {}
     for lang in ("nb", "en"):
         head = _decision_label(decision, lang)
@@ -239,8 +272,23 @@ def option_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
                 continue
             reason = _choice_reason(decision, choice, revision=position > 0, revised_later=position < last)
             for criterion, level in option.evidence.items():
+                counted: Level | None = level
+                shown = reason
+                if choice.missed and criterion == TIMELINESS_CRITERION:
+                    # the missed deadline is KH-3's evidence already (timeliness): not twice
+                    counted = None
+                    shown = Text({lang: text + (" – telles under fristene" if lang == "nb"
+                                                else " – counted under the deadlines")
+                                  for lang, text in reason.values.items()})
+                elif choice.missed and level in (Level.P, Level.S):
+                    # nobody chose it: what the default did happened, but not as a team's achievement
+                    counted = Level.M
+                    shown = Text({lang: text + (f" – standardvalget teller høyst M (forfatteren: {level.value})"
+                                                if lang == "nb" else
+                                                f" – a default counts at most M (the author's tag: {level.value})")
+                                  for lang, text in reason.values.items()})
                 items.append(Evidence(
-                    criterion=criterion, level=level, source=Source.OPTION, reason=reason, seq=choice.seq,
+                    criterion=criterion, level=counted, source=Source.OPTION, reason=shown, seq=choice.seq,
                     minutes=choice.minutes, decision=decision.id, option=option.id,
                     author=choice.decided_by or None))
     return items
@@ -337,6 +385,8 @@ def timeliness_evidence(scenario: Scenario, record: ScoringInput) -> list[Eviden
 
 def _observation_reason(observation: Observation) -> Text:
     text = shorten(observation.text, 140)
+    if observation.level is not None and observation.why.strip():
+        text += f" – {shorten(observation.why, 100)}"
     by_nb = f" ({who(observation.author, 'nb')})" if observation.author.strip() else ""
     by_en = f" ({who(observation.author, 'en')})" if observation.author.strip() else ""
     return _t(f"Observasjon{by_nb}: «{text}»", f"Observation{by_en}: “{text}”")
@@ -354,13 +404,82 @@ def observation_evidence(record: ScoringInput) -> list[Evidence]:
     return items
 
 
+#: What a share of a criterion's critical tasks observed (partly counts half) earns:
+#: all → P, at least 2/3 → S, at least 1/3 → M, less → U.
+TASK_SHARES = ((1.0, Level.P), (2 / 3, Level.S), (1 / 3, Level.M))
+_STATUS_WORDS = {"observed": ("observert", "observed"), "partly": ("delvis", "partly"),
+                 "not_observed": ("ikke observert", "not observed"),
+                 "not_applicable": ("ikke aktuelt", "not applicable")}
+
+
+def task_level(statuses: Sequence[str]) -> Level | None:
+    """The level a checklist earns: the share of applicable tasks observed (partly = half);
+    None when every task was marked not applicable (nothing to judge by)."""
+    applicable = [s for s in statuses if s != "not_applicable"]
+    if not applicable:
+        return None
+    share = sum(1.0 if s == "observed" else 0.5 if s == "partly" else 0.0 for s in applicable) / len(applicable)
+    share = round(share, _PRECISION)
+    return next((level for limit, level in TASK_SHARES if share >= round(limit, _PRECISION)), Level.U)
+
+
+def task_evidence(record: ScoringInput) -> list[Evidence]:
+    """One item per evaluator and criterion from the checklist (each task's last mark counts);
+    the marks' notes ride along in the reason."""
+    latest: dict[tuple[str, str], dict[int, Any]] = {}
+    for mark in sorted(record.task_marks, key=lambda m: m.seq if m.seq is not None else -1):
+        latest.setdefault((mark.by, mark.criterion), {})[mark.task] = mark
+    items: list[Evidence] = []
+    for (by, criterion), marks in latest.items():
+        ordered_marks = [marks[n] for n in sorted(marks)]
+        level = task_level([m.status for m in ordered_marks])
+        texts = {}
+        for lang, index in (("nb", 0), ("en", 1)):
+            parts = [f"{criterion}.{m.task} {_STATUS_WORDS[m.status][index]}" + (f" ({shorten(m.note, 60)})"
+                                                                                    if m.note.strip() else "")
+                     for m in ordered_marks]
+            head = "Sjekkliste" if lang == "nb" else "Checklist"
+            texts[lang] = f"{head} ({who(by, lang)}): " + "; ".join(parts)
+        last = ordered_marks[-1]
+        items.append(Evidence(criterion=criterion, level=level, source=Source.TASK, reason=Text(texts),
+                              seq=last.seq, minutes=last.minutes, author=by or None))
+    return items
+
+
+def reasoning_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
+    """An evaluator's rating of the team's reasoning at a decision, for the criteria named (or
+    those the decision's options name). The last rating per evaluator and decision counts."""
+    latest: dict[tuple[str, str], Any] = {}
+    for rating in sorted(record.reasoning, key=lambda r: r.seq if r.seq is not None else -1):
+        latest[(rating.by, rating.decision)] = rating
+    items: list[Evidence] = []
+    for (by, decision_id), rating in latest.items():
+        criteria = list(rating.criteria)
+        label_nb = label_en = decision_id
+        if scenario.has_decision(decision_id):
+            decision = scenario.decision(decision_id)
+            label_nb, label_en = _decision_label(decision, "nb"), _decision_label(decision, "en")
+            if not criteria:
+                criteria = list(dict.fromkeys(c for o in decision.options for c in o.evidence))
+        note = f": {shorten(rating.note, 100)}" if rating.note.strip() else ""
+        reason = _t(f"Begrunnelsen ved {label_nb} ({who(by, 'nb')}){note}",
+                    f"The reasoning at {label_en} ({who(by, 'en')}){note}")
+        for criterion in criteria:
+            items.append(Evidence(criterion=criterion, level=rating.level, source=Source.REASONING, reason=reason,
+                                  seq=rating.seq, minutes=rating.minutes, decision=decision_id, author=by or None))
+    return items
+
+
 def collect_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
-    """All evidence of a run, in a stable order: options, rules, timeliness, observations."""
+    """All evidence of a run, in a stable order: options, rules, timeliness (the indication),
+    then observations, checklists and reasoning ratings (the evaluators' judgement)."""
     return [
         *option_evidence(scenario, record),
         *rule_evidence(scenario, record),
         *timeliness_evidence(scenario, record),
         *observation_evidence(record),
+        *task_evidence(record),
+        *reasoning_evidence(scenario, record),
     ]
 
 

@@ -21,7 +21,10 @@ from krise_ovelse.model.scenario import Level
 from krise_ovelse.scoring.levels import parse_level
 
 FORMAT = "krise-ovelse/scoring-input"
-VERSION = 1
+#: 2 added the evaluators' records (evaluators, task marks, reasoning, reconciliations) and an
+#: observation's `why`; version 1 records read as having none.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 @attrs.frozen
@@ -135,6 +138,47 @@ class Observation:
     minutes: float | None = None
     inject: str | None = None
     decision: str | None = None
+    why: str = ""
+
+
+#: An evaluator's checklist marks (`TaskMark.status`).
+TASK_STATUSES = ("observed", "partly", "not_observed", "not_applicable")
+
+
+def _task_status(value: object) -> str:
+    text = str(getattr(value, "value", value))
+    if text not in TASK_STATUSES:
+        raise ValueError(f"a checklist mark must be one of {', '.join(TASK_STATUSES)}, not {text!r:.40}")
+    return text
+
+
+@attrs.frozen
+class TaskMark:
+    """An evaluator's mark on critical task `task` (1-based) of a criterion."""
+
+    criterion: str
+    task: int
+    status: str = attrs.field(converter=_task_status)
+    by: str = ""
+    note: str = ""
+    evidence: str = ""
+    seen_minutes: float | None = None
+    seq: int | None = None
+    minutes: float | None = None
+
+
+@attrs.frozen
+class ReasoningRating:
+    """An evaluator's rating of the team's reasoning at a decision; `criteria` empty: the
+    criteria the decision's options name."""
+
+    decision: str
+    level: Level = attrs.field(converter=parse_level)
+    by: str = ""
+    note: str = ""
+    criteria: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    seq: int | None = None
+    minutes: float | None = None
 
 
 @attrs.frozen
@@ -180,6 +224,12 @@ class ScoringInput:
     observations: tuple[Observation, ...] = ()
     overrides: tuple[Override, ...] = ()
     injects: tuple[InjectRecord, ...] = ()
+    #: The evaluators named in the session (name, lead), the checklist marks, the reasoning
+    #: ratings and the lead's reconciliations (an `Override` each, reason required).
+    evaluators: tuple[tuple[str, bool], ...] = ()
+    task_marks: tuple[TaskMark, ...] = ()
+    reasoning: tuple[ReasoningRating, ...] = ()
+    reconciliations: tuple[Override, ...] = ()
     start_minutes: float = 0.0
     #: Scenario time when play stopped (ENDEX or the last event); None: the last sample.
     end_minutes: float | None = None
@@ -239,15 +289,33 @@ def input_to_dict(record: ScoringInput) -> dict[str, Any]:
         "observations": [
             _clean({"text": o.text, "criteria": list(o.criteria), "level": o.level.value if o.level else None,
                     "author": o.author, "seq": o.seq, "minutes": o.minutes, "inject": o.inject,
-                    "decision": o.decision})
+                    "decision": o.decision, "why": o.why})
             for o in record.observations
         ],
-        "overrides": [
-            _clean({"criterion": o.criterion, "level": o.level.value, "reason": o.reason, "by": o.by,
-                    "seq": o.seq, "minutes": o.minutes})
-            for o in record.overrides
+        "overrides": [_override_to_dict(o) for o in record.overrides],
+        "evaluators": [{"name": name, "lead": lead} for name, lead in record.evaluators],
+        "task_marks": [
+            _clean({"criterion": m.criterion, "task": m.task, "status": m.status, "by": m.by, "note": m.note,
+                    "evidence": m.evidence, "seen_minutes": m.seen_minutes, "seq": m.seq, "minutes": m.minutes})
+            for m in record.task_marks
         ],
+        "reasoning": [
+            _clean({"decision": r.decision, "level": r.level.value, "by": r.by, "note": r.note,
+                    "criteria": list(r.criteria), "seq": r.seq, "minutes": r.minutes})
+            for r in record.reasoning
+        ],
+        "reconciliations": [_override_to_dict(o) for o in record.reconciliations],
     }
+
+
+def _override_to_dict(o: Override) -> dict[str, Any]:
+    return _clean({"criterion": o.criterion, "level": o.level.value, "reason": o.reason, "by": o.by,
+                   "seq": o.seq, "minutes": o.minutes})
+
+
+def _override_from_dict(o: Mapping[str, Any]) -> Override:
+    return Override(criterion=str(o["criterion"]), level=parse_level(o["level"]), reason=str(o.get("reason", "")),
+                    by=str(o.get("by", "")), seq=_opt_int(o.get("seq")), minutes=_opt_float(o.get("minutes")))
 
 
 class InputFormatError(ValueError):
@@ -264,8 +332,8 @@ def _opt_int(value: Any) -> int | None:
 
 def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
     """Read back `input_to_dict`'s form; InputFormatError if it is not one."""
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise InputFormatError(f"not a {FORMAT} version {VERSION} record")
+    if data.get("format") != FORMAT or data.get("version") not in READABLE_VERSIONS:
+        raise InputFormatError(f"not a {FORMAT} record of version {' or '.join(map(str, READABLE_VERSIONS))}")
     try:
         return ScoringInput(
             decisions=tuple(
@@ -297,15 +365,25 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
                             level=parse_level(o["level"]) if o.get("level") else None,
                             author=str(o.get("author", "")), seq=_opt_int(o.get("seq")),
                             minutes=_opt_float(o.get("minutes")), inject=o.get("inject"),
-                            decision=o.get("decision"))
+                            decision=o.get("decision"), why=str(o.get("why", "")))
                 for o in data.get("observations", ())
             ),
-            overrides=tuple(
-                Override(criterion=str(o["criterion"]), level=parse_level(o["level"]),
-                         reason=str(o.get("reason", "")), by=str(o.get("by", "")), seq=_opt_int(o.get("seq")),
-                         minutes=_opt_float(o.get("minutes")))
-                for o in data.get("overrides", ())
+            overrides=tuple(_override_from_dict(o) for o in data.get("overrides", ())),
+            evaluators=tuple((str(e["name"]), bool(e.get("lead", False))) for e in data.get("evaluators", ())),
+            task_marks=tuple(
+                TaskMark(criterion=str(m["criterion"]), task=int(m["task"]), status=m["status"],
+                         by=str(m.get("by", "")), note=str(m.get("note", "")), evidence=str(m.get("evidence", "")),
+                         seen_minutes=_opt_float(m.get("seen_minutes")), seq=_opt_int(m.get("seq")),
+                         minutes=_opt_float(m.get("minutes")))
+                for m in data.get("task_marks", ())
             ),
+            reasoning=tuple(
+                ReasoningRating(decision=str(r["decision"]), level=r["level"], by=str(r.get("by", "")),
+                                note=str(r.get("note", "")), criteria=tuple(str(c) for c in r.get("criteria", ())),
+                                seq=_opt_int(r.get("seq")), minutes=_opt_float(r.get("minutes")))
+                for r in data.get("reasoning", ())
+            ),
+            reconciliations=tuple(_override_from_dict(o) for o in data.get("reconciliations", ())),
             injects=tuple(
                 InjectRecord(inject=str(i["inject"]), seq=_opt_int(i.get("seq")),
                              minutes=_opt_float(i.get("minutes")), seconds=_opt_float(i.get("seconds")),

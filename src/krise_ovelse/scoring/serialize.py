@@ -17,10 +17,14 @@ from krise_ovelse.model.text import Text
 from krise_ovelse.scoring.evidence import Evidence, Source
 from krise_ovelse.scoring.inputs import Override
 from krise_ovelse.scoring.levels import parse_level
-from krise_ovelse.scoring.ratings import Finding, FindingKind, Rating, RollUp, ScoringResult
+from krise_ovelse.scoring.ratings import EvaluatorView, Finding, FindingKind, Rating, RollUp, ScoringResult, Status
 
 FORMAT = "krise-ovelse/ratings"
-VERSION = 1
+#: 2 added each rating's review `status`, `indication`, `judgement`, `mission_cap`,
+#: `one_click` and `evaluators`, each finding's `reviewed`, and the result's `headline` and
+#: `decided_nothing`. Version 1 results read with their status worked out from the override.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ResultFormatError(ValueError):
@@ -83,6 +87,16 @@ def rating_to_dict(rating: Rating) -> dict[str, Any]:
         "median": rating.median.value if rating.median is not None else None,
         "capped": rating.capped,
         "override": override_to_dict(rating.override),
+        "status": rating.status.value,
+        "reviewed": rating.reviewed,
+        "indication": rating.indication.value if rating.indication is not None else None,
+        "judgement": rating.judgement.value if rating.judgement is not None else None,
+        "mission_cap": rating.mission_cap.value if rating.mission_cap is not None else None,
+        "one_click": rating.one_click,
+        "passive": rating.passive,
+        "disagreement": rating.disagreement,
+        "evaluators": [{"name": v.name, "judgement": v.judgement.value if v.judgement is not None else None,
+                        "rated": override_to_dict(v.rated)} for v in rating.evaluators],
         "explain": {"nb": rating.explain("nb"), "en": rating.explain("en")},
         "evidence": [evidence_to_dict(e) for e in rating.evidence],
     }
@@ -105,6 +119,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "descriptor": text_to_dict(finding.descriptor),
         "target": text_to_dict(finding.target),
         "note": finding.note,
+        "reviewed": finding.reviewed,
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
     }
 
@@ -117,12 +132,23 @@ def result_to_dict(result: ScoringResult) -> dict[str, Any]:
         "scenario": {"id": result.scenario_id, "title": text_to_dict(result.scenario_title)},
         "index": number(result.index),
         "counts": result.counts(),
+        "headline": headline(result),
+        "decided_nothing": result.decided_nothing,
         "criteria": [rating_to_dict(r) for r in result.ratings],
         "themes": [rollup_to_dict(t) for t in result.themes],
         "learning_points": [rollup_to_dict(p) for p in result.learning_points],
         "strengths": [finding_to_dict(f) for f in result.strengths],
         "improvements": [finding_to_dict(f) for f in result.improvements],
     }
+
+
+def headline(result: ScoringResult) -> dict[str, Any]:
+    """What a reader should see first: how many criteria reached each level, how many of those
+    ratings an evaluator has reviewed, and whether the team decided anything at all. The index
+    is a summary for comparing runs of one scenario, not a grade."""
+    counts = result.counts()
+    return {"levels": {code: counts[code] for code in ("P", "S", "M", "U", "N/O")},
+            "review": result.review_counts(), "decided_nothing": result.decided_nothing}
 
 
 # --- reading back ----------------------------------------------------------------------------
@@ -172,24 +198,43 @@ def _finding_from_dict(data: Mapping[str, Any]) -> Finding:
         name=_text(data.get("name")), level=parse_level(data["level"]),
         evidence=tuple(evidence_from_dict(e) for e in data.get("evidence", ())),
         description=_text(data.get("description")), descriptor=_text(data.get("descriptor")),
-        target=_text(data.get("target")), note=str(data.get("note", "")))
+        target=_text(data.get("target")), note=str(data.get("note", "")),
+        reviewed=bool(data.get("reviewed", True)))
+
+
+def _status(data: Mapping[str, Any], suggested: Level, override: Override | None) -> Status:
+    if "status" in data:
+        return Status(data["status"])
+    if override is None:
+        return Status.SUGGESTION
+    return Status.CONFIRMED if override.level is suggested else Status.OVERRIDDEN
+
+
+def _rating_from_dict(c: Mapping[str, Any]) -> Rating:
+    criterion = str(c["id"])
+    suggested = parse_level(c["suggested"])
+    override = _override_from_dict(criterion, c.get("override"))
+    return Rating(criterion=criterion, theme=str(c.get("theme", "")), name=_text(c.get("name")),
+                  in_scenario=bool(c.get("in_scenario", False)),
+                  evidence=tuple(evidence_from_dict(e) for e in c.get("evidence", ())),
+                  suggested=suggested, median=_opt_level(c.get("median")), capped=bool(c.get("capped", False)),
+                  override=override, status=_status(c, suggested, override),
+                  indication=_opt_level(c.get("indication")), judgement=_opt_level(c.get("judgement")),
+                  mission_cap=_opt_level(c.get("mission_cap")), passive=bool(c.get("passive", False)),
+                  evaluators=tuple(EvaluatorView(str(v["name"]), _opt_level(v.get("judgement")),
+                                                 _override_from_dict(criterion, v.get("rated")))
+                                   for v in c.get("evaluators", ())))
 
 
 def result_from_dict(data: Mapping[str, Any]) -> ScoringResult:
     """Read `result_to_dict`'s form back; ResultFormatError if it is not one."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise ResultFormatError(f"not a {FORMAT} result")
-    if data.get("version") != VERSION:
-        raise ResultFormatError(f"{FORMAT} version {data.get('version')!r} is not supported (this reads {VERSION})")
+    if data.get("version") not in READABLE_VERSIONS:
+        raise ResultFormatError(f"{FORMAT} version {data.get('version')!r} is not supported "
+                                f"(this reads {', '.join(map(str, READABLE_VERSIONS))})")
     try:
-        ratings = tuple(
-            Rating(criterion=str(c["id"]), theme=str(c.get("theme", "")), name=_text(c.get("name")),
-                   in_scenario=bool(c.get("in_scenario", False)),
-                   evidence=tuple(evidence_from_dict(e) for e in c.get("evidence", ())),
-                   suggested=parse_level(c["suggested"]), median=_opt_level(c.get("median")),
-                   capped=bool(c.get("capped", False)),
-                   override=_override_from_dict(str(c["id"]), c.get("override")))
-            for c in data["criteria"])
+        ratings = tuple(_rating_from_dict(c) for c in data["criteria"])
         scenario = data.get("scenario") or {}
         return ScoringResult(
             scenario_id=str(scenario.get("id", "")), scenario_title=_text(scenario.get("title")), ratings=ratings,
@@ -197,6 +242,7 @@ def result_from_dict(data: Mapping[str, Any]) -> ScoringResult:
             learning_points=tuple(_rollup_from_dict(p) for p in data.get("learning_points", ())),
             index=_opt_float(data.get("index")),
             strengths=tuple(_finding_from_dict(f) for f in data.get("strengths", ())),
-            improvements=tuple(_finding_from_dict(f) for f in data.get("improvements", ())))
+            improvements=tuple(_finding_from_dict(f) for f in data.get("improvements", ())),
+            decided_nothing=bool(data.get("decided_nothing", False)))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResultFormatError(f"damaged {FORMAT} result: {exc!r}") from exc

@@ -13,7 +13,7 @@ out get their defaults at the deadline, as in a real session.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -28,14 +28,19 @@ from krise_ovelse.engine.events import (
     DecisionMissed,
     DecisionOpened,
     DecisionRevised,
+    EvaluatorAdded,
     Event,
     InjectReleased,
     InjectSkipped,
     ObservationAdded,
     PhaseChanged,
+    RatingReconciled,
+    ReasoningRated,
     SessionEnded,
+    TaskMarked,
 )
 from krise_ovelse.engine.facade import CommandRefused, Engine, Sink
+from krise_ovelse.engine.handlers import AFTER_ENDEX
 from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.engine.values import DecisionStatus, Mode
 from krise_ovelse.messages import format_number, text
@@ -72,7 +77,7 @@ def _fixed_clock() -> Callable[[], dt.datetime]:
 
 def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, seed: int | None = None,
                  clock: Callable[[], dt.datetime] | None = None, *, sink: Sink | None = None,
-                 criteria: frozenset[str] | None = None) -> RunResult:
+                 criteria: frozenset[str] | None = None, tasks: Mapping[str, int] | None = None) -> RunResult:
     """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0)."""
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
@@ -84,6 +89,7 @@ def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, see
             participants=playthrough.participants if playthrough is not None else (),
             facilitator=playthrough.facilitator if playthrough is not None else "",
             mode=Mode.PACED, seed=seed, clock=clock or _fixed_clock(), sink=sink, criteria=criteria,
+            tasks=tasks,
         )
         runner = _Runner(engine, playthrough)
         runner.run()
@@ -131,7 +137,18 @@ class _Runner:
             if engine.state.paused:  # a pause with no resume: E-PLAY-PAUSE, but never hang
                 engine.handle(Resume())
             self.note_opened(engine.handle(AdvanceToDecision(limit)))
+        self.evaluate_after_endex()
         self.report_leftovers()
+
+    def evaluate_after_endex(self) -> None:
+        """The evaluators' actions still to come (`at: ENDEX`, or timed after play ended): the
+        evaluation goes on after the end, so they are played now, in their order."""
+
+        rest = self.actions[self.position:]
+        later = [a for a in rest if type(a.command) in AFTER_ENDEX]
+        self.actions[self.position:] = [a for a in rest if type(a.command) not in AFTER_ENDEX]
+        for action in later:
+            self.send(action.command, action.line, action.col, action.label)
 
     def play_due(self) -> None:
         """Scripted decisions and actions due now, until nothing more is (one may enable another)."""
@@ -191,7 +208,7 @@ class _Runner:
 TIMELINE_KINDS = frozenset({
     "inject_released", "inject_skipped", "adhoc_inject_added", "decision_opened", "decision_made",
     "decision_revised", "decision_missed", "phase_changed", "clock_jumped", "observation_added",
-    "criterion_rated", "session_ended",
+    "criterion_rated", "session_ended", "evaluator_added", "task_marked", "reasoning_rated", "rating_reconciled",
 })
 
 
@@ -224,8 +241,19 @@ def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
             entry |= {"from": format_time(event.from_minute), "reason": event.reason.value}
         elif isinstance(event, ObservationAdded):
             entry |= {"text": event.text, "author": event.author, "criteria": list(event.criteria)}
-        elif isinstance(event, CriterionRated):
-            entry |= {"criterion": event.criterion_id, "level": event.level.value, "reason": event.reason}
+            if event.level is not None:
+                entry |= {"level": event.level.value, "why": event.why}
+        elif isinstance(event, CriterionRated | RatingReconciled):
+            entry |= {"criterion": event.criterion_id, "level": event.level.value, "reason": event.reason,
+                      "by": event.by}
+        elif isinstance(event, EvaluatorAdded):
+            entry |= {"name": event.name, "lead": event.lead}
+        elif isinstance(event, TaskMarked):
+            entry |= {"criterion": event.criterion_id, "task": event.task, "status": event.status.value,
+                      "by": event.by, "note": event.note, "evidence": event.evidence,
+                      "seen": format_time(event.observed_at)}
+        elif isinstance(event, ReasoningRated):
+            entry |= {"decision": event.decision_id, "level": event.level.value, "by": event.by, "note": event.note}
         elif isinstance(event, SessionEnded):
             entry |= {"reason": event.reason.value}
         else:

@@ -16,6 +16,13 @@
       - {at: "D+6", adhoc: {title: "VG ringer", body: "…", channel: phone, from: VG}}
       - {at: "D+7", revise: {decision: d01, option: b, rationale: "Vi snur"}}
       - {at: "D+9", end: "Tiden er ute"}
+      # the evaluators (docs/scoring.md): during play, or `at: ENDEX` for after the end
+      - {at: "D+0", evaluator: {name: Eva, lead: true}}
+      - {at: "D+5", mark: {criterion: KH-2, task: 1, status: observed, by: Eva, note: "…", evidence: "d01"}}
+      - {at: "D+5", note: {text: "Daglig status", criteria: [KH-2], level: P, why: "…", author: Eva}}
+      - {at: ENDEX, reasoning: {decision: d01, level: S, by: Eva, note: "Tynn begrunnelse"}}
+      - {at: ENDEX, rate: {criterion: KH-2, level: S, reason: "…", by: Eva}}
+      - {at: ENDEX, reconcile: {criterion: KH-2, level: S, reason: "Enige etter samtale", by: Eva}}
 
 Loaded like a scenario: safe YAML with positions (`authoring.yamlio`), every problem reported
 as `file:line:col: CODE message (hint)`, references checked against the scenario.
@@ -33,26 +40,42 @@ import attrs
 from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse, type_name
 from krise_ovelse.engine.commands import (
     AddAdhocInject,
+    AddEvaluator,
     AddObservation,
     Command,
     EndExercise,
+    MarkTask,
     Pause,
+    RateCriterion,
+    RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     ReviseDecision,
     SkipInject,
 )
-from krise_ovelse.engine.values import Participant
+from krise_ovelse.engine.values import Participant, TaskStatus
 from krise_ovelse.model.errors import FieldFormatError
 from krise_ovelse.model.problems import Problem
-from krise_ovelse.model.scenario import Channel, Scenario
+from krise_ovelse.model.scenario import Channel, Level, Scenario
 from krise_ovelse.model.timefmt import TIME_HINT, format_time, parse_time
 
 TOP_KEYS = ("scenario", "team", "participants", "facilitator", "seed", "decisions", "actions")
 DECISION_KEYS = ("option", "rationale", "at", "by")
-ACTION_KINDS = ("release", "skip", "pause", "resume", "note", "adhoc", "revise", "end")
+EVALUATOR_KINDS = ("evaluator", "mark", "reasoning", "rate", "reconcile")
+ACTION_KINDS = ("release", "skip", "pause", "resume", "note", "adhoc", "revise", "end", *EVALUATOR_KINDS)
 ACTION_KEYS = ("at", "by", "reason", *ACTION_KINDS)
-NOTE_KEYS = ("text", "author", "criteria", "inject", "decision")
+NOTE_KEYS = ("text", "author", "criteria", "inject", "decision", "level", "why")
+EVALUATOR_KEYS = ("name", "lead")
+MARK_KEYS = ("criterion", "task", "status", "by", "note", "evidence", "seen")
+REASONING_KEYS = ("decision", "level", "by", "note", "criteria")
+RATE_KEYS = ("criterion", "level", "reason", "by")
+#: `at: ENDEX`: an evaluator's action after the end of play (scripted after everything else).
+AFTER_ENDEX = 10**9
+TASK_STATUS = {"observed": TaskStatus.OBSERVED, "partly": TaskStatus.PARTLY,
+               "not_observed": TaskStatus.NOT_OBSERVED, "not observed": TaskStatus.NOT_OBSERVED,
+               "not_applicable": TaskStatus.NOT_APPLICABLE, "not applicable": TaskStatus.NOT_APPLICABLE,
+               "n/a": TaskStatus.NOT_APPLICABLE}
 ADHOC_KEYS = ("title", "body", "channel", "from", "to")
 REVISE_KEYS = ("decision", "option", "rationale", "by")
 HINT = "see the playthrough format in docs/engine.md"
@@ -286,7 +309,7 @@ class _Reader:
             if "at" not in data:
                 self.problem(path, "E-KEY-MISSING", "missing required key 'at'", "when it happens, e.g. D+2 09:00")
                 continue
-            at = self.time(data, "at", path)
+            at = self.action_time(data, path, kinds[0])
             command = self.command(kinds[0], data, path)
             if at is not None and command is not None:
                 line, col = self.position(path)
@@ -318,7 +341,133 @@ class _Reader:
             return self.note(value, inner, by)
         if kind == "adhoc":
             return self.adhoc(value, inner, by)
+        if kind in EVALUATOR_KINDS:
+            return self.evaluation(kind, value, inner, by)
         return self.revise(value, inner, by)
+
+    def action_time(self, data: dict[str, Any], path: tuple[PathStep, ...], kind: str) -> int | None:
+        """A scenario time, or `ENDEX` for an evaluator's action after the end of play."""
+        value = data.get("at")
+        if isinstance(value, str) and value.strip().upper() == "ENDEX":
+            if kind in EVALUATOR_KINDS or (kind == "note" and isinstance(data.get("note"), dict)):
+                return AFTER_ENDEX
+            self.problem((*path, "at"), "E-TIME", "only the evaluators act at ENDEX (after the end of play)",
+                         "give a scenario time, e.g. D+2 09:00")
+            return None
+        return self.time(data, "at", path)
+
+    # --- the evaluators ------------------------------------------------------------------------
+
+    def level(self, data: dict[str, Any], key: str, path: tuple[PathStep, ...], *, rated_only: bool = False,
+              required: bool = True) -> Level | None:
+        if key not in data:
+            if required:
+                self.problem(path, "E-KEY-MISSING", f"missing required key {key!r}", "a level: P, S, M or U")
+            return None
+        raw = data[key]
+        codes = {"P": Level.P, "S": Level.S, "M": Level.M, "U": Level.U}
+        if not rated_only:
+            codes |= {"N/O": Level.NO, "N-O": Level.NO, "NO": Level.NO}
+        found = codes.get(raw.strip().upper()) if isinstance(raw, str) else None
+        if found is None:
+            allowed = "P, S, M, U" if rated_only else "P, S, M, U, N/O"
+            self.problem((*path, key), "E-LEVEL", f"{raw!r:.40} is not a level", f"one of {allowed}")
+        return found
+
+    def criterion(self, data: dict[str, Any], key: str, path: tuple[PathStep, ...]) -> str | None:
+        from krise_ovelse.catalogue import known_criteria
+
+        if key not in data:
+            self.problem(path, "E-KEY-MISSING", f"missing required key {key!r}", "a criterion id, e.g. KH-2")
+            return None
+        return self.ref(data[key], (*path, key), "criterion", sorted(known_criteria(self.scenario)))
+
+    def evaluation(self, kind: str, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        if kind == "evaluator":
+            data = {"name": value} if isinstance(value, str) else self.mapping(value, path, EVALUATOR_KEYS)
+            if data is None:
+                return None
+            name = self.text(data, "name", path, required=True)
+            lead = data.get("lead", False)
+            if not isinstance(lead, bool):
+                self.problem((*path, "lead"), "E-TYPE", f"expected true or false, found {type_name(lead)}")
+                return None
+            return (AddEvaluator(name.strip(), lead), f"evaluator {name.strip()!r}") if name.strip() else None
+        keys = {"mark": MARK_KEYS, "reasoning": REASONING_KEYS}.get(kind, RATE_KEYS)
+        data = self.mapping(value, path, keys)
+        if data is None:
+            return None
+        who = self.text(data, "by", path, required=True) or by
+        if kind == "mark":
+            return self.mark(data, path, who)
+        if kind == "reasoning":
+            decision_id = None
+            if "decision" not in data:
+                self.problem(path, "E-KEY-MISSING", "missing required key 'decision'", HINT)
+            else:
+                decision_id = self.ref(data["decision"], (*path, "decision"), "decision",
+                                       (d.id for d in self.scenario.decisions))
+            level = self.level(data, "level", path, rated_only=True)
+            criteria = self.criteria_list(data, path)
+            if decision_id is None or level is None or criteria is None or not who.strip():
+                return None
+            return (RateReasoning(decision_id, level, who, self.text(data, "note", path), tuple(criteria)),
+                    f"reasoning {decision_id}")
+        criterion = self.criterion(data, "criterion", path)
+        level = self.level(data, "level", path)
+        reason = self.text(data, "reason", path, required=kind == "reconcile")
+        if criterion is None or level is None or not who.strip() or (kind == "reconcile" and not reason.strip()):
+            return None
+        if kind == "rate":
+            return RateCriterion(criterion, level, reason, who), f"rate {criterion}"
+        return ReconcileRating(criterion, level, reason, who), f"reconcile {criterion}"
+
+    def criteria_list(self, data: dict[str, Any], path: tuple[PathStep, ...]) -> list[str] | None:
+        from krise_ovelse.catalogue import known_criteria
+
+        criteria = data.get("criteria", [])
+        if isinstance(criteria, str):
+            criteria = [criteria]
+        if not isinstance(criteria, list):
+            self.problem((*path, "criteria"), "E-TYPE", f"expected a list, found {type_name(criteria)}")
+            return None
+        known = sorted(known_criteria(self.scenario))
+        ids = [self.ref(c, (*path, "criteria", i), "criterion", known) for i, c in enumerate(criteria)]
+        return None if None in ids else [i for i in ids if i]
+
+    def mark(self, data: dict[str, Any], path: tuple[PathStep, ...], who: str) -> tuple[Command, str] | None:
+        from krise_ovelse.catalogue import load_catalogue
+
+        criterion = self.criterion(data, "criterion", path)
+        task = data.get("task")
+        if "task" not in data:
+            self.problem(path, "E-KEY-MISSING", "missing required key 'task'", "the task's number, e.g. 1 or KH-2.1")
+            return None
+        if isinstance(task, str) and criterion and task.startswith(f"{criterion}."):
+            task = task[len(criterion) + 1:]
+            task = int(task) if task.isdigit() else task
+        if not isinstance(task, int) or isinstance(task, bool):
+            self.problem((*path, "task"), "E-TASK", f"{task!r:.40} is not a task number", "e.g. 1 or KH-2.1")
+            return None
+        if criterion is not None:
+            count = load_catalogue().task_counts().get(criterion, 0)
+            if not 1 <= task <= count:
+                self.problem((*path, "task"), "E-TASK",
+                             f"{criterion} has no critical task {task}" + (f" (it has {count})" if count else ""),
+                             "see the criterion's critical tasks in docs/criteria.md")
+                return None
+        raw_status = data.get("status")
+        status = TASK_STATUS.get(raw_status.strip().casefold()) if isinstance(raw_status, str) else None
+        if status is None:
+            self.problem((*path, "status") if "status" in data else path, "E-VALUE",
+                         f"{raw_status!r:.40} is not a checklist mark",
+                         "observed, partly, not_observed or not_applicable")
+            return None
+        seen = self.time(data, "seen", path)
+        if criterion is None or not who.strip():
+            return None
+        return (MarkTask(criterion, task, status, who, self.text(data, "note", path),
+                         self.text(data, "evidence", path), seen), f"mark {criterion}.{task}")
 
     def note(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
         if isinstance(value, str):
@@ -348,9 +497,17 @@ class _Reader:
         if "decision" in data:
             decision_id = self.ref(data["decision"], (*path, "decision"), "decision",
                                    (d.id for d in self.scenario.decisions))
+        level = self.level(data, "level", path, required=False)
+        if "level" in data and level is None:
+            return None
+        if level is not None and not ids:
+            self.problem((*path, "level"), "E-VALUE", "an observation with a level must name the criteria it rates",
+                         "add criteria: [KH-2]")
+            return None
         if not text.strip() or None in ids:
             return None
-        command = AddObservation(text, author, tuple(i for i in ids if i), inject_id, decision_id)
+        command = AddObservation(text, author, tuple(i for i in ids if i), inject_id, decision_id, level,
+                                 self.text(data, "why", path) if level is not None else "")
         return command, "note"
 
     def adhoc(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:

@@ -48,6 +48,7 @@ from krise_ovelse.store.lifecycle import (
     session_summary,
     start_session,
     stored_scenario,
+    task_counts,
 )
 
 if TYPE_CHECKING:
@@ -178,7 +179,8 @@ def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
         mode="headless", started=None)  # the store's real clock: the events keep the run's fixed one
     result = run_headless(scenario, playthrough, seed, clock,
                           sink=engine_sink(store, info.id),
-                          criteria=criteria_ids(scenario))
+                          criteria=criteria_ids(scenario),
+                          tasks=task_counts(scenario))
     _close_run(store, info.id, scenario, result)
     return info.id, result
 
@@ -235,7 +237,7 @@ def finish_headless(store: Store, session_id: str, playthrough: Any, *,
     sink = CatchUpSink(store, session_id, stored, f"playthrough {getattr(playthrough, 'file', '')}")
     try:
         result = run_headless(scenario, playthrough, info.seed, clock, sink=sink,
-                              criteria=criteria_ids(scenario))
+                              criteria=criteria_ids(scenario), tasks=task_counts(scenario))
     except BaseException:
         release_claim(store, session_id)  # the disk may be what failed: best effort
         raise

@@ -87,6 +87,13 @@ def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> l
     return events
 
 
+def task_counts(scenario: Scenario) -> dict[str, int]:
+    """The critical tasks per criterion evaluators may mark (the scenario's own criteria have none)."""
+    from krise_ovelse.catalogue import load_catalogue
+
+    return load_catalogue().task_counts() | {c.id: 0 for c in scenario.scoring.own_criteria}
+
+
 def criteria_ids(scenario: Scenario) -> frozenset[str]:
     """The criterion ids observations and ratings may name: the catalogue's and the scenario's."""
     from krise_ovelse.catalogue import known_criteria
@@ -203,7 +210,8 @@ def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team:
     try:
         engine = Engine.start(scenario, team=team, clock=clock, participants=people,
                               facilitator=facilitator, mode=mode or Mode.PACED, seed=seed,
-                              sink=engine_sink(store, info.id), criteria=criteria_ids(scenario))
+                              sink=engine_sink(store, info.id), criteria=criteria_ids(scenario),
+                              tasks=task_counts(scenario))
     except BaseException as exc:
         release_claim(store, info.id)
         if isinstance(exc, CommandRefused):
@@ -238,7 +246,8 @@ def resume_session(store: Store, session_id: str, *, clock: Clock = utc_now, for
         store.claim(full_id, force=force)
     try:
         engine = Engine(opened.scenario, clock=clock, events=opened.events,
-                        criteria=criteria_ids(opened.scenario), sink=sink or engine_sink(store, full_id))
+                        criteria=criteria_ids(opened.scenario), tasks=task_counts(opened.scenario),
+                        sink=sink or engine_sink(store, full_id))
     except BaseException:
         if claimed:
             release_claim(store, full_id, "interrupted")
