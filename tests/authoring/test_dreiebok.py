@@ -17,7 +17,7 @@ def test_dreiebok_lists_injects_in_order_with_notes_and_decisions() -> None:
     assert "Utløses når `load >= 75 and not daily`" in text
     assert "Følger av valg d01/a (etter 2 døgn)" in text
     assert "Utløses av øvingsleder" in text
-    assert "Tillit (`trust`, start 60, skjult for laget)" in text
+    assert "Tillit (`trust`, start 60, skjult for øvingsdeltakerne)" in text
 
 
 def test_dreiebok_in_english_and_text_is_not_markup() -> None:
@@ -64,3 +64,17 @@ def test_duration_words() -> None:
     assert duration_words(1440 + 720, "nb") == "1 døgn 12 timer"
     assert duration_words(2880, "en") == "2 days"
     assert duration_words(0.5, "en") == "0.5 minutes"
+
+
+def test_dreiebok_lists_each_phase_with_its_summary() -> None:
+    from minimal_scenario import MINIMAL, load
+
+    from krise_ovelse.authoring.dreiebok import dreiebok_markdown
+
+    text = MINIMAL.replace("    ends: D+3\n", "    ends: D+3\n    summary: \"Tre hektiske døgn. *Ingen* rutiner.\"\n")
+    assert text != MINIMAL
+    scenario = load(text).scenario
+    assert scenario is not None
+    markdown = dreiebok_markdown(scenario)
+    phase_line = next(i for i, line in enumerate(markdown.splitlines()) if line.startswith("- **Akuttfasen**"))
+    assert markdown.splitlines()[phase_line + 1] == "  Tre hektiske døgn. \\*Ingen\\* rutiner."

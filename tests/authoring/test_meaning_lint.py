@@ -198,3 +198,18 @@ def test_a_long_chain_of_conditions_is_followed_to_its_end() -> None:
     assert result.scenario is not None
     analysis = Analysis(result.scenario)
     assert f"c{299}" in analysis.reach.injects
+
+
+def test_a_new_theme_is_named_and_the_ratings_use_the_name() -> None:
+    from krise_ovelse.scoring.ratings import theme_name
+
+    own = "  own_criteria:\n    - {id: SAM-1, theme: SAM, name: Samvirke}\n"
+    (problem,) = found(replace("scoring:\n", "scoring:\n" + own), "W-THEME-NAME")
+    assert problem.message == "the new theme 'SAM' has no name"
+    named = replace("scoring:\n", "scoring:\n" + own.replace("name: Samvirke}", "name: Samvirke, "
+                                                             "theme_name: {nb: Samvirke på tvers, en: Joint work}}"))
+    assert not found(named, "W-THEME-NAME")
+    scenario = load(named).scenario
+    assert scenario is not None
+    assert theme_name("SAM", scenario=scenario).get("en") == "Joint work"
+    assert theme_name("KH", scenario=scenario).get() != "KH"  # the catalogue's own name

@@ -174,4 +174,4 @@ def test_result_json_and_timeline() -> None:
     assert "chose a “Valg a” (Kari): Daglig status gir ro" in text
     assert "d01 “Spørsmål d01”: revised to b" in text
     assert "ENDEX" in text and "(hidden from the team)" in text
-    assert "(skjult for laget)" in format_timeline(result, "nb")
+    assert "(skjult for øvingsdeltakerne)" in format_timeline(result, "nb")

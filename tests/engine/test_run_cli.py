@@ -56,7 +56,7 @@ def test_timeline_without_playthrough(files: Path) -> None:
     # bokmål by default, names instead of ids, decimal commas
     assert "D+0 08:00  innspill i01 «Nedstengning» sendt" in out
     assert "beslutning d01 «Hvordan informerer dere?»: fristen gikk ut, standardvalget b «Vent» ble brukt" in out
-    assert "ENDEX (scenariet er slutt)" in out
+    assert "ENDEX (scenarioet er slutt)" in out
     assert "Belastning     36,3  (fra 40,0, spenn 36,0–41,0)" in out
     assert err == ""
 

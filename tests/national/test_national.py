@@ -245,3 +245,103 @@ def test_an_offline_organisation_imports_its_session_and_a_conflict_is_refused(
     again = CliRunner().invoke(main, ["national", "import", exercise_id, "dsb", str(tmp_path / "dsb.jsonl"),
                                       "--db", pg_url], catch_exceptions=False)
     assert again.exit_code == 1 and "not mixed into it" in again.stderr
+
+
+async def test_the_control_screen_shows_every_organisation_and_acts_for_everyone(
+        pg_url: str, exercise_id: str, creds: dict[str, str]) -> None:
+    from textual.widgets import DataTable
+
+    from krise_ovelse.tui.screens.control import ControlApp, ControlScreen
+
+    cell = ControlCell.open(creds["control"], exercise_id)
+    nav = OrgClient(creds["org.nav"], exercise_id, "nav", listen=False)
+    app = ControlApp(cell, tick_interval=None, status_interval=None)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ControlScreen)
+            table = screen.query_one("#control-orgs", DataTable)
+            assert table.row_count == 2
+            await pilot.press("space")  # the clock runs for everyone
+            assert cell.state.running
+            await pilot.press("r")
+            for key in "i01 nav":
+                await pilot.press("space" if key == " " else key)
+            await pilot.press("enter")
+            await pilot.press("plus")
+            assert cell.state.speed == 2.0
+            nav.sync()
+            screen.refresh_status()
+            await pilot.pause()
+            row = [str(c) for c in table.get_row("nav")]
+            assert row[1] == "ja" and row[2] == "0"  # connected, nothing behind
+            assert nav.state.inject("i01").released_at is not None
+            await pilot.press("e")
+            assert not cell.state.ended  # ENDEX asks again
+            await pilot.press("e")
+            assert cell.state.ended
+        with PgStore(pg_url) as store:
+            kinds = [e["kind"] for e in store.events(f"{exercise_id}_control")]
+            assert kinds == ["exercise_opened", "resumed", "release", "speed", "endex"]
+            release = store.events(f"{exercise_id}_control")[2]
+            assert release["to"] == ["nav"]
+    finally:
+        nav.close()
+        cell.close()
+
+
+def test_control_commands_on_the_command_line(pg_url: str, exercise_id: str, creds: dict[str, str]) -> None:
+    import json
+
+    url = creds["control"]
+    run = CliRunner().invoke(main, ["national", "control", exercise_id, "--resume", "--release", "i01", "--to", "dsb",
+                                    "--advance-to", "90", "--db", url], catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    assert "minute 90, running" in run.stdout
+    bad = CliRunner().invoke(main, ["national", "control", exercise_id, "--release", "nope", "--db", url])
+    assert bad.exit_code == 2 and "no inject 'nope'" in bad.stderr
+    unknown_org = CliRunner().invoke(main, ["national", "control", exercise_id, "--release", "i01", "--to", "xyz",
+                                            "--db", url])
+    assert unknown_org.exit_code == 2 and "no organisation 'xyz'" in unknown_org.stderr
+    holder = ControlCell.open(url, exercise_id)
+    try:
+        for args in (["control", exercise_id, "--pause"], ["console", exercise_id]):
+            held = CliRunner().invoke(main, ["national", *args, "--db", url])
+            assert held.exit_code == 2 and "another control cell" in held.stderr
+    finally:
+        holder.close()
+    status = CliRunner().invoke(main, ["national", "status", exercise_id, "--json", "--db", pg_url])
+    assert status.exit_code == 0
+    rows = {r["org_id"]: r for r in json.loads(status.stdout)}
+    assert set(rows) == {"nav", "dsb"} and rows["dsb"]["behind"] == 4  # nobody has followed yet
+
+
+def test_the_national_report_has_a_chapter_per_organisation_and_what_they_share(
+        pg_url: str, exercise_id: str, creds: dict[str, str], tmp_path: Path) -> None:
+    control = ControlCell.open(creds["control"], exercise_id)
+    clients = [OrgClient(creds[f"org.{o}"], exercise_id, o, listen=False) for o in ("nav", "dsb")]
+    try:
+        control.resume()
+        control.advance_to(600)
+        control.endex("Slutt")
+        for client in clients:
+            client.sync()
+        evaluator = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav")
+        evaluator.rate("KH-2", "U", "Ingen faste møtepunkter")
+        evaluator.close()
+    finally:
+        for client in clients:
+            client.close()
+        control.close()
+    out = tmp_path / "nasjonal.md"
+    run = CliRunner().invoke(main, ["national", "report", exercise_id, "-o", str(out), "--db", creds["control"]],
+                             catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# Nasjonal evalueringsrapport: Øvelse Digital prøve" in text
+    assert "Kapittel 1: Arbeids" in text and "Kapittel 2: Direktoratet" in text
+    assert "## Vurdering per kriterium på tvers av virksomhetene" in text and "| KH-2 |" in text
+    assert "### Felles forbedringsområder" in text and text.count("### Tiltaksplan") == 2
+    nav = text.split("Kapittel 1:")[1].split("Kapittel 2:")[0]
+    assert "KH\\-2" in nav or "KH-2" in nav  # NAV's evaluator rated KH-2 U: an area for improvement

@@ -261,7 +261,7 @@ def test_an_early_endex_and_what_was_unplayed_are_reported() -> None:
     text = _session_report("nb")
     assert "Øvingsleder avsluttet øvelsen (ENDEX) ved D+" in text
     assert "Faser som ikke ble spilt" in text
-    assert "hoppet over da øvelsen hoppet fram til fasen" in text
+    assert "utelatt da øvelsen hoppet fram til fasen" in text
     assert "| ENDEX |" in text
     assert "medregnet pauser" in text  # response times in real time, with the pauses
 

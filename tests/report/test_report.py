@@ -96,7 +96,7 @@ def test_overview(data: ReportData) -> None:
     assert [g.text for g in view.goals] == ["Øve på rask informasjon", "Øve på samarbeid med tillitsvalgte",
                                             "Øve på å ta vare på de ansatte"]
     assert [g.verdict for g in view.goals] == ["Nådd", "I hovedsak nådd",
-                                               "Kan ikke vurderes: målet er ikke knyttet til kriterier i scenariet"]
+                                               "Kan ikke vurderes: målet er ikke knyttet til kriterier i scenarioet"]
     assert view.not_ended
     en = dict(build_view(data, "en").overview)
     assert en["Scenario period"] == ("D+0 00:00 (2024-02-05) – D+16 16:00 (2024-02-21) "
@@ -117,7 +117,7 @@ def test_timeline(data: ReportData) -> None:
     assert d01.details == (
         "Valg: Daglig status kl. 09 og spørrekanal", "Begrunnelse: Ærlig om det vi ikke vet",
         "Besluttet av: Kommunikasjonsdirektør",
-        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenariet")
+        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenarioet")
     missed, revised = rows[5], rows[6]
     assert "Fristen gikk ut: standardvalget ble brukt" in missed.details
     assert "Endret fra: Pålegge flytting" in revised.details
@@ -126,7 +126,7 @@ def test_timeline(data: ReportData) -> None:
     assert (rows[7].kind, rows[7].what) == ("Innspill (ad hoc)", "Strømbrudd på regionkontoret")
     assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
                                "Tekst: Vi har ikke strøm | kan ikke logge på")
-    assert rows[8].kind == "Innspill hoppet over"
+    assert rows[8].kind == "Utelatt innspill"
     assert rows[8].details == ("Grunn: Ikke nødvendig: teamet tok det opp selv",)
     assert rows[11].details == ("Ikke avgjort da øvelsen sluttet",)
     assert rows[12].details == ("Notert av: Eva Evaluator", "Kriterier: OE-5 (S)")
@@ -162,7 +162,7 @@ def test_a_confirmed_rating_is_not_an_override(data: ReportData) -> None:
 def test_indicators(data: ReportData) -> None:
     load_view, trust_view = build_view(data, "nb").indicators
     assert (load_view.start, load_view.min, load_view.max, load_view.final) == ("40", "40", "72", "72")
-    assert trust_view.note == "høyt er bra, skjult for laget under øvelsen"
+    assert trust_view.note == "høyt er bra, skjult for øvingsdeltakerne under øvelsen"
     assert [g.label for g in load_view.guides] == ["KH-5 P ≤ 55", "KH-5 S ≤ 65", "KH-5 M ≤ 80"]
     assert load_view.gaps == ((3 * 1440.0, 14 * 1440.0),)
     html = render_report(data, "html", "nb")

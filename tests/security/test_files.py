@@ -144,10 +144,12 @@ def test_write_plan_never_follows_a_dangling_link(tmp_path: Path, session: str) 
     assert not (tmp_path / "elsewhere.yaml").exists()
 
 
-def test_outputs_never_replace_a_fifo_or_device(tmp_path: Path, fifo: Path, session: str) -> None:
+def test_outputs_never_replace_a_fifo_or_device(tmp_path: Path, session: str) -> None:
+    fifo = tmp_path / "pipe.md"  # .md: `report -o` takes its format from the extension
+    os.mkfifo(fifo)
     targets = [fifo]
     if os.geteuid() == 0:  # as root, a device node would have been replaced by rename
-        device = tmp_path / "null"
+        device = tmp_path / "null.md"
         os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
         targets.append(device)
     for target in targets:

@@ -37,7 +37,7 @@ async def test_team_view_hides_the_dreiebok_and_hidden_indicators(example: Loade
         assert "long_term_absence_risk" in shown  # hidden indicator: facilitator only
         assert "◌ Risiko for langti" in facilitator
         assert app.screen.query_one("#upcoming").display
-        assert "Legg merke til om teamet" in facilitator  # facilitator notes
+        assert "Legg merke til om ledergruppen" in facilitator  # facilitator notes
         await pilot.press("v")
         await pilot.pause()
         assert screen.view == TEAM
@@ -57,7 +57,7 @@ async def test_team_view_hides_the_dreiebok_and_hidden_indicators(example: Loade
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InjectDialog)
-        assert "Legg merke til om teamet" not in screen_text(app)
+        assert "Legg merke til om ledergruppen" not in screen_text(app)
 
 
 MARKUP_SCENARIO = (EXAMPLE.read_text(encoding="utf-8")

@@ -17,10 +17,10 @@ LABELS = {
         "others": "Innspill uten fast tidspunkt", "from": "Fra", "to": "Til", "channel": "Kanal",
         "notes": "Til øvingsleder", "expected": "Forventede handlinger", "criteria": "Kriterier",
         "decision": "Beslutningspunkt", "deadline": "Frist", "default": "Standardvalg ved fristen",
-        "effects": "virkning", "evidence": "evidens", "when": "Utløses når", "manual": "Utløses av øvingsleder",
+        "effects": "virkning", "evidence": "grunnlag", "when": "Utløses når", "manual": "Utløses av øvingsleder",
         "follow_up": "Følger av valg", "after": "etter", "compression": "1 minutt spill = {span}",
         "jump": "deretter tidshopp til {to}", "ends": "Øvelsen slutter {at}", "indicators": "Indikatorer",
-        "hidden": "skjult for laget", "initial": "start",
+        "hidden": "skjult for øvingsdeltakerne", "initial": "start",
     },
     "en": {
         "title": "Master scenario events list", "phases": "Phases", "timeline": "Scheduled injects",
@@ -112,6 +112,9 @@ def _lines(s: Scenario, lang: str) -> Iterator[str]:
             nxt = s.phases[index + 1].starts if index + 1 < len(s.phases) else s.ends
             detail += ", " + L["jump"].format(to=_when(s, nxt.minutes))
         yield f"- **{_md(phase.title.get(lang))}** — {_when(s, phase.starts.minutes)} ({detail})"
+        if phase.summary:  # what the facilitator reads out at the phase change
+            for line in phase.summary.get(lang).strip().splitlines():
+                yield f"  {_md(line)}" if line.strip() else ""
     yield f"- {L['ends'].format(at=_when(s, s.ends.minutes))}"
     yield ""
     yield f"## {L['indicators']}"

@@ -47,6 +47,7 @@ class _Linter:
         yield from self.unused_flags()
         yield from self.deadlines_in_jumps()
         yield from self.name_clashes()
+        yield from self.own_themes()
 
     def unreachable(self) -> Iterator[Problem]:
         """Injects the scenario's triggers never release, and decisions that therefore never open."""
@@ -235,6 +236,22 @@ class _Linter:
                 line = self.doc.node(other_path).start_mark.line + 1
                 yield self.warn(path, "W-NAME-CLASH", f"{name!r} names a {kind} and a {other_kind} (line {line})",
                                 "give things of different kinds different names")
+
+    def own_themes(self) -> Iterator[Problem]:
+        """A new theme (not the catalogue's) that none of its own criteria names: the report
+        would head it with its bare id."""
+        from krise_ovelse.catalogue import load_catalogue
+
+        themes = {t.id for t in load_catalogue().themes}
+        named = {c.theme for c in self.s.scoring.own_criteria if c.theme_name}
+        reported: set[str] = set()
+        for index, crit in enumerate(self.s.scoring.own_criteria):
+            if crit.theme not in themes and crit.theme not in named and crit.theme not in reported:
+                reported.add(crit.theme)
+                yield self.warn(("scoring", "own_criteria", index, "theme"), "W-THEME-NAME",
+                                f"the new theme {crit.theme!r} has no name",
+                                f"give one of its criteria `theme_name:`, or use a catalogue theme "
+                                f"({', '.join(sorted(themes))})")
 
     def _in_jump(self, minutes: int) -> bool:
         phase = self.s.phase_at(minutes)

@@ -259,3 +259,54 @@ def import_cmd(exercise: str, organisation: str, file: str, db: str | None) -> N
     with _errors(), PgStore(_url(db)) as store:
         count = import_offline(store, load_setup(store, exercise), organisation, Path(file))
     click.echo(f"{organisation}: {count} events imported into exercise {exercise}")
+
+
+@national_group.command("console")
+@click.argument("exercise")
+@click.option("--lang", type=click.Choice(("nb", "en")), default=None, help="Language of the screen (default: nb).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def console_cmd(exercise: str, lang: str | None, db: str | None) -> None:
+    """The control cell's screen: every organisation at a glance, the clock, releases, ENDEX.
+
+    Holds the control cell's lease while it is open (a second control cell is refused; after a
+    crash the next one takes over from the control stream). Keys: space pause/resume, + and -
+    speed, r release an inject (to all, or `i04 nav,dsb`), f next phase, e twice ENDEX, q quit."""
+    from krise_ovelse.cli.base import user_lang
+    from krise_ovelse.national.control import ControlCell
+    from krise_ovelse.tui.i18n import set_language
+
+    set_language(user_lang(lang))
+    from krise_ovelse.tui.screens.control import ControlApp
+
+    with _errors():
+        cell = ControlCell.open(_url(db), exercise)
+    try:
+        ControlApp(cell).run()
+    finally:
+        cell.close()
+
+
+@national_group.command("report")
+@click.argument("exercise")
+@click.option("-o", "--output", "output", default="-", metavar="FILE.md",
+              help="Where to write the report ('-' for standard output).")
+@click.option("--lang", type=click.Choice(("nb", "en")), default=None, help="Language (default: nb).")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def report_cmd(exercise: str, output: str, lang: str | None, db: str | None) -> None:
+    """The national report as Markdown: ratings across organisations, common findings, a chapter
+    and an action plan per organisation (run by the control cell or the database owner)."""
+    from krise_ovelse.cli.base import user_lang
+    from krise_ovelse.fileio import WriteError, write_text
+    from krise_ovelse.national.gather import chapters
+    from krise_ovelse.national.setup import load_setup
+    from krise_ovelse.report.national import render_national
+    from krise_ovelse.store.pg import PgStore
+
+    with _errors(), PgStore(_url(db), readonly=True) as store:
+        setup = load_setup(store, exercise)
+        text = render_national(exercise, setup.title, chapters(store, setup), user_lang(lang))
+    try:
+        write_text(output, text)
+    except WriteError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(EXIT_USAGE)

@@ -218,12 +218,14 @@ class IndicatorRule:
 
 @attrs.frozen
 class OwnCriterion:
-    """A criterion a scenario adds to the catalogue's."""
+    """A criterion a scenario adds to the catalogue's. `theme` is a catalogue theme's id or a new
+    one; a new theme is named by `theme_name` (on any of its criteria)."""
 
     id: str
     theme: str
     name: Text
     description: Text = Text()
+    theme_name: Text = Text()
 
 
 @attrs.frozen

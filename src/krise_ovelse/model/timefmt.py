@@ -70,6 +70,8 @@ _TIME = re.compile(r"\s*D\s*([+-])\s*(\d{1,9})(?:\s+(\d{1,2}):(\d{2}))?\s*$", re
 _DURATION_PART = re.compile(r"\s*(\d{1,9}(?:\.\d{1,9})?)\s*(min|m|h|d|w)\b", re.IGNORECASE | re.ASCII)
 _RATE = re.compile(r"\s*([+-]?\d{1,9}(?:\.\d{1,9})?)\s*/\s*(day|week|month)\s*$", re.ASCII)
 
+_ASCII_SPACE = " \t\n\r\f\v"
+
 TIME_HINT = "write D+n or D+n HH:MM, e.g. D+3 08:00"
 DURATION_HINT = "write a number and a unit: 30m, 4h, 2d, 1w, or combined like 1d 12h"
 RATE_HINT = "write a change per day, week or month, e.g. 3/week or -0.5/day"
@@ -104,8 +106,8 @@ def _first_bad(text: str, start: int) -> int:
 def parse_duration(text: str) -> Duration:
     pos = 0
     total = 0.0
-    stripped = text.rstrip()
-    if not stripped.strip():
+    stripped = text.rstrip(_ASCII_SPACE)  # as the parts' regex reads white space: ASCII only
+    if not stripped.strip(_ASCII_SPACE):
         raise TimeFormatError("empty duration", 0, DURATION_HINT)
     while pos < len(stripped):
         match = _DURATION_PART.match(stripped, pos)

@@ -203,6 +203,15 @@ class ControlCell:
         self._append({"kind": "phase_jump", "phase_id": phase_id})
         self._append({"kind": "clock", "minute": int(self._reference.state.scenario_minutes)})
 
+    def next_phase(self) -> bool:
+        """Jump everyone to the phase after the current one; False in the last phase."""
+        phases = self.scenario.phases
+        index = self._reference.state.clock.phase_index
+        if index + 1 >= len(phases):
+            return False
+        self.jump_to_phase(phases[index + 1].id)
+        return True
+
     def release(self, inject_id: str, to: Sequence[str] = ()) -> None:
         """Release an inject to every organisation (`to` empty) or to the ones named."""
         if not self.scenario.has_inject(inject_id):

@@ -29,7 +29,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("useful", Text({"nb": "Hvor nyttig var øvelsen for deg?", "en": "How useful was the exercise for you?"}),
              True, Text({"nb": "lite nyttig", "en": "not useful"}), Text({"nb": "svært nyttig", "en": "very useful"}),
              about_exercise=True),
-    Question("realism", Text({"nb": "Hvor realistisk opplevde du scenariet?",
+    Question("realism", Text({"nb": "Hvor realistisk opplevde du scenarioet?",
                               "en": "How realistic did you find the scenario?"}),
              True, Text({"nb": "lite realistisk", "en": "not realistic"}),
              Text({"nb": "svært realistisk", "en": "very realistic"}), about_exercise=True),

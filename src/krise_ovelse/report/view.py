@@ -345,7 +345,7 @@ _KIND_RANK = {"phase": 0, "inject": 1, "adhoc": 1, "skipped": 1, "decision": 2, 
 
 def _response(data: ReportData, decision_id: str, play_seconds: float | None, scenario_minutes: float | None,
               m: Messages, lang: str) -> str:
-    """`4 min 10 s (pauser medregnet; 2 min 00 s på klokken), 1 t i scenariet`."""
+    """`4 min 10 s (pauser medregnet; 2 min 00 s på klokken), 1 t i scenarioet`."""
     parts = []
     wall = data.facts.wall_response.get(decision_id)
     if wall is not None:

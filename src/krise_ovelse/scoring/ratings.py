@@ -92,12 +92,20 @@ def criterion_info(criterion_id: str, scenario: Scenario | None = None,
     return CriterionInfo(criterion_id, "", Text.of(criterion_id))
 
 
-def theme_name(theme_id: str, catalogue: Catalogue | None = None) -> Text:
+def theme_name(theme_id: str, catalogue: Catalogue | None = None, scenario: Scenario | None = None) -> Text:
+    """The catalogue's name of a theme, else the name a scenario's own criteria give a new theme
+    (`theme_name`), else its id."""
     catalogue = catalogue or load_catalogue()
     try:
         return catalogue.theme(theme_id).name
     except KeyError:
-        return Text.of(theme_id or "–")
+        pass
+    if scenario is not None:
+        named = next((c.theme_name for c in scenario.scoring.own_criteria if c.theme == theme_id and c.theme_name),
+                     None)
+        if named is not None:
+            return named
+    return Text.of(theme_id or "–")
 
 
 # --- ratings ---------------------------------------------------------------------------------
@@ -570,7 +578,7 @@ def score(scenario: Scenario, record: ScoringInput, catalogue: Catalogue | None 
     theme_ids = [t.id for t in catalogue.themes]
     theme_ids += [r.theme for r in ratings if r.theme not in theme_ids]
     themes = tuple(
-        roll_up(tid, theme_name(tid, catalogue), [r for r in ratings if r.theme == tid])
+        roll_up(tid, theme_name(tid, catalogue, scenario), [r for r in ratings if r.theme == tid])
         for tid in dict.fromkeys(theme_ids))
     by_id = {r.criterion: r for r in ratings}
     points = tuple(

@@ -53,6 +53,12 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(("krise:" + name).encode()).digest()[:8], "big", signed=True)
 
 
+#: Suffix of an exercise's second channel: appends to organisation and evaluator streams notify
+#: there (for the control cell's status), so that they do not wake every organisation's client,
+#: which follows the control stream only (`channel_for(exercise)`).
+ACTIVITY = ":activity"
+
+
 def channel_for(name: str) -> str:
     """The LISTEN/NOTIFY channel of an exercise (or a lone session): a short, safe identifier."""
     return "krise_" + hashlib.sha256(name.encode()).hexdigest()[:20]
@@ -138,6 +144,7 @@ class PgStore:
         self.clock = clock
         self._location = display_target(url)
         self._lock = threading.RLock()
+        self._streams: dict[str, tuple[str | None, str | None]] = {}
         self._conn = open_connection(url, self._location)
         try:
             version = stored_version(self._conn)
@@ -257,7 +264,7 @@ class PgStore:
                  facilitator, started, ended, status, mode, parent_id, branch_decision, branch, owner, started,
                  summary_text, score_index, exercise_id, stream, writer, readers))
             assert new_id is not None
-            self._insert(conn, new_id, rows, exercise_id or new_id)
+            self._insert(conn, new_id, rows, exercise_id, stream)
             return new_id
 
         new_id: str = self._write(work, "create a session in")
@@ -359,51 +366,82 @@ class PgStore:
 
     # -- events ----------------------------------------------------------------------------
 
-    def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], lock_name: str,
-                applied_control: int | None = None) -> int:
-        """Insert rows after taking the exercise's append lock; notify; return the last position."""
-        if not rows:
-            return 0
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(lock_name),))
-        last = 0
-        with conn.cursor() as cur:
-            for row in rows:
-                cur.execute(_INSERT_EVENT, (session_id, *row))
-                found = cur.fetchone()
-                last = int(found[0]) if found else last
-        if applied_control is not None:
-            conn.execute("UPDATE sessions SET applied_control = %s WHERE id = %s", (applied_control, session_id))
-        payload = json.dumps({"s": session_id, "q": rows[-1][0], "p": last}, separators=(",", ":"))
-        conn.execute("SELECT pg_notify(%s, %s)", (channel_for(lock_name), payload))
-        return last
+    def _stream_of(self, session_id: str) -> tuple[str | None, str | None]:
+        """(exercise id, stream) of a session: fixed when it is created, so read once."""
+        found = self._streams.get(session_id)
+        if found is None:
+            rows = self._read("SELECT exercise_id, stream FROM sessions WHERE id = %s", (session_id,))
+            if not rows:
+                raise UnknownSession(session_id, self._location)
+            found = self._streams[session_id] = (rows[0][0], rows[0][1])
+        return found
+
+    def _append_statement(self, session_id: str, rows: Sequence[Any], exercise: str | None, stream: str | None,
+                          applied_control: int | None) -> tuple[sql.Composed, list[Any]]:
+        """One statement that appends a command's events: it takes the exercise's append lock,
+        inserts the rows (the trigger checks the writer and the numbering), records the applied
+        control position and notifies, so an append is one round trip and one transaction.
+
+        Events an organisation derived from the control stream (`applied_control`) are
+        committed without waiting for the disk: they can be derived again, and if a crash loses
+        them the applied position goes with them (same transaction), so the client applies that
+        control event again. The control cell's own appends and the teams' decisions wait."""
+        lock = exercise or session_id
+        channel = channel_for(exercise + ACTIVITY if exercise and stream != "control" else lock)
+        payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
+        derived = applied_control is not None
+        setup = sql.SQL("SELECT pg_advisory_xact_lock(%s), set_config('krise.applied_control', %s, true)"
+                        + (", set_config('synchronous_commit', 'off', true)" if derived else ""))
+        values = sql.SQL(", ").join(sql.SQL("(%s, %s::integer, %s, %s, %s::integer, %s::double precision, %s)")
+                                    for _row in rows)
+        query = sql.SQL(
+            "WITH setup AS ({setup}), ins AS (INSERT INTO events (session_id, seq, kind, payload, "
+            "scenario_minutes, exercise_seconds, wall) SELECT v.* FROM setup CROSS JOIN (VALUES {values}) "
+            "AS v(session_id, seq, kind, payload, scenario_minutes, exercise_seconds, wall) RETURNING position) "
+            "SELECT max(position), pg_notify(%s, %s) FROM ins").format(setup=setup, values=values)
+        params: list[Any] = [lock_key(lock), "" if applied_control is None else str(applied_control)]
+        for row in rows:
+            params.extend((session_id, *row))
+        params.extend((channel, payload))
+        return query, params
+
+    def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], exercise: str | None,
+                stream: str | None) -> None:
+        if rows:
+            query, params = self._append_statement(session_id, rows, exercise, stream, None)
+            conn.execute(query, params)
 
     def append(self, session_id: str, events: Sequence[Mapping[str, Any]], *,
                applied_control: int | None = None) -> int:
-        """Store one command's events in one transaction; return the last stored seq.
+        """Store one command's events in one transaction (one statement); return the last seq.
 
-        `applied_control`: the control-stream position these events answer (an organisation's
-        console applying the control cell's commands); recorded in the same transaction."""
+        The first event's seq must be the stored last seq + 1 and the rest consecutive (the
+        server's trigger refuses anything else: nothing is stored then). `applied_control`: the
+        control-stream position these events answer (an organisation's client), recorded in the
+        same transaction."""
         rows = [event_to_row(e) for e in events]
         if not rows:
             return self.last_seq(session_id)
-
-        def work(conn: psycopg.Connection[Any]) -> int:
-            found = conn.execute("SELECT last_seq, exercise_id FROM sessions WHERE id = %s",
-                                 (session_id,)).fetchone()
-            if found is None:
-                raise UnknownSession(session_id, self._location)
-            expected = int(found[0]) + 1
-            for offset, row in enumerate(rows):
-                if row[0] != expected + offset:
-                    raise StoreError(
-                        f"session {session_id}: the next event must have seq {expected + offset}, not {row[0]}; "
-                        "another process may have written to this session",
-                        hint="reopen the session to continue from what is stored")
-            self._insert(conn, session_id, rows, found[1] or session_id, applied_control)
-            return int(rows[-1][0])
-
-        last: int = self._write(work, "store events in")
-        return last
+        if self.readonly:
+            raise StoreError(f"the store {self._location} was opened for reading only")
+        exercise, stream = self._stream_of(session_id)
+        query, params = self._append_statement(session_id, rows, exercise, stream, applied_control)
+        with self._lock:
+            if self._conn.closed or self._conn.broken:
+                self._reconnect()
+            try:
+                self._conn.execute(query, params)
+            except psycopg.errors.CheckViolation as exc:
+                if "not the next one" not in str(exc):
+                    raise _store_error(exc, self._location, "store events in") from None
+                expected = self.last_seq(session_id) + 1
+                raise StoreError(
+                    f"session {session_id}: the next event must have seq {expected}, not {rows[0][0]}; "
+                    "another process may have written to this session",
+                    hint="reopen the session to continue from what is stored") from None
+            except psycopg.Error as exc:
+                raise _store_error(exc, self._location, "store events in") from None
+        return int(rows[-1][0])
 
     def last_seq(self, session_id: str) -> int:
         rows = self._read("SELECT last_seq FROM sessions WHERE id = %s", (session_id,))
@@ -442,12 +480,15 @@ class PgStore:
 
     def set_applied_control(self, session_id: str, position: int) -> None:
         """Record that an organisation applied the control stream up to `position` (a control
-        event that changed nothing in its state)."""
-        def work(conn: psycopg.Connection[Any]) -> None:
-            conn.execute("UPDATE sessions SET applied_control = GREATEST(applied_control, %s) WHERE id = %s",
-                         (position, session_id))
-
-        self._write(work)
+        event that changed nothing in its state); derived, so not waiting for the disk."""
+        with self._lock:
+            try:
+                self._conn.execute(
+                    "WITH c AS (SELECT set_config('synchronous_commit', 'off', true)) UPDATE sessions "
+                    "SET applied_control = GREATEST(applied_control, %s) FROM c WHERE id = %s",
+                    (position, session_id))
+            except psycopg.Error as exc:
+                raise _store_error(exc, self._location, "write to") from None
 
     def integrity_problems(self) -> list[str]:
         return []

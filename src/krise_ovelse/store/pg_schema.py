@@ -99,7 +99,11 @@ BEGIN
         RAISE EXCEPTION 'krise: % may not write to session %', session_user, NEW.session_id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    UPDATE sessions SET last_seq = NEW.seq
+    -- `krise.applied_control` (set for this transaction by PgStore.append) records how far an
+    -- organisation has applied the control stream, in the same transaction as its events.
+    UPDATE sessions SET last_seq = NEW.seq,
+           applied_control = GREATEST(applied_control,
+               COALESCE(NULLIF(current_setting('krise.applied_control', true), '')::bigint, 0))
      WHERE id = NEW.session_id AND last_seq = NEW.seq - 1
     RETURNING exercise_id INTO ex;
     IF NOT FOUND THEN
