@@ -15,8 +15,8 @@ from minimal_scenario import MINIMAL
 
 from krise_ovelse import cache
 from krise_ovelse import catalogue as catalogue_module
-from krise_ovelse.authoring import LoadResult, load_scenario
-from krise_ovelse.cache import CachedLoad, load_scenario_cached
+from krise_ovelse.authoring import LoadResult, cached, load_scenario
+from krise_ovelse.authoring.cached import CachedLoad, load_scenario_cached
 from krise_ovelse.paths import shipped_scenario_files
 
 SHIPPED = shipped_scenario_files()
@@ -42,7 +42,7 @@ def load_catalogue_uncached() -> catalogue_module.Catalogue:
     return loaded
 
 
-def entries(folder: Path, kind: str = cache.SCENARIO) -> list[Path]:
+def entries(folder: Path, kind: str = cached.SCENARIO) -> list[Path]:
     return sorted((folder / kind).glob("*.pickle")) if (folder / kind).is_dir() else []
 
 
@@ -153,7 +153,7 @@ def test_an_entry_of_another_file_is_not_taken(minimal: Path, cache_dir: Path, t
     other.write_text(MINIMAL.replace("id: mini", "id: other"), encoding="utf-8")
     load_scenario_cached(minimal)
     load_scenario_cached(other)
-    mine, theirs = (cache._entry_path(cache_dir, cache.SCENARIO, cache._key(cache.SCENARIO, p.read_bytes()))
+    mine, theirs = (cache_dir / cached.SCENARIO / f"{cache._key(cached.SCENARIO, p.read_bytes())}.pickle"
                     for p in (minimal, other))
     mine.write_bytes(theirs.read_bytes())  # a swapped entry carries the other key in its header
     result = load_scenario_cached(minimal)
@@ -188,13 +188,13 @@ def test_a_cache_directory_that_cannot_be_written_is_fine(minimal: Path, tmp_pat
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs file permissions to apply")
 def test_a_read_only_cache_directory_is_fine(minimal: Path, cache_dir: Path) -> None:
     load_scenario_cached(minimal)
-    os.chmod(cache_dir / cache.SCENARIO, 0o500)
+    os.chmod(cache_dir / cached.SCENARIO, 0o500)
     try:
         minimal.write_text(MINIMAL.replace("id: mini", "id: mini2"), encoding="utf-8")
         result = load_scenario_cached(minimal)
         assert isinstance(result, LoadResult) and result.scenario is not None
     finally:
-        os.chmod(cache_dir / cache.SCENARIO, 0o700)
+        os.chmod(cache_dir / cached.SCENARIO, 0o700)
 
 
 def test_unreadable_and_missing_files_report_as_before(tmp_path: Path, cache_dir: Path) -> None:
@@ -238,7 +238,7 @@ def test_a_hit_needs_neither_yaml_nor_cattrs(cache_dir: Path) -> None:
     """What makes a second start faster: no YAML parser, no cattrs, no checks."""
     code = (
         "import sys\n"
-        "from krise_ovelse.cache import load_scenario_cached\n"
+        "from krise_ovelse.authoring.cached import load_scenario_cached\n"
         "from krise_ovelse.catalogue import load_catalogue\n"
         "result = load_scenario_cached(sys.argv[1])\n"
         "load_catalogue()\n"

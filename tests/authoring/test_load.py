@@ -180,3 +180,12 @@ def test_a_map_of_languages_for_from_says_it_is_a_plain_string() -> None:
     assert problem.hint == "`from` is a plain string, not translated: e.g. from: NRK"
     (problem,) = load(replace("to: [alle]", "to: [{nb: alle, en: all}]")).problems
     assert problem.hint.startswith("`to` is a plain string")
+
+
+def test_did_you_mean_is_ranked_and_everywhere() -> None:
+    # an unknown condition name gets a suggestion too, and leading zeros beat a closer spelling
+    (problem,) = load(replace('"load >= 75 and not daily"', '"laod >= 75"')).problems
+    assert problem.code == "E-REF-NAME" and problem.hint == "did you mean 'load'?"
+    text = replace("  - id: i05", "  - id: i32").replace("opens_with: i01", "opens_with: i1")
+    (problem,) = load(text).problems
+    assert problem.code == "E-REF-INJECT" and problem.hint == "did you mean 'i01'?"

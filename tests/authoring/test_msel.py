@@ -331,9 +331,19 @@ def test_cards_one_per_inject_and_decision_escaped(tmp_path: Path) -> None:
     assert "size: A5" in html and "page-break-after: always" in html
     assert "KH-2" not in html  # evidence levels are the answers: never on a player's card
     assert "Daglig status" in html
-    facilitator = tmp_path / "f.html"
-    run("cards", str(scenario), "-o", str(facilitator), "--facilitator")
     assert "Til øvingsleder" not in html
+    with_notes = text.replace('title: "Vi ble ikke drøftet"',
+                              'title: "Vi ble ikke drøftet"\n    facilitator_notes: "Hold igjen <b>svaret</b>"')
+    scenario.write_text(with_notes, encoding="utf-8")
+    facilitator = tmp_path / "f.html"
+    assert run("cards", str(scenario), "-o", str(facilitator), "--facilitator")[0] == 0
+    notes = facilitator.read_text(encoding="utf-8")
+    assert "Til øvingsleder" in notes and "Hold igjen &lt;b&gt;svaret&lt;/b&gt;" in notes
+
+
+def test_export_and_import_through_standard_output() -> None:
+    code, out, _ = run("msel", "export", str(SHIPPED[0]), "-o", "-")
+    assert code == 0 and out.splitlines()[0].lstrip("\ufeff").startswith("ID;Tid;Fra")
 
 
 def test_cards_refuse_to_follow_a_symlink(tmp_path: Path) -> None:

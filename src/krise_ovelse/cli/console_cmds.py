@@ -38,7 +38,7 @@ def resolve_scenario(name: str) -> Path | None:
 
 def load_or_exit(name: str) -> Any:
     """The scenario for play, or its problems on stderr and exit 1/2 (never a traceback)."""
-    from krise_ovelse.cache import load_scenario_cached
+    from krise_ovelse.authoring.cached import load_scenario_cached
     from krise_ovelse.tui.loaded import LoadedScenario
 
     path = resolve_scenario(name)

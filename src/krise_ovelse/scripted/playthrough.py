@@ -30,13 +30,13 @@ as `file:line:col: CODE message (hint)`, references checked against the scenario
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from krise_ovelse.authoring.suggest import suggestions
 from krise_ovelse.authoring.yamlio import Document, PathStep, key_node_at, load_file, parse, type_name
 from krise_ovelse.engine.commands import (
     AddAdhocInject,
@@ -159,7 +159,7 @@ class _Reader:
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                close = suggestions(str(key), allowed)
                 hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
                 self.problem((*path, key), "E-KEY-UNKNOWN", f"unknown key {key!r}", hint, key=True)
         return value
@@ -205,7 +205,7 @@ class _Reader:
         ident = str(value)
         if ident in known:
             return ident
-        close = difflib.get_close_matches(ident, known, n=1)
+        close = suggestions(ident, known)
         hint = f"did you mean {close[0]!r}?" if close else (
             f"known: {', '.join(known[:8])}{' …' if len(known) > 8 else ''}" if known else f"no {what}s defined")
         self.problem(path, f"E-REF-{what.upper()}", f"no {what} with id {ident!r}", hint, key=key)
@@ -521,7 +521,7 @@ class _Reader:
                 channel = Channel(data["channel"])
             except ValueError:
                 values = [c.value for c in Channel]
-                close = difflib.get_close_matches(str(data["channel"]), values, n=1)
+                close = suggestions(str(data["channel"]), values)
                 hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(values)
                 self.problem((*path, "channel"), "E-VALUE", f"{data['channel']!r} is not a valid channel", hint)
                 return None

@@ -192,11 +192,12 @@ class CatchUpSink:
     one command's batch per transaction as usual."""
 
     def __init__(self, store: Store, session_id: str, stored: Sequence[Mapping[str, Any]],
-                 label: str) -> None:
+                 label: str, *, write: bool = True) -> None:
         self.store = store
         self.session_id = session_id
         self.stored = stored
         self.label = label
+        self.write = write  # False: only check (a dry run before the session is claimed)
         self.produced = 0
 
     def __call__(self, events: Sequence[Any]) -> None:
@@ -217,7 +218,7 @@ class CatchUpSink:
                         "continue it in the console with `krise-ovelse play --session ID`")
             else:
                 fresh.append(data)
-        if fresh:
+        if fresh and self.write:
             self.store.append(self.session_id, fresh)
 
 
@@ -233,8 +234,18 @@ def finish_headless(store: Store, session_id: str, playthrough: Any, *,
     scenario = stored_scenario(store, session_id)
     stored = store.events(session_id)
     fold_session(scenario, engine_events(stored, session_id), session_id)
+    label = f"playthrough {getattr(playthrough, 'file', '')}"
+    # A dry run first: a playthrough that did not make this session is refused before the claim,
+    # so a failed `resume --force` never takes a session from the console that has it open.
+    probe = CatchUpSink(store, session_id, stored, label, write=False)
+    run_headless(scenario, playthrough, info.seed, clock, sink=probe,
+                 criteria=criteria_ids(scenario), tasks=task_counts(scenario))
+    if probe.produced < len(stored):
+        raise StoreError(f"session {session_id} has {len(stored)} events, but the playthrough "
+                         f"produces only {probe.produced}", EXIT_PROBLEMS,
+                         "this session was not started by this playthrough")
     store.claim(session_id, force=force)
-    sink = CatchUpSink(store, session_id, stored, f"playthrough {getattr(playthrough, 'file', '')}")
+    sink = CatchUpSink(store, session_id, stored, label)
     try:
         result = run_headless(scenario, playthrough, info.seed, clock, sink=sink,
                               criteria=criteria_ids(scenario), tasks=task_counts(scenario))

@@ -48,7 +48,7 @@ def scenario_files(directory: Path | None = None) -> list[Path]:
 
 def shipped_entries(directory: Path | None = None) -> list[ScenarioEntry]:
     """Every shipped scenario that loads without errors (broken files are left out)."""
-    from krise_ovelse.cache import load_scenario_cached
+    from krise_ovelse.authoring.cached import load_scenario_cached
 
     root = directory or shipped_scenarios_dir()
     entries = []

@@ -23,7 +23,7 @@ class LoadedScenario:
 
 def load_for_console(path: Path) -> tuple[LoadedScenario | None, list[str]]:
     """A scenario file for play, or its problems as `file:line:col: CODE message (hint)`."""
-    from krise_ovelse.cache import load_scenario_cached
+    from krise_ovelse.authoring.cached import load_scenario_cached
 
     result = load_scenario_cached(path)
     if result.scenario is None or result.text is None:
