@@ -550,4 +550,5 @@ MESSAGES: dict[str, str] = {
     "control.key.phase": "Next phase",
     "control.key.endex": "ENDEX",
     "control.key.quit": "Quit",
+    "session.national_control": "The control cell runs the clock and the injects in this exercise",
 }

@@ -548,4 +548,5 @@ MESSAGES: dict[str, str] = {
     "control.key.phase": "Neste fase",
     "control.key.endex": "ENDEX",
     "control.key.quit": "Avslutt",
+    "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
 }
