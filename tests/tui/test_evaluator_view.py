@@ -32,7 +32,7 @@ async def _to_evaluation(pilot: Pilot[Any]) -> EvaluatorScreen:
     await _into_exercise(pilot)
     await pilot.press("d")  # decide d01 (the first option) with a rationale, then ENDEX
     await pilot.pause()
-    await pilot.press("enter", "ctrl+s")
+    await pilot.press("enter", "ctrl+s", "j")  # no rationale: confirmed
     await pilot.pause()
     await pilot.press("e", "y")
     await pilot.pause()
