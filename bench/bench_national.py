@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -281,6 +282,7 @@ def main() -> int:
             "errors": errors[:5],
         }
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # it holds the roles' passwords
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             for (role,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s",

@@ -345,3 +345,40 @@ def test_the_national_report_has_a_chapter_per_organisation_and_what_they_share(
     assert "### Felles forbedringsområder" in text and text.count("### Tiltaksplan") == 2
     nav = text.split("Kapittel 1:")[1].split("Kapittel 2:")[0]
     assert "KH\\-2" in nav or "KH-2" in nav  # NAV's evaluator rated KH-2 U: an area for improvement
+
+
+async def test_an_organisation_plays_its_stream_in_the_console_in_step_with_the_control_cell(
+        pg_url: str, exercise_id: str, creds: dict[str, str]) -> None:
+    from krise_ovelse.tui.app import make_app
+    from krise_ovelse.tui.screens.exercise import ExerciseScreen
+
+    control = ControlCell.open(creds["control"], exercise_id)
+    try:
+        control.resume()
+        control.release("i01", ["nav"])
+        app = make_app(session=f"{exercise_id}_org_nav", db=creds["org.nav"], tick_interval=None,
+                       poll_interval=None)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ExerciseScreen)
+            session = app.session
+            assert session is not None and session.state.inject("i01").released_at is not None
+            control.advance_to(60)
+            for _ in range(20):  # the console's timer looks on a notification
+                app._tick()
+                await pilot.pause(0.05)
+                if session.state.scenario_minutes == 60:
+                    break
+            assert session.state.scenario_minutes == 60
+            assert not session.toggle_pause().ok  # the control cell runs the clock
+            opened = session.state.open_decisions()
+            if opened:
+                decision = opened[0].decision_id
+                option = session.scenario.decision(decision).options[0].id
+                assert session.decide(decision, option, "Vi velger det første", by="Direktør").ok
+        with PgStore(pg_url) as store:
+            kinds = [e["kind"] for e in store.events(f"{exercise_id}_org_nav")]
+            assert kinds[:3] == ["session_started", "resumed", "inject_released"]
+            assert store.get(f"{exercise_id}_org_nav").owner is None  # released on close
+    finally:
+        control.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -206,3 +207,15 @@ def test_control_characters_reach_a_workbook_visibly_not_as_a_crash() -> None:
     plan = Plan().add_item(PlanItem("Forbedring\x08", "Tiltak \x1b[31m"))
     back = plan_from_xlsx(plan_bytes(plan, "t.xlsx"), "t.xlsx")
     assert back.items[0].area == "Forbedring\u2408" and back.items[0].action == "Tiltak \u241b[31m"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook() -> None:
+    from openpyxl import load_workbook
+
+    from krise_ovelse.report.plan_xlsx import plan_from_xlsx
+
+    plan = Plan().add_item(PlanItem('=HYPERLINK("http://x","klikk")', "=1+1"))
+    content = plan_bytes(plan, "t.xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None and sheet["C2"].data_type == "s" and sheet["D2"].data_type == "s"
+    assert plan_from_xlsx(content, "t.xlsx") == plan

@@ -370,3 +370,41 @@ def test_md_escape(text: str, escaped: str) -> None:
 
 def test_session_meta_defaults() -> None:
     assert SESSION.team and SessionMeta().participants == ()
+
+
+# --- the evaluators' work: who, checklists, reasoning, reconciliation, why (root cause) ----------
+
+
+def test_the_evaluators_work_is_in_method_findings_and_summary(data: ReportData) -> None:
+    from krise_ovelse.scoring import Observation, Override
+    from krise_ovelse.scoring.inputs import ReasoningRating, TaskMark
+
+    record = attrs.evolve(
+        data.record,
+        evaluators=(("Eva Evaluator", True), ("Per Observatør", False)),
+        observations=(*data.record.observations,
+                      Observation("Ingen kontakt med de tillitsvalgte", ("KH-4",), "U", "Per Observatør", 20, 3400,
+                                  why="Krisestaben hadde ingen fast kanal til de tillitsvalgte")),
+        task_marks=(TaskMark("KH-4", 1, "not_observed", by="Per Observatør"), TaskMark("KH-2", 1, "observed"),
+                    TaskMark("KH-2", 2, "partly")),
+        reasoning=(ReasoningRating("d01", "P", by="Eva Evaluator"),),
+        reconciliations=(Override("KH-4", "U", "Begge evaluatorene så det samme", "Eva Evaluator", 30, 24100),))
+    view = build_view(build_report(data.scenario, record, session=SESSION), "nb")
+    method = dict(view.method)
+    assert method["Evaluatorer"].startswith("Eva Evaluator (ledende evaluator), Per Observatør")
+    assert method["Sjekklister"] == "3 avkrysninger; 2 kritiske oppgaver sett helt eller delvis"
+    assert method["Vurdering av begrunnelser"] == ("1 vurderinger av lagets begrunnelser; "
+                                                   "1 samordninger av ledende evaluator")
+    assert "samordnet" in method["Evaluatorenes gjennomgang"]
+    kh4 = next(f for f in view.improvements if f.criterion == "KH-4")
+    assert kh4.root_cause == "Krisestaben hadde ingen fast kanal til de tillitsvalgte"  # the evaluator's why
+    assert kh4.reviewed
+    unreviewed = [f for f in view.improvements if not f.reviewed]
+    assert unreviewed and all("forslag, ikke gjennomgått av evaluator" in f.label for f in unreviewed)
+
+
+def test_every_evidence_source_has_a_name_in_both_languages() -> None:
+    from krise_ovelse.scoring.evidence import Source
+
+    for table in (NB, EN):
+        assert all(f"source_{source.value}" in table for source in Source)

@@ -191,9 +191,10 @@ _PRIORITY_BY_LEVEL = {"U": Priority.HIGH, "M": Priority.MEDIUM, "S": Priority.LO
 def draft_plan(result: ScoringResult, lang: str = "nb", session: str = "",
                carried: tuple[PlanItem, ...] = ()) -> Plan:
     """One measure per area for improvement, worst first: a concrete draft measure for the
-    criterion, its POETE element, a priority from the level reached; owner and due date left
-    for the facilitator. `carried` (open items of an earlier plan) come first, keeping their
-    ids, and a finding they already answer gets no second draft."""
+    criterion, its POETE element, a priority from the level reached; owner, due date and root
+    cause left for the facilitator (the report shows the evaluators' "why" until one is agreed).
+    `carried` (open items of an earlier plan) come first, keeping their ids, and a finding they
+    already answer gets no second draft."""
     labels = load_catalogue().level_labels
     items = list(carried)
     covered = {item.criterion for item in carried if item.criterion}
@@ -205,18 +206,11 @@ def draft_plan(result: ScoringResult, lang: str = "nb", session: str = "",
         area = f"{finding.criterion} {name} ({finding.level.value}: {label})"
         items.append(PlanItem(area=area, action=draft_measure(finding.criterion, name, lang),
                               element=element_for(finding.criterion), criterion=finding.criterion,
-                              priority=_PRIORITY_BY_LEVEL.get(finding.level.value, Priority.MEDIUM),
-                              root_cause=finding.note if not _says_confirmed(finding.note) else ""))
+                              priority=_PRIORITY_BY_LEVEL.get(finding.level.value, Priority.MEDIUM)))
     plan = Plan(scenario=result.scenario_id, session=session, language=lang)
     for item in items:
         plan = plan.add_item(item)
     return plan
-
-
-def _says_confirmed(note: str) -> bool:
-    from krise_ovelse.scoring.ratings import says_only_confirmed
-
-    return says_only_confirmed(note)
 
 
 def carry_over(previous: Plan) -> tuple[PlanItem, ...]:

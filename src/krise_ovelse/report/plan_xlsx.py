@@ -82,6 +82,9 @@ def plan_to_xlsx(plan: Plan) -> bytes:
     for item in plan.items:
         row = item_to_dict(item)
         sheet.append([_word(row[key], lang) if key in _CHOICES and row[key] else _cell(row[key]) for key in ITEM_KEYS])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text such as "=SUM(…)" stays text: a plan never holds formulas
+                cell.data_type = "s"
     for index, key in enumerate(ITEM_KEYS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = WIDTHS[key]
@@ -98,6 +101,8 @@ def plan_to_xlsx(plan: Plan) -> bytes:
     for key, value in (("format", FORMAT), ("version", VERSION), ("scenario", plan.scenario),
                        ("session", plan.session), ("language", lang)):
         meta.append([key, _cell(value) if isinstance(value, str) else value])
+        if meta.cell(meta.max_row, 2).data_type == "f":
+            meta.cell(meta.max_row, 2).data_type = "s"
     meta.column_dimensions["A"].width = 12
     meta.column_dimensions["B"].width = 30
     buffer = io.BytesIO()

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from krise_ovelse.catalogue import Catalogue, load_catalogue
-from krise_ovelse.messages import Messages
+from krise_ovelse.messages import Messages, text
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.report.assessment import assess_goals, key_findings
@@ -208,6 +208,7 @@ class FindingView:
     root_cause: str = ""
     measures: tuple[str, ...] = ()  # plan item ids that answer it
     interpretation: str = ""  # the tool's own reading of the criterion, where the catalogue has one
+    reviewed: bool = True  # False: a suggestion no evaluator has reviewed
 
 
 @attrs.frozen
@@ -565,11 +566,20 @@ def _explain(rating: Any, lang: str) -> str:
     return text
 
 
-def _root_causes(plan: Plan) -> dict[str, str]:
+def _root_causes(plan: Plan, record: ScoringInput) -> dict[str, str]:
+    """Root cause per criterion: the plan's (agreed with the client), else the evaluators' own
+    "why" on their levelled observations of the criterion."""
     causes: dict[str, str] = {}
     for item in plan.items:
         if item.criterion and item.root_cause.strip() and item.criterion not in causes:
             causes[item.criterion] = one_line(item.root_cause)
+    whys: dict[str, list[str]] = {}
+    for observation in record.observations:
+        if observation.level is not None and observation.why.strip():
+            for criterion in observation.criteria:
+                whys.setdefault(criterion, []).append(one_line(observation.why))
+    for criterion, texts in whys.items():
+        causes.setdefault(criterion, "; ".join(dict.fromkeys(texts)))
     return causes
 
 
@@ -587,8 +597,11 @@ def _plain(text: str, scenario: Scenario) -> str:
 
 
 def _finding_view(finding: Finding, result: ScoringResult, catalogue: Catalogue, lang: str, plan: Plan,
-                  scenario: Scenario) -> FindingView:
+                  data: ReportData) -> FindingView:
+    scenario = data.scenario
     label = catalogue.level_labels.get(finding.level.value, Text.of(finding.level.value)).get(lang)
+    if not finding.reviewed:
+        label = f"{label}; {text(lang, 'report.unreviewed')}"
     confirmed = result.has_rating(finding.criterion) and result.rating(finding.criterion).confirmed
     measures = tuple(item.id for item in plan.items if item.criterion == finding.criterion and item.id)
     try:
@@ -600,8 +613,8 @@ def _finding_view(finding: Finding, result: ScoringResult, catalogue: Catalogue,
         label=label, evidence=tuple(_plain(e.reason.get(lang), scenario) for e in finding.evidence),
         description=one_line(finding.description.get(lang)), descriptor=one_line(finding.descriptor.get(lang)),
         target=one_line(finding.target.get(lang)), note=finding.note,
-        root_cause=_root_causes(plan).get(finding.criterion, ""), measures=measures,
-        interpretation=one_line(reading.get(lang)) if reading else "")
+        root_cause=_root_causes(plan, data.record).get(finding.criterion, ""), measures=measures,
+        interpretation=one_line(reading.get(lang)) if reading else "", reviewed=finding.reviewed)
 
 
 def _element_label(item: PlanItem, m: Messages) -> str:
@@ -610,7 +623,8 @@ def _element_label(item: PlanItem, m: Messages) -> str:
 
 def _key_finding(finding: Finding, catalogue: Catalogue, lang: str, scenario: Scenario) -> str:
     label = catalogue.level_labels.get(finding.level.value, Text.of(finding.level.value)).get(lang).lower()
-    head = f"{finding.name.get(lang)} ({finding.criterion}): {label} ({finding.level.value})."
+    level = finding.level.value if finding.reviewed else f"{finding.level.value}; {text(lang, 'report.unreviewed')}"
+    head = f"{finding.name.get(lang)} ({finding.criterion}): {label} ({level})."
     because = finding.note if finding.note else (
         _plain(finding.evidence[0].reason.get(lang), scenario) if finding.evidence else "")
     return head + (f" {one_line(because)}" + ("" if one_line(because).endswith(".") else ".") if because else "")
@@ -755,9 +769,9 @@ def build_view(data: ReportData, lang: str = "nb", catalogue: Catalogue | None =
         themes.append(ThemeView(rollup.id, rollup.name.get(lang), rollup.level.value, mean, tuple(rating_views)))
         findings.append(ThemeFindings(
             rollup.id, rollup.name.get(lang), rollup.level.value, mean,
-            tuple(_finding_view(f, result, catalogue, lang, plan, scenario) for f in result.strengths
+            tuple(_finding_view(f, result, catalogue, lang, plan, data) for f in result.strengths
                   if f.theme == rollup.id),
-            tuple(_finding_view(f, result, catalogue, lang, plan, scenario) for f in result.improvements
+            tuple(_finding_view(f, result, catalogue, lang, plan, data) for f in result.improvements
                   if f.theme == rollup.id)))
 
     points = []
@@ -854,16 +868,18 @@ def _exercise_evaluation(data: ReportData, m: Messages, lang: str) -> tuple[list
 def _method(data: ReportData, m: Messages, lang: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Method and data: who evaluated, what the ratings rest on, and the limits."""
     scenario, record, result = data.scenario, data.record, data.result
-    evaluators: list[str] = []
+    evaluators: list[str] = [f"{name} ({m['lead_evaluator']})" if lead else name for name, lead in record.evaluators]
+    named = {name for name, _ in record.evaluators}
     for name in [o.author for o in record.observations] + [o.by for o in record.overrides]:
         shown = bare_name(person(name, scenario, lang)) if name.strip() else ""
-        if shown and shown not in evaluators:
+        if shown and shown not in evaluators and shown not in named:
             evaluators.append(shown)
     levelled = sum(1 for o in record.observations if o.level is not None)
     rated = [r for r in result.ratings if r.final is not Level.NO]
     not_observed = [r.criterion for r in result.ratings if r.final is Level.NO]
     evidence = sum(len(r.counted) for r in result.ratings)
-    confirmed = sum(1 for r in result.ratings if r.override is not None)
+    reviews = {status: sum(1 for r in rated if r.status.value == status) for status in result.review_counts()}
+    confirmed = sum(1 for r in rated if r.reviewed)
     catalogue = load_catalogue()
     tasks_total = tasks_covered = 0
     for rating in result.ratings:
@@ -880,8 +896,16 @@ def _method(data: ReportData, m: Messages, lang: str) -> tuple[list[tuple[str, s
             total=len(record.observations), levelled=levelled, context=len(record.observations) - levelled)),
         (m["method_evidence"], m["method_evidence_value"].format(evidence=evidence, rated=len(rated),
                                                                  total=len(result.ratings))),
-        (m["method_confirmed"], m["method_confirmed_value"].format(count=confirmed, rated=len(rated))),
+        (m["method_confirmed"], ", ".join(f"{count} {text(lang, f'scoring.status.{status}').lower()}"
+                                          for status, count in reviews.items() if count) or m["dash"]),
     ]
+    if record.task_marks:
+        seen = {(mark.criterion, mark.task) for mark in record.task_marks if mark.status in ("observed", "partly")}
+        rows.append((m["method_checklists"], m["method_checklists_value"].format(
+            marks=len(record.task_marks), seen=len(seen))))
+    if record.reasoning or record.reconciliations:
+        rows.append((m["method_reasoning"], m["method_reasoning_value"].format(
+            reasoning=len(record.reasoning), reconciled=len(record.reconciliations))))
     if tasks_total:
         rows.append((m["method_tasks"], m["method_tasks_value"].format(covered=tasks_covered, total=tasks_total)))
     limits = [m["limit_options"], m["limit_effects"], m["limit_single"]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,12 @@ WallClock = Callable[[], dt.datetime]
 #: Feed ids of the beginning of a phase (`phase:uke-to`), beside the inject ids.
 PHASE_PREFIX = "phase:"
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: In a national exercise, how often the console looks for control events without a notification.
+NATIONAL_RECHECK_SECONDS = 5.0
+#: Commands the control cell gives for everyone in a national exercise, not an organisation's console.
+CONTROL_COMMANDS = (cmd.Tick, cmd.Pause, cmd.Resume, cmd.SetSpeed, cmd.SetMode, cmd.Advance, cmd.AdvanceToNext,
+                    cmd.AdvanceToDecision, cmd.JumpToPhase, cmd.ReleaseInject, cmd.SkipInject, cmd.AddAdhocInject,
+                    cmd.EndExercise)
 #: Points in an indicator's sparkline on the exercise screen.
 SPARK_POINTS = 40
 
@@ -128,6 +135,8 @@ class ExerciseSession:
         self._phases: list[tuple[int, int, str]] = []
         self._phase_scan = 0
         self._follower: Any = None  # lifecycle.Follower of a read-only window on the store
+        self._org: Any = None  # national.org.OrgClient when this is an organisation in a national exercise
+        self._synced = 0.0
         self.poll_error = ""
 
     # -- opening ----------------------------------------------------------------------------
@@ -153,11 +162,36 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
+            national = _national_org(store, session_id)
+            if national is not None:
+                return cls._join_exercise(store, national, wall)
             live = resume_session(store, session_id, clock=wall or utc_now, ended_ok=True)
         loaded = LoadedScenario(live.scenario, live.text, f"session:{live.session_id}")
         session = cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=live.team)
         if session.running:
             session.handle(cmd.Pause())
+        return session
+
+    @classmethod
+    def _join_exercise(cls, store: Any, national: tuple[str, str], wall: WallClock | None) -> ExerciseSession:
+        """An organisation's stream in a national exercise: the console plays it through the
+        organisation's client, which keeps it in step with the control cell (`national.org`)."""
+        from krise_ovelse.national.org import OrgClient
+
+        url = store.url
+        store.close()
+        exercise, org_id = national
+        client = OrgClient(url, exercise, org_id, clock=wall or utc_now)
+        try:
+            client.sync()
+        except BaseException:
+            client.close()
+            raise
+        loaded = LoadedScenario(client.live.scenario, client.live.text, f"session:{client.session_id}")
+        session = cls(loaded, engine=client.engine, store=client.store, session_id=client.session_id,
+                      team=client.org.name)
+        session._org = client
+        session._synced = time.monotonic()
         return session
 
     @classmethod
@@ -195,6 +229,11 @@ class ExerciseSession:
         from krise_ovelse.store.errors import StoreError
         from krise_ovelse.store.lifecycle import close_session
 
+        if self._org is not None:
+            with contextlib.suppress(StoreError):
+                self._org.close()
+            return
+
         try:
             if not self.readonly and self.session_id is not None and self.engine is not None:
                 if self.running:
@@ -228,6 +267,8 @@ class ExerciseSession:
 
     @property
     def running(self) -> bool:
+        if self._org is not None:  # the control cell's clock: keep looking for what it wrote
+            return not self.state.ended
         return self.state.running and not self.state.ended
 
     @property
@@ -243,6 +284,8 @@ class ExerciseSession:
         """Hand a command to the engine; a refusal (or a store failure) becomes its message."""
         if self.readonly or self.engine is None:
             return Outcome(False, t("session.readonly"))
+        if self._org is not None and isinstance(command, CONTROL_COMMANDS):
+            return Outcome(False, t("session.national_control"))
         from krise_ovelse.engine.facade import CommandRefused
         from krise_ovelse.store.errors import StoreError
 
@@ -257,7 +300,27 @@ class ExerciseSession:
         return Outcome(True, changed=bool(events))
 
     def tick(self, real_seconds: float) -> Outcome:
+        if self._org is not None:
+            return self._follow_control()
         return self.handle(cmd.Tick(real_seconds))
+
+    def _follow_control(self) -> Outcome:
+        """A national exercise: the control cell runs the clock. Apply what it wrote since the last
+        look, on a notification, or every few seconds in case one was lost."""
+        from krise_ovelse.store.errors import StoreError
+
+        client = self._org
+        woke = client.listener.wait(0) if client.listener is not None else True
+        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
+            return Outcome(True)
+        self._synced = time.monotonic()
+        try:
+            applied = client.sync()
+        except StoreError as error:
+            return Outcome(False, t("session.store_failed", error=error.render()))
+        if applied and self.state.ended:
+            self._save_summary()
+        return Outcome(True, changed=applied > 0)
 
     def toggle_pause(self) -> Outcome:
         if self.state.running:
@@ -657,6 +720,17 @@ class ExerciseSession:
 
 
 # --- the store and the engine --------------------------------------------------------------------
+
+
+def _national_org(store: Any, session_id: str) -> tuple[str, str] | None:
+    """(exercise, organisation) if `session_id` is an organisation's stream on a shared store."""
+    execute = getattr(store, "execute", None)
+    if execute is None:
+        return None
+    rows = execute("SELECT exercise_id, stream FROM sessions WHERE id = %s", (store.resolve(session_id),))
+    if not rows or not rows[0][0] or not str(rows[0][1] or "").startswith("org."):
+        return None
+    return str(rows[0][0]), str(rows[0][1])[len("org."):]
 
 
 def _open_store(db: str | None, reading: bool = False) -> Any:
