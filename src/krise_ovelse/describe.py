@@ -40,6 +40,7 @@ _KINDS = frozenset({
     "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
     "observation_added", "criterion_rated", "session_ended", "evaluator_added", "task_marked", "reasoning_rated",
     "rating_reconciled", "hotwash_noted", "feedback_given",
+    "decision_record_amended", "inject_presented",
 })
 
 
@@ -98,6 +99,13 @@ def _by(value: Any, scenario: Scenario | None, lang: str) -> str:
     return text(lang, "describe.by", who=person(by, scenario, lang)) if by else ""
 
 
+def _record(who: Any, why: Any, scenario: Scenario | None, lang: str) -> str:
+    """Who decided and why, as a corrected decision record shows them ("Kari: SMS først")."""
+    name = person(_str(who).strip(), scenario, lang) if _str(who).strip() else "–"
+    reason = _str(why).strip()
+    return f"{name}: «{reason}»" if reason else name
+
+
 def _suffix(value: Any) -> str:
     value = _str(value).strip()
     return f": {value}" if value else ""
@@ -133,6 +141,12 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
         if kind == "inject_skipped":
             line += _suffix(e.get("reason"))
         return line
+    if kind == "inject_presented":
+        inject_id = e.get("inject_id")
+        if not inject_id:
+            return t(lang, "describe.inject_presented_none") + _by(e.get("by"), scenario, lang)
+        return t(lang, "describe.inject_presented", inject=_inject(scenario, _str(inject_id), lang)) + _by(
+            e.get("by"), scenario, lang)
     if kind == "adhoc_inject_added":
         return t(lang, "describe.adhoc_inject_added", inject=t(
             lang, "describe.named", id=_str(e.get("inject_id")), name=_str(e.get("title")))) + _by(
@@ -145,6 +159,11 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
         line = t(lang, f"describe.{kind}", decision=_decision(scenario, decision_id, lang),
                  option=_option(scenario, decision_id, _str(e.get("option_id")), lang))
         return line + _by(e.get("decided_by"), scenario, lang) + _suffix(e.get("rationale"))
+    if kind == "decision_record_amended":
+        return t(lang, "describe.decision_record_amended", decision=_decision(scenario, decision_id, lang),
+                 before=_record(e.get("previous_decided_by"), e.get("previous_rationale"), scenario, lang),
+                 after=_record(e.get("decided_by"), e.get("rationale"), scenario, lang)) + _by(e.get("by"), scenario,
+                                                                                              lang)
     if kind == "observation_added":
         criteria = e.get("criteria") or ()
         about = f" [{', '.join(_str(c) for c in criteria)}]" if isinstance(criteria, list | tuple) and criteria else ""

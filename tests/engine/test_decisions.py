@@ -8,9 +8,11 @@ from engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase
 from krise_ovelse.engine import (
     AddObservation,
     Advance,
+    AmendDecisionRecord,
     CommandRefused,
     Decide,
     DecisionStatus,
+    EndExercise,
     JumpToPhase,
     Mode,
     Pause,
@@ -105,6 +107,41 @@ class TestDecisions:
         do(engine, Advance(minutes("D+2 08:00")), ReviseDecision("d01", "a", "for sent, men likevel"))
         state = engine.state.decision("d01")
         assert (state.status, state.missed, state.option_id, state.revisions) == (DecisionStatus.DECIDED, True, "a", 1)
+
+    def test_a_record_is_corrected_by_an_amending_event_and_the_original_kept(self) -> None:
+        engine = start(basic())
+        do(engine, Advance(minutes("D+0 08:00")), Decide("d01", "b", "vent og ser", "Ksri"))
+        trust = engine.state.indicator("trust")
+        made_seq = engine.state.history()[-1].seq
+        [event] = do(engine, AmendDecisionRecord("d01", "vent og se", "Kari", by="øvingsleder"))
+        assert event.kind == "decision_record_amended"
+        assert (event.record_seq, event.previous_rationale, event.previous_decided_by, event.by) == (  # type: ignore[attr-defined]
+            made_seq, "vent og ser", "Ksri", "øvingsleder")
+        [record] = engine.state.history()
+        assert (record.option_id, record.rationale, record.decided_by, record.amendments) == (
+            "b", "vent og se", "Kari", 1)
+        assert engine.state.indicator("trust") == trust  # nothing else changes
+        original = next(e for e in engine.events if e.seq == made_seq)
+        assert (original.rationale, original.decided_by) == ("vent og ser", "Ksri")  # type: ignore[attr-defined]
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(AmendDecisionRecord("d01", "vent og se", "Kari"))
+        assert refused.value.code == "no_change"
+        # a revision's record is amended, not the first choice's; also after ENDEX (evaluation)
+        do(engine, ReviseDecision("d01", "a", "vi snur", "Ola"), EndExercise())
+        do(engine, AmendDecisionRecord("d01", "vi snur nå", "Ola"))
+        assert [(r.rationale, r.amendments) for r in engine.state.history()] == [("vent og se", 1), ("vi snur nå", 1)]
+
+    def test_a_record_can_be_amended_only_after_the_team_chose(self) -> None:
+        engine = start(basic())
+        for command, code in ((AmendDecisionRecord("d01", "x", "y"), "not_decided"),
+                              (AmendDecisionRecord("d99", "x", "y"), "unknown_decision")):
+            with pytest.raises(CommandRefused) as refused:
+                engine.handle(command)
+            assert refused.value.code == code
+        do(engine, Advance(minutes("D+2 08:00")))  # missed: the default, nobody's record
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(AmendDecisionRecord("d01", "x", "y"))
+        assert refused.value.code == "not_decided"
 
     def test_unknown_decision_option_and_closed_decision_are_refused(self) -> None:
         engine = start(basic())

@@ -15,6 +15,7 @@ from krise_ovelse.engine import (
     AddEvaluator,
     AddObservation,
     Advance,
+    AmendDecisionRecord,
     Decide,
     EndExercise,
     Event,
@@ -25,6 +26,7 @@ from krise_ovelse.engine import (
     Mode,
     NoteHotwash,
     Pause,
+    PresentInject,
     RateCriterion,
     RateReasoning,
     ReconcileRating,
@@ -51,7 +53,8 @@ def _every_kind() -> tuple[Scenario, list[Event]]:
     engine = start(scenario)
     do(engine,
        Advance(parse_time("D+0 08:00").minutes), Decide("d01", "a", rationale="Daglig status", decided_by="hr"),
-       ReviseDecision("d01", "b", rationale="Vi snur"), AcknowledgeInject("i01", by="facilitator"),
+       ReviseDecision("d01", "b", rationale="Vi snur"), AmendDecisionRecord("d01", "Vi snur nå", "hr", by="Eva"),
+       AcknowledgeInject("i01", by="facilitator"), PresentInject("i01", by="facilitator"),
        MarkInjectDone("i01"), ReleaseInject("i03"), SkipInject("i06", reason="Tatt i møtet"),
        AddAdhocInject("VG ringer", "Hva skjer?", Channel.PHONE, sender="VG"),
        AddObservation("God involvering", author="Eva", criteria=("KH-2",)),
@@ -83,6 +86,8 @@ def test_names_instead_of_ids_and_decimal_commas_in_bokmal() -> None:
     assert describe(by_kind["decision_made"], scenario, "en").endswith("chose a “Valg a” (HR director): Daglig status")
     assert describe(by_kind["inject_acknowledged"], scenario, "nb") == "innspill i01 «Innspill i01» lest (øvingsleder)"
     assert describe(by_kind["speed_changed"], scenario, "nb") == "tempo ×2,5"
+    assert describe(by_kind["decision_record_amended"], scenario, "nb") == (
+        "beslutning d01 «Spørsmål d01»: notatet rettet fra –: «Vi snur» til HR-direktør: «Vi snur nå» (Eva)")
     assert describe(by_kind["speed_changed"], scenario, "en") == "speed ×2.5"
     moved = next(e for e in events if e.kind == "clock_advanced" and e.values)  # type: ignore[attr-defined]
     assert "," in describe(moved, scenario, "nb").split("(")[1]

@@ -417,6 +417,22 @@ def test_compare_says_how_a_missed_decision_was_revised(store: SessionStore, db_
     assert "(missed: default)" not in result.output
 
 
+def test_a_headless_run_records_when_it_really_started_and_lists_newest_first(
+        tmp_path: Path, example: tuple[Scenario, str]) -> None:
+    """The events keep the run's fixed clock (determinism); the session row gets the real time."""
+    scenario, text = example
+    now = [dt.datetime(2026, 12, 6, 8, 0, tzinfo=dt.UTC)]
+    with SessionStore(tmp_path / "s.db", clock=lambda: now[0]) as store:
+        first, _ = bridge.run_headless_stored(store, scenario, text)
+        now[0] += dt.timedelta(hours=1)
+        second, _ = bridge.run_headless_stored(store, scenario, text)
+        listed = store.list_sessions()
+        assert [s.id for s in listed] == [second, first]
+        assert [s.started for s in listed] == ["2026-12-06T09:00:00+00:00", "2026-12-06T08:00:00+00:00"]
+        events = list(store.iter_events(first))
+    assert events[0]["wall"].startswith("2000-01-01")  # the run itself stays deterministic
+
+
 @pytest.mark.parametrize("command", [["resume", "{sid}"], ["report", "{sid}", "-o", "{out}"], ["rescore", "{sid}"],
                                      ["branch", "{sid}", "--at", "d01"]])
 def test_every_command_that_reads_the_stored_scenario_checks_its_hash(

@@ -2,8 +2,8 @@
 
 Nothing in these tests runs on real time: `console(...)` builds the app with a fake monotonic
 clock, a frozen wall clock and no timers, so the scenario clock moves only when a test calls
-`app._tick()` (after `clock.advance`) and a team window reads the store only when a test calls
-`app._poll()`.
+`app.tick_clock()` (after `clock.advance`) and a team window reads the store only when a test calls
+`app.poll_store()`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, TextArea
 
 from krise_ovelse.tui.app import KriseApp, make_app
 from krise_ovelse.tui.i18n import set_language
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+
+from .textual_adapter import steady_cursors
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "examples" / "kort-eksempel.yaml"
@@ -70,8 +71,7 @@ def clock() -> FakeClock:
 @pytest.fixture(autouse=True)
 def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     """A blinking cursor makes screenshots differ from run to run."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    steady_cursors(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.keys import _character_to_key
+from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
@@ -33,8 +34,34 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     """
     app = pilot.app
     for char in text:
-        app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))
+        app.post_message(events.Key(key_name(char), char))
     await pilot.pause()
+
+
+def key_name(char: str) -> str:
+    """The key name Textual gives a typed character (`.` → `full_stop`): its Unicode name, lower
+    case, with spaces and dashes as underscores (public names only; no private helper)."""
+    if char.isalnum():
+        return char
+    try:
+        name = unicodedata.name(char).lower().replace(" ", "_").replace("-", "_")
+    except ValueError:  # a control character: tab, enter, …
+        name = ASCII_KEY_NAMES.get(char, char)
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+def record_notifications(app: App[Any]) -> list[str]:
+    """Every notification the app shows from now on (wraps the public `App.notify`; call it
+    before `run_test` to see those of the start too)."""
+    seen: list[str] = []
+    original = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        seen.append(str(message))
+        original(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return seen
 
 
 def option_texts(app: App[object], selector: str) -> list[str]:

@@ -84,7 +84,7 @@ async def test_scenario_text_renders_literally(db: Path, clock: FakeClock) -> No
         await pilot.press("escape", "d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
-        await pilot.press("enter")
+        await pilot.press("enter", "tab", "tab")  # choose; past "decided by" to the rationale
         await type_text(pilot, "[/] [bold")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -119,7 +119,7 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         session_id = app.session.session_id  # type: ignore[union-attr]
         seq = app.session.state.seq  # type: ignore[union-attr]
@@ -170,9 +170,9 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
             # the facilitator decides; the team window picks it up at its next poll
             await pilot.press("d")
             await pilot.pause()
-            await pilot.press("enter", "ctrl+s")
+            await pilot.press("enter", "ctrl+s", "j")
             await pilot.pause()
-            follower._poll()
+            follower.poll_store()
             await team_pilot.pause()
             assert session.state.decision("d01").option_id == "a"
             assert any("d01 → a" in o for o in option_texts(follower, "#log"))
@@ -190,7 +190,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         await start_play(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         session_id = app.session.session_id  # type: ignore[union-attr]
     with SessionStore(db) as store:
@@ -319,7 +319,7 @@ async def test_skip_adhoc_speed_and_phase(example: LoadedScenario, db: Path, clo
         assert adhoc.title == "Pressen ringer"
         assert any("Pressen ringer" in o for o in option_texts(app, "#feed"))
         # jump to the next phase
-        await pilot.press("j")
+        await pilot.press("j", "j")  # the preview, then yes
         await pilot.pause()
         assert session.state.phase_id == "uke-to"
         # e asks first; "no" keeps the exercise going

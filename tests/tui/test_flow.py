@@ -70,7 +70,7 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await pilot.press("space")
         assert session.state.running
         clock.advance(2.0)
-        app._tick()
+        app.tick_clock()
         assert session.state.scenario_minutes == 12  # 2 s × 360 min per minute of play / 60
 
         # n jumps to the next inject: i01 arrives and opens d01
@@ -93,10 +93,11 @@ async def test_whole_exercise_with_the_keyboard(db: Path, clock: FakeClock, tmp_
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionDialog)
-        await pilot.press("enter")  # choose the highlighted option (a)
-        await type_text(pilot, "SMS først")
-        await pilot.press("tab")
+        await pilot.press("enter")  # choose the highlighted option (a); the focus stays
+        await pilot.press("tab")  # who decided
         await type_text(pilot, "Kari")
+        await pilot.press("enter")  # Enter there goes on to the rationale
+        await type_text(pilot, "SMS først")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)

@@ -19,7 +19,7 @@ from krise_ovelse.tui.session import ExerciseSession, SessionError
 from krise_ovelse.tui.view import TEAM
 
 from .conftest import console, frozen_wall
-from .helpers import start_play
+from .helpers import record_notifications, start_play
 
 
 def _paused_session(example: LoadedScenario, db: Path) -> str:
@@ -44,11 +44,11 @@ async def test_an_unknown_stored_event_is_a_clear_error_and_leaves_the_session_u
     session_id = _paused_session(example, db)
     _append_unknown_event(db, session_id)
     app = console(session=session_id)
+    messages = record_notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.session is None
         assert isinstance(app.screen, StartScreen)
-        messages = [n.message for n in app._notifications]
         assert any("teleported" in m and session_id in m for m in messages), messages
     with SessionStore(db) as store:
         info = store.get(session_id)
@@ -103,7 +103,7 @@ async def test_a_team_window_survives_an_unreadable_new_event(example: LoadedSce
             seq = session.state.seq
             live.session.close()  # type: ignore[union-attr]
             _append_unknown_event(db, session_id)
-            follower._poll()
+            follower.poll_store()
             await team_pilot.pause()
             assert session.state.seq == seq
             assert "teleported" in session.poll_error

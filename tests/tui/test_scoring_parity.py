@@ -38,11 +38,11 @@ async def test_the_console_and_the_store_give_the_same_ratings(db: Path, clock: 
         await pilot.pause()
         await pilot.press("space")  # STARTEX: the clock runs
         clock.advance(20)
-        app._tick()
-        await pilot.press("j")  # jump to the next phase in the middle of the first
+        app.tick_clock()
+        await pilot.press("j", "j")  # jump to the next phase in the middle of the first
         await pilot.pause()
         clock.advance(20)
-        app._tick()
+        app.tick_clock()
         await pilot.press("e", "j")  # ENDEX
         await pilot.pause()
         session = app.session

@@ -18,6 +18,8 @@ from krise_ovelse.engine.commands import Advance
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.loaded import LoadedScenario
+from krise_ovelse.tui.screens.exercise import ExerciseScreen
+from krise_ovelse.tui.view import TEAM
 
 from .conftest import EXAMPLE, console
 from .helpers import type_text
@@ -103,7 +105,9 @@ def test_decision_dialog(lang: str, example: LoadedScenario, snap_env: Path, sna
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("enter", "tab")  # choose a; on to "decided by"
+        await type_text(pilot, "Kari")
+        await pilot.press("enter")  # on to the rationale
         await type_text(pilot, "Alle skal vite det før kl. 07")
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
@@ -115,7 +119,7 @@ def test_debrief(lang: str, example: LoadedScenario, snap_env: Path, snap_compar
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -157,7 +161,7 @@ def test_evaluation(lang: str, example: LoadedScenario, snap_env: Path, snap_com
         await _into_exercise(pilot)
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", "ctrl+s")
+        await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
         await pilot.press("e", "y")
         await pilot.pause()
@@ -180,3 +184,53 @@ def test_adhoc_dialog(lang: str, example: LoadedScenario, snap_env: Path, snap_c
 
 def test_adhoc_dialog_at_80x24(example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
     assert snap_compare(_app(example, "nb", team="Ledergruppen"), terminal_size=(80, 24), run_before=_adhoc_open)
+
+
+# --- running the room: the projector, the pacing view, the jump preview (100x30 and 80x24) ----------
+
+ROOM_SIZES = [(100, 30), (80, 24)]
+
+
+async def _presenting(pilot: Pilot[Any]) -> None:
+    """i01 on the team's screen, seen in the team view (as the projector window shows it)."""
+    await _into_exercise(pilot)
+    app = pilot.app
+    assert isinstance(app, KriseApp) and app.session is not None
+    assert app.run_command(app.session.present("i01"))
+    screen = app.screen
+    assert isinstance(screen, ExerciseScreen)
+    screen.view = TEAM  # as `v` does, without its notification over the projector
+    screen.apply_view()
+    screen.render_state()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", ROOM_SIZES, ids=["100x30", "80x24"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_projector(lang: str, size: tuple[int, int], example: LoadedScenario, snap_env: Path,
+                   snap_compare: Any) -> None:
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=size, run_before=_presenting)
+
+
+@pytest.mark.parametrize("size", ROOM_SIZES, ids=["100x30", "80x24"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_pacing_view(lang: str, size: tuple[int, int], example: LoadedScenario, snap_env: Path,
+                     snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", ROOM_SIZES, ids=["100x30", "80x24"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_jump_preview(lang: str, size: tuple[int, int], example: LoadedScenario, snap_env: Path,
+                      snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+
+    assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=size, run_before=run_before)

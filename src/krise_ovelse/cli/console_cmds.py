@@ -20,6 +20,7 @@ from krise_ovelse.cli.base import ENV_LANG, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, 
 from krise_ovelse.startup import collection_paused
 
 VIEWS = ("facilitator", "team")
+AUTO_PAUSE = ("auto", "on", "off")
 UNREADABLE = ("E-READ",)
 
 
@@ -86,6 +87,9 @@ def run_console(**kwargs: Any) -> None:
 
         app = make_app(**kwargs)
     app.run()
+    note = app.exit_note()
+    if note:  # after the screen is restored: the session's id and how to go on
+        click.echo(note)
 
 
 def start_console(lang: str | None = None, db: str | None = None) -> None:
@@ -101,9 +105,14 @@ def start_console(lang: str | None = None, db: str | None = None) -> None:
               help="facilitator: dreiebok, notes and controls; team: only what the players may see.")
 @click.option("--session", "session_id", default=None, metavar="ID",
               help="Continue this stored session (with --view team: follow it read-only in a second window).")
+@click.option("--auto-pause", type=click.Choice(AUTO_PAUSE), default="auto", show_default=True,
+              help="Pause the clock when a decision opens: auto (at speeds above ×1), on, off.")
+@click.option("--bell", is_flag=True, help="Ring the terminal bell with each alert (inject, decision, deadline).")
+@click.option("--warn-before", type=click.FloatRange(0, 3600), default=60.0, show_default=True, metavar="SECONDS",
+              help="Warn this many real seconds before a decision's deadline (0: no warning).")
 @db_option
 def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, session_id: str | None,
-             db: str | None) -> None:
+             auto_pause: str, bell: bool, warn_before: float, db: str | None) -> None:
     """Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the briefing.
 
     With --session ID the stored session is opened instead: resumed by the facilitator, or
@@ -115,7 +124,8 @@ def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, sessi
     with collection_paused():  # loading builds long-lived objects too (see run_console)
         loaded = load_or_exit(scenario) if scenario is not None else None
         full_id = check_session_or_exit(session_id, db) if session_id is not None else None
-    run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db)
+    run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db,
+                auto_pause=auto_pause, bell=bell, warn_before=warn_before)
     sys.exit(EXIT_OK)
 
 

@@ -17,7 +17,8 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed,
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
-    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback.
+    AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback,
+    AmendDecisionRecord, PresentInject.
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -30,7 +31,8 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     DecisionMissed [decision_missed], ObservationAdded [observation_added], EvaluatorAdded
     [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
     [rating_reconciled], CriterionRated [criterion_rated], SessionEnded [session_ended], HotwashNoted
-    [hotwash_noted], FeedbackGiven [feedback_given]. Every event: seq, kind,
+    [hotwash_noted], FeedbackGiven [feedback_given], DecisionRecordAmended
+    [decision_record_amended], InjectPresented [inject_presented]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
@@ -66,6 +68,7 @@ from krise_ovelse.engine.commands import (
     Advance,
     AdvanceToDecision,
     AdvanceToNext,
+    AmendDecisionRecord,
     Command,
     Decide,
     EndExercise,
@@ -75,6 +78,7 @@ from krise_ovelse.engine.commands import (
     MarkTask,
     NoteHotwash,
     Pause,
+    PresentInject,
     RateCriterion,
     RateReasoning,
     ReconcileRating,
@@ -97,6 +101,7 @@ from krise_ovelse.engine.events import (
     DecisionMade,
     DecisionMissed,
     DecisionOpened,
+    DecisionRecordAmended,
     DecisionRevised,
     EvaluatorAdded,
     Event,
@@ -105,6 +110,7 @@ from krise_ovelse.engine.events import (
     HotwashNoted,
     InjectAcknowledged,
     InjectDone,
+    InjectPresented,
     InjectReleased,
     InjectSkipped,
     ModeChanged,
@@ -159,6 +165,7 @@ __all__ = [
     "Advance",
     "AdvanceToDecision",
     "AdvanceToNext",
+    "AmendDecisionRecord",
     "Clock",
     "ClockAdvanced",
     "ClockJumped",
@@ -171,6 +178,7 @@ __all__ = [
     "DecisionMissed",
     "DecisionOpened",
     "DecisionRecord",
+    "DecisionRecordAmended",
     "DecisionRevised",
     "DecisionState",
     "DecisionStatus",
@@ -187,6 +195,7 @@ __all__ = [
     "HotwashNoted",
     "InjectAcknowledged",
     "InjectDone",
+    "InjectPresented",
     "InjectReleased",
     "InjectSkipped",
     "InjectState",
@@ -205,6 +214,7 @@ __all__ = [
     "Pause",
     "Paused",
     "PhaseChanged",
+    "PresentInject",
     "RateCriterion",
     "RateReasoning",
     "Rating",

@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import attrs
+
 from krise_ovelse.engine.events import (
     AdhocInjectAdded,
     ClockAdvanced,
@@ -20,6 +22,7 @@ from krise_ovelse.engine.events import (
     DecisionMade,
     DecisionMissed,
     DecisionOpened,
+    DecisionRecordAmended,
     DecisionRevised,
     EvaluatorAdded,
     Event,
@@ -28,6 +31,7 @@ from krise_ovelse.engine.events import (
     HotwashNoted,
     InjectAcknowledged,
     InjectDone,
+    InjectPresented,
     InjectReleased,
     InjectSkipped,
     ModeChanged,
@@ -103,7 +107,7 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
 AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({
     ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
-    FeedbackGiven})
+    FeedbackGiven, DecisionRecordAmended})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -348,6 +352,21 @@ def _option_applied(state: ExerciseState, ev: OptionApplied) -> ExerciseState:
     return _evolve(state, changes)
 
 
+def _record_amended(state: ExerciseState, ev: DecisionRecordAmended) -> ExerciseState:
+    history = state.decision_history
+    for position in range(len(history) - 1, -1, -1):
+        record = history[position]
+        if record.seq == ev.record_seq:
+            amended = attrs.evolve(record, rationale=ev.rationale, decided_by=ev.decided_by,
+                                   amendments=record.amendments + 1)
+            return _evolve(state, {"last": ev, "decision_history": history.set(position, amended)})
+    raise EventFormatError(f"decision_record_amended {ev.seq}: no decision record with seq {ev.record_seq}")
+
+
+def _inject_presented(state: ExerciseState, ev: InjectPresented) -> ExerciseState:
+    return _evolve(state, {"last": ev, "presented": ev.inject_id})
+
+
 def _observation_added(state: ExerciseState, ev: ObservationAdded) -> ExerciseState:
     note = Observation(ev.seq, ev.observation_id, ev.text, ev.author, ev.criteria, ev.inject_id, ev.decision_id,
                        ev.scenario_minutes, ev.exercise_seconds, ev.wall)
@@ -402,6 +421,8 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     TaskMarked: _noted,
     ReasoningRated: _noted,
     RatingReconciled: _noted,
+    DecisionRecordAmended: _record_amended,
+    InjectPresented: _inject_presented,
     HotwashNoted: _noted,
     FeedbackGiven: _noted,
 }

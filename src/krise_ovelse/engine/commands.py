@@ -120,6 +120,15 @@ class MarkInjectDone(Command):
 
 
 @attrs.frozen
+class PresentInject(Command):
+    """Put a released inject on the team's screen (the projector), or clear it (None). Recorded
+    as an event, so every window on the session shows the same, and the log says when."""
+
+    inject_id: str | None
+    by: str = ""
+
+
+@attrs.frozen
 class SkipInject(Command):
     """Skip a pending inject; a reason is required (it goes into the report)."""
 
@@ -157,6 +166,17 @@ class ReviseDecision(Command):
     option_id: str
     rationale: str = ""
     decided_by: str = ""
+
+
+@attrs.frozen
+class AmendDecisionRecord(Command):
+    """Correct who decided, or the rationale, of the choice in force (a typo, a wrong name);
+    the option stays. Recorded as its own event: the original record stays in the log."""
+
+    decision_id: str
+    rationale: str
+    decided_by: str
+    by: str = ""
 
 
 @attrs.frozen
@@ -245,5 +265,5 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
     Decide, ReviseDecision, AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating,
-    NoteHotwash, GiveFeedback,
+    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject,
 )

@@ -238,6 +238,34 @@ class DecisionMissed(OptionApplied):
 
 
 @attrs.frozen(kw_only=True, slots=False)
+class DecisionRecordAmended(Event):
+    """A correction of who decided or why, on the record of a choice (`record_seq`, the seq of
+    its decision_made or decision_revised event); the option and its effects stay as they were.
+
+    Additive: the original event is never rewritten, and this event carries the values it
+    replaces, so the audit trail shows the record before and after the correction.
+    """
+
+    kind: ClassVar[str] = "decision_record_amended"
+    decision_id: str
+    record_seq: int
+    rationale: str
+    decided_by: str
+    previous_rationale: str
+    previous_decided_by: str
+    by: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class InjectPresented(Event):
+    """The facilitator put a released inject on the team's screen (None: cleared it)."""
+
+    kind: ClassVar[str] = "inject_presented"
+    inject_id: str | None
+    by: str
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class ObservationAdded(Event):
     kind: ClassVar[str] = "observation_added"
     observation_id: str
@@ -336,7 +364,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
     DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
     CriterionRated, SessionEnded, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
-    FeedbackGiven,
+    FeedbackGiven, DecisionRecordAmended, InjectPresented,
 )
 EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
 

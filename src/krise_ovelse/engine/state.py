@@ -128,6 +128,8 @@ class DecisionRecord:
     wall: str
     response_minutes: int | None
     response_seconds: float | None
+    #: How often who/why was corrected since (`decision_record_amended`); the events keep each version.
+    amendments: int = 0
 
 
 @attrs.frozen
@@ -195,6 +197,8 @@ class ExerciseState:
     adhoc: PVec[AdhocInject]
     #: The evaluators named in the session (name, lead), in order; empty: one unnamed evaluator.
     evaluators: tuple[tuple[str, bool], ...] = ()
+    #: The inject on the team's screen (`inject_presented`), if any.
+    presented: str | None = None
 
     # --- times and clock ---------------------------------------------------------------------
 

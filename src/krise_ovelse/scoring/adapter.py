@@ -13,6 +13,8 @@ What it takes from each kind:
 - `decision_made` / `decision_revised` / `decision_missed`: a choice (with rationale, who,
   response time), and the option's effects as a jump in the indicators at that minute;
 - `decision_opened`, `inject_released`, `inject_skipped`, `adhoc_inject_added`: the timeline;
+- `decision_record_amended`: a correction of who decided or why on an earlier choice (the
+  choice then carries the corrected words; the events keep the original);
 - `observation_added`: an observation (context unless it carries a `level`);
 - `criterion_rated`: an evaluator's rating (override or confirmation);
 - `evaluator_added`, `task_marked`, `reasoning_rated`, `rating_reconciled`: the evaluators,
@@ -226,6 +228,13 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
                 rationale=str(data.get("rationale") or ""), decided_by=str(data.get("decided_by") or ""),
                 response_minutes=None if missed else _float(data.get("response_minutes")),
                 response_seconds=None if missed else _float(data.get("response_seconds"))))
+        elif kind == "decision_record_amended":
+            amended = decisions.get(str(data.get("decision_id")))
+            choices = amended["choices"] if amended else []
+            for position, choice in enumerate(choices):
+                if choice.seq == data.get("record_seq"):
+                    choices[position] = attrs.evolve(choice, rationale=str(data.get("rationale") or ""),
+                                                     decided_by=str(data.get("decided_by") or ""))
         elif kind == "decision_opened":
             entry = decisions.setdefault(str(data.get("decision_id")), {"opened": None, "choices": []})
             entry["opened"] = (seq, minutes, seconds, _float(data.get("deadline")))

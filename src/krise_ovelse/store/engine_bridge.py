@@ -167,7 +167,7 @@ def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
     For `krise-ovelse run` with a database: if the process dies, `finish_headless` (the
     `resume SESSION --play FILE` command) completes the run from what was committed.
     """
-    from krise_ovelse.scripted.headless import HEADLESS_EPOCH, run_headless
+    from krise_ovelse.scripted.headless import run_headless
 
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
@@ -176,7 +176,7 @@ def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
         team=playthrough.team if playthrough is not None else "headless",
         participants=participant_labels(playthrough.participants if playthrough is not None else ()),
         facilitator=playthrough.facilitator if playthrough is not None else "",
-        mode="headless", started=(clock or (lambda: HEADLESS_EPOCH))().isoformat(timespec="seconds"))
+        mode="headless", started=None)  # the store's real clock: the events keep the run's fixed one
     result = run_headless(scenario, playthrough, seed, clock,
                           sink=engine_sink(store, info.id),
                           criteria=criteria_ids(scenario),

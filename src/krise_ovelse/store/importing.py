@@ -8,8 +8,11 @@ An export travels by e-mail; whoever has it can edit it and recompute its hashes
 2. read every event with the engine's reader, refusing unknown kinds, and fold them over that
    scenario, refusing what does not fold;
 3. derive every value the store shows from the events and the scenario — team, participants,
-   facilitator, seed, start and end, status, title, the key facts, the ratings and the index —
-   and ignore the copies in the header (a forged index of 100 imports as what the events earn);
+   facilitator, seed, end, status, title, the key facts, the ratings and the index — and ignore
+   the copies in the header (a forged index of 100 imports as what the events earn). The one
+   exception is when the session really started: a headless run's events carry a fixed clock
+   (runs are deterministic), so a valid time in the header is kept; it decides only the order
+   of the session list, never a rating;
 4. check the signature when there is one (`export --sign`), and require one from a trusted key
    with `verify` (`import --verify`): the hashes only show accidental damage, a signature shows
    who made the file;
@@ -19,6 +22,7 @@ An export travels by e-mail; whoever has it can edit it and recompute its hashes
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -42,6 +46,20 @@ class Imported:
     trusted: bool = False
     key_id: str = ""
 
+
+
+def _real_start(given: object, first_event_wall: str) -> str:
+    """When the session really started: the exported row's time if it is a valid time with a
+    zone (a headless run's events carry a fixed clock for determinism, its row the real time),
+    else the first event's."""
+    if isinstance(given, str):
+        try:
+            moment = dt.datetime.fromisoformat(given)
+        except ValueError:
+            return first_event_wall
+        if moment.utcoffset() is not None:
+            return moment.isoformat(timespec="seconds")
+    return first_event_wall
 
 def check_signature(data: ExportData, file: str, *, required: bool) -> tuple[str | None, bool, str]:
     """(signer, trusted, key id) of a valid signature; ExportFileError for a bad one, or for
@@ -193,7 +211,7 @@ def import_verified(store: Store, path: str | os.PathLike[str], *, new_id: bool 
         participants=people,
         facilitator=started.facilitator,
         mode=str(header_session.get("mode")) if header_session.get("mode") in ("live", "headless") else "live",
-        started=started.wall,
+        started=_real_start(header_session.get("started"), started.wall),
         ended=ended_event.wall if ended_event is not None else None,
         session_id=session_id,
         events=data.events,

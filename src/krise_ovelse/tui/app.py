@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from krise_ovelse.startup import pause_collection, resume_collection
-from krise_ovelse.tui.base import localise_bindings
 from krise_ovelse.tui.i18n import set_language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
 from krise_ovelse.wallclock import utc_now
@@ -54,9 +53,18 @@ class Launch:
     session: str | None = None
     scenarios_dir: Path | None = None
     #: Seconds between clock ticks in real-time play, and between store polls in a read-only window.
-    #: None: no timer (tests call `_tick` and `_poll` themselves, so nothing runs on real time).
+    #: None: no timer (tests call `tick_clock` and `poll_store` themselves, so nothing runs on real time).
     tick_interval: float | None = 1.0
     poll_interval: float | None = 1.0
+    #: Pause the clock when a decision opens: "auto" (above ×1), "on" or "off".
+    auto_pause: str = "auto"
+    #: Ring the terminal bell with each alert.
+    bell: bool = False
+    #: Warn this many real seconds before a deadline (0: no warning).
+    warn_before: float = 60.0
+
+
+AUTO_PAUSE_MODES = ("auto", "on", "off")
 
 
 class KriseApp(App[None]):
@@ -76,7 +84,6 @@ class KriseApp(App[None]):
         self.launch = launch or Launch()
         set_language(self.launch.lang)
         super().__init__()
-        localise_bindings(self)
         self.clock = clock
         self.wall = wall
         self.session: ExerciseSession | None = None
@@ -84,6 +91,9 @@ class KriseApp(App[None]):
         self._quitting = False
         self._dialogs: dict[str, Screen[Any]] = {}
         self._collection_paused = False
+        #: The decision whose opening paused the clock in the last tick ("" if none).
+        self.auto_paused_for = ""
+        self.auto_pause = self.launch.auto_pause if self.launch.auto_pause in AUTO_PAUSE_MODES else "auto"
 
     # -- start ----------------------------------------------------------------------------
 
@@ -111,17 +121,14 @@ class KriseApp(App[None]):
         than pushed over Textual's empty one, which would be built, styled and laid out too)."""
         launch = self.launch
         if launch.scenario is not None and not launch.session:
-            screen = self._briefing(launch.scenario)
-            # as `switch_screen` gives the screen it shows: replacing the briefing removes it
-            screen._push_result_callback(self, None)
-            return screen
+            return self._briefing(launch.scenario)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = t("app.subtitle")
         if self.launch.tick_interval is not None:
-            self.set_interval(self.launch.tick_interval, self._tick, name="clock")
+            self.set_interval(self.launch.tick_interval, self.tick_clock, name="clock")
         if self._collection_paused:
             self.call_after_refresh(self._resume_collection)  # after the first frame
         launch = self.launch
@@ -145,11 +152,23 @@ class KriseApp(App[None]):
         return len(self.screen_stack) <= 1 and type(self.screen) is Screen
 
     def _show(self, screen: Screen[None]) -> None:
-        """Make `screen` the main screen (replacing the one shown)."""
-        if self._blank():
+        """Make `screen` the main screen (replacing the one shown).
+
+        The screen at the bottom of the stack (Textual's empty one, or the briefing when it was
+        the first screen) is never replaced but covered: `switch_screen` can only replace a
+        screen that was pushed.
+        """
+        if len(self.screen_stack) <= 1:
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
+
+    def show_exercise(self) -> None:
+        """Back to the exercise screen of the session (from the evaluation, before ENDEX)."""
+        from krise_ovelse.tui.screens.exercise import ExerciseScreen
+
+        if self.session is not None:
+            self._show(ExerciseScreen(self.session))
 
     def show_start(self) -> None:
         from krise_ovelse.tui.screens.start import StartScreen
@@ -241,7 +260,7 @@ class KriseApp(App[None]):
             return
         self._set_session(session)
         if self.launch.poll_interval is not None:
-            self.set_interval(self.launch.poll_interval, self._poll, name="poll")
+            self.set_interval(self.launch.poll_interval, self.poll_store, name="poll")
         self._show(ExerciseScreen(session, TEAM, locked_view=True))
 
     def replay_session(self, session_id: str) -> None:
@@ -286,7 +305,7 @@ class KriseApp(App[None]):
 
     def _drop_dialogs(self) -> None:
         for name, screen in self._dialogs.items():
-            if any(screen in stack for stack in self._screen_stacks.values()):
+            if screen in self.screen_stack:
                 continue  # still shown: Textual removes it when it is closed
             self.uninstall_screen(name)
             if screen.is_mounted:
@@ -319,20 +338,29 @@ class KriseApp(App[None]):
 
     # -- the clock and the store ----------------------------------------------------------
 
-    def _tick(self) -> None:
+    def tick_clock(self) -> None:
         now = self.clock()
         elapsed = now - self._last_tick
         self._last_tick = now
         session = self.session
         if session is None or session.readonly or not session.running or elapsed <= 0:
             return
-        outcome = session.tick(elapsed)
+        outcome = session.tick(elapsed, pause_on_open=self.auto_pause_active())
         if not outcome.ok:
             self.notify(outcome.message, severity="error", timeout=10, markup=False)
-        if outcome.changed:
-            self.refresh_views()
+        self.auto_paused_for = outcome.paused_for
+        # every tick while the clock runs: the countdowns and the pacing line count real time
+        self.refresh_views()
+        self.auto_paused_for = ""
 
-    def _poll(self) -> None:
+    def auto_pause_active(self) -> bool:
+        """Whether a decision's opening pauses the clock: always, never, or above ×1 (auto)."""
+        if self.auto_pause == "on":
+            return True
+        session = self.session
+        return self.auto_pause == "auto" and session is not None and session.state.speed > 1
+
+    def poll_store(self) -> None:
         session = self.session
         if session is not None and session.readonly and session.poll():
             self.refresh_views()
@@ -343,7 +371,9 @@ class KriseApp(App[None]):
             self.notify(outcome.message, severity="warning", timeout=6, markup=False)
         elif outcome.note:
             self.notify(outcome.note, markup=False)
+        self.auto_paused_for = outcome.paused_for
         self.refresh_views()
+        self.auto_paused_for = ""
         return outcome.ok
 
     def refresh_views(self) -> None:
@@ -362,6 +392,8 @@ class KriseApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key binding of the current screen and the app, in the current language."""
+        from krise_ovelse.tui.widgets.footer import describe
+
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -373,7 +405,7 @@ class KriseApp(App[None]):
             seen.add(action)
             node = active.node
             key = self.get_key_display(binding)
-            yield SystemCommand(binding.description, t("palette.key", key=key),
+            yield SystemCommand(describe(binding), t("palette.key", key=key),
                                 lambda action=action, node=node: self._run_bound(action, node))
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
 
@@ -402,6 +434,19 @@ class KriseApp(App[None]):
             self.session.close()
         self.exit()
 
+    def exit_note(self) -> str:
+        """What the terminal shows after the console closes: the session's id and how to go on
+        (resume a live one, report on an ended one), in the console's language."""
+        session = self.session
+        if session is None or not session.session_id:
+            return ""
+        sid = session.session_id
+        if session.readonly:
+            return t("exit.followed", id=sid)
+        if session.ended:
+            return t("exit.ended", id=sid, report=f"krise-ovelse report {sid}")
+        return t("exit.saved", id=sid, resume=f"krise-ovelse play --session {sid}")
+
     def on_unmount(self) -> None:
         self._resume_collection()
         if self.session is not None:
@@ -421,9 +466,13 @@ def make_app(
     wall: WallClock = utc_now,
     tick_interval: float | None = 1.0,
     poll_interval: float | None = 1.0,
+    auto_pause: str = "auto",
+    bell: bool = False,
+    warn_before: float = 60.0,
 ) -> KriseApp:
     """The console, ready to `run()` (or `run_test()`)."""
     launch = Launch(lang=lang, view=view, team=team, db=str(db) if db is not None else None,
                     scenario=scenario, session=session, scenarios_dir=scenarios_dir,
-                    tick_interval=tick_interval, poll_interval=poll_interval)
+                    tick_interval=tick_interval, poll_interval=poll_interval, auto_pause=auto_pause,
+                    bell=bell, warn_before=warn_before)
     return KriseApp(launch, clock=clock, wall=wall)

@@ -1,56 +1,22 @@
-"""Screens whose key descriptions come from the message catalogue.
+"""The console's screen and dialog bases.
 
-`BINDINGS` carry catalogue keys (`"key.pause"`) as descriptions; each instance translates
-its own copy of the bindings when it is made, so the footer, the help screen and the command
-palette all show the current language.
+`BINDINGS` carry catalogue keys (`"key.pause"`) as descriptions; they are translated where they
+are shown (the footer, the help screen, the command palette), so every place shows the current
+language and no binding map is rewritten. Only public Textual API is used here.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events
-from textual.binding import Binding, BindingsMap, BindingType
-from textual.dom import DOMNode
-from textual.geometry import Size
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-
-from krise_ovelse.tui.i18n import t
 
 if TYPE_CHECKING:
     from krise_ovelse.tui.app import KriseApp
 
 R = TypeVar("R")
-
-
-#: Textual's own binding descriptions that the console translates (those a footer can show).
-TEXTUAL_DESCRIPTIONS = {"palette": "key.palette", "Dismiss menu": "key.close_menu", "Open link": "key.open_link"}
-
-
-def translate_binding(binding: Binding) -> Binding:
-    if not binding.description.startswith("key."):
-        key = TEXTUAL_DESCRIPTIONS.get(binding.description)
-        return dataclasses.replace(binding, description=t(key)) if key else binding
-    description = t(binding.description)
-    tooltip = t(binding.tooltip) if binding.tooltip.startswith("key.") else binding.tooltip
-    return dataclasses.replace(binding, description=description, tooltip=tooltip)
-
-
-def localise_bindings(node: DOMNode) -> None:
-    keys = {key: [translate_binding(b) for b in bindings]
-            for key, bindings in node._bindings.key_to_bindings.items()}
-    node._bindings = BindingsMap.from_keys(keys)
-    node._krise_localised = True  # type: ignore[attr-defined]
-
-
-def localise_focused(event: events.DescendantFocus) -> None:
-    """A widget's own bindings (a Select's menu: "Dismiss menu") in the console's language, the
-    first time it takes the focus and so shows its keys in the footer."""
-    for node in event.widget.ancestors_with_self:
-        if isinstance(node, Screen) or getattr(node, "_krise_localised", False):
-            break
-        localise_bindings(node)
 
 
 def skip_first_restyle(screen: Screen[Any], event: events.ScreenResume) -> None:
@@ -66,38 +32,16 @@ def skip_first_restyle(screen: Screen[Any], event: events.ScreenResume) -> None:
         event.refresh_styles = False
 
 
-def same_size(screen: Screen[Any], size: Size) -> bool:
-    """True if `screen` was laid out at `size` last (its compositor's size)."""
-    return screen.is_attached and screen._compositor.size == size
-
-
 class KriseScreen(Screen[R]):
     """A full screen of the console."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        localise_bindings(self)
-
     @property
     def kapp(self) -> KriseApp:
-        from krise_ovelse.tui.app import KriseApp
-
-        app = self.app
-        assert isinstance(app, KriseApp)
-        return app
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        localise_focused(event)
+        """The console app (typed; no import of the app module, which imports the screens)."""
+        return cast("KriseApp", self.app)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         skip_first_restyle(self, event)
-
-    def _screen_resized(self, size: Size) -> None:
-        # A screen's first layout sends the screen itself a Resize (it is "shown"), and Textual
-        # lays it out again at the same size; a layout that is really needed still happens
-        # (on a new size, or when a widget asks for one).
-        if not same_size(self, size):
-            super()._screen_resized(size)
 
 
 class KriseModal(ModalScreen[R]):
@@ -109,25 +53,22 @@ class KriseModal(ModalScreen[R]):
 
     RESERVED_ROWS = 8
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "key.cancel")]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        localise_bindings(self)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.cancel"),
+        # Priority: the app moves the focus before it hands the next key to a field. Otherwise
+        # Tab reaches the screen only after bubbling up from the field, and in a fast burst of
+        # keys (typed or pasted) the text after the Tab lands in the field it was meant to leave.
+        Binding("tab", "app.focus_next", "key.next_field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "key.previous_field", show=False, priority=True),
+    ]
 
     @property
     def kapp(self) -> KriseApp:
-        from krise_ovelse.tui.app import KriseApp
-
-        app = self.app
-        assert isinstance(app, KriseApp)
-        return app
+        """The console app (typed; no import of the app module, which imports the screens)."""
+        return cast("KriseApp", self.app)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        localise_focused(event)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         skip_first_restyle(self, event)

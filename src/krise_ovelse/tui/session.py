@@ -25,12 +25,14 @@ from krise_ovelse.model.text import Text as ScenarioText
 from krise_ovelse.safetext import neutralise
 from krise_ovelse.tui.i18n import format_date, has, language, t
 from krise_ovelse.tui.loaded import LoadedScenario, load_for_console
+from krise_ovelse.tui.pacing import SPEEDS, Pacing, plan_seconds, real_seconds_until, windows
 from krise_ovelse.tui.view import (
     FACILITATOR,
     ClockView,
     DecisionView,
     FeedItem,
     IndicatorView,
+    JumpPreview,
     LogEntry,
     ObservationView,
     Snapshot,
@@ -46,7 +48,8 @@ if TYPE_CHECKING:  # the engine proper is imported when a session starts, not at
 WallClock = Callable[[], dt.datetime]
 #: Feed ids of the beginning of a phase (`phase:uke-to`), beside the inject ids.
 PHASE_PREFIX = "phase:"
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+#: Sub-steps one tick may be cut into to stop at a decision's opening (each is one commit).
+MAX_TICK_STEPS = 24
 #: In a national exercise, how often the console looks for control events without a notification.
 NATIONAL_RECHECK_SECONDS = 5.0
 #: Commands the control cell gives for everyone in a national exercise, not an organisation's console.
@@ -83,6 +86,8 @@ class Outcome:
     message: str = ""
     changed: bool = False
     note: str = ""
+    #: A tick that stopped the clock because this decision opened (auto-pause).
+    paused_for: str = ""
 
 
 def participant_label(participant: Participant, scenario: Scenario | None = None) -> str:
@@ -134,6 +139,8 @@ class ExerciseSession:
         #: (seq, scenario minute, phase id) of each phase begun, read from the events once.
         self._phases: list[tuple[int, int, str]] = []
         self._phase_scan = 0
+        self._startex: dt.datetime | None = None
+        self._startex_scan = 0
         self._follower: Any = None  # lifecycle.Follower of a read-only window on the store
         self._org: Any = None  # national.org.OrgClient when this is an organisation in a national exercise
         self._synced = 0.0
@@ -299,10 +306,38 @@ class ExerciseSession:
             self._save_summary()
         return Outcome(True, changed=bool(events))
 
-    def tick(self, real_seconds: float) -> Outcome:
-        if self._org is not None:
-            return self._follow_control()
-        return self.handle(cmd.Tick(real_seconds))
+    def tick(self, real_seconds: float, *, pause_on_open: bool = False) -> Outcome:
+        """Real time passes. With `pause_on_open`, the tick is cut at each stop (an inject, a
+        deadline, a phase change) that falls inside it, and the clock is paused as soon as a
+        decision opens: at its minute, not up to a second of play later (at ×32 that second is
+        hours of scenario time, and the deadline could lapse before anyone looked)."""
+        if not pause_on_open or self.engine is None:
+            return self.handle(cmd.Tick(real_seconds))
+        left = real_seconds
+        changed = False
+        for _ in range(MAX_TICK_STEPS):
+            state = self.state
+            stop = self.engine.next_stop()
+            step = left
+            if stop is not None:
+                to_stop = real_seconds_until(self.scenario, state.scenario_minutes + state.clock.carry, stop,
+                                             state.speed)
+                step = min(left, to_stop * (1 + 1e-9) + 1e-6)
+            before = len(state.open_deadlines)
+            opened = {d.decision_id for d in state.open_decisions()} if before else set()
+            outcome = self.handle(cmd.Tick(step))
+            if not outcome.ok:
+                return outcome
+            changed = changed or outcome.changed
+            left -= step
+            new = [d.decision_id for d in self.state.open_decisions() if d.decision_id not in opened]
+            if new and self.running:
+                paused = self.handle(cmd.Pause())
+                return Outcome(paused.ok, paused.message, changed=True, paused_for=new[0])
+            if left <= 1e-9 or not self.running:
+                return Outcome(True, changed=changed)
+        outcome = self.handle(cmd.Tick(left))
+        return attrs.evolve(outcome, changed=changed or outcome.changed)
 
     def _follow_control(self) -> Outcome:
         """A national exercise: the control cell runs the clock. Apply what it wrote since the last
@@ -336,6 +371,11 @@ class ExerciseSession:
     def slower(self) -> Outcome:
         return self._speed(-1)
 
+    def set_speed(self, speed: float) -> Outcome:
+        if speed == self.state.speed:
+            return Outcome(False, t("speed.limit", speed=speed))
+        return self.handle(cmd.SetSpeed(speed))
+
     def _speed(self, step: int) -> Outcome:
         current = self.state.speed
         index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - current))
@@ -344,19 +384,76 @@ class ExerciseSession:
             return Outcome(False, t("speed.limit", speed=new))
         return self.handle(cmd.SetSpeed(new))
 
-    def next_inject(self) -> Outcome:
+    def next_inject(self, *, pause_on_open: bool = False) -> Outcome:
         before = self.state.scenario_minutes
+        opened = self._open_ids()
         outcome = self._also_paused(cmd.AdvanceToNext())
         if outcome.ok and self.state.scenario_minutes == before and not outcome.changed:
             return Outcome(False, t("advance.nothing"))
-        return outcome
+        return self._pause_if_opened(outcome, opened, pause_on_open)
 
-    def next_phase(self) -> Outcome:
+    def next_phase(self, *, pause_on_open: bool = False) -> Outcome:
         index = self.state.clock.phase_index
         phases = self.scenario.phases
         if index + 1 >= len(phases):
             return Outcome(False, t("phase.last"))
-        return self._also_paused(cmd.JumpToPhase(phases[index + 1].id))
+        opened = self._open_ids()
+        return self._pause_if_opened(self._also_paused(cmd.JumpToPhase(phases[index + 1].id)), opened,
+                                     pause_on_open)
+
+    def jump_preview(self) -> JumpPreview | None:
+        """What jumping to the next phase would skip and let lapse (None in the last phase)."""
+        state = self.state
+        phases = self.scenario.phases
+        index = state.clock.phase_index
+        if index + 1 >= len(phases):
+            return None
+        target = phases[index + 1]
+        now, to = state.scenario_minutes, target.starts.minutes
+        skipped = []
+        for inject in self.scenario.injects:
+            if inject.kind is Trigger.SCHEDULED and inject.at is not None and now < inject.at.minutes < to:
+                status = state.inject(inject.id)
+                if status.status is InjectStatus.PENDING:
+                    skipped.append((inject.id, _tr(inject.title), inject.at.minutes))
+        skipped.sort(key=lambda item: (item[2], item[0]))
+        lapsing = []
+        for decision in state.open_decisions():
+            if decision.deadline is not None and decision.deadline <= to:
+                d = self.scenario.decision(decision.decision_id)
+                default = d.option(d.default)
+                lapsing.append((d.id, _tr(d.title) if d.title else _tr(d.prompt)[:60], d.default,
+                                _tr(default.text) if default is not None else ""))
+        return JumpPreview(phase_id=target.id, phase_title=_tr(target.title), from_minutes=now, to_minutes=to,
+                           skipped=tuple(skipped), lapsing=tuple(lapsing),
+                           saves=plan_seconds(self.scenario, now + state.clock.carry, to))
+
+    def jump_to_next_phase(self, *, pause_on_open: bool = False) -> Outcome:
+        """The jump `j` previews: each scheduled inject it passes over is skipped first, with a
+        reason in the console's language that names the phase (the engine's own reason is
+        English and names the id), then the clock jumps."""
+        preview = self.jump_preview()
+        if preview is None:
+            return Outcome(False, t("phase.last"))
+        reason = t("jump.skip_reason", phase=preview.phase_title, by=facilitator_name())
+        for inject_id, _title, _minute in preview.skipped:
+            outcome = self.skip(inject_id, reason)
+            if not outcome.ok:
+                return outcome
+        return self.next_phase(pause_on_open=pause_on_open)
+
+    def _open_ids(self) -> set[str]:
+        return {d.decision_id for d in self.state.open_decisions()}
+
+    def _pause_if_opened(self, outcome: Outcome, opened: set[str], pause_on_open: bool) -> Outcome:
+        """Auto-pause after a jump of a running clock that opened a decision, as after a tick."""
+        if not (outcome.ok and pause_on_open and self.running):
+            return outcome
+        new = [d for d in self._open_ids() if d not in opened]
+        if not new:
+            return outcome
+        paused = self.handle(cmd.Pause())
+        return attrs.evolve(outcome, paused_for=sorted(new)[0]) if paused.ok else paused
 
     def _also_paused(self, command: cmd.Command) -> Outcome:
         """`command` (a jump of the clock); while paused: Resume, the jump, Pause, so the clock
@@ -386,6 +483,10 @@ class ExerciseSession:
         return self.handle(cmd.AddAdhocInject(title=inject.title, body=inject.body, channel=inject.channel,
                                               sender=inject.sender, by=facilitator_name()))
 
+    def present(self, inject_id: str | None) -> Outcome:
+        """Put an inject on the team's screen, or clear it (None); every window follows."""
+        return self.handle(cmd.PresentInject(inject_id, by=facilitator_name()))
+
     def acknowledge(self, inject_id: str) -> Outcome:
         return self.handle(cmd.AcknowledgeInject(inject_id, by=""))
 
@@ -394,6 +495,13 @@ class ExerciseSession:
 
     def revise(self, decision_id: str, option_id: str, rationale: str = "", by: str = "") -> Outcome:
         return self.handle(cmd.ReviseDecision(decision_id, option_id, rationale=rationale, decided_by=by))
+
+    def amend(self, decision_id: str, rationale: str, by: str) -> Outcome:
+        """Correct who decided or why on the choice in force (an amending event; the original
+        record stays in the log). The correction is by the console's user, the facilitator."""
+        outcome = self.handle(cmd.AmendDecisionRecord(decision_id, rationale=rationale, decided_by=by,
+                                                      by=facilitator_name()))
+        return attrs.evolve(outcome, note=t("decision.amended", id=decision_id)) if outcome.ok else outcome
 
     def observe(self, observation: Any) -> Outcome:
         outcome = self.handle(cmd.AddObservation(text=observation.text, author=facilitator_name(),
@@ -419,8 +527,13 @@ class ExerciseSession:
         end = self.scenario.ends.minutes
         decisions = [state.decision(d.id) for d in self.scenario.decisions]
         unopened = sum(1 for d in decisions if d.status is DecisionStatus.CLOSED and d.opened_at is None)
+        open_now = []
+        for decision in state.open_decisions():
+            d = self.scenario.decision(decision.decision_id)
+            open_now.append((d.id, _tr(d.title) if d.title else _tr(d.prompt)[:60],
+                             decision.deadline if decision.deadline is not None else end))
         return Unplayed(end_minutes=end, minutes_left=max(0, end - state.scenario_minutes),
-                        decisions_unopened=unopened, decisions_total=len(decisions))
+                        decisions_unopened=unopened, decisions_total=len(decisions), open_now=tuple(open_now))
 
     def endex(self) -> Outcome:
         if self.ended:
@@ -483,6 +596,7 @@ class ExerciseSession:
     def goto(self, step: int) -> None:
         """Replay: the state after the first `step` events."""
         step = max(1, min(len(self.events), step))
+        self._startex, self._startex_scan = None, 0
         current = self.state.seq
         if step >= current:
             self._state = _apply_all(self.state, self.events[current:step])
@@ -518,8 +632,9 @@ class ExerciseSession:
         observations = tuple(
             ObservationView(o.text, o.criteria, o.scenario_minutes, author=o.author)
             for o in state.observations) if view == FACILITATOR else ()
+        presented = self.inject_record(state.presented) if state.presented else None
         return Snapshot(clock=clock, feed=feed, open_decisions=open_decisions, indicators=indicators,
-                        log=log, upcoming=upcoming, observations=observations, seq=state.seq)
+                        log=log, upcoming=upcoming, observations=observations, seq=state.seq, presented=presented)
 
     def indicator_view(self, indicator_id: str, end: float | None = None, points: int = SPARK_POINTS) -> IndicatorView:
         ind = self.scenario.indicator(indicator_id)
@@ -606,6 +721,49 @@ class ExerciseSession:
         names = {r.id: _tr(r.name) for r in self.scenario.roles}
         return tuple(names.get(i, i) for i in ids)
 
+    def real_seconds_left(self, deadline_minutes: float) -> float:
+        """Real seconds until scenario minute `deadline_minutes` at the current speed."""
+        state = self.state
+        return real_seconds_until(self.scenario, state.scenario_minutes + state.clock.carry, deadline_minutes,
+                                  state.speed)
+
+    def startex_wall(self) -> dt.datetime | None:
+        """When the clock first started (the first `resumed` event), from the stored events."""
+        if self._startex is None:
+            events: Sequence[Any] = self.engine.events if self.engine is not None else self.events
+            for index in range(self._startex_scan, min(len(events), self.state.seq)):
+                if events[index].kind == "resumed":
+                    with contextlib.suppress(ValueError):
+                        self._startex = dt.datetime.fromisoformat(events[index].wall)
+                    break
+            else:
+                self._startex_scan = min(len(events), self.state.seq)
+        return self._startex
+
+    def pacing(self, now: dt.datetime | None = None) -> Pacing:
+        """Where the exercise stands against its plan; `now` is the wall clock (a replay uses
+        the time of the event shown)."""
+        state = self.state
+        position = state.scenario_minutes + state.clock.carry
+        startex = self.startex_wall()
+        if now is None and state.wall:
+            with contextlib.suppress(ValueError):
+                now = dt.datetime.fromisoformat(state.wall)
+        elapsed = max(0.0, (now - startex).total_seconds()) if startex is not None and now is not None else None
+        phase_windows = windows(self.scenario)
+        window = phase_windows[state.clock.phase_index]
+        first = phase_windows[0].start if phase_windows else 0
+        following = phase_windows[window.index + 1] if window.index + 1 < len(phase_windows) else None
+        return Pacing(
+            elapsed=elapsed, played=state.exercise_seconds,
+            plan_total=plan_seconds(self.scenario, first, self.scenario.ends.minutes),
+            plan_used=plan_seconds(self.scenario, first, position),
+            phase_id=window.phase_id,
+            phase_plan=plan_seconds(self.scenario, window.start, window.end),
+            phase_used=plan_seconds(self.scenario, window.start, position),
+            speed=state.speed, phase_minutes_left=max(0.0, window.end - position),
+            next_phase=following.phase_id if following is not None else None)
+
     def decision_view(self, decision_id: str) -> DecisionView | None:
         if not self.scenario.has_decision(decision_id):
             return None
@@ -613,11 +771,18 @@ class ExerciseSession:
         ds = self.state.decision(decision_id)
         opened = float(ds.opened_at) if ds.opened_at is not None else float(self.state.scenario_minutes)
         deadline = float(ds.deadline) if ds.deadline is not None else opened + d.deadline.minutes
+        record = None
+        if ds.status is DecisionStatus.DECIDED:
+            record = next((r for r in reversed(self.state.decision_history) if r.decision_id == decision_id), None)
         return DecisionView(decision_id=d.id, title=_tr(d.title), prompt=_tr(d.prompt), opened_minutes=opened,
                             deadline_minutes=deadline, category=d.category.value,
                             options=tuple((o.id, _tr(o.text)) for o in d.options), default=d.default,
                             chosen=ds.option_id if ds.status in (DecisionStatus.DECIDED, DecisionStatus.MISSED)
-                            else None, missed=ds.missed)
+                            else None, missed=ds.missed,
+                            decided_by=record.decided_by if record is not None else "",
+                            rationale=record.rationale if record is not None else "",
+                            real_seconds_left=self.real_seconds_left(deadline) if ds.is_open else None,
+                            clock_running=self.running)
 
     def consequence(self, decision_id: str, option_id: str) -> str:
         """The option's `consequence` text (what the team is told after choosing it), or ''."""
@@ -639,7 +804,8 @@ class ExerciseSession:
                 minutes=float(record.scenario_minutes), rationale=record.rationale,
                 decided_by=record.decided_by, missed=record.missed, revision=record.revision,
                 current=last_index[record.decision_id] == index,
-                consequence=_tr(option.consequence) if option is not None else ""))
+                consequence=_tr(option.consequence) if option is not None else "",
+                amendments=record.amendments))
         return tuple(entries)
 
     def upcoming(self, limit: int = 30) -> tuple[UpcomingItem, ...]:

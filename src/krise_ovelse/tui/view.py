@@ -58,6 +58,25 @@ class Unplayed:
     minutes_left: int  # scenario time left until then
     decisions_unopened: int  # decision points not opened yet
     decisions_total: int
+    #: Decisions open now, undecided: (id, title, deadline minute). ENDEX leaves them without a
+    #: choice (no default is applied after the end).
+    open_now: tuple[tuple[str, str, int], ...] = ()
+
+
+@attrs.frozen
+class JumpPreview:
+    """What `j` would do: the jump, what it passes over, and what lapses on arrival."""
+
+    phase_id: str
+    phase_title: str
+    from_minutes: int
+    to_minutes: int
+    #: Scheduled injects passed over (skipped): (id, title, scenario minute).
+    skipped: tuple[tuple[str, str, int], ...]
+    #: Open decisions whose deadline passes in the jump: (id, title, default option id, its text).
+    lapsing: tuple[tuple[str, str, str, str], ...]
+    #: Play time (×1) the jump skips, in real seconds.
+    saves: float
 
 
 @attrs.frozen(field_transformer=_clean_fields)
@@ -92,6 +111,13 @@ class DecisionView:
     chosen: str | None = None
     #: The deadline passed and the default applies (`chosen` is then the default).
     missed: bool = False
+    #: Who decided and why, on the record of the team's choice in force (empty if none).
+    decided_by: str = ""
+    rationale: str = ""
+    #: Real seconds to the deadline at the current speed (an open decision), and whether the
+    #: clock runs (if not, the countdown stands).
+    real_seconds_left: float | None = None
+    clock_running: bool = False
 
 
 @attrs.frozen(field_transformer=_clean_fields)
@@ -132,6 +158,8 @@ class LogEntry:
     current: bool = True
     #: The option's `consequence`: what the team is told after choosing it.
     consequence: str = ""
+    #: How often who/why was corrected since (the original stays in the event log).
+    amendments: int = 0
 
 
 @attrs.frozen(field_transformer=_clean_fields)
@@ -163,3 +191,5 @@ class Snapshot:
     upcoming: tuple[UpcomingItem, ...]
     observations: tuple[ObservationView, ...] = ()
     seq: int = 0
+    #: The inject on the team's screen (the projector), whole.
+    presented: FeedItem | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from krise_ovelse.engine.commands import (
     AddEvaluator,
     AddObservation,
+    AmendDecisionRecord,
     Command,
     GiveFeedback,
     MarkTask,
@@ -22,10 +23,11 @@ from krise_ovelse.engine.commands import (
 from krise_ovelse.engine.handlers import clock, decisions, evaluation, injects, session
 from krise_ovelse.engine.handlers.common import Check, Execute, check_text_fields
 
-#: Commands the engine still takes after ENDEX: the evaluation, the hotwash and the
-#: questionnaire go on after play has stopped.
+#: Commands the engine still takes after ENDEX: the evaluation, the hotwash, the questionnaire
+#: and corrections of decision records go on after play has stopped.
 AFTER_ENDEX: frozenset[type[Command]] = frozenset({
-    AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating, NoteHotwash, GiveFeedback})
+    AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating, NoteHotwash, GiveFeedback,
+    AmendDecisionRecord})
 
 #: Command type → (check, run), from each concern's table.
 COMMANDS: dict[type[Command], tuple[Check, Execute]] = {

@@ -1,19 +1,22 @@
-"""The team decides: choose an open decision's option, or revise one already in force.
+"""The team decides: choose an open decision's option, revise one already in force, or correct
+who decided or why on the record in force.
 
 Each command has a check (refuses with `refuse`, changes nothing) and a run (emits events on
 the `Run`); `COMMANDS` below registers the pairs (merged in `krise_ovelse.engine.handlers`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from krise_ovelse.engine.commands import (
+    AmendDecisionRecord,
     Command,
     Decide,
     ReviseDecision,
 )
 from krise_ovelse.engine.events import (
     DecisionMade,
+    DecisionRecordAmended,
     DecisionRevised,
 )
 from krise_ovelse.engine.handlers.common import (
@@ -59,7 +62,35 @@ def _run_revise(run: Run, cmd: ReviseDecision) -> None:
     run.settle()
 
 
+def _amended_record(state: ExerciseState, decision_id: object) -> Any:
+    """The record of the team's choice in force at `decision_id` (its latest made or revised)."""
+    index = state.plan.decision_index.get(decision_id) if isinstance(decision_id, str) else None
+    if index is None:
+        refuse("unknown_decision", f"there is no decision {decision_id!r}")
+    if state.decisions[index].status is DecisionStatus.DECIDED:
+        history = state.decision_history
+        for position in range(len(history) - 1, -1, -1):
+            record = history[position]
+            if record.decision_id == decision_id:
+                return record
+    refuse("not_decided", f"decision {decision_id} has no choice by the team to correct")
+
+
+def _check_amend(state: ExerciseState, cmd: AmendDecisionRecord, engine: Engine) -> None:
+    record = _amended_record(state, cmd.decision_id)
+    if record.rationale == cmd.rationale and record.decided_by == cmd.decided_by:
+        refuse("no_change", f"the record of decision {cmd.decision_id} already says this")
+
+
+def _run_amend(run: Run, cmd: AmendDecisionRecord) -> None:
+    record = _amended_record(run.state, cmd.decision_id)
+    run.emit(DecisionRecordAmended, decision_id=cmd.decision_id, record_seq=record.seq, rationale=cmd.rationale,
+             decided_by=cmd.decided_by, previous_rationale=record.rationale,
+             previous_decided_by=record.decided_by, by=cmd.by)
+
+
 COMMANDS: dict[type[Command], tuple[Check, Execute]] = {
     Decide: (_check_decide, _run_decide),
     ReviseDecision: (_check_revise, _run_revise),
+    AmendDecisionRecord: (_check_amend, _run_amend),
 }

@@ -12,6 +12,7 @@ from krise_ovelse.engine.commands import (
     AddAdhocInject,
     Command,
     MarkInjectDone,
+    PresentInject,
     ReleaseInject,
     SkipInject,
 )
@@ -19,6 +20,7 @@ from krise_ovelse.engine.events import (
     AdhocInjectAdded,
     InjectAcknowledged,
     InjectDone,
+    InjectPresented,
     InjectSkipped,
 )
 from krise_ovelse.engine.handlers.common import (
@@ -82,7 +84,16 @@ def _run_adhoc(run: Run, cmd: AddAdhocInject) -> None:
         run.settle()
 
 
+def _check_present(state: ExerciseState, cmd: PresentInject, engine: Engine) -> None:
+    if cmd.inject_id is not None:
+        inject_status(state, cmd.inject_id, (InjectStatus.RELEASED, InjectStatus.ACKNOWLEDGED, InjectStatus.DONE),
+                      "present")
+    if cmd.inject_id == state.presented:
+        refuse("no_change", "that is already on the team's screen")
+
+
 COMMANDS: dict[type[Command], tuple[Check, Execute]] = {
+    PresentInject: (_check_present, simple(InjectPresented, inject_id=lambda c: c.inject_id, by=lambda c: c.by)),
     ReleaseInject: (_check_release, _run_release),
     AcknowledgeInject: (_check_ack, simple(InjectAcknowledged, inject_id=lambda c: c.inject_id, by=lambda c: c.by)),
     MarkInjectDone: (_check_done, simple(InjectDone, inject_id=lambda c: c.inject_id, by=lambda c: c.by)),

@@ -136,7 +136,7 @@ class DebriefScreen(KriseScreen[None]):
                                          low=format_number(min(values)), high=format_number(max(values)),
                                          end=format_number(view.value)), style="dim")
                 yield Static(line, classes="para chart-label", markup=False)
-                yield IndicatorChart(view, classes="chart")
+                yield IndicatorChart(view, end_minutes=session.now_minutes(), classes="chart")
             yield Label(t("debrief.levels"), classes="section-title")
             for code in ("P", "S", "M", "U", "N/O"):
                 legend = Text(f"{code:<4}", style=LEVEL_STYLES.get(code, ""))

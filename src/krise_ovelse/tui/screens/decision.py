@@ -37,7 +37,13 @@ def option_prompt(option_id: str, text: str, chosen: bool, current: bool) -> Tex
 
 
 class DecisionDialog(KriseModal[bool | None]):
-    """Choose an option at a decision point (or revise the choice made).
+    """Choose an option at a decision point (or revise the choice made), with who decided and why.
+
+    Focus moves only where the user sends it: Enter on an option chooses it (the choice is shown
+    below the list) and the focus stays; Tab goes on to "decided by", Enter there to the
+    rationale, Enter in the rationale (or Ctrl+S anywhere) confirms. The rationale is asked
+    for: confirming without one asks first. Revising with the option in force kept and the
+    name or the rationale edited corrects the record (an amending event; the original stays).
 
     One dialog serves every decision of a session: the exercise screen keeps it (see
     `KriseApp.dialog`) and `load`s the next decision into it, so opening it again only updates
@@ -65,20 +71,23 @@ class DecisionDialog(KriseModal[bool | None]):
                 yield Static("", id="decision-deadline", markup=False)
                 yield Label(t("decision.options"), classes="section-title")
                 yield OptionList(id="decision-options", markup=False)
-                yield Label(t("decision.rationale"))
-                yield Input(id="decision-rationale", placeholder=t("decision.rationale_placeholder"))
+                yield Static("", id="decision-choice", markup=False)
                 yield Label(t("decision.decided_by"))
                 yield Input(id="decision-by", placeholder=t("decision.decided_by_placeholder"))
+                yield Label(t("decision.rationale"))
+                yield Input(id="decision-rationale", placeholder=t("decision.rationale_placeholder"))
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("decision.confirm"), id="ok", variant="primary", compact=True)
                 yield Button(t("dialog.cancel"), id="cancel", compact=True)
 
     def load(self, decision: DecisionView, *, revise: bool = False) -> None:
-        """Show `decision` (before the dialog is shown again): a fresh choice, empty fields."""
+        """Show `decision` (before the dialog is shown again). A new decision starts with no
+        choice and empty fields; a revision starts from the record in force (its option, who
+        and why), so a typo is corrected by editing it."""
         self.decision = decision
         self.revise = revise
-        self.choice = None
+        self.choice = decision.chosen if revise and not decision.missed else None
         if self.is_mounted:
             self._fill()
 
@@ -98,12 +107,14 @@ class DecisionDialog(KriseModal[bool | None]):
         options.set_options(self._options())
         ids = [oid for oid, _ in d.options]
         options.highlighted = ids.index(d.chosen) if d.chosen in ids else 0 if ids else None
-        self.query_one("#decision-rationale", Input).value = ""
+        keep = self.revise and not d.missed
+        self.query_one("#decision-rationale", Input).value = d.rationale if keep else ""
         by = self.query_one("#decision-by", Input)
-        by.value = ""
+        by.value = d.decided_by if keep else ""
         names = self.session.participant_names()
         by.suggester = SuggestFromList(names, case_sensitive=False) if names else None
         self.query_one("#dialog-error", Static).update("")
+        self._show_choice()
         self.fit()
         # the prompt and the deadline first: focus the options without scrolling to them
         self.set_focus(options, scroll_visible=False)
@@ -112,6 +123,11 @@ class DecisionDialog(KriseModal[bool | None]):
 
     def _scroll_home(self) -> None:
         self.query_one("#decision-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _show_choice(self) -> None:
+        line = t("decision.chosen", option=self.choice) if self.choice else t("decision.chosen_none")
+        self.query_one("#decision-choice", Static).update(
+            lit(line, "bold green" if self.choice else "italic dim"))
 
     def _deadline_line(self) -> str:
         """The deadline of an open decision; for a revision, what is in force now (a deadline
@@ -131,6 +147,7 @@ class DecisionDialog(KriseModal[bool | None]):
 
     @on(OptionList.OptionSelected, "#decision-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter (or a click) on an option chooses it; the focus stays on the options (Tab moves on)."""
         event.stop()
         self.choice = event.option.id
         options = self.query_one("#decision-options", OptionList)
@@ -138,7 +155,17 @@ class DecisionDialog(KriseModal[bool | None]):
         options.set_options(self._options())
         options.highlighted = keep
         self.query_one("#dialog-error", Static).update("")
+        self._show_choice()
+
+    @on(Input.Submitted, "#decision-by")
+    def _by_entered(self, event: Input.Submitted) -> None:
+        event.stop()
         self.query_one("#decision-rationale", Input).focus()
+
+    @on(Input.Submitted, "#decision-rationale")
+    def _rationale_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
 
     @on(Button.Pressed, "#ok")
     def action_confirm(self) -> None:
@@ -149,18 +176,49 @@ class DecisionDialog(KriseModal[bool | None]):
             return
         rationale = self.query_one("#decision-rationale", Input).value.strip()
         by = self.query_one("#decision-by", Input).value.strip()
-        if self.revise:
-            outcome = self.session.revise(self.decision.decision_id, self.choice, rationale, by)
+        d = self.decision
+        if self.revise and self.choice == d.chosen and not d.missed \
+                and (rationale, by) == (d.rationale.strip(), d.decided_by.strip()):
+            error.update(t("decision.unchanged"))
+            return
+        if rationale:
+            self._submit(self.choice, rationale, by)
+            return
+        from krise_ovelse.tui.screens.dialogs import ConfirmDialog
+
+        choice = self.choice
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._submit(choice, "", by)
+            else:
+                self.query_one("#decision-rationale", Input).focus()
+
+        self.app.push_screen(ConfirmDialog(t("decision.no_rationale_title"), t("decision.no_rationale_question")),
+                             confirmed)
+
+    def _submit(self, choice: str, rationale: str, by: str) -> None:
+        """Decide, revise, or (the option in force kept) correct the record; close when done."""
+        d = self.decision
+        error = self.query_one("#dialog-error", Static)
+        amend = self.revise and choice == d.chosen and not d.missed
+        if amend:
+            outcome = self.session.amend(d.decision_id, rationale, by)
+        elif self.revise:
+            outcome = self.session.revise(d.decision_id, choice, rationale, by)
         else:
-            outcome = self.session.decide(self.decision.decision_id, self.choice, rationale, by)
+            outcome = self.session.decide(d.decision_id, choice, rationale, by)
         if not outcome.ok:
             error.update(outcome.message)
             return
         self.kapp.refresh_views()
-        consequence = self.session.consequence(self.decision.decision_id, self.choice)
-        if consequence:  # what the team is told after choosing (also in the decision log)
-            self.app.notify(consequence, title=t("decision.consequence_title", id=self.decision.decision_id,
-                                                 option=self.choice), timeout=12, markup=False)
+        if amend:
+            self.app.notify(outcome.note, timeout=6, markup=False)
+        else:
+            consequence = self.session.consequence(d.decision_id, choice)
+            if consequence:  # what the team is told after choosing (also in the decision log)
+                self.app.notify(consequence, title=t("decision.consequence_title", id=d.decision_id,
+                                                     option=choice), timeout=12, markup=False)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

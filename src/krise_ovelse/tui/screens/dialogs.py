@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
@@ -81,21 +82,23 @@ class InjectDialog(KriseModal[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "key.close"),
         Binding("d", "decide", "key.decide"),
+        Binding("p", "present", "key.present"),
     ]
 
     def __init__(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, can_present: bool = False) -> None:
         super().__init__(id="inject-dialog", classes="dialog")
-        self.load(item, view, opens=opens, preview=preview, readonly=readonly)
+        self.load(item, view, opens=opens, preview=preview, readonly=readonly, can_present=can_present)
 
     def load(self, item: FeedItem, view: str, *, opens: Sequence[str] = (), preview: bool = False,
-             readonly: bool = False) -> None:
+             readonly: bool = False, can_present: bool = False) -> None:
         """Show `item` (before the dialog is shown again)."""
         self.item = item
         self.view = view
         self.opens = list(opens)
         self.preview = preview
         self.readonly = readonly
+        self.can_present = can_present
         if self.is_mounted:
             self._fill()
 
@@ -132,8 +135,13 @@ class InjectDialog(KriseModal[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide" and (not self.opens or self.readonly):
-            return None
-        return True
+            return False
+        return not (action == "present" and not self.can_present)
+
+    def action_present(self) -> None:
+        """`p`: put this inject on the team's screen (the exercise screen does it)."""
+        if self.can_present:
+            self.dismiss("::present")
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
@@ -211,6 +219,11 @@ def endex_question(unplayed: Unplayed) -> str:
     """The ENDEX question, with what is still unplayed: the scenario time up to its end and the
     decision points not opened yet (left out when every one has opened)."""
     question = t("endex.question")
+    if unplayed.open_now:
+        lines = [t("endex.open_decisions", n=len(unplayed.open_now))]
+        lines += [t("endex.open_line", id=i, title=title, at=scenario_time(deadline))
+                  for i, title, deadline in unplayed.open_now]
+        question = "\n".join(lines) + "\n\n" + question
     if unplayed.minutes_left <= 0:
         return question
     end = (day_label(unplayed.end_minutes) if unplayed.end_minutes % MINUTES_PER_DAY == 0
@@ -315,6 +328,14 @@ class AdHocDialog(KriseModal[AdHocInject | None]):
         self.dismiss(None)
 
 
+def criterion_prompt(criterion_id: str, name: str, chosen: bool) -> Text:
+    text = Text()
+    text.append("✓ " if chosen else "  ", style="bold")
+    text.append(f"{criterion_id}  ", style="bold" if chosen else "")
+    text.append(name, style="bold" if chosen else "")
+    return text
+
+
 class ObservationDialog(KriseModal[ObservationInput | None]):
     """An observation (note) tied to criteria; the evaluator weighs it when rating."""
 
@@ -332,8 +353,8 @@ class ObservationDialog(KriseModal[ObservationInput | None]):
             yield Label(t("observe.text"))
             yield Input(id="observe-text", placeholder=t("observe.placeholder"))
             yield Label(t("observe.criteria"))
-            yield SelectionList[str](*[(lit(f"{cid}  {name}"), cid) for cid, name in self.criteria],
-                                     id="observe-criteria", classes="fit")
+            yield SelectionList[str](*[Selection(criterion_prompt(cid, name, False), cid, False, id=cid)
+                                       for cid, name in self.criteria], id="observe-criteria", classes="fit")
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
@@ -345,6 +366,14 @@ class ObservationDialog(KriseModal[ObservationInput | None]):
     @on(Input.Submitted, "#observe-text")
     def _next(self) -> None:
         self.query_one("#observe-criteria").focus()
+
+    @on(SelectionList.SelectedChanged, "#observe-criteria")
+    def _marks(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """A chosen criterion says so in words (✓), not only in colour."""
+        chosen = set(event.selection_list.selected)
+        names = dict(self.criteria)
+        for cid in names:
+            event.selection_list.replace_option_prompt(cid, criterion_prompt(cid, names[cid], cid in chosen))
 
     @on(Button.Pressed, "#ok")
     def action_confirm(self) -> None:

@@ -1,4 +1,6 @@
-"""The evaluator screen: confirm or override the suggested rating of each criterion."""
+"""The evaluator view: each criterion's suggestion and review state, the evaluators' checklists
+of critical tasks, levelled observations, ratings of the team's reasoning, ratings, and the
+lead evaluator's reconciliation where they disagree (docs/console.md, docs/scoring.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from krise_ovelse.catalogue import load_catalogue
-from krise_ovelse.model.scenario import Level
+from krise_ovelse.engine import commands as cmd
+from krise_ovelse.engine.values import TaskStatus
+from krise_ovelse.model.scenario import EVIDENCE_LEVELS, Level
 from krise_ovelse.tui.base import KriseModal, KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.screens.start import clip
@@ -39,6 +43,24 @@ LEVEL_STYLES = {"P": "bold green", "S": "bold cyan", "M": "bold yellow", "U": "b
 
 def level_text(level: Level) -> Text:
     return Text(level.value, style=LEVEL_STYLES.get(level.value, ""))
+
+
+STATUS_STYLES = {"suggestion": "dim italic", "confirmed": "green", "overridden": "cyan", "disputed": "bold yellow",
+                 "reconciled": "bold"}
+
+
+def final_text(rating: Any) -> Text:
+    """The final level; a suggestion nobody reviewed is shown dim and italic, with a «?»."""
+    if getattr(rating, "reviewed", True) or rating.final is Level.NO:
+        return level_text(rating.final)
+    return Text(rating.final.value + "?", style="dim italic")
+
+
+def status_cell(rating: Any) -> Text:
+    status = getattr(rating, "status", None)
+    if status is None or (status.value == "suggestion" and rating.final is Level.NO):
+        return Text("")
+    return Text(rating.status_text(_lang()), style=STATUS_STYLES.get(status.value, ""))
 
 
 def level_label(code: str) -> str:
@@ -103,14 +125,17 @@ class RateDialog(KriseModal[bool | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "confirm", "key.save", priority=True)]
 
-    def __init__(self, session: ExerciseSession, rating: Any) -> None:
+    def __init__(self, session: ExerciseSession, rating: Any, by: str = "", *, reconcile: bool = False) -> None:
         super().__init__(id="rate-dialog", classes="dialog")
         self.session = session
         self.rating = rating
+        self.by = by
+        self.reconcile = reconcile
 
     def compose(self) -> ComposeResult:
+        title = t("reconcile.title" if self.reconcile else "rate.title", id=self.rating.criterion)
         with Vertical(classes="dialog-box wide"):
-            yield Label(t("rate.title", id=self.rating.criterion), classes="dialog-title", markup=False)
+            yield Label(title, classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-scroll short fit"):
                 yield Static(evidence_text(self.rating), markup=False)
             yield Label(t("rate.level"))
@@ -119,8 +144,8 @@ class RateDialog(KriseModal[bool | None]):
                                      ("  " + t("rate.suggested")) if level is self.rating.suggested else ""),
                        id=level.value)
                 for level in Level], id="rate-levels", markup=False)
-            yield Label(t("rate.reason"))
-            yield Input(id="rate-reason", placeholder=t("rate.reason_placeholder"))
+            yield Label(t("reconcile.reason" if self.reconcile else "rate.reason"))
+            yield Input(id="rate-reason", placeholder="" if self.reconcile else t("rate.reason_placeholder"))
             yield Static("", id="dialog-error", classes="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
@@ -143,11 +168,274 @@ class RateDialog(KriseModal[bool | None]):
             return
         level = Level(option.id)
         reason = self.query_one("#rate-reason", Input).value.strip()
-        if level is not self.rating.suggested and not reason:
-            self.query_one("#dialog-error", Static).update(t("rate.need_reason"))
+        if (self.reconcile or level is not self.rating.suggested) and not reason:
+            self.query_one("#dialog-error", Static).update(t("reconcile.need_reason" if self.reconcile
+                                                             else "rate.need_reason"))
             self.query_one("#rate-reason", Input).focus()
             return
-        outcome = self.session.rate(self.rating.criterion, level, reason)
+        if self.reconcile:
+            outcome = self.session.handle(cmd.ReconcileRating(self.rating.criterion, level, reason, self.by))
+        else:
+            outcome = self.session.rate(self.rating.criterion, level, reason, by=self.by)
+        if not outcome.ok:
+            self.query_one("#dialog-error", Static).update(outcome.message)
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EvaluatorDialog(KriseModal[str | None]):
+    """Name an evaluator (the first becomes the lead), or switch to one already named."""
+
+    def __init__(self, session: ExerciseSession) -> None:
+        super().__init__(id="evaluator-dialog", classes="dialog")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(t("evaluator.title"), classes="dialog-title", markup=False)
+            yield Static(lit(t("evaluator.help"), "italic"), markup=False)
+            names = [name for name, _lead in self.session.state.evaluators]
+            if names:
+                yield Static(lit(", ".join(names)), id="evaluator-names", markup=False)
+            yield Label(t("evaluator.name"))
+            yield Input(id="evaluator-name", max_length=60)
+            yield Static("", id="dialog-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
+                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#evaluator-name", Input).focus()
+
+    @on(Input.Submitted, "#evaluator-name")
+    @on(Button.Pressed, "#ok")
+    def _save(self) -> None:
+        name = " ".join(self.query_one("#evaluator-name", Input).value.split())
+        if not name:
+            return
+        if self.session.state.evaluator(name) is not None:
+            self.dismiss(name)
+            return
+        outcome = self.session.handle(cmd.AddEvaluator(name, lead=not self.session.state.evaluators))
+        if not outcome.ok:
+            self.query_one("#dialog-error", Static).update(outcome.message)
+            return
+        self.dismiss(name)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+STATUS_KEYS = (("observed", TaskStatus.OBSERVED), ("partly", TaskStatus.PARTLY),
+               ("not_observed", TaskStatus.NOT_OBSERVED), ("not_applicable", TaskStatus.NOT_APPLICABLE))
+
+
+def task_marks(session: ExerciseSession, criterion: str, by: str) -> dict[int, Any]:
+    """The latest mark per task of `criterion` by evaluator `by` (as scoring reads the events)."""
+    marks: dict[int, Any] = {}
+    for mark in session.scoring_record().task_marks:
+        if mark.criterion == criterion and mark.by == by:
+            marks[mark.task] = mark
+    return marks
+
+
+class ChecklistDialog(KriseModal[bool | None]):
+    """The criterion's critical tasks, each marked observed, partly, not observed or not applicable."""
+
+    RESERVED_ROWS = 20
+
+    def __init__(self, session: ExerciseSession, criterion: str, by: str) -> None:
+        super().__init__(id="checklist-dialog", classes="dialog")
+        self.session = session
+        self.criterion = criterion
+        self.by = by
+        try:
+            self.tasks = load_catalogue().criterion(criterion).critical_tasks
+        except KeyError:
+            self.tasks = ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(t("checklist.title", id=self.criterion), classes="dialog-title", markup=False)
+            if not self.tasks:
+                yield Static(lit(t("checklist.none"), "italic"), markup=False)
+            else:
+                yield Static(lit(t("checklist.help"), "italic"), markup=False)
+                yield OptionList(*self._options(), id="checklist-tasks", markup=False)
+                yield Label(t("checklist.note"))
+                yield Input(id="checklist-note")
+                yield Label(t("checklist.evidence"))
+                yield Input(id="checklist-evidence")
+            yield Static("", id="dialog-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                if self.tasks:
+                    for key, _status in STATUS_KEYS:
+                        yield Button(t(f"task.{key}"), id=f"mark-{key}", compact=True)
+                yield Button(t("dialog.close"), id="cancel", compact=True)
+
+    def _options(self) -> list[Option]:
+        marks = task_marks(self.session, self.criterion, self.by)
+        options = []
+        for number, task in enumerate(self.tasks, start=1):
+            mark = marks.get(number)
+            state = t(f"task.{mark.status}") if mark is not None else t("task.unmarked")
+            options.append(Option(Text.assemble((f"{self.criterion}.{number} ", "bold"), (f"[{state}] ", "italic"),
+                                                tr(task)), id=str(number)))
+        return options
+
+    def on_mount(self) -> None:
+        if self.tasks:
+            self.query_one("#checklist-tasks", OptionList).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button == "cancel":
+            self.dismiss(True)
+            return
+        status = dict(STATUS_KEYS).get(button.removeprefix("mark-"))
+        tasks = self.query_one("#checklist-tasks", OptionList)
+        if status is None or tasks.highlighted is None:
+            return
+        number = tasks.highlighted + 1
+        note = self.query_one("#checklist-note", Input).value.strip()
+        evidence = self.query_one("#checklist-evidence", Input).value.strip()
+        outcome = self.session.handle(cmd.MarkTask(self.criterion, number, status, self.by, note, evidence))
+        if not outcome.ok:
+            self.query_one("#dialog-error", Static).update(outcome.message)
+            return
+        tasks.clear_options()
+        tasks.add_options(self._options())
+        tasks.highlighted = min(number, len(self.tasks) - 1)
+        self.query_one("#checklist-note", Input).value = ""
+        self.query_one("#checklist-evidence", Input).value = ""
+        self.query_one("#dialog-error", Static).update("")
+        tasks.focus()
+
+
+class LevelledObservationDialog(KriseModal[bool | None]):
+    """An observation that rates the criterion: what was seen, the level, and why."""
+
+    def __init__(self, session: ExerciseSession, criterion: str, by: str) -> None:
+        super().__init__(id="levelled-dialog", classes="dialog")
+        self.session = session
+        self.criterion = criterion
+        self.by = by
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Label(t("levelled.title", id=self.criterion), classes="dialog-title", markup=False)
+            yield Label(t("levelled.text"))
+            yield Input(id="levelled-text")
+            yield Label(t("rate.level"))
+            yield OptionList(*[Option(Text.assemble(level_text(level), "  ", level_label(level.value)), id=level.value)
+                               for level in EVIDENCE_LEVELS], id="levelled-levels", markup=False)
+            yield Label(t("levelled.why"))
+            yield Input(id="levelled-why")
+            yield Static("", id="dialog-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
+                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#levelled-levels", OptionList).highlighted = 1
+        self.query_one("#levelled-text", Input).focus()
+
+    @on(Input.Submitted, "#levelled-why")
+    @on(Button.Pressed, "#ok")
+    def _save(self) -> None:
+        text = self.query_one("#levelled-text", Input).value.strip()
+        option = self.query_one("#levelled-levels", OptionList).highlighted_option
+        if not text or option is None or option.id is None:
+            self.query_one("#dialog-error", Static).update(t("levelled.need_text"))
+            return
+        why = self.query_one("#levelled-why", Input).value.strip()
+        outcome = self.session.handle(cmd.AddObservation(text, self.by, (self.criterion,), level=Level(option.id),
+                                                         why=why))
+        if not outcome.ok:
+            self.query_one("#dialog-error", Static).update(outcome.message)
+            return
+        self.dismiss(True)
+
+    @on(Input.Submitted, "#levelled-text")
+    def _to_levels(self) -> None:
+        self.query_one("#levelled-levels", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#levelled-levels")
+    def _to_why(self) -> None:
+        self.query_one("#levelled-why", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReasoningDialog(KriseModal[bool | None]):
+    """The team's decisions with their rationale and who decided, to rate the reasoning."""
+
+    def __init__(self, session: ExerciseSession, by: str) -> None:
+        super().__init__(id="reasoning-dialog", classes="dialog")
+        self.session = session
+        self.by = by
+        self.decided = [r for r in session.state.decision_history if not r.missed]
+
+    def compose(self) -> ComposeResult:
+        scenario = self.session.scenario
+        with Vertical(classes="dialog-box wide"):
+            yield Label(t("reasoning.title"), classes="dialog-title", markup=False)
+            if not self.decided:
+                yield Static(lit(t("reasoning.none"), "italic"), markup=False)
+            else:
+                options = []
+                for n, record in enumerate(self.decided):
+                    decision = scenario.decision(record.decision_id)
+                    title = tr(decision.title or decision.prompt)
+                    rationale = record.rationale.strip() or t("reasoning.no_rationale")
+                    who = f" – {t('reasoning.by', by=record.decided_by)}" if record.decided_by.strip() else ""
+                    options.append(Option(Text.assemble((f"{record.decision_id}={record.option_id} ", "bold"),
+                                                        clip(title, 40), "\n   ", (rationale, "italic"), who),
+                                          id=str(n)))
+                yield OptionList(*options, id="reasoning-decisions", markup=False)
+                yield Label(t("rate.level"))
+                yield OptionList(*[Option(Text.assemble(level_text(level), "  ", level_label(level.value)),
+                                          id=level.value) for level in EVIDENCE_LEVELS],
+                                 id="reasoning-levels", markup=False)
+                yield Label(t("reasoning.note"))
+                yield Input(id="reasoning-note")
+            yield Static("", id="dialog-error", classes="error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                if self.decided:
+                    yield Button(t("dialog.save"), id="ok", variant="primary", compact=True)
+                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        if self.decided:
+            self.query_one("#reasoning-levels", OptionList).highlighted = 1
+            self.query_one("#reasoning-decisions", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#reasoning-decisions")
+    def _to_levels(self) -> None:
+        self.query_one("#reasoning-levels", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#reasoning-levels")
+    def _to_note(self) -> None:
+        self.query_one("#reasoning-note", Input).focus()
+
+    @on(Input.Submitted, "#reasoning-note")
+    @on(Button.Pressed, "#ok")
+    def _save(self) -> None:
+        decisions = self.query_one("#reasoning-decisions", OptionList)
+        level = self.query_one("#reasoning-levels", OptionList).highlighted_option
+        if decisions.highlighted is None or level is None or level.id is None:
+            return
+        record = self.decided[decisions.highlighted]
+        note = self.query_one("#reasoning-note", Input).value.strip()
+        outcome = self.session.handle(cmd.RateReasoning(record.decision_id, Level(level.id), self.by, note))
         if not outcome.ok:
             self.query_one("#dialog-error", Static).update(outcome.message)
             return
@@ -164,6 +452,11 @@ class EvaluatorScreen(KriseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "rate", "key.rate"),
         Binding("c", "confirm", "key.confirm_rating"),
+        Binding("k", "checklist", "key.checklist"),
+        Binding("o", "levelled", "key.levelled"),
+        Binding("n", "evaluator", "key.evaluator", show=False),
+        Binding("b", "reasoning", "key.reasoning", show=False),
+        Binding("r", "reconcile", "key.reconcile", show=False),
         Binding("g", "debrief", "key.debrief"),
         Binding("w", "hotwash", "key.hotwash"),
         Binding("s", "feedback", "key.feedback", show=False),
@@ -174,12 +467,15 @@ class EvaluatorScreen(KriseScreen[None]):
         super().__init__(id="evaluation")
         self.session = session
         self.result: Any = None
+        #: Who rates now: a named evaluator of the session, else the console's default word.
+        self.evaluator = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(t("eval.title"), tr(self.session.scenario.title))
         with Vertical(id="eval-body"):
             intro = t("eval.intro") if self.session.can_rate() else t("eval.locked")
             yield Static(lit(intro, "italic"), id="eval-intro", markup=False)
+            yield Static("", id="eval-who", markup=False)
             yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="eval-detail-box", classes="panel"):
                 yield Static("", id="eval-detail", markup=False)
@@ -190,7 +486,18 @@ class EvaluatorScreen(KriseScreen[None]):
         self.render_state()
         self.query_one("#ratings", DataTable).focus()
 
+    def _who(self) -> str:
+        return self.evaluator
+
     def render_state(self) -> None:
+        evaluators = self.session.state.evaluators
+        if not self.evaluator and evaluators:
+            self.evaluator = evaluators[0][0]
+        lead = self.session.state.lead_evaluator
+        who = (t("eval.lead", name=self.evaluator) if self.evaluator and self.evaluator == lead
+               else self.evaluator or t("eval.nobody"))
+        if self.session.can_rate():
+            self.query_one("#eval-who", Static).update(lit(t("eval.intro2", who=who), "italic"))
         self.result = self.session.score()
         table: DataTable[Text] = self.query_one("#ratings", DataTable)
         row = table.cursor_row
@@ -200,15 +507,16 @@ class EvaluatorScreen(KriseScreen[None]):
         narrow = self.app.size.width < WIDE_SCREEN
         suffix = "_short" if narrow else ""
         labels = [t("col.criterion" + suffix), t("col.name"), t("col.suggested" + suffix),
-                  t("col.final" + suffix), t("col.evidence" + suffix), t("col.reason")]
+                  t("col.final" + suffix), t("col.evidence" + suffix), t("col.status"), t("col.reason")]
         name_width, verdict_width = self._flexible_widths(labels, ratings, names, verdicts)
         columns: list[tuple[str, int | None]] = [
             (labels[0], None), (labels[1], name_width), (labels[2], None), (labels[3], None), (labels[4], None),
-            (labels[5], verdict_width)]
+            (labels[5], None), (labels[6], verdict_width)]
         rows = [(rating.criterion, [
             lit(rating.criterion, "bold"), lit(clip(name, name_width)), level_text(rating.suggested),
-            level_text(rating.final), lit(str(len(rating.evidence))),
-            lit(clip(verdict, verdict_width))]) for rating, name, verdict in zip(ratings, names, verdicts, strict=True)]
+            final_text(rating), lit(str(len(rating.evidence))), status_cell(rating),
+            lit(clip(verdict, verdict_width))])
+            for rating, name, verdict in zip(ratings, names, verdicts, strict=True)]
         fill_table(table, columns, rows)
         if ratings:
             table.move_cursor(row=min(max(row, 0), len(ratings) - 1))
@@ -223,14 +531,15 @@ class EvaluatorScreen(KriseScreen[None]):
             return max([Text(label).cell_len, *(Text(cell).cell_len for cell in cells)])
 
         fixed = (widest(labels[0], [r.criterion for r in ratings]) + widest(labels[2], ["N/O"])
-                 + widest(labels[3], ["N/O"]) + widest(labels[4], [str(len(r.evidence)) for r in ratings]))
+                 + widest(labels[3], ["N/O?"]) + widest(labels[4], [str(len(r.evidence)) for r in ratings])
+                 + widest(labels[5], [status_cell(r).plain for r in ratings]))
         # the screen less its padding and a vertical scrollbar; two cells of padding per column
-        rest = self.app.size.width - 2 - 2 - fixed - 2 * 6
+        rest = self.app.size.width - 2 - 2 - fixed - 2 * 7
         longest_name = min(NAME_WIDTH, widest(labels[1], names))
-        longest_verdict = min(VERDICT_WIDTH, widest(labels[5], verdicts))
+        longest_verdict = min(VERDICT_WIDTH, widest(labels[6], verdicts))
         if longest_name + longest_verdict <= rest:
             return longest_name, longest_verdict
-        verdict_width = max(Text(labels[5]).cell_len, min(longest_verdict, max(rest // 2, rest - longest_name)))
+        verdict_width = max(Text(labels[6]).cell_len, min(longest_verdict, max(rest // 2, rest - longest_name)))
         return max(MIN_NAME_WIDTH, rest - verdict_width), verdict_width
 
     def on_resize(self) -> None:
@@ -254,7 +563,33 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def _show_detail(self) -> None:
         rating = self._current()
-        self.query_one("#eval-detail", Static).update(evidence_text(rating) if rating is not None else "")
+        if rating is None:
+            self.query_one("#eval-detail", Static).update("")
+            return
+        text = evidence_text(rating)
+        if rating.evaluators:
+            text.append("\n\n" + t("eval.evaluators") + ": ", style="bold")
+            text.append(", ".join(f"{v.name} {v.level.value}" for v in rating.evaluators if v.level is not None)
+                        or "–")
+            if rating.disagreement and rating.status.value == "disputed":
+                text.append("\n" + t("eval.disagree"), style="bold yellow")
+        tasks = self._tasks(rating.criterion)
+        if tasks:
+            marks = task_marks(self.session, rating.criterion, self.evaluator) if self.evaluator else {}
+            text.append(f"\n\n{t('eval.checklist')} ({self.evaluator or t('eval.nobody')}):", style="bold")
+            for number, task in enumerate(tasks, start=1):
+                mark = marks.get(number)
+                state = t(f"task.{mark.status}") if mark is not None else t("task.unmarked")
+                text.append(f"\n  {rating.criterion}.{number} [{state}] ")
+                text.append(clip(tr(task), 70))
+        self.query_one("#eval-detail", Static).update(text)
+
+    @staticmethod
+    def _tasks(criterion: str) -> tuple[Any, ...]:
+        try:
+            return load_catalogue().criterion(criterion).critical_tasks
+        except KeyError:
+            return ()
 
     @on(DataTable.RowHighlighted, "#ratings")
     def _highlighted(self) -> None:
@@ -266,7 +601,7 @@ class EvaluatorScreen(KriseScreen[None]):
         self.action_rate()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rate", "confirm"):
+        if action in ("rate", "confirm", "checklist", "levelled", "evaluator", "reasoning", "reconcile"):
             return self.session.can_rate()
         if action == "back":
             return not self.session.ended and not self.session.readonly
@@ -276,13 +611,50 @@ class EvaluatorScreen(KriseScreen[None]):
         rating = self._current()
         if rating is None or not self.session.can_rate():
             return
-        self.app.push_screen(RateDialog(self.session, rating), lambda _: self.render_state())
+        self.app.push_screen(RateDialog(self.session, rating, self.evaluator), lambda _: self.render_state())
 
     def action_confirm(self) -> None:
         rating = self._current()
         if rating is None or not self.session.can_rate():
             return
-        self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested))
+        self.kapp.run_command(self.session.rate(rating.criterion, rating.suggested, by=self.evaluator))
+        self.render_state()
+
+    def action_evaluator(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name:
+                self.evaluator = name
+                self.notify(t("evaluator.now", name=name))
+            self.render_state()
+
+        self.app.push_screen(EvaluatorDialog(self.session), chosen)
+
+    def action_checklist(self) -> None:
+        rating = self._current()
+        if rating is not None:
+            self.app.push_screen(ChecklistDialog(self.session, rating.criterion, self._by()),
+                                 lambda _: self.render_state())
+
+    def action_levelled(self) -> None:
+        rating = self._current()
+        if rating is not None:
+            self.app.push_screen(LevelledObservationDialog(self.session, rating.criterion, self._by()),
+                                 lambda _: self.render_state())
+
+    def action_reasoning(self) -> None:
+        self.app.push_screen(ReasoningDialog(self.session, self._by()), lambda _: self.render_state())
+
+    def action_reconcile(self) -> None:
+        rating = self._current()
+        if rating is not None:
+            self.app.push_screen(RateDialog(self.session, rating, self._by(), reconcile=True),
+                                 lambda _: self.render_state())
+
+    def _by(self) -> str:
+        """Who the judgement is recorded for: the chosen evaluator, else the console's word."""
+        from krise_ovelse.tui.session import evaluator_name
+
+        return self.evaluator or evaluator_name()
 
     def action_debrief(self) -> None:
         """To the debrief. The exercise screen's `e` has declared ENDEX already; a live session
@@ -307,6 +679,4 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def action_back(self) -> None:
         if not self.session.ended:
-            from krise_ovelse.tui.screens.exercise import ExerciseScreen
-
-            self.kapp._show(ExerciseScreen(self.session))
+            self.kapp.show_exercise()

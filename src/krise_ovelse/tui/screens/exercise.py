@@ -15,35 +15,63 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 
+from krise_ovelse.tui.attention import Alert, alerts, banner_text
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
-from krise_ovelse.tui.text import append_notes, lit
+from krise_ovelse.tui.text import append_notes, lit, scenario_time
 from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorPanel
 from krise_ovelse.tui.widgets.lists import (
     RecordList,
+    channel_label,
     decision_prompt,
     feed_prompt,
     log_prompt,
     upcoming_prompt,
 )
-from krise_ovelse.tui.widgets.status import StatusLine, status_text
+from krise_ovelse.tui.widgets.status import StatusLine, pacing_text, status_text
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from krise_ovelse.tui.session import ExerciseSession
+
+#: What the inject dialog returns to put its inject on the team's screen.
+PRESENT = "::present"
+#: Real seconds the alert banner stays (a newer alert replaces it at once).
+ALERT_SECONDS = 20.0
 
 #: Actions that change the exercise (refused in a read-only window).
 WRITE_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "decide", "revise", "release",
-    "skip", "adhoc", "observe", "endex",
+    "skip", "adhoc", "observe", "endex", "pacing", "present",
 })
 #: Actions that steer the exercise: facilitator view only. In the team view they are off and
 #: left out of the footer; the team's own acts (deciding, revising, reading) stay.
 FACILITATOR_ACTIONS = frozenset({
     "toggle_pause", "faster", "slower", "next_inject", "next_phase", "release", "skip", "adhoc",
-    "observe", "endex", "evaluate",
+    "observe", "endex", "evaluate", "pacing", "present",
 })
+
+
+def projector_text(item: FeedItem) -> Text:
+    """The inject on the team's screen, whole and large: when, from whom, the title, the text."""
+    text = Text()
+    text.append(f" {scenario_time(item.minutes)} ", style="bold reverse")
+    text.append("  ")
+    text.append(channel_label(item.channel), style="bold italic")
+    if item.sender:
+        text.append("  ·  ")
+        text.append(item.sender, style="bold")
+    if item.to:
+        text.append("\n" + t("inject.to") + " ", style="dim")
+        text.append(", ".join(item.to))
+    text.append("\n\n")
+    text.append(item.title.upper(), style="bold")
+    text.append("\n\n")
+    text.append(item.body or t("inject.no_body"), style="" if item.body else "italic dim")
+    return text
 
 
 def notes_text(item: FeedItem | None) -> Text:
@@ -51,6 +79,11 @@ def notes_text(item: FeedItem | None) -> Text:
     if item is None:
         return lit(t("notes.none"), "italic dim")
     text = Text()
+    if item.kind == "phase":  # the beginning of a phase: its name, never its feed id
+        text.append("◆ " + t("feed.phase_begins") + " ", style="bold magenta")
+        text.append(item.title, style="bold")
+        text.append("\n" + t("notes.phase"), style="italic dim")
+        return text
     text.append(item.inject_id + "  ", style="bold")
     text.append(item.title, style="bold")
     if not append_notes(text, item.notes, item.expected, item.criteria):
@@ -67,11 +100,13 @@ class ExerciseScreen(KriseScreen[None]):
         Binding("minus", "slower", "key.slower", key_display="-", show=False),
         Binding("n", "next_inject", "key.next_inject"),
         Binding("j", "next_phase", "key.next_phase", show=False),
+        Binding("t", "pacing", "key.pacing"),
         Binding("d", "decide", "key.decide"),
         # `b` revises in both views; the footer shows it (shortly) in the team view, where there
         # is room (the same action, with a parameter, so that check_action tells the two apart)
         Binding("b", "revise", "key.revise", show=False),
         Binding("b", "revise('team')", "key.revise_short"),
+        Binding("p", "present", "key.present"),
         Binding("r", "release", "key.release"),
         Binding("s", "skip", "key.skip", show=False),
         Binding("a", "adhoc", "key.adhoc", show=False),
@@ -87,13 +122,22 @@ class ExerciseScreen(KriseScreen[None]):
         self.view = view
         self.locked_view = locked_view
         self.snapshot: Snapshot | None = None
+        #: Decisions whose near deadline has been signalled (once each).
+        self.warned: set[str] = set()
+        #: Injects read in each view (opened there; for the team also shown on its screen), so
+        #: each view has its own ● marks. The facilitator's start from the engine's record.
+        self.read: dict[str, set[str]] = {FACILITATOR: set(), TEAM: set()}
+        self._alert_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
+        yield Static("", id="alert", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="left"):
+                with VerticalScroll(id="projector", classes="panel"):
+                    yield Static("", id="projector-text", markup=False)
                 yield RecordList("feed.empty", id="feed", classes="panel")
                 yield RecordList("decisions.empty", id="decisions", classes="panel")
             with Vertical(id="right"):
@@ -106,6 +150,7 @@ class ExerciseScreen(KriseScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#feed").border_title = t("panel.feed")
+        self.query_one("#projector").border_title = t("panel.projector")
         self.query_one("#decisions").border_title = t("panel.decisions")
         self.query_one("#indicators").border_title = t("panel.indicators")
         self.query_one("#upcoming").border_title = t("panel.upcoming")
@@ -127,14 +172,31 @@ class ExerciseScreen(KriseScreen[None]):
         snap = self.session.snapshot(self.view)
         if self.snapshot is None or self.snapshot.clock.ended != snap.clock.ended:
             self.refresh_bindings()  # after ENDEX the keys that steer play are off, `e` evaluates
-        self.snapshot = snap
+        previous, self.snapshot = self.snapshot, snap
         extra = t("status.readonly") if self.session.readonly else ""
-        self.query_one(StatusLine).show(status_text(snap.clock, self.view, self.session.team, extra))
+        if snap.presented is not None and self.view == FACILITATOR:
+            extra = t("status.presented", id=snap.presented.inject_id)
+        status = status_text(snap.clock, self.view, self.session.team, extra)
+        if self.view == FACILITATOR:
+            status.append("\n")
+            status.append_text(pacing_text(self.session.pacing(self.kapp.wall())))
+        self.query_one(StatusLine).show(status)
+        self._signal(alerts(previous, snap, warned=self.warned, warn_before=self.kapp.launch.warn_before,
+                            paused_for=self.kapp.auto_paused_for))
+        presented = snap.presented
+        if presented is not None:
+            self.read[TEAM].add(presented.inject_id)  # on the team's screen: the team has it
         feed = self.query_one("#feed", RecordList)
         feed.empty_key = self.feed_empty_key()
-        feed.show([(i.inject_id, feed_prompt(i)) for i in snap.feed])
-        self.query_one("#decisions", RecordList).show(
-            [(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        feed.show([(i.inject_id, feed_prompt(i, unread=self.unread(i),
+                                             presented=presented is not None and i.inject_id == presented.inject_id))
+                   for i in snap.feed])
+        self.set_class(self.view == TEAM and presented is not None, "presenting")
+        if self.view == TEAM and presented is not None:
+            self.query_one("#projector-text", Static).update(projector_text(presented))
+        decisions = self.query_one("#decisions", RecordList)
+        decisions.show([(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        decisions.border_title = t("panel.decisions")
         panel = self.query_one(IndicatorPanel)
         panel.show(snap.indicators)
         hidden = any(not i.visible for i in snap.indicators)
@@ -145,6 +207,35 @@ class ExerciseScreen(KriseScreen[None]):
             self.query_one("#upcoming", RecordList).show(
                 [(u.inject_id, upcoming_prompt(u)) for u in snap.upcoming])
             self._show_notes()
+
+    # -- attention ------------------------------------------------------------------------
+
+    def _signal(self, found: list[Alert]) -> None:
+        """Show what the room must not miss: a banner under the header (until the next alert or
+        ALERT_SECONDS) and the terminal bell if asked for. Not a notification: those stack up in
+        a corner and cover what the room is reading."""
+        if not found:
+            return
+        banner = self.query_one("#alert", Static)
+        banner.update(lit(banner_text(found)))
+        banner.set_class(any(a.kind != "inject" for a in found), "urgent")
+        banner.display = True
+        if self.kapp.launch.bell:
+            self.app.bell()
+        if self._alert_timer is not None:
+            self._alert_timer.stop()
+        self._alert_timer = self.set_timer(ALERT_SECONDS, self._clear_alert)
+
+    def _clear_alert(self) -> None:
+        self.query_one("#alert", Static).display = False
+        self._alert_timer = None
+
+    def unread(self, item: FeedItem) -> bool:
+        """Unread in this view: the facilitator's by the engine's record (opening acknowledges),
+        the team's by what this window has opened or had on its screen."""
+        if self.view == FACILITATOR and not self.session.readonly:
+            return item.unread and item.inject_id not in self.read[FACILITATOR]
+        return item.inject_id not in self.read[TEAM]
 
     def feed_empty_key(self) -> str:
         """What the empty feed says, for the state shown."""
@@ -217,14 +308,21 @@ class ExerciseScreen(KriseScreen[None]):
         opens = [d.decision_id for d in (self.snapshot.open_decisions if self.snapshot else ())
                  if d.decision_id in item.opens]
 
+        if not preview:
+            self.read[self.view].add(inject_id)
+
         def after(result: str | None) -> None:
-            if result:
+            if result == PRESENT:
+                self.action_present(inject_id)
+            elif result:
                 self.open_decision(result)
 
         dialog = self.kapp.dialog("inject", lambda: InjectDialog(item, self.view))
         if dialog in self.app.screen_stack:
             return
-        dialog.load(item, self.view, opens=opens, preview=preview, readonly=self.session.readonly)
+        dialog.load(item, self.view, opens=opens, preview=preview, readonly=self.session.readonly,
+                    can_present=self.view == FACILITATOR and not self.session.readonly and not preview
+                    and item.kind == "inject" and not self.session.ended)
         self.app.push_screen(dialog, after)
 
     def open_decision(self, decision_id: str, revise: bool = False) -> None:
@@ -255,6 +353,21 @@ class ExerciseScreen(KriseScreen[None]):
             return bool(parameters) == (self.view == TEAM)
         return not (action in FACILITATOR_ACTIONS and self.view != FACILITATOR)
 
+    def action_present(self, inject_id: str | None = None) -> None:
+        """`p`: put the selected inject on the team's screen ("vis for laget"); `p` on the one
+        shown takes it off."""
+        target = inject_id or self.query_one("#feed", RecordList).selected_id
+        snap = self.snapshot
+        if target is None or target.startswith("phase:"):
+            self.notify(t("present.none"), severity="warning", markup=False)
+            return
+        shown = snap.presented.inject_id if snap is not None and snap.presented is not None else None
+        self.kapp.run_command(self.session.present(None if target == shown else target))  # the header says it
+
+    def footer_hints(self) -> list[tuple[str, str]]:
+        """Keys the footer shows that a focused list handles itself (Enter reads an inject)."""
+        return [("enter", t("key.read"))] if self.view == TEAM else []
+
     def action_toggle_pause(self) -> None:
         self.kapp.run_command(self.session.toggle_pause())
 
@@ -265,10 +378,37 @@ class ExerciseScreen(KriseScreen[None]):
         self.kapp.run_command(self.session.slower())
 
     def action_next_inject(self) -> None:
-        self.kapp.run_command(self.session.next_inject())
+        self.kapp.run_command(self.session.next_inject(pause_on_open=self.kapp.auto_pause_active()))
 
     def action_next_phase(self) -> None:
-        self.kapp.run_command(self.session.next_phase())
+        """`j`: first what the jump skips and lets lapse, then (after a yes) the jump."""
+        from krise_ovelse.tui.screens.room import JumpDialog
+
+        preview = self.session.jump_preview()
+        if preview is None:
+            self.notify(t("phase.last"), severity="warning", markup=False)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.kapp.run_command(self.session.jump_to_next_phase(pause_on_open=self.kapp.auto_pause_active()))
+
+        self.app.push_screen(JumpDialog(preview), confirmed)
+
+    def action_pacing(self) -> None:
+        """`t`: the pacing view; Enter there takes its suggestion (a speed, or the jump)."""
+        from krise_ovelse.tui.screens.room import PacingDialog
+
+        pacing = self.session.pacing(self.kapp.wall())
+        dialog = PacingDialog(self.session, pacing)
+
+        def chosen(kind: str | None) -> None:
+            if kind == "speed":
+                self.kapp.run_command(self.session.set_speed(dialog.suggestion.speed))
+            elif kind == "jump":
+                self.action_next_phase()
+
+        self.app.push_screen(dialog, chosen)
 
     def action_decide(self) -> None:
         decisions = self.query_one("#decisions", RecordList)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.text import Text
 from textual.widget import Widget
 
 from krise_ovelse.model.scenario import Polarity
+from krise_ovelse.model.timefmt import MINUTES_PER_DAY
 from krise_ovelse.tui.i18n import format_number, t
+from krise_ovelse.tui.text import day_label
 from krise_ovelse.tui.view import IndicatorView
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -120,22 +123,49 @@ class IndicatorPanel(Widget):
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
+def axis_line(width: int, end_minutes: float, start_minutes: float = 0.0) -> Text:
+    """A time axis under a chart of `width` columns spanning [start, end] in scenario time:
+    `┬D+n` at whole days, as many as fit, and the end (`D+14┬`) at the right."""
+    line = [" "] * width
+    span = end_minutes - start_minutes
+    if span <= 0 or width < 6:
+        return Text("".join(line), style="dim")
+
+    def place(label: str, at: int) -> None:
+        at = max(0, min(width - len(label), at))
+        if all(c == " " for c in line[max(0, at - 1):at + len(label) + 1]):
+            line[at:at + len(label)] = list(label)
+
+    end_label = day_label(end_minutes) + "┬"
+    place(end_label, width - len(end_label))
+    days = span / MINUTES_PER_DAY
+    step = max(1, math.ceil(days / max(1, width // 12)))
+    day = math.ceil(start_minutes / MINUTES_PER_DAY)
+    while day * MINUTES_PER_DAY < end_minutes:
+        place("┬" + day_label(day * MINUTES_PER_DAY),
+              round((width - 1) * (day * MINUTES_PER_DAY - start_minutes) / span))
+        day += step
+    return Text("".join(line), style="dim")
+
+
 class IndicatorChart(Widget):
     """An indicator over time as a block chart, scaled to the indicator's own range (min–max)
-    rather than to the data, so a flat line reads as flat and 60 of 100 looks like 60 %."""
+    rather than to the data, so a flat line reads as flat and 60 of 100 looks like 60 %. The
+    last row is the time axis (scenario days from D+0 to `end_minutes`)."""
 
     DEFAULT_CSS = """
-    IndicatorChart { height: 4; width: 1fr; }
+    IndicatorChart { height: 5; width: 1fr; }
     """
 
-    def __init__(self, indicator: IndicatorView, *, classes: str | None = None) -> None:
+    def __init__(self, indicator: IndicatorView, *, end_minutes: float = 0.0, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.indicator = indicator
+        self.end_minutes = end_minutes
 
     def render(self) -> Text:
         ind = self.indicator
         width = max(1, self.size.width)
-        rows = max(1, self.size.height)
+        rows = max(1, self.size.height - 1)
         points = resample(ind.history, width)
         if len(points) < width and points:
             # stretch a short series over the width (each sample keeps its share of time)
@@ -150,4 +180,5 @@ class IndicatorChart(Widget):
                 view = IndicatorView(ind.id, ind.name, value, ind.minimum, ind.maximum, ind.good, ind.visible, ())
                 line.append(EIGHTHS[max(0, min(8, eighths))], style=bar_style(view))
             lines.append(line)
+        lines.append(axis_line(width, self.end_minutes))
         return Text("\n").join(lines)

@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.pacing import clock_text
 from krise_ovelse.tui.text import duration, lit, scenario_time
 from krise_ovelse.tui.view import DecisionView, FeedItem, LogEntry, UpcomingItem
 
@@ -67,12 +68,18 @@ class RecordList(OptionList):
         return option.id
 
 
-def feed_prompt(item: FeedItem) -> Text:
+def feed_prompt(item: FeedItem, *, unread: bool | None = None, presented: bool = False) -> Text:
+    """An inject in the feed: ● while unread in this view (`unread` overrides the record's), ▣
+    while it is on the team's screen."""
     if item.kind == "phase":
         return phase_prompt(item)
+    unread = item.unread if unread is None else unread
     text = Text()
-    text.append("● " if item.unread else "  ", style="bold yellow" if item.unread else "")
-    text.append(scenario_time(item.minutes), style="bold" if item.unread else "dim")
+    if presented:
+        text.append("▣ ", style="bold reverse cyan")
+    else:
+        text.append("● " if unread else "  ", style="bold yellow" if unread else "")
+    text.append(scenario_time(item.minutes), style="bold" if unread else "dim")
     text.append("  ")
     icon = CHANNEL_ICONS.get(item.channel, "+") if item.channel else "+"
     text.append(f"[{icon}] ", style="dim")
@@ -81,7 +88,7 @@ def feed_prompt(item: FeedItem) -> Text:
         text.append(" · ")
         text.append(item.sender)
     text.append("\n    ")
-    text.append(item.title, style="bold" if item.unread else "")
+    text.append(item.title, style="bold" if unread else "")
     return text
 
 
@@ -116,7 +123,23 @@ def decision_prompt(item: DecisionView, now: float) -> Text:
     text.append(t("decision.deadline", at=scenario_time(item.deadline_minutes)), style="italic")
     style = "bold red" if left <= 60 * 6 else "dim"
     text.append("  " + t("decision.left", left=duration(max(0.0, left))), style=style)
+    if item.real_seconds_left is not None:
+        text.append("\n    ")
+        text.append_text(countdown(item))
     return text
+
+
+#: Real seconds under which a countdown shows in red.
+URGENT_SECONDS = 60.0
+
+
+def countdown(item: DecisionView) -> Text:
+    """The real time to the deadline at the current speed (`⏳ 2:35`), or that the clock stands."""
+    seconds = item.real_seconds_left or 0.0
+    if not item.clock_running:
+        return lit("⏳ " + t("decision.countdown_paused", left=clock_text(seconds)), "yellow")
+    return lit("⏳ " + t("decision.countdown", left=clock_text(seconds)),
+               "bold reverse red" if seconds <= URGENT_SECONDS else "bold")
 
 
 def log_prompt(entry: LogEntry) -> Text:
@@ -132,6 +155,8 @@ def log_prompt(entry: LogEntry) -> Text:
         text.append("  " + t("log.revised", n=entry.revision), style="italic")
     if not entry.current:
         text.append("  " + t("log.replaced"), style="dim strike")
+    if entry.amendments:
+        text.append("  " + t("log.amended"), style="italic yellow")
     text.append("  ")
     text.append(entry.title)
     if entry.decided_by:

@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from krise_ovelse.tui.i18n import format_number, t
-from krise_ovelse.tui.text import compression_words, scenario_time
+from krise_ovelse.tui.pacing import Pacing, clock_text
+from krise_ovelse.tui.text import compression_words, lit, scenario_time
 from krise_ovelse.tui.view import ClockView
 
 
@@ -36,18 +37,40 @@ def status_text(clock: ClockView, view: str, team: str = "", extra: str = "") ->
             text.append("  (" + compression_words(clock.compression * clock.speed) + ")", style="dim")
     text.append("  │  ")
     text.append(t(f"view.{view}"), style="italic")
-    if team:
+    if team:  # from the store: neutralised like every text from a file
         text.append(" · ")
-        text.append(team)
+        text.append_text(lit(team))
     if extra:
         text.append("  │  ")
         text.append(extra, style="italic")
     return text
 
 
+def pacing_text(pacing: Pacing) -> Text:
+    """The facilitator's third line: real time since STARTEX, ahead of or behind the plan, and
+    the play time left in the phase and in all (the plan: ×1 without pauses)."""
+    text = Text(" ")
+    if pacing.elapsed is None:
+        text.append("⏱ " + t("pace.not_started", total=clock_text(pacing.plan_total)), style="dim")
+        return text
+    text.append("⏱ " + clock_text(pacing.elapsed), style="bold")
+    text.append(" · ")
+    behind = pacing.behind
+    if abs(behind) < 60:
+        text.append(t("pace.on_plan"), style="green")
+    elif behind > 0:
+        text.append(t("pace.behind", d=clock_text(behind)), style="bold red")
+    else:
+        text.append(t("pace.ahead", d=clock_text(-behind)), style="bold cyan")
+    text.append(" · ")
+    text.append(t("pace.left", phase=clock_text(pacing.phase_left), phase_plan=clock_text(pacing.phase_plan),
+                  total=clock_text(pacing.plan_left), plan=clock_text(pacing.plan_total)), style="dim")
+    return text
+
+
 class StatusLine(Widget):
     DEFAULT_CSS = """
-    StatusLine { height: 2; background: $panel; }
+    StatusLine { height: auto; background: $panel; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
