@@ -168,3 +168,29 @@ def test_evaluator_view_snapshot(lang: str, example: LoadedScenario, snap_compar
         await pilot.pause()
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_the_detail_marks_the_catalogues_own_interpretation(example: LoadedScenario, db: Path) -> None:
+    """Where the catalogue reads the report rather than quotes it, the evaluator sees so (#11)."""
+    from krise_ovelse.catalogue import load_catalogue
+
+    app = console(example, team="Ledergruppen")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _to_evaluation(pilot)
+        assert screen.result is not None
+        catalogue = load_catalogue()
+        rows = [i for i, r in enumerate(screen.result.ratings)
+                if catalogue.criterion(r.criterion).interpretation is not None]
+        plain = [i for i, r in enumerate(screen.result.ratings)
+                 if catalogue.criterion(r.criterion).interpretation is None]
+        assert rows and plain
+        table = screen.query_one("#ratings", DataTable)
+        table.move_cursor(row=rows[0])
+        await pilot.pause()
+        reading = catalogue.criterion(screen.result.ratings[rows[0]].criterion).interpretation
+        assert reading is not None
+        detail = static_text(pilot.app, "#eval-detail")
+        assert "Verktøyets tolkning" in detail and reading.get("nb")[:30] in " ".join(detail.split())
+        table.move_cursor(row=plain[0])
+        await pilot.pause()
+        assert "Verktøyets tolkning" not in static_text(pilot.app, "#eval-detail")

@@ -406,6 +406,7 @@ MESSAGES: dict[str, str] = {
     "eval.evaluators": "The evaluators",
     "eval.disagree": "The evaluators disagree: the lead evaluator reconciles (r).",
     "eval.checklist": "Checklist",
+    "eval.interpretation": "This tool's interpretation",
     "eval.evidence": "Evidence",
     "eval.locked": "The session is open read-only: the ratings can be read but not changed. g: to the debrief.",
     "eval.no_evidence": "No evidence recorded.",

@@ -405,6 +405,7 @@ MESSAGES: dict[str, str] = {
     "eval.evaluators": "Evaluatorene",
     "eval.disagree": "Evaluatorene er uenige: hovedevaluator samordner (r).",
     "eval.checklist": "Sjekkliste",
+    "eval.interpretation": "Verktøyets tolkning",
     "eval.evidence": "Grunnlag",
     "eval.locked": "Økta er åpnet skrivebeskyttet: vurderingene kan leses, men ikke endres. g: til debrief.",
     "eval.no_evidence": "Ikke noe grunnlag registrert.",

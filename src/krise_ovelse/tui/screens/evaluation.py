@@ -567,6 +567,10 @@ class EvaluatorScreen(KriseScreen[None]):
             self.query_one("#eval-detail", Static).update("")
             return
         text = evidence_text(rating)
+        interpretation = self._interpretation(rating.criterion)
+        if interpretation is not None:
+            text.append("\n\n" + t("eval.interpretation") + ": ", style="bold")
+            text.append(tr(interpretation), style="italic")
         if rating.evaluators:
             text.append("\n\n" + t("eval.evaluators") + ": ", style="bold")
             text.append(", ".join(f"{v.name} {v.level.value}" for v in rating.evaluators if v.level is not None)
@@ -583,6 +587,15 @@ class EvaluatorScreen(KriseScreen[None]):
                 text.append(f"\n  {rating.criterion}.{number} [{state}] ")
                 text.append(clip(tr(task), 70))
         self.query_one("#eval-detail", Static).update(text)
+
+    @staticmethod
+    def _interpretation(criterion: str) -> Any:
+        """The catalogue's own reading of the report for this criterion, if it marks one: the
+        evaluator must see where the tool interprets rather than quotes."""
+        try:
+            return load_catalogue().criterion(criterion).interpretation
+        except KeyError:
+            return None
 
     @staticmethod
     def _tasks(criterion: str) -> tuple[Any, ...]:
