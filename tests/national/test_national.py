@@ -365,7 +365,7 @@ async def test_an_organisation_plays_its_stream_in_the_console_in_step_with_the_
             assert session is not None and session.state.inject("i01").released_at is not None
             control.advance_to(60)
             for _ in range(20):  # the console's timer looks on a notification
-                app._tick()
+                app.tick_clock()
                 await pilot.pause(0.05)
                 if session.state.scenario_minutes == 60:
                     break

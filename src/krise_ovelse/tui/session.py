@@ -310,7 +310,10 @@ class ExerciseSession:
         """Real time passes. With `pause_on_open`, the tick is cut at each stop (an inject, a
         deadline, a phase change) that falls inside it, and the clock is paused as soon as a
         decision opens: at its minute, not up to a second of play later (at ×32 that second is
-        hours of scenario time, and the deadline could lapse before anyone looked)."""
+        hours of scenario time, and the deadline could lapse before anyone looked). In a national
+        exercise the control cell runs the clock: the tick only follows what it wrote."""
+        if self._org is not None:
+            return self._follow_control()
         if not pause_on_open or self.engine is None:
             return self.handle(cmd.Tick(real_seconds))
         left = real_seconds
