@@ -237,6 +237,11 @@ def test_an_offline_organisation_imports_its_session_and_a_conflict_is_refused(
         live.engine.handle(c.AdvanceToNext())
         close_session(local, live.session_id, live.engine)
         export_to_path(local, live.session_id, tmp_path / "dsb.jsonl")
+    unsigned = CliRunner().invoke(main, ["national", "import", exercise_id, "dsb", str(tmp_path / "dsb.jsonl"),
+                                         "--db", pg_url, "--verify"], catch_exceptions=False)
+    assert unsigned.exit_code != 0 and "not signed" in unsigned.stderr
+    with PgStore(pg_url) as store:
+        assert store.get(f"{exercise_id}_org_dsb").last_seq == 0  # nothing imported
     run = CliRunner().invoke(main, ["national", "import", exercise_id, "dsb", str(tmp_path / "dsb.jsonl"),
                                     "--db", pg_url], catch_exceptions=False)
     assert run.exit_code == 0, run.stderr

@@ -247,17 +247,19 @@ def follow_cmd(exercise: str, organisation: str, seconds: float, db: str | None)
 @click.argument("organisation")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
-def import_cmd(exercise: str, organisation: str, file: str, db: str | None) -> None:
+@click.option("--verify", is_flag=True, help="Require a signature from a trusted key (export --sign).")
+def import_cmd(exercise: str, organisation: str, file: str, db: str | None, verify: bool) -> None:
     """Put the session ORGANISATION played offline (an export FILE) into its stream of EXERCISE.
 
-    The export is verified; it must be of the exercise's scenario, its events must fold, and the
+    The export is verified (a signature from a trusted key too with --verify); it must be of the
+    exercise's scenario, its events must fold, and the
     organisation's stream must still be empty (a conflict is refused, exit 1)."""
     from krise_ovelse.national.offline import import_offline
     from krise_ovelse.national.setup import load_setup
     from krise_ovelse.store.pg import PgStore
 
     with _errors(), PgStore(_url(db)) as store:
-        count = import_offline(store, load_setup(store, exercise), organisation, Path(file))
+        count = import_offline(store, load_setup(store, exercise), organisation, Path(file), verify=verify)
     click.echo(f"{organisation}: {count} events imported into exercise {exercise}")
 
 
