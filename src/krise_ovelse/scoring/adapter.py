@@ -3,7 +3,7 @@
 It reads the engine's events in their stable dict form (`engine.events.event_to_dict`, the
 form the session store keeps), so it works the same on a live engine's events, on a stored
 session and on a `run --json` file, and needs none of the engine's internals. Event objects
-are accepted too and converted (the engine is imported only then).
+are accepted too and read field by field, without converting them.
 
 What it takes from each kind:
 
@@ -50,15 +50,6 @@ from krise_ovelse.scoring.ratings import ScoringResult, score
 from krise_ovelse.scoring.serialize import result_to_dict
 
 CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
-
-
-def event_dict(event: Any) -> Mapping[str, Any]:
-    """An event as its stable dict (a dict passes through; an engine Event is converted)."""
-    if isinstance(event, Mapping):
-        return event
-    from krise_ovelse.engine.events import event_to_dict
-
-    return event_to_dict(event)
 
 
 class _Fields(Mapping[str, Any]):
@@ -158,10 +149,6 @@ class _History:
         for indicator, value in self.initial.items():
             if not self.samples[indicator]:
                 self.samples[indicator].append(Sample(minutes, value, seq))
-
-    def current(self, indicator: str) -> Sample | None:
-        samples = self.samples.get(indicator)
-        return samples[-1] if samples else None
 
     def move(self, indicator: str, since: float, minutes: float, value: float, seq: int | None) -> None:
         """The value went from what it was (held until `since`) to `value` at `minutes`."""

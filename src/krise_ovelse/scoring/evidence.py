@@ -26,7 +26,7 @@ from krise_ovelse.messages import normalise
 from krise_ovelse.messages import text as message
 from krise_ovelse.model.scenario import Decision, IndicatorRule, Level, Measure, Scenario
 from krise_ovelse.model.text import Text
-from krise_ovelse.scoring.inputs import Choice, DecisionRecord, Observation, Sample, ScoringInput
+from krise_ovelse.scoring.inputs import Choice, Observation, Sample, ScoringInput
 
 #: The criterion that decision timeliness is evidence for.
 TIMELINESS_CRITERION = "KH-3"
@@ -481,7 +481,3 @@ def collect_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]
         *task_evidence(record),
         *reasoning_evidence(scenario, record),
     ]
-
-
-def closed_decisions(record: ScoringInput) -> list[DecisionRecord]:
-    return [d for d in record.decisions if d.closed]

@@ -36,16 +36,6 @@ def is_rated(level: Level | None) -> bool:
     return level in EVIDENCE_LEVELS
 
 
-def value_of(level: Level) -> int:
-    """P=4, S=3, M=2, U=1; KeyError for N/O."""
-    return VALUES[level]
-
-
-def worse(a: Level, b: Level) -> Level:
-    """The worse of two rated levels."""
-    return a if VALUES[a] <= VALUES[b] else b
-
-
 def median_level(levels: Iterable[Level]) -> Level | None:
     """The median of the rated levels, rounding toward the worse level on ties.
 
