@@ -111,7 +111,7 @@ def test_timeline(data: ReportData) -> None:
         ("phase", "Akuttfasen"), ("inject", "Uværet"), ("decision", "Første"), ("observation", "Direktøren"),
         ("inject", "Vi"), ("decision", "Kundesenteret"), ("decision", "Kundesenteret"), ("adhoc", "Strømbrudd"),
         ("skipped", "Verneombudet"), ("phase", "Langvarig"), ("inject", "Overtid"), ("decision", "Overtid"),
-        ("observation", "Laget"), ("observation", "Fikk")]
+        ("observation", "Ledergruppen"), ("observation", "Fikk")]
     d01 = rows[2]
     assert d01.time == "D+0 08:00 (5.2.2024)"
     assert d01.details == (
@@ -127,14 +127,14 @@ def test_timeline(data: ReportData) -> None:
     assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
                                "Tekst: Vi har ikke strøm | kan ikke logge på")
     assert rows[8].kind == "Utelatt innspill"
-    assert rows[8].details == ("Grunn: Ikke nødvendig: teamet tok det opp selv",)
+    assert rows[8].details == ("Grunn: Ikke nødvendig: ledergruppen tok det opp selv",)
     assert rows[11].details == ("Ikke avgjort da øvelsen sluttet",)
     assert rows[12].details == ("Notert av: Eva Evaluator", "Kriterier: OE-5 (S)")
     assert rows[13].details == ("Notert av: øvingsleder",)  # the console's "facilitator", in Norwegian
     en = build_view(data, "en").timeline
     assert en[7].details == ("From: Regiondirektør Nord", "Channel: phone",
                              "Text: Vi har ikke strøm | kan ikke logge på")
-    assert en[8].details == ("Reason: Ikke nødvendig: teamet tok det opp selv",)
+    assert en[8].details == ("Reason: Ikke nødvendig: ledergruppen tok det opp selv",)
     assert "Consequence: The unions call a meeting tomorrow." in en[6].details
     assert en[13].details == ("Noted by: facilitator",)
 
