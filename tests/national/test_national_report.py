@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from docx import Document
 from openpyxl import load_workbook
 
@@ -69,7 +69,7 @@ def _play(creds: dict[str, str], exercise: str) -> None:
         control.close()
 
 
-def _report(creds: dict[str, str], exercise: str, *args: str) -> object:
+def _report(creds: dict[str, str], exercise: str, *args: str) -> Result:
     return CliRunner().invoke(main, ["national", "report", exercise, *args, "--db", creds["control"]],
                               catch_exceptions=False)
 
@@ -81,7 +81,7 @@ def test_the_national_report_in_every_format(pg_url: str, exercise_id: str, tmp_
     for ext in ("md", "html", "docx", "xlsx"):
         path = tmp_path / f"nasjonal.{ext}"
         run = _report(creds, exercise_id, "-o", str(path))
-        assert run.exit_code == 0, run.stderr  # type: ignore[attr-defined]
+        assert run.exit_code == 0, run.stderr
         written[ext] = path
 
     md = written["md"].read_text(encoding="utf-8")
@@ -117,21 +117,21 @@ def test_the_national_report_in_every_format(pg_url: str, exercise_id: str, tmp_
     assert names[1].data_type == "s"  # "=1+2" stays text, not a formula
 
     english = _report(creds, exercise_id, "--lang", "en")
-    assert english.exit_code == 0 and "## Chapter 1: Arbeids" in english.stdout  # type: ignore[attr-defined]
+    assert english.exit_code == 0 and "## Chapter 1: Arbeids" in english.stdout
 
 
 def test_report_outputs_are_refused_when_unsafe_or_unknown(pg_url: str, exercise_id: str, tmp_path: Path) -> None:
     creds = _setup(tmp_path, pg_url, exercise_id)
     pdf = _report(creds, exercise_id, "-o", str(tmp_path / "r.pdf"))
-    assert pdf.exit_code == 2 and "not written as .pdf" in pdf.stderr and "hint:" in pdf.stderr  # type: ignore[attr-defined]
+    assert pdf.exit_code == 2 and "not written as .pdf" in pdf.stderr and "hint:" in pdf.stderr
     stdout_docx = _report(creds, exercise_id, "--format", "docx")
-    assert stdout_docx.exit_code == 2 and "-o FILE.docx" in stdout_docx.stderr  # type: ignore[attr-defined]
+    assert stdout_docx.exit_code == 2 and "-o FILE.docx" in stdout_docx.stderr
     target = tmp_path / "annen.txt"
     target.write_text("urørt", encoding="utf-8")
     link = tmp_path / "rapport.html"
     os.symlink(target, link)
     linked = _report(creds, exercise_id, "-o", str(link))
-    assert linked.exit_code == 2 and "link" in linked.stderr  # type: ignore[attr-defined]
+    assert linked.exit_code == 2 and "link" in linked.stderr
     assert target.read_text(encoding="utf-8") == "urørt"
     assert not list(tmp_path.glob("*.docx"))
 
@@ -141,5 +141,5 @@ def test_a_report_before_anyone_played_has_every_part(pg_url: str, exercise_id: 
     creds = _setup(tmp_path, pg_url, exercise_id)
     path = tmp_path / f"tom.{fmt}"
     run = _report(creds, exercise_id, "-o", str(path))
-    assert run.exit_code == 0, run.stderr  # type: ignore[attr-defined]
+    assert run.exit_code == 0, run.stderr
     assert path.stat().st_size > 0

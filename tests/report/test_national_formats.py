@@ -189,7 +189,7 @@ def test_the_workbook_has_every_plan_with_its_organisation_and_the_ratings(view:
     assert nav[kh2].value == "S" and nav[kh2].fill.fgColor.rgb.endswith("5F8F1F")
     spread = {r[0]: r[2:] for r in book["Fordeling"].iter_rows(min_row=2, values_only=True)}
     assert spread == {row.criterion: tuple(row.count(c) for c in LEVEL_CODES) for row in view.criteria}
-    about = dict(book["Om rapporten"].iter_rows(values_only=True))
+    about = {row[0]: row[1] for row in book["Om rapporten"].iter_rows(values_only=True)}
     assert about["format"] == "krise-ovelse/national-report" and about["organisations"] == 3
 
 
