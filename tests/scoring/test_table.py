@@ -199,7 +199,7 @@ Vurdering mot suksesskriteriene
 ===============================
 Nivåfordeling: P 0  S 0  M 4  U 2  N/O 1
 Gjennomgått av evaluator: 3 av 6; 3 er forslag
-Laget tok ingen beslutninger selv: alle frister gikk ut.
+Ledergruppen tok ingen beslutninger selv: alle frister gikk ut.
 
 KH Krisehåndtering: U (1,50)
   KH-2   Rutiner for kommunikasjon og informasjonsdeling            U→M  (overstyrt)
