@@ -88,6 +88,7 @@ def render_docx(view: NationalView) -> bytes:
     d.heading(m["nat_index_table"], 2)
     d.table([m["nat_organisation"], m["index"], m["nat_rated"], m["nat_reviewed"]], view.index_rows,
             widths=(8.0, 2.4, 3.2, 3.8))
+    d.para(m["index_note"], italic=True)
 
     d.heading(m["nat_across"], 1)
     d.heading(m["nat_distribution"], 2)
@@ -134,7 +135,7 @@ def render_docx(view: NationalView) -> bytes:
         d.heading(heading, 2)
         if shared:
             d.table([m["criterion"], m["nat_org_name"], m["nat_shared_by"]],
-                    ([s.criterion, s.name, f"{len(s.orgs)}: {', '.join(s.orgs)}"] for s in shared),
+                    ([s.criterion, s.name, s.shared_by] for s in shared),
                     widths=(2.3, 6.8, 8.3))
         else:
             d.para(m["nat_none_shared"])
