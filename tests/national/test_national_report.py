@@ -85,7 +85,7 @@ def test_the_national_report_in_every_format(pg_url: str, exercise_id: str, tmp_
         written[ext] = path
 
     md = written["md"].read_text(encoding="utf-8")
-    assert md.startswith("# Nasjonal evalueringsrapport: Øvelse Digital prøve")
+    assert md.startswith("**Begrenset**\n\n# Nasjonal evalueringsrapport: Øvelse Digital prøve")
     for n, name in enumerate(("Arbeids- og velferdsetaten", "\\<img src=x onerror=alert(1)\\> =1+2 Tilsynet",
                               "Direktoratet for samfunnssikkerhet og beredskap"), 1):
         assert f"## Kapittel {n}: {name}" in md
