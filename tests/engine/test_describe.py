@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from engine_helpers import basic, do, start
 
 from krise_ovelse.describe import describe, person
 from krise_ovelse.engine import (
@@ -42,6 +41,8 @@ from krise_ovelse.engine import (
 from krise_ovelse.model.scenario import Channel, Level, Role, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import basic, do, start
 
 
 def _scenario() -> Scenario:

@@ -14,7 +14,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
-from pg_helpers import EXAMPLE, admin_url
 
 from krise_ovelse.cli import main
 from krise_ovelse.national.control import ControlCell
@@ -23,6 +22,8 @@ from krise_ovelse.national.setup import read_setup
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.lifecycle import open_checked
 from krise_ovelse.store.pg import PgStore
+
+from .pg_helpers import EXAMPLE, admin_url
 
 
 def participants(tmp_path: Path, exercise: str) -> Path:
@@ -90,10 +91,10 @@ def test_organisations_follow_the_control_cell_and_the_server_guards_the_streams
         evaluator.close()
         with psycopg.connect(creds["org.nav"], autocommit=True) as conn:
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
-                                (f"{exercise_id}_eval_eva-nav",)).fetchone()[0] == 0
+                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (0,)
         with psycopg.connect(creds["control"], autocommit=True) as conn:
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
-                                (f"{exercise_id}_eval_eva-nav",)).fetchone()[0] == 1
+                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (1,)
         status = {s.org_id: s for s in control.status()}
         assert status["nav"].connected and status["nav"].behind == 0 and status["nav"].evaluators == 1
         assert status["nav"].observations == 1

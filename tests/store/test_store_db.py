@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_helpers import SCENARIO_TEXT, make_event, make_events
 
 from krise_ovelse.store.codec import event_to_row, row_to_event
 from krise_ovelse.store.db import SessionStore, this_host
 from krise_ovelse.store.errors import StoreError, UnknownSession
 from krise_ovelse.store.schema import CURRENT_VERSION
+
+from .store_helpers import SCENARIO_TEXT, make_event, make_events
 
 
 def test_new_database_is_wal_full_sync_and_current(store: SessionStore, db_path: Path) -> None:
