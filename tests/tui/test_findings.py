@@ -17,7 +17,8 @@ from textual.widgets import Button, DataTable, OptionList, Select, TextArea
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.messages import en, nb
 from krise_ovelse.model.scenario import Level
-from krise_ovelse.store.db import SessionStore, this_host
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.session_rows import this_host
 from krise_ovelse.tui.app import KriseApp, make_app
 from krise_ovelse.tui.i18n import set_language
 from krise_ovelse.tui.loaded import LoadedScenario

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from krise_ovelse.store.codec import EventDict
 
 if TYPE_CHECKING:
-    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.store.session_rows import SessionInfo
 
 #: URL schemes that select the PostgreSQL backend.
 PG_SCHEMES = ("postgresql://", "postgres://")
