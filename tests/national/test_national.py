@@ -388,3 +388,15 @@ async def test_an_organisation_plays_its_stream_in_the_console_in_step_with_the_
             assert store.get(f"{exercise_id}_org_nav").owner is None  # released on close
     finally:
         control.close()
+
+
+def test_follow_prints_each_event_as_replay_describes_it(pg_url: str, exercise_id: str,
+                                                          creds: dict[str, str]) -> None:
+    run = CliRunner().invoke(main, ["national", "control", exercise_id, "--resume", "--release", "i01",
+                                    "--advance-to", "90", "--db", creds["control"]], catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    followed = CliRunner().invoke(main, ["national", "follow", exercise_id, "nav", "--seconds", "1",
+                                         "--db", creds["org.nav"]], catch_exceptions=False)
+    assert followed.exit_code == 0, followed.stderr
+    assert "innspill i01 «" in followed.stdout and "sendt" in followed.stdout, followed.stdout
+    assert "inject_released" not in followed.stdout  # words, not the event's kind
