@@ -140,7 +140,7 @@ def test_parts_name_the_subject_the_option_and_who() -> None:
 
 def test_parts_without_a_scenario_or_of_an_unknown_kind() -> None:
     untitled = describe({"kind": "adhoc_inject_added", "inject_id": "x1", "title": " "}, None, "nb", parts=True)
-    assert untitled.subject == "Innspill uten tittel"
+    assert untitled.subject == "Innspill uten overskrift"
     chosen = describe({"kind": "decision_missed", "decision_id": "d9", "option_id": "z"}, None, "en", parts=True)
     assert (chosen.subject, chosen.option) == ("d9", "z")
     unknown = describe({"kind": "something_new"}, None, "nb", parts=True)
