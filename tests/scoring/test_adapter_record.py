@@ -11,7 +11,6 @@ import types
 from typing import Any
 
 import pytest
-from test_adapter import SCENARIO
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Level, Scenario
@@ -27,6 +26,8 @@ from krise_ovelse.scoring.inputs import (
     ScoringInput,
     TaskMark,
 )
+
+from .test_adapter import SCENARIO
 
 P, S, M, U = Level.P, Level.S, Level.M, Level.U
 

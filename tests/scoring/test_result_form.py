@@ -10,8 +10,6 @@ from typing import Any
 
 import attrs
 import pytest
-from test_ratings import SCENARIO
-from test_table import passive_run, reviewed_run
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Level
@@ -19,6 +17,9 @@ from krise_ovelse.model.text import Text
 from krise_ovelse.scoring import Evidence, Override, ScoringResult, Source, result_from_dict, result_to_dict, score
 from krise_ovelse.scoring.ratings import EvaluatorView, Finding, FindingKind, Rating, RollUp, Status
 from krise_ovelse.scoring.serialize import ResultFormatError
+
+from .test_ratings import SCENARIO
+from .test_table import passive_run, reviewed_run
 
 P, S, M, U, NO = Level.P, Level.S, Level.M, Level.U, Level.NO
 HEAD = {"format": "krise-ovelse/ratings", "version": 2}

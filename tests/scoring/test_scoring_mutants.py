@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_ratings import SCENARIO
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.engine.values import Participant
@@ -30,6 +29,8 @@ from krise_ovelse.scoring.adapter import (
 from krise_ovelse.scoring.evidence import person
 from krise_ovelse.scoring.inputs import TaskMark
 from krise_ovelse.scoring.ratings import says_only_confirmed
+
+from .test_ratings import SCENARIO
 
 ROLES = "roles:\n  - {id: direktor, name: {nb: Direktør, en: Director}}\n  - hr\n"
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from test_ratings import SCENARIO, strong_run, weak_run
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring import Observation, Override, ScoringInput, ScoringResult, format_ratings, score
 from krise_ovelse.scoring.text import format_mean, headline
+
+from .test_ratings import SCENARIO, strong_run, weak_run
 
 
 @pytest.fixture(scope="module")
