@@ -126,7 +126,7 @@ AM Arbeidsmiljø og HMS: P (4,00)
 EGEN EGEN: N/O (–)
   EGEN-1 Eget kriterium                                             N/O
 
-Indeks (oppsummering, ikke karakter): 76,2 / 100 (kan bare sammenlignes med kjøringer av samme scenario)
+Indeks (oppsummering, ikke karakter): 76,2 / 100 (kan bare sammenlignes med gjennomføringer av samme scenario)
 
 Styrker:
   P KH-2 Rutiner for kommunikasjon og informasjonsdeling (utført uten utfordringer)
@@ -230,7 +230,7 @@ AM Arbeidsmiljø og HMS: M (2,00)
 EGEN EGEN: N/O (–)
   EGEN-1 Eget kriterium                                             N/O
 
-Indeks (oppsummering, ikke karakter): 22,2 / 100 (kan bare sammenlignes med kjøringer av samme scenario)
+Indeks (oppsummering, ikke karakter): 22,2 / 100 (kan bare sammenlignes med gjennomføringer av samme scenario)
 
 Forbedringspunkter:
   U KH-3 Rask omstillings- og beslutningsevne (ikke utført, forslag)
