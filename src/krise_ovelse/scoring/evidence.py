@@ -115,7 +115,7 @@ def shorten(text: str, limit: int = 90) -> str:
     line = " ".join(text.split())
     if len(line) <= limit:
         return line
-    cut = line[: limit - 1].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
+    cut = line[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,.;:–-") + "…"
 
 
@@ -440,7 +440,7 @@ def task_evidence(record: ScoringInput) -> list[Evidence]:
                      for m in ordered_marks]
             head = "Sjekkliste" if lang == "nb" else "Checklist"
             texts[lang] = f"{head} ({who(by, lang)}): " + "; ".join(parts)
-        last = ordered_marks[-1]
+        last = max(ordered_marks, key=lambda m: m.seq if m.seq is not None else -1)
         items.append(Evidence(criterion=criterion, level=level, source=Source.TASK, reason=Text(texts),
                               seq=last.seq, minutes=last.minutes, author=by or None))
     return items
@@ -462,8 +462,9 @@ def reasoning_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidenc
             if not criteria:
                 criteria = list(dict.fromkeys(c for o in decision.options for c in o.evidence))
         note = f": {shorten(rating.note, 100)}" if rating.note.strip() else ""
-        reason = _t(f"Begrunnelsen for {label_nb} ({who(by, 'nb')}){note}",
-                    f"The reasoning at {label_en} ({who(by, 'en')}){note}")
+        by_nb = f" ({who(by, 'nb')})" if by.strip() else ""
+        by_en = f" ({who(by, 'en')})" if by.strip() else ""
+        reason = _t(f"Begrunnelsen for {label_nb}{by_nb}{note}", f"The reasoning at {label_en}{by_en}{note}")
         for criterion in criteria:
             items.append(Evidence(criterion=criterion, level=rating.level, source=Source.REASONING, reason=reason,
                                   seq=rating.seq, minutes=rating.minutes, decision=decision_id, author=by or None))

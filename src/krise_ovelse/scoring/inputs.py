@@ -346,7 +346,7 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
                     choices=tuple(
                         Choice(option=str(c["option"]), seq=_opt_int(c.get("seq")),
                                minutes=_opt_float(c.get("minutes")), seconds=_opt_float(c.get("seconds")),
-                               missed=bool(c.get("missed", False)), rationale=str(c.get("rationale", "")),
+                               missed=bool(c.get("missed")), rationale=str(c.get("rationale", "")),
                                decided_by=str(c.get("decided_by", "")),
                                response_minutes=_opt_float(c.get("response_minutes")),
                                response_seconds=_opt_float(c.get("response_seconds")))
@@ -369,7 +369,7 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
                 for o in data.get("observations", ())
             ),
             overrides=tuple(_override_from_dict(o) for o in data.get("overrides", ())),
-            evaluators=tuple((str(e["name"]), bool(e.get("lead", False))) for e in data.get("evaluators", ())),
+            evaluators=tuple((str(e["name"]), bool(e.get("lead"))) for e in data.get("evaluators", ())),
             task_marks=tuple(
                 TaskMark(criterion=str(m["criterion"]), task=int(m["task"]), status=m["status"],
                          by=str(m.get("by", "")), note=str(m.get("note", "")), evidence=str(m.get("evidence", "")),
@@ -387,15 +387,15 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
             injects=tuple(
                 InjectRecord(inject=str(i["inject"]), seq=_opt_int(i.get("seq")),
                              minutes=_opt_float(i.get("minutes")), seconds=_opt_float(i.get("seconds")),
-                             title=str(i.get("title", "")), skipped=bool(i.get("skipped", False)),
+                             title=str(i.get("title", "")), skipped=bool(i.get("skipped")),
                              reason=str(i.get("reason", "")), by=str(i.get("by", "")),
-                             adhoc=bool(i.get("adhoc", False)), sender=str(i.get("sender", "")),
+                             adhoc=bool(i.get("adhoc")), sender=str(i.get("sender", "")),
                              channel=str(i.get("channel", "")), body=str(i.get("body", "")))
                 for i in data.get("injects", ())
             ),
             start_minutes=float(data.get("start_minutes", 0.0)),
             end_minutes=_opt_float(data.get("end_minutes")),
-            ended=bool(data.get("ended", False)),
+            ended=bool(data.get("ended")),
             team=str(data.get("team", "")),
             participants=tuple(str(p) for p in data.get("participants", ())),
             facilitator=str(data.get("facilitator", "")),

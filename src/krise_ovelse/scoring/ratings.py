@@ -242,7 +242,7 @@ class Rating:
             line = "; ".join(parts)
             line = line[:1].upper() + line[1:]
             if judgement and indication and self.indication is not None and self.judgement is not None:
-                line += text(lang, "scoring.judgement_weighs", level=self.suggested.value)
+                line += text(lang, "scoring.judgement_weighs", level=weigh(self.indication, self.judgement).value)
         if self.mission_cap is not None:
             line += text(lang, "scoring.mission_cap", level=self.mission_cap.value)
         if self.passive:
@@ -311,6 +311,14 @@ def _step_toward(level: Level, target: Level) -> Level:
     return next(lv for lv, v in VALUES.items() if v == value)
 
 
+def weigh(indication: Level | None, judgement: Level) -> Level:
+    """The judgement, moved one step toward the indication when they lie two or more levels
+    apart (before the mission's and a passive team's caps)."""
+    if indication is not None and abs(VALUES[indication] - VALUES[judgement]) >= 2:
+        return _step_toward(judgement, indication)
+    return judgement
+
+
 def suggest(evidence: Sequence[Evidence], criterion: str = "") -> tuple[Level, Level | None, bool, Level | None,
                                                                        Level | None, Level | None]:
     """(suggested, indication median, capped, indication, judgement, mission cap) from a
@@ -319,13 +327,8 @@ def suggest(evidence: Sequence[Evidence], criterion: str = "") -> tuple[Level, L
     judgement_items = [e.level for e in evidence if e.counted and e.level and e.is_judgement]
     indication, median, capped = aggregate(indication_items)
     judgement = aggregate(judgement_items)[0] if judgement_items else None
-    has_indication = median is not None
-    if judgement is not None:
-        suggested = judgement
-        if has_indication and abs(VALUES[indication] - VALUES[judgement]) >= 2:
-            suggested = _step_toward(judgement, indication)
-    else:
-        suggested = indication
+    indicated = indication if median is not None else None
+    suggested = indication if judgement is None else weigh(indicated, judgement)
     cap = None
     if criterion in MISSION_CRITERIA and is_rated(suggested):
         outputs = [e.level for e in evidence if e.source is Source.RULE and e.level and is_rated(e.level)]
@@ -333,7 +336,7 @@ def suggest(evidence: Sequence[Evidence], criterion: str = "") -> tuple[Level, L
             worst = min(outputs, key=lambda lv: VALUES[lv])
             if VALUES[worst] < VALUES[suggested]:
                 suggested, cap = worst, worst
-    return suggested, median, capped, indication if has_indication else None, judgement, cap
+    return suggested, median, capped, indicated, judgement, cap
 
 
 def rate_criterion(info: CriterionInfo, evidence: Sequence[Evidence], in_scenario: bool,

@@ -215,12 +215,12 @@ def _rating_from_dict(c: Mapping[str, Any]) -> Rating:
     suggested = parse_level(c["suggested"])
     override = _override_from_dict(criterion, c.get("override"))
     return Rating(criterion=criterion, theme=str(c.get("theme", "")), name=_text(c.get("name")),
-                  in_scenario=bool(c.get("in_scenario", False)),
+                  in_scenario=bool(c.get("in_scenario")),
                   evidence=tuple(evidence_from_dict(e) for e in c.get("evidence", ())),
-                  suggested=suggested, median=_opt_level(c.get("median")), capped=bool(c.get("capped", False)),
+                  suggested=suggested, median=_opt_level(c.get("median")), capped=bool(c.get("capped")),
                   override=override, status=_status(c, suggested, override),
                   indication=_opt_level(c.get("indication")), judgement=_opt_level(c.get("judgement")),
-                  mission_cap=_opt_level(c.get("mission_cap")), passive=bool(c.get("passive", False)),
+                  mission_cap=_opt_level(c.get("mission_cap")), passive=bool(c.get("passive")),
                   evaluators=tuple(EvaluatorView(str(v["name"]), _opt_level(v.get("judgement")),
                                                  _override_from_dict(criterion, v.get("rated")))
                                    for v in c.get("evaluators", ())))
@@ -243,6 +243,6 @@ def result_from_dict(data: Mapping[str, Any]) -> ScoringResult:
             index=_opt_float(data.get("index")),
             strengths=tuple(_finding_from_dict(f) for f in data.get("strengths", ())),
             improvements=tuple(_finding_from_dict(f) for f in data.get("improvements", ())),
-            decided_nothing=bool(data.get("decided_nothing", False)))
+            decided_nothing=bool(data.get("decided_nothing")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResultFormatError(f"damaged {FORMAT} result: {exc!r}") from exc
