@@ -92,10 +92,7 @@ def write_bytes(target: str | os.PathLike[str], data: bytes, *, mode: int | None
             if mode is None:
                 mode = (before.st_mode & 0o7777) if before is not None else 0o666 & ~_umask()
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            _write_durably(fd, data)
         finally:
             os.close(fd)
         if before is None:
@@ -131,12 +128,17 @@ def _link_new(temporary: str, path: str) -> None:
         data = source.read()
     fd = os.open(path, flags, os.stat(temporary).st_mode & 0o7777)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        _write_durably(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_durably(fd: int, data: bytes) -> None:
+    """All of `data` (os.write may write less than asked), then fsync: on disk when this returns."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
 
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:
