@@ -263,3 +263,20 @@ def test_printed_every_chapter_starts_a_page_and_no_page_ends_with_a_heading(vie
     starts = [lines[0] for lines in pages if lines]
     for chapter in view.chapters[::2]:  # plain names (the hostile one wraps and shows controls as symbols)
         assert chapter.title in starts, f"{chapter.title!r} does not start a page"
+
+
+def test_the_documented_national_report_commands_use_real_options_and_formats() -> None:
+    import shlex
+
+    from krise_ovelse.cli.national_cmds import report_cmd
+
+    doc = (ROOT / "docs" / "national-exercise.md").read_text(encoding="utf-8")
+    commands = [line.split("$ ", 1)[1] for line in doc.splitlines() if "$ krise-ovelse national report" in line]
+    assert len(commands) >= 4
+    known = {opt for param in report_cmd.params for opt in getattr(param, "opts", ())}
+    formats = set()
+    for command in commands:
+        words = shlex.split(command)
+        assert {w for w in words if w.startswith("-")} <= known, command
+        formats |= {Path(words[i + 1]).suffix for i, w in enumerate(words) if w == "-o"}
+    assert formats == {".md", ".html", ".docx", ".xlsx"}
