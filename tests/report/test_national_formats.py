@@ -92,6 +92,7 @@ def test_the_view_has_the_cross_cutting_parts_and_a_chapter_per_organisation(vie
     knowledge = " ".join(view.knowledge)
     assert "Svakest på tvers av virksomhetene:" in knowledge and "Sterkest på tvers" in knowledge
     assert "1 av dem er gjennomgått av en evaluator" in knowledge
+    assert "krise-ovelse national report ovelse-digital -o FIL.xlsx" in knowledge
     assert all(c.plan and len(c.plan) == len(c.plan_items) for c in view.chapters)
 
 
