@@ -1,0 +1,263 @@
+"""Tests that kill mutants that survived `.ci/mutation store` (issue #12, item 6; docs/testing.md).
+
+Each pins a behaviour a person relies on that no other test fixed exactly: the words and exit code
+of an error (they are the product's interface: a sentence a person can act on), what `resume`
+shows of a stored session, how `resume --play` finishes an interrupted headless run.
+
+Equivalent mutants (they survive, and cannot change behaviour) are listed at the end of this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from krise_ovelse.authoring import load_scenario
+from krise_ovelse.engine import commands as c
+from krise_ovelse.model.scenario import Scenario
+from krise_ovelse.paths import shipped_scenarios_dir
+from krise_ovelse.scripted.playthrough import load_playthrough_text
+from krise_ovelse.store import engine_bridge as bridge
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, SessionHeld, StoreError, UnknownSession
+from krise_ovelse.store.exchange import _type_name
+from krise_ovelse.store.lifecycle import release_claim
+
+EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
+WALL = dt.datetime(2025, 3, 12, 8, 0, tzinfo=dt.UTC)
+
+
+def clock() -> dt.datetime:
+    return WALL
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Scenario, str]:
+    result = load_scenario(EXAMPLE)
+    assert result.scenario is not None and result.text is not None
+    return result.scenario, result.text
+
+
+# --- errors: the sentence, the hint and the exit code ---------------------------------------------
+
+
+def test_an_unknown_session_names_the_id_the_database_and_what_to_do() -> None:
+    error = UnknownSession("abc", "/x/s.db")
+    assert (error.message, error.hint, error.exit_code, error.session_id) == (
+        "no session with id 'abc' in /x/s.db",
+        "run `krise-ovelse sessions` to list the sessions (or pass --db for another database)", EXIT_USAGE, "abc")
+    short = UnknownSession("ab", "/x/s.db", min_prefix=4)
+    assert (short.message, short.hint, short.exit_code, short.session_id) == (
+        "no session with id 'ab': a shortened id needs at least 4 characters",
+        "type more of the id that `krise-ovelse sessions` shows", EXIT_USAGE, "ab")
+
+
+def test_a_held_session_names_its_owner() -> None:
+    error = SessionHeld("abc", "host:12")
+    assert (error.render(), error.exit_code, error.session_id, error.owner) == (
+        "error: session abc is open in another process (host:12)\n  hint: close it there first", EXIT_USAGE,
+        "abc", "host:12")
+
+
+def test_type_names_in_export_messages() -> None:
+    assert [_type_name(str), _type_name(int), _type_name(dict), _type_name(list), _type_name(float)] == [
+        "text", "a whole number", "an object", "a list", "float"]
+    assert _type_name((str, list)) == "text or a list"
+
+
+# --- release_claim: best effort after a failure ------------------------------------------------------
+
+
+def test_release_claim_marks_the_session_and_swallows_a_store_error(store: SessionStore, session: str) -> None:
+    store.claim(session)
+    release_claim(store, session)
+    info = store.get(session)
+    assert (info.status, info.owner) == ("interrupted", None)
+    release_claim(store, "feedbeef0000")  # unknown: a StoreError, swallowed
+    release_claim(store, session, "paused")
+    assert store.get(session).status == "paused"
+
+
+# --- state_summary: what `resume` shows -------------------------------------------------------------
+
+
+def test_state_summary_of_a_running_session_with_an_open_decision(store: SessionStore,
+                                                                  example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    live.engine.handle(c.Resume())
+    for _ in range(3):
+        live.engine.handle(c.AdvanceToNext())
+    summary = bridge.state_summary(store, live.session_id)
+    assert summary["session"] == store.get(live.session_id).to_dict()
+    assert {k: v for k, v in summary.items() if k != "session"} == {
+        "scenario_time": "D+0 10:00",
+        "phase": "akutt",
+        "clock": "running",
+        "events": 9,
+        "open_decisions": [{"decision": "d01", "deadline": "D+0 12:30", "title": "Første beskjed til ansatte"}],
+        "decided": {},
+        "last": [
+            "beslutning d01 «Første beskjed til ansatte» åpnet, frist D+0 12:30",
+            "klokka gikk fra D+0 06:30 til D+0 08:15 (Informasjonsusikkerhet 56,7, Belastning på nøkkelpersoner …",
+            "innspill i02 «Vannskade stenger DTT – søkere får ikke svar» sendt",
+            "klokka gikk fra D+0 08:15 til D+0 10:00 (Informasjonsusikkerhet 57,1, Belastning på nøkkelpersoner …",
+            "innspill i03 «Status innen kl. 15» sendt",
+        ],
+    }
+
+
+def test_state_summary_shows_paused_decided_and_ended(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    engine = live.engine
+    assert bridge.state_summary(store, live.session_id)["clock"] == "paused"
+    engine.handle(c.Resume())
+    while not engine.state.open_decisions():
+        engine.handle(c.AdvanceToNext())
+    engine.handle(c.Decide("d01", "b", "fordi"))
+    engine.handle(c.Pause())
+    summary = bridge.state_summary(store, live.session_id)
+    assert (summary["clock"], summary["decided"], summary["open_decisions"]) == ("paused", {"d01": "b"}, [])
+    engine.handle(c.EndExercise("ferdig"))
+    summary = bridge.state_summary(store, live.session_id)
+    assert (summary["clock"], summary["decided"]) == ("ended", {"d01": "b"})
+    assert summary["last"][-1] == "ENDEX (øvingsleder avsluttet): ferdig"
+
+
+# --- CatchUpSink and finish_headless: `resume --play` ------------------------------------------------
+
+PLAY = "scenario: kort-eksempel\nteam: Lag K\nseed: 11\ndecisions:\n  d01: {option: b, rationale: valg}\n"
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashingStore(SessionStore):
+    """Dies (like a killed process) after `appends` committed batches."""
+
+    appends = 3
+
+    def append(self, session_id: str, events: Sequence[Mapping[str, Any]]) -> int:
+        if self.appends == 0:
+            raise Crash
+        self.appends -= 1
+        return super().append(session_id, events)
+
+
+def _playthrough(scenario: Scenario, text: str = PLAY) -> Any:
+    loaded = load_playthrough_text(text, scenario)
+    assert loaded.playthrough is not None, loaded.problems
+    return loaded.playthrough
+
+
+def _interrupted(path: Path, example: tuple[Scenario, str], appends: int = 3) -> str:
+    scenario, text = example
+    with CrashingStore(path) as crashing:
+        crashing.appends = appends
+        with pytest.raises(Crash):
+            bridge.run_headless_stored(crashing, scenario, text, _playthrough(scenario))
+        (info,) = crashing.list_sessions()
+        return info.id
+
+
+def test_finish_headless_completes_an_interrupted_run_like_an_uninterrupted_one(
+        tmp_path: Path, example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    with SessionStore(tmp_path / "ref.db") as ref:
+        ref_id, _ = bridge.run_headless_stored(ref, scenario, text, _playthrough(scenario))
+        reference = ref.events(ref_id)
+        ref_summary = ref.summary(ref_id)
+    sid = _interrupted(tmp_path / "s.db", example)
+    with SessionStore(tmp_path / "s.db") as store:
+        partial = len(store.events(sid))
+        assert 0 < partial < len(reference)
+        store.set_status(sid, "interrupted")
+        result = bridge.finish_headless(store, sid, _playthrough(scenario))
+        assert result.state.ended
+        assert store.events(sid) == reference
+        info = store.get(sid)
+        assert (info.status, info.owner) == ("ended", None)
+        assert store.summary(sid) == ref_summary
+
+
+def test_finish_headless_refuses_a_session_another_playthrough_made(tmp_path: Path,
+                                                                   example: tuple[Scenario, str]) -> None:
+    scenario, _text = example
+    sid = _interrupted(tmp_path / "s.db", example, appends=5)
+    other = _playthrough(scenario, PLAY.replace("option: b", "option: c"))
+    with SessionStore(tmp_path / "s.db") as store:
+        store.set_status(sid, "interrupted")
+        before = store.events(sid)
+        (made,) = [e for e in before if e["kind"] == "decision_made"]
+        with pytest.raises(StoreError) as info:
+            bridge.finish_headless(store, sid, other)
+        assert info.value.exit_code == EXIT_PROBLEMS
+        assert info.value.message == (
+            f"session {sid}: stored event {made['seq']} (decision_made) is not what playthrough "
+            f"{other.file} produces at that point (differs in: option_id, values)")
+        assert info.value.hint == ("this session was not started by this playthrough (same seed, fixed clock); "
+                                   "continue it in the console with `krise-ovelse play --session ID`")
+        assert store.events(sid) == before
+        assert store.get(sid).status == "interrupted"  # refused before the claim
+
+
+def test_finish_headless_refuses_a_session_longer_than_the_playthrough(tmp_path: Path,
+                                                                      example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    rated = PLAY + "actions:\n  - {at: ENDEX, rate: {criterion: KH-2, level: S, reason: Enige, by: Eva}}\n"
+    with SessionStore(tmp_path / "s.db") as store:
+        sid, _ = bridge.run_headless_stored(store, scenario, text, _playthrough(scenario, rated))
+        stored = store.events(sid)
+        with pytest.raises(StoreError) as info:
+            bridge.finish_headless(store, sid, _playthrough(scenario))
+        assert (info.value.message, info.value.hint, info.value.exit_code) == (
+            f"session {sid} has {len(stored)} events, but the playthrough produces only {len(stored) - 1}",
+            "this session was not started by this playthrough", EXIT_PROBLEMS)
+        assert store.events(sid) == stored
+
+
+def test_the_catch_up_sink_counts_and_appends_only_what_is_new(store: SessionStore,
+                                                              example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    sid, _ = bridge.run_headless_stored(store, scenario, text, _playthrough(scenario))
+    stored = store.events(sid)
+    probe = bridge.CatchUpSink(store, sid, stored[:4], "x", write=False)
+    assert probe.produced == 0
+    probe(stored[:6])
+    assert probe.produced == 6 and store.events(sid) == stored  # a dry run writes nothing
+    changed = {**stored[2], "wall": "2030-01-01T00:00:00+00:00", "extra": 1}
+    with pytest.raises(StoreError, match=r"stored event 3 \(clock_advanced\) is not what x produces at that "
+                                         r"point \(differs in: extra, wall\)$"):
+        probe([stored[0], stored[1], changed])
+
+
+# --- importing: an id that would clash with a stored one ---------------------------------------------
+
+
+def test_an_imported_id_must_not_clash_with_a_stored_one(store: SessionStore) -> None:
+    from krise_ovelse.store.importing import _check_id
+
+    store.create_session(scenario_text="x", scenario_id="s", session_id="abcd1234", events=[])
+    cases = {
+        "abc": ("the session id 'abc' is shorter than 4 characters, so it would be taken for a shortened id",
+                "import it with --new-id"),
+        "abcd1234": ("session abcd1234 is already in the database",
+                     "importing it again would make two copies; use --new-id for a copy"),
+        "abcd12": ("the session id 'abcd12' and the stored session 'abcd1234' begin alike, so a shortened id "
+                   "could name either", "import it with --new-id"),
+        "abcd12345": ("the session id 'abcd12345' and the stored session 'abcd1234' begin alike, so a shortened "
+                      "id could name either", "import it with --new-id"),
+    }
+    for session_id, (message, hint) in cases.items():
+        with pytest.raises(StoreError) as info:
+            _check_id(store, session_id, "f.jsonl")
+        assert (info.value.message, info.value.hint, info.value.exit_code) == (
+            f"f.jsonl:1: {message}", hint, EXIT_PROBLEMS), session_id
+    _check_id(store, "abce", "f.jsonl")  # four characters, no clash: accepted
+    _check_id(store, "bcd1234", "f.jsonl")
