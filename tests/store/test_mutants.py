@@ -261,3 +261,56 @@ def test_an_imported_id_must_not_clash_with_a_stored_one(store: SessionStore) ->
             f"f.jsonl:1: {message}", hint, EXIT_PROBLEMS), session_id
     _check_id(store, "abce", "f.jsonl")  # four characters, no clash: accepted
     _check_id(store, "bcd1234", "f.jsonl")
+
+
+def test_a_file_that_is_not_an_export_says_how_to_make_one(store: SessionStore, tmp_path: Path) -> None:
+    from krise_ovelse.store.importing import import_verified
+
+    path = tmp_path / "notes.txt"
+    path.write_text("hei\n", encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        import_verified(store, path)
+    assert info.value.message.startswith(f"{path}:1: not valid JSON: ")
+    assert info.value.message.endswith(": not a krise-øvelse session export (JSON Lines)")
+    assert (info.value.hint, info.value.exit_code) == (
+        "give a file written by `krise-ovelse export SESSION -o FILE.jsonl`", EXIT_USAGE)
+
+
+# --- lifecycle: branch points and catalogue versions -------------------------------------------------
+
+
+def _event(seq: int, kind: str, **payload: Any) -> dict[str, Any]:
+    return {"seq": seq, "kind": kind, "scenario_minutes": seq, **payload}
+
+
+def test_branch_point_is_the_first_choice_and_a_refusal_says_what_was_settled() -> None:
+    from krise_ovelse.store.lifecycle import branch_point
+
+    events = [_event(1, "session_started"), _event(2, "decision_opened", decision_id="d1"),
+              _event(3, "decision_made", decision_id="d1", option_id="a"),
+              _event(4, "decision_opened", decision_id="d2"),
+              _event(5, "decision_missed", decision_id="d3", option_id="b"),
+              _event(6, "decision_revised", decision_id="d1", option_id="b")]
+    assert (branch_point(events, "d1"), branch_point(events, "d3")) == (2, 4)
+    refusals = {
+        "d2": "d2 was opened but is still open: resume the session to decide it; "
+              "decisions settled in this session: d1, d3",
+        "d9": "decisions settled in this session: d1, d3",
+    }
+    for decision_id, hint in refusals.items():
+        with pytest.raises(StoreError) as info:
+            branch_point(events, decision_id)
+        assert (info.value.message, info.value.hint) == (
+            f"decision {decision_id!r} was not made in this session", hint)
+    with pytest.raises(StoreError) as info:
+        branch_point(events[:2], "d1")
+    assert info.value.hint == ("d1 was opened but is still open: resume the session to decide it; "
+                               "no decision was settled in this session")
+
+
+def test_the_catalogue_version_of_a_summary() -> None:
+    from krise_ovelse.store.lifecycle import catalogue_version_of
+
+    assert [catalogue_version_of(s) for s in (None, {}, {"catalogue_version": 3}, {"catalogue_version": "3"},
+                                               {"catalogue_version": True}, {"catalogue_version": 2.0})] == [
+        None, 1, 3, None, None, None]
