@@ -23,7 +23,14 @@ from krise_ovelse.paths import shipped_scenarios_dir
 from krise_ovelse.scripted.playthrough import load_playthrough_text
 from krise_ovelse.store import engine_bridge as bridge
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, SessionHeld, StoreError, UnknownSession
+from krise_ovelse.store.errors import (
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    ExportFileError,
+    SessionHeld,
+    StoreError,
+    UnknownSession,
+)
 from krise_ovelse.store.exchange import _type_name
 from krise_ovelse.store.lifecycle import release_claim
 
@@ -61,6 +68,14 @@ def test_a_held_session_names_its_owner() -> None:
     assert (error.render(), error.exit_code, error.session_id, error.owner) == (
         "error: session abc is open in another process (host:12)\n  hint: close it there first", EXIT_USAGE,
         "abc", "host:12")
+
+
+def test_an_export_file_error_is_positioned_like_a_compiler_error() -> None:
+    error = ExportFileError("s.jsonl", 3, "bad")
+    assert (error.render(), error.exit_code, error.file, error.line) == ("error: s.jsonl:3: bad", EXIT_PROBLEMS,
+                                                                         "s.jsonl", 3)
+    whole = ExportFileError("s.jsonl", 0, "empty", "export again")
+    assert (whole.render(), whole.line) == ("error: s.jsonl: empty\n  hint: export again", 0)
 
 
 def test_type_names_in_export_messages() -> None:
@@ -314,3 +329,94 @@ def test_the_catalogue_version_of_a_summary() -> None:
     assert [catalogue_version_of(s) for s in (None, {}, {"catalogue_version": 3}, {"catalogue_version": "3"},
                                                {"catalogue_version": True}, {"catalogue_version": 2.0})] == [
         None, 1, 3, None, None, None]
+
+
+# --- importing: signatures and the ids events name ---------------------------------------------------
+
+
+def _keys(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path.mkdir(mode=0o700)
+    monkeypatch.setenv("KRISE_OVELSE_KEYS", str(path))
+    return path
+
+
+def test_check_signature_tells_signed_trusted_untrusted_and_changed(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse.signing import create_key, sign
+    from krise_ovelse.store.exchange import ExportData, signed_message
+    from krise_ovelse.store.importing import check_signature
+
+    header: dict[str, Any] = {"format": "x", "event_count": 0}
+    data = ExportData(header, {}, "", [])
+    assert check_signature(data, "f", required=False) == (None, False, "")
+    with pytest.raises(ExportFileError) as info:
+        check_signature(data, "f", required=True)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        "f:1: the export is not signed, and --verify asks for a signature",
+        "ask the sender for an export made with `krise-ovelse export --sign`", EXIT_PROBLEMS)
+
+    _keys(tmp_path / "theirs", monkeypatch)
+    theirs = create_key("dsb")
+    header["signature"] = sign(signed_message(header), "dsb")
+    assert check_signature(data, "f", required=True) == ("dsb", True, theirs.key_id)  # one's own key
+
+    mine = _keys(tmp_path / "mine", monkeypatch)
+    assert check_signature(data, "f", required=False) == ("dsb", False, theirs.key_id)
+    with pytest.raises(ExportFileError) as info:
+        check_signature(data, "f", required=True)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"f:1: the export is signed by a key you do not trust ('dsb', fingerprint {theirs.key_id})",
+        "if the sender confirms this fingerprint, trust their public key with `krise-ovelse keys trust FILE.pub`",
+        EXIT_PROBLEMS)
+
+    header["event_count"] = 1  # changed after signing
+    with pytest.raises(ExportFileError) as info:
+        check_signature(data, "f", required=False)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        "f:1: the signature does not match the file: it was changed after it was signed",
+        "use the file as it was signed", EXIT_PROBLEMS)
+
+    mine.chmod(0o777)  # a key store others may write to: the signing module's own error
+    header["event_count"] = 0
+    with pytest.raises(StoreError) as info:
+        check_signature(data, "f", required=False)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"the key directory {mine} is open to other users (mode 0777)", f"chmod 700 {mine}", EXIT_USAGE)
+    mine.chmod(0o700)
+
+
+def test_check_references_refuses_every_id_the_scenario_lacks(example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.importing import check_references
+
+    scenario, _text = example
+    criteria = frozenset({"KH-2"})
+    fine = [_event(1, "phase_changed", phase_id="uke-to", previous_phase_id="akutt"),
+            _event(2, "adhoc_inject_added", inject_id="adhoc-1"), _event(3, "inject_released", inject_id="adhoc-1"),
+            _event(4, "inject_released", inject_id="i02"), _event(5, "decision_opened", decision_id="d01"),
+            _event(6, "decision_made", decision_id="d01", option_id="b", values={"key_person_load": 3}),
+            _event(7, "observation_added", criteria=["KH-2"], inject_id=None, decision_id=None),
+            _event(8, "criterion_rated", criterion_id="KH-2"),
+            _event(9, "session_started", phase_id="", previous_phase_id=None)]
+    check_references(scenario, fine, criteria, "f")
+    bad = {
+        "phase 'x'": _event(7, "phase_changed", phase_id="x", previous_phase_id="akutt"),
+        "phase 'y'": _event(7, "phase_changed", phase_id="akutt", previous_phase_id="y"),
+        "inject 'i99'": _event(7, "inject_released", inject_id="i99"),
+        "inject 'adhoc-2'": _event(7, "inject_done", inject_id="adhoc-2"),
+        "decision 'd99'": _event(7, "decision_opened", decision_id="d99"),
+        "option 'z' of decision 'd01'": _event(7, "decision_made", decision_id="d01", option_id="z"),
+        "criterion 'XX-1'": _event(7, "criterion_rated", criterion_id="XX-1"),
+        "criterion 'XX-2'": _event(7, "observation_added", criteria=["KH-2", "XX-2"]),
+        "indicator 'nope'": _event(7, "clock_advanced", values={"nope": 1.0}),
+    }
+    for what, event in bad.items():
+        with pytest.raises(ExportFileError) as info:
+            check_references(scenario, [*fine[:6], event], criteria, "f")
+        assert (info.value.message, info.value.hint, info.value.exit_code) == (
+            f"f:8: event 7 ({event['kind']}) names {what}, which the scenario in the export does not have",
+            "nothing was imported", EXIT_PROBLEMS), what
+    for value in (float("nan"), float("inf"), True, "3"):
+        with pytest.raises(ExportFileError) as info:
+            check_references(scenario, [_event(4, "clock_advanced", values={"key_person_load": value})], criteria, "f")
+        assert (info.value.message, info.value.hint) == (
+            f"f:5: event 4: indicator 'key_person_load' has the value {value!r}, not a finite number", ""), value
