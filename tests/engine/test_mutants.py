@@ -3,23 +3,32 @@ drift's upper clamp, a skipped follow-up that must never be released, the dreieb
 
 from __future__ import annotations
 
-from engine_helpers import basic, do, indicator, phase, rich, scenario, start
+from typing import Any
+
+import pytest
+from engine_helpers import basic, do, indicator, inject, phase, rich, scenario, start
 from hypothesis import given
 from hypothesis import strategies as st
 
 from krise_ovelse.engine import (
     AddAdhocInject,
     Advance,
+    CommandRefused,
     Decide,
+    EndExercise,
     Engine,
+    GiveFeedback,
     InjectStatus,
     JumpToPhase,
+    NoteHotwash,
     ReleaseInject,
     SkipInject,
+    fold,
     upcoming_injects,
 )
 from krise_ovelse.engine.plan import drift_value
 from krise_ovelse.model.scenario import Channel
+from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
 
 
@@ -114,3 +123,91 @@ def test_a_conditional_whose_time_has_passed_has_no_due_time() -> None:
     assert [(u[0], u[2]) for u in _upcoming(engine)] == [
         ("i06", 30240), ("i07", 57600), ("c1", None), ("c2", None), ("c3", None), ("c4", None), ("c5", None),
         ("m1", None)]
+
+
+# --- next_stop: a pure query that already knows when conditional injects fall due -------------------
+
+
+def _conditionals() -> Any:
+    return scenario(phases=[phase("p1", "D+0")], ends="D+10",
+                    indicators=[indicator("load", 40, drift={"p1": "5/day"}), indicator("calm", 50)],
+                    injects=[inject("done", "D+0 00:30"),
+                             inject("c0", when="released(done)"),  # released by the first move
+                             inject("c1", when="load >= 55"),  # drift makes it true on day 3
+                             inject("c2", "D+1", when="calm >= 0"),  # true, but not before its time
+                             inject("c3", when="calm >= 60")])  # nothing moves calm: parked
+
+
+def test_next_stop_predicts_conditional_injects_without_releasing_them() -> None:
+    engine = start(_conditionals())
+    assert engine.next_stop() == 30
+    do(engine, Advance(30))
+    assert engine.state.inject("c0").status is InjectStatus.RELEASED
+    before = list(engine.events)
+    assert engine.next_stop() == 1440  # c2 at its time
+    assert list(engine.events) == before and engine.state == fold(engine.scenario, engine.events)
+    fresh = Engine(engine.scenario, clock=engine._clock, events=list(engine.events))  # a cold cache
+    assert fresh.next_stop() == 1440
+    do(engine, Advance(1440 - 30))
+    assert engine.state.inject("c2").status is InjectStatus.RELEASED
+    assert engine.next_stop() == 3 * 1440  # c1, when the drift reaches 55
+    assert Engine(engine.scenario, clock=engine._clock, events=list(engine.events)).next_stop() == 3 * 1440
+    do(engine, Advance(2 * 1440))
+    assert engine.state.inject("c1").status is InjectStatus.RELEASED
+    assert engine.next_stop() == 10 * 1440  # only the end is left; c3 never holds
+    assert Engine(engine.scenario, clock=engine._clock, events=list(engine.events)).next_stop() == 10 * 1440
+    assert engine.state.inject("c3").status is InjectStatus.PENDING
+
+
+# --- evaluation refusals: the code and the sentence the console shows ---------------------------------
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (NoteHotwash("minus", "x"), "a hotwash point is one of plus, delta, takeaway, not 'minus'"),
+    (NoteHotwash("plus", " "), "the hotwash point must not be empty"),
+    (NoteHotwash("plus", "x" * 2001), "a hotwash point is at most 2000 characters"),
+    (GiveFeedback(()), "the questionnaire has no answers"),
+    (GiveFeedback(tuple((f"q{n}", "a") for n in range(51))), "at most 50 answers"),
+    (GiveFeedback((("q1", "a", "b"),)), "each answer is a (question, answer) pair of texts"),  # type: ignore[arg-type]
+    (GiveFeedback((("q1", 3),)), "each answer is a (question, answer) pair of texts"),  # type: ignore[arg-type]
+    (GiveFeedback((("q1", "a"), ("q1", "b"))), "question 'q1' is empty or answered twice"),
+    (GiveFeedback(((" ", "a"),)), "question ' ' is empty or answered twice"),
+    (GiveFeedback((("q1", " "),)), "the answer to 'q1' is empty or longer than 2000 characters"),
+    (GiveFeedback((("q1", "x" * 2001),)), "the answer to 'q1' is empty or longer than 2000 characters"),
+])
+def test_hotwash_and_feedback_refusals(command: Any, reason: str) -> None:
+    engine = start(basic())
+    do(engine, EndExercise())
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert (refused.value.code, refused.value.reason) == ("bad_value", reason)
+
+
+def test_hotwash_and_feedback_at_their_limits_are_accepted() -> None:
+    engine = start(basic())
+    do(engine, EndExercise(), NoteHotwash("takeaway", "x" * 2000),
+       GiveFeedback((*((f"q{n}", "a") for n in range(49)), ("q49", "y" * 2000))))
+    assert [e.kind for e in engine.events[-2:]] == ["hotwash_noted", "feedback_given"]
+
+
+def test_the_dreiebok_shows_titles_ten_by_default_and_ties_in_scenario_order() -> None:
+    engine = start(rich())
+    upcoming = upcoming_injects(engine.state, engine.scenario)
+    assert len(upcoming) == 10
+    assert [u.title for u in upcoming] == [engine.scenario.inject(u.inject_id).title for u in upcoming]
+    ties = scenario(phases=[phase("p1", "D+0")], ends="D+5", indicators=[indicator("load", 40)],
+                    injects=[inject("b", "D+1"), inject("c", "D+1", when="load > 90"), inject("a", "D+1")])
+    engine = start(ties)
+    assert [(u.inject_id, u.due) for u in upcoming_injects(engine.state, engine.scenario)] == [
+        ("b", 1440), ("c", 1440), ("a", 1440)]  # same time: in scenario order, whatever the trigger
+    do(engine, AddAdhocInject("Én", "", Channel.PHONE, release=False),
+       AddAdhocInject("To", "", Channel.PHONE, release=False), ReleaseInject("adhoc-2"))
+    assert [(u.inject_id, u.title) for u in upcoming_injects(engine.state, engine.scenario)][-1:] == [
+        ("adhoc-1", Text.of("Én"))]
+
+
+def test_a_conditional_due_right_now_has_no_due_time() -> None:
+    engine = start(rich())
+    do(engine, JumpToPhase("mellom"), Advance(parse_time("D+15 00:00").minutes - parse_time("D+14").minutes))
+    assert engine.state.scenario_minutes == 21600 and engine.state.inject("c2").status is InjectStatus.PENDING
+    assert ("c2", None) in [(u[0], u[2]) for u in _upcoming(engine)]
