@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from krise_ovelse.authoring import load_scenario
@@ -420,3 +421,135 @@ def test_check_references_refuses_every_id_the_scenario_lacks(example: tuple[Sce
             check_references(scenario, [_event(4, "clock_advanced", values={"key_person_load": value})], criteria, "f")
         assert (info.value.message, info.value.hint) == (
             f"f:5: event 4: indicator 'key_person_load' has the value {value!r}, not a finite number", ""), value
+
+
+# --- claim, choices, branch, compare, follow, export headers ------------------------------------------
+
+
+def test_claim_refuses_unknown_ended_and_held_sessions(store: SessionStore, db_path: Path) -> None:
+    info = store.create_session(scenario_text="x", scenario_id="s", session_id="abcd1234", events=[])
+    with pytest.raises(UnknownSession) as unknown:
+        store.claim("feedbeef")
+    assert unknown.value.message == f"no session with id 'feedbeef' in {db_path}"
+    store._conn.execute("UPDATE sessions SET owner = 'otherhost:1', status = 'running' WHERE id = ?", (info.id,))
+    store._conn.execute("UPDATE sessions SET owner = ? WHERE id = ?", (f"{_this_host()}:1", info.id))
+    if store.get(info.id).effective_status == "running":  # pid 1 is alive: another live process holds it
+        with pytest.raises(SessionHeld) as held:
+            store.claim(info.id)
+        assert (held.value.session_id, held.value.owner) == (info.id, f"{_this_host()}:1")
+    store.set_status(info.id, "paused")
+    store.clock = lambda: dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    claimed = store.claim(info.id)
+    assert (claimed.status, claimed.updated) == ("running", "2030-01-02T03:04:05+00:00")
+    store.set_status(info.id, "ended")
+    with pytest.raises(StoreError) as ended:
+        store.claim(info.id)
+    assert (ended.value.message, ended.value.hint) == (
+        "session abcd1234 has ended; it cannot be continued",
+        "start a what-if from it with `krise-ovelse branch abcd1234 --at DECISION`")
+
+
+def _this_host() -> str:
+    from krise_ovelse.store.db import this_host
+
+    return this_host()
+
+
+def test_choices_keep_the_choice_in_force_with_its_history() -> None:
+    from krise_ovelse.store.lifecycle import Choice, choices
+
+    events = [_event(3, "decision_made", decision_id="d1", option_id="a", rationale="fordi", scenario_minutes=30),
+              _event(5, "decision_missed", decision_id="d2", option_id="c", scenario_minutes=50),
+              _event(7, "decision_revised", decision_id="d2", option_id="b", rationale="snudd", scenario_minutes=70),
+              _event(8, "decision_revised", decision_id="d2", option_id="a", scenario_minutes=80),
+              {"seq": 9, "kind": "decision_made", "decision_id": "d3", "option_id": "x"}]
+    found = choices(events)
+    assert list(found) == ["d1", "d2", "d3"]
+    assert [attrs.astuple(c) for c in found.values()] == [attrs.astuple(c) for c in (
+        Choice("d1", "a", "fordi", 3, 30, False, 0), Choice("d2", "a", "", 8, 80, True, 2),
+        Choice("d3", "x", "", 9, 0, False, 0))]
+
+
+def test_a_branch_copies_the_team_and_starts_paused_and_unclaimed(store: SessionStore,
+                                                                  example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.lifecycle import branch_session
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=5, facilitator="Per",
+                                participants=[("Kari", "HR")])
+    engine = live.engine
+    engine.handle(c.Resume())
+    while not engine.state.open_decisions():
+        engine.handle(c.AdvanceToNext())
+    engine.handle(c.Decide("d01", "b", "fordi"))
+    parent = store.get(live.session_id)
+    child = branch_session(store, live.session_id, "d01")
+    assert (child.title, child.seed, child.team, child.participants, child.facilitator, child.mode) == (
+        parent.title, 5, "Lag A", parent.participants, "Per", parent.mode)
+    assert (child.status, child.owner, child.parent_id, child.branch_decision) == (
+        "paused", None, parent.id, "d01")
+    assert store.events(child.id) == store.events(parent.id)[: child.branch_seq]
+
+
+def test_compare_puts_each_sessions_values_on_its_side(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.comparison import compare_sessions
+
+    scenario, text = example
+    a, run_a = bridge.run_headless_stored(store, scenario, text, _playthrough(scenario))
+    b, run_b = bridge.run_headless_stored(store, scenario, text,
+                                          _playthrough(scenario, PLAY.replace("option: b", "option: a")))
+    result = compare_sessions(store, a, b)
+    assert result["indicators"] == [{"indicator": k, "a": v, "b": run_b.state.indicator_values()[k]}
+                                    for k, v in run_a.state.indicator_values().items()]
+    assert result["indicators"][0]["a"] != result["indicators"][0]["b"]
+    for side in ("a", "b"):
+        missed = sum(1 for d in result["decisions"] if d[side] and d[side]["missed"])
+        assert result["progress"][side]["decisions_missed"] == missed > 0
+        themes = [t[side] for t in result["ratings"]["themes"]]
+        criteria = [r[side] for r in result["ratings"]["criteria"]]
+        assert any(themes) and all(t is None or (t[0] in "PSMU" and t[1] == " ") for t in themes)
+        assert any(criteria)
+    assert result["ratings"]["criteria"] != [{**r, "a": r["b"], "b": r["a"]} for r in result["ratings"]["criteria"]]
+
+
+def test_a_follower_reads_the_text_and_names_a_new_event_that_does_not_fold(
+        store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.lifecycle import follow_session
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    follower = follow_session(store, live.session_id)
+    assert follower.text == text
+    live.engine.handle(c.Resume())
+    assert [e.kind for e in follower.poll()] == ["resumed"]
+    last = store.events(live.session_id)[-1]
+    seq = last["seq"] + 1
+    store.append(live.session_id, [{**last, "seq": seq, "kind": "decision_record_amended", "decision_id": "d01",
+                                    "record_seq": 99, "rationale": "", "decided_by": "", "previous_rationale": "",
+                                    "previous_decided_by": "", "by": ""}])
+    with pytest.raises(StoreError) as info:
+        follower.poll()
+    assert (info.value.message, info.value.exit_code) == (
+        f"session {live.session_id}: a new event does not fold (EventFormatError: decision_record_amended {seq}: "
+        "no decision record with seq 99)", EXIT_PROBLEMS)
+    assert len(follower.events) == seq - 1  # unchanged
+
+
+def test_an_export_header_says_what_is_missing_or_wrong(store: SessionStore, tmp_path: Path) -> None:
+    import json
+
+    from krise_ovelse.store.exchange import FORMAT, VERSION, read_export
+
+    path = tmp_path / "x.jsonl"
+    for header, message, hint in [
+        ({"format": "other"}, f"not a krise-øvelse session export (format is 'other', expected {FORMAT!r})", ""),
+        ({"format": FORMAT, "version": VERSION + 1},
+         f"export format version {VERSION + 1} is not supported (this krise-øvelse reads version {VERSION})",
+         "upgrade krise-ovelse to import files from a newer version"),
+        ({"format": FORMAT, "version": VERSION}, "the header needs 'session' (an object)",
+         "the file is not a complete krise-øvelse session export"),
+    ]:
+        path.write_text(json.dumps(header) + "\n", encoding="utf-8")
+        with pytest.raises(ExportFileError) as info:
+            read_export(path)
+        assert (info.value.message, info.value.hint) == (f"{path}:1: {message}", hint)
