@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_helpers import FakeClock, basic, do, indicator, inject, phase, rich, scenario, start
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,6 +38,8 @@ from krise_ovelse.engine.plan import drift_value
 from krise_ovelse.model.scenario import Channel, Level
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import FakeClock, basic, do, indicator, inject, phase, rich, scenario, start
 
 
 def test_drift_stops_at_the_upper_bound_and_stays_there() -> None:
