@@ -379,9 +379,9 @@ def test_check_signature_tells_signed_trusted_untrusted_and_changed(tmp_path: Pa
 
     mine.chmod(0o777)  # a key store others may write to: the signing module's own error
     header["event_count"] = 0
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(StoreError) as unsafe:
         check_signature(data, "f", required=False)
-    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+    assert (unsafe.value.message, unsafe.value.hint, unsafe.value.exit_code) == (
         f"the key directory {mine} is open to other users (mode 0777)", f"chmod 700 {mine}", EXIT_USAGE)
     mine.chmod(0o700)
 
