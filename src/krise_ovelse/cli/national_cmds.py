@@ -141,10 +141,11 @@ def status_cmd(exercise: str, as_json: bool, db: str | None) -> None:
         click.echo(json.dumps([attrs.asdict(r) for r in rows], ensure_ascii=False, indent=2))
         return
     click.echo(f"{'ORGANISATION':<16} {'CONNECTED':<9} {'BEHIND':>6} {'MIN':>6} {'OPEN':>4} {'DECIDED':>7} "
-               f"{'LAPSED':>6} {'EVAL':>4} {'OBS':>4}  LAST")
+               f"{'LAPSED':>6} {'EVAL':>5} {'OBS':>4} {'MARKS':>5} {'RATED':>5}  LAST")
     for r in rows:
         click.echo(f"{r.org_id:<16} {'yes' if r.connected else 'no':<9} {r.behind:>6} {r.minute:>6} "
-                   f"{r.decisions_open:>4} {r.decided:>7} {r.lapsed:>6} {r.evaluators:>4} {r.observations:>4}  "
+                   f"{r.decisions_open:>4} {r.decided:>7} {r.lapsed:>6} {f'{r.evaluators_active}/{r.evaluators}':>5} "
+                   f"{r.observations:>4} {r.task_marks:>5} {r.ratings:>5}  "
                    f"{r.last_activity or '-'}")
 
 

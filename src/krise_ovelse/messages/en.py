@@ -608,6 +608,8 @@ MESSAGES: dict[str, str] = {
     "control.col.lapsed": "Lapsed",
     "control.col.evaluators": "Evaluators",
     "control.col.observations": "Obs.",
+    "control.col.marks": "Checks",
+    "control.col.ratings": "Ratings",
     "control.col.last": "Last active",
     "control.yes": "yes",
     "control.no": "no",

@@ -606,6 +606,8 @@ MESSAGES: dict[str, str] = {
     "control.col.lapsed": "Utløpt",
     "control.col.evaluators": "Evaluatorer",
     "control.col.observations": "Obs.",
+    "control.col.marks": "Sjekkl.",
+    "control.col.ratings": "Vurd.",
     "control.col.last": "Sist aktiv",
     "control.yes": "ja",
     "control.no": "nei",
