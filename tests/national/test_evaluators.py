@@ -223,3 +223,120 @@ def test_merged_events_keep_position_order_and_renumber_amendments() -> None:
         (1, "session_started"), (2, "observation_added"), (3, "decision_made"), (4, "criterion_rated"),
         (5, "decision_record_amended")]
     assert merged[-1]["record_seq"] == 3
+
+
+async def test_an_evaluator_works_in_the_console_on_the_shared_store(
+        pg_url: str, exercise_id: str, creds: dict[str, str], played: tuple[ControlCell, OrgClient]) -> None:
+    """`play --session EXERCISE_eval_ID`: the evaluator view on the organisation's live state; a
+    checklist mark, a levelled observation, a reasoning rating and a rating land in the
+    evaluator's stream and reach the report's data; hostile text is shown literally."""
+    from textual.widgets import DataTable, Input, Static
+
+    from krise_ovelse.tui.app import make_app
+    from krise_ovelse.tui.screens.evaluation import (
+        ChecklistDialog,
+        EvaluatorScreen,
+        LevelledObservationDialog,
+        RateDialog,
+        ReasoningDialog,
+    )
+    from krise_ovelse.tui.screens.exercise import ExerciseScreen
+
+    control, nav = played
+    app = make_app(session=f"{exercise_id}_eval_eva-nav-2", db=creds["eval.eva-nav-2"], tick_interval=None,
+                   poll_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvaluatorScreen)
+        session = app.session
+        assert session is not None and session.evaluating and session.team == "Arbeids- og velferdsetaten"
+        assert session.state.decision("d01").option_id == "a"  # the organisation's decision, live
+        assert screen.evaluator == "eva-nav-2"
+        table = screen.query_one("#ratings", DataTable)
+        table.move_cursor(row=[r.criterion for r in screen.result.ratings].index("KH-2"))
+        await pilot.pause()
+        assert screen._current().criterion == "KH-2"
+
+        await pilot.press("n")  # an evaluator of a national exercise is one named evaluator
+        await pilot.pause()
+        assert app.screen is screen
+
+        await pilot.press("k")  # the checklist: the first critical task observed, with a hostile note
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistDialog)
+        app.screen.query_one("#checklist-note", Input).value = HOSTILE
+        await pilot.click("#mark-observed")
+        await pilot.pause()
+        assert "[Observert]" in str(app.screen.query_one("#checklist-tasks").get_option_at_index(0).prompt)
+        await pilot.click("#cancel")
+        await pilot.pause()
+
+        await pilot.press("o")  # a levelled observation: what was seen, the level (S), why
+        await pilot.pause()
+        assert isinstance(app.screen, LevelledObservationDialog)
+        app.screen.query_one("#levelled-text", Input).value = HOSTILE
+        app.screen.query_one("#levelled-why", Input).value = "Fast møtepunkt"
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.screen is screen
+
+        await pilot.press("b")  # the reasoning behind d01
+        await pilot.pause()
+        assert isinstance(app.screen, ReasoningDialog)
+        await pilot.press("enter", "enter")
+        app.screen.query_one("#reasoning-note", Input).value = "Godt begrunnet"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+
+        await pilot.press("enter")  # the rating of KH-2: U, with a reason
+        await pilot.pause()
+        assert isinstance(app.screen, RateDialog)
+        await pilot.press("end", "up", "enter")
+        app.screen.query_one("#rate-reason", Input).value = "Bare én beslutning"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        rating = screen._current()
+        assert rating.criterion == "KH-2" and rating.override is not None and rating.override.by == "eva-nav-2"
+        detail = screen.query_one("#eval-detail", Static)
+        shown = str(detail.render())
+        assert "[Observert]" in shown and "\x1b" not in shown
+        # the observation and the checklist note as typed: markup, escapes and HTML as text
+        assert shown.count("[b]fet[/b] \u241b[31mrød\u241b[0m <script>x</script>") == 2
+
+        # the organisation's play goes on: the console follows it on a notification
+        control.advance_to(900)
+        nav.sync()
+        for _ in range(20):
+            app.tick_clock()
+            await pilot.pause(0.05)
+            if session.state.scenario_minutes >= 900:
+                break
+        assert session.state.scenario_minutes == nav.state.scenario_minutes
+
+        # to the organisation's screen and back: play is watched, not steered
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)
+        assert not session.toggle_pause().ok
+        assert not session.decide("d01", "b").ok
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)
+        observations = [o for o in session.state.observations if o.author == "eva-nav-2"]
+        assert observations and observations[0].text == HOSTILE
+    assert "krise-ovelse play --session" in app.exit_note()
+
+    with PgStore(pg_url) as store:
+        kinds = [e["kind"] for e in store.events(f"{exercise_id}_eval_eva-nav-2")]
+        assert kinds == ["evaluator_added", "task_marked", "observation_added", "reasoning_rated", "criterion_rated"]
+        assert [e["kind"] for e in store.events(f"{exercise_id}_org_nav")][-1] != "evaluator_added"
+        setup = load_setup(store, exercise_id)
+        data = {c.org_id: c.data for c in chapters(store, setup)}["nav"]
+        assert [(m.criterion, m.by, m.note) for m in data.record.task_marks] == [("KH-2", "eva-nav-2", HOSTILE)]
+        assert any(o.text == HOSTILE and o.level is not None for o in data.record.observations)
+        assert [r.by for r in data.record.reasoning] == ["eva-nav-2"]
+        kh2 = next(r for r in data.result.ratings if r.criterion == "KH-2")
+        assert kh2.override is not None and kh2.override.by == "eva-nav-2" and kh2.final.value == "U"

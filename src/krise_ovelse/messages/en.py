@@ -259,6 +259,7 @@ MESSAGES: dict[str, str] = {
     "exit.saved": "Session {id} is saved and paused.\nResume it with: {resume}",
     "exit.ended": "Session {id} has ended (ENDEX).\nReport: {report}",
     "exit.followed": "Followed session {id} (read-only).",
+    "exit.evaluator": "Your evaluation is stored in {id}.\nContinue with: {resume}",
     "decision.consequence_title": "{id}: option {option}",
     "inject.title": "Inject {id}",
     "inject.preview_title": "Inject {id} (not released yet)",
@@ -627,4 +628,6 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Quit",
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
+    "session.national_evaluator": "As an evaluator you record observations, checklists and ratings; "
+                                  "the rest is the participants' and the control cell's",
 }

@@ -258,6 +258,7 @@ MESSAGES: dict[str, str] = {
     "exit.saved": "Økta {id} er lagret og står på pause.\nFortsett med: {resume}",
     "exit.ended": "Økta {id} er avsluttet (ENDEX).\nRapport: {report}",
     "exit.followed": "Fulgte økta {id} (bare lesing).",
+    "exit.evaluator": "Vurderingene dine er lagret i {id}.\nFortsett med: {resume}",
     "decision.consequence_title": "{id}: alternativ {option}",
     "inject.title": "Innspill {id}",
     "inject.preview_title": "Innspill {id} (ikke sendt ennå)",
@@ -625,4 +626,6 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Avslutt",
     "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
+    "session.national_evaluator": "Som evaluator registrerer du observasjoner, sjekklister og vurderinger; "
+                                  "resten er øvingsdeltakernes og øvingsledelsens",
 }

@@ -491,7 +491,9 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def render_state(self) -> None:
         evaluators = self.session.state.evaluators
-        if not self.evaluator and evaluators:
+        if self.session.evaluator_identity:  # a national exercise's evaluator records under one name
+            self.evaluator = self.session.evaluator_identity
+        elif not self.evaluator and evaluators:
             self.evaluator = evaluators[0][0]
         lead = self.session.state.lead_evaluator
         who = (t("eval.lead", name=self.evaluator) if self.evaluator and self.evaluator == lead
@@ -614,10 +616,12 @@ class EvaluatorScreen(KriseScreen[None]):
         self.action_rate()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("evaluator", "debrief", "hotwash", "feedback") and self.session.evaluating:
+            return False  # a national exercise's evaluator is one named evaluator, recording evaluation only
         if action in ("rate", "confirm", "checklist", "levelled", "evaluator", "reasoning", "reconcile"):
             return self.session.can_rate()
         if action == "back":
-            return not self.session.ended and not self.session.readonly
+            return self.session.evaluating or (not self.session.ended and not self.session.readonly)
         return True
 
     def action_rate(self) -> None:
@@ -691,5 +695,5 @@ class EvaluatorScreen(KriseScreen[None]):
         self.kapp.show_feedback()
 
     def action_back(self) -> None:
-        if not self.session.ended:
+        if not self.session.ended or self.session.evaluating:
             self.kapp.show_exercise()
