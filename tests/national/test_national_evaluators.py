@@ -340,3 +340,36 @@ async def test_an_evaluator_works_in_the_console_on_the_shared_store(
         assert [r.by for r in data.record.reasoning] == ["eva-nav-2"]
         kh2 = next(r for r in data.result.ratings if r.criterion == "KH-2")
         assert kh2.override is not None and kh2.override.by == "eva-nav-2" and kh2.final.value == "U"
+
+
+def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
+        pg_url: str, exercise_id: str, creds: dict[str, str], played: tuple[ControlCell, OrgClient]) -> None:
+    url = creds["eval.eva-nav"]
+
+    def run(*args: str, db: str = url) -> object:
+        return CliRunner().invoke(main, ["national", "evaluate", exercise_id, "eva-nav", *args, "--db", db])
+
+    done = run("--mark", "KH-2.1=observed", "--note", "Morgenmøte", "--observe", "Tydelig fordeling",
+               "--criteria", "KH-2", "--level", "S", "--why", "Fast møtepunkt", "--reasoning", "d01=P",
+               "--rate", "KH-2=S", "--reason", "Tidlig og tydelig")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.splitlines() == ["eva-nav: task_marked KH-2.1 observed", "eva-nav: observation_added",
+                                        "eva-nav: reasoning_rated d01 P", "eva-nav: criterion_rated KH-2 S"]
+    with PgStore(pg_url) as store:
+        before = store.last_seq(f"{exercise_id}_eval_eva-nav")
+    for args, needle in ((["--rate", "XX-9=P"], "refused (unknown_criterion)"),
+                         (["--mark", "KH-2.1=seen"], "refused (bad_value)"),
+                         (["--reasoning", "d02=S"], "refused (not_decided)"),
+                         (["--reconcile", "KH-2=S"], "refused (bad_value)"),
+                         (["--mark", "KH-2=observed"], "CRITERION.TASK=STATUS"),
+                         (["--rate", "KH-2"], "KEY=VALUE")):
+        refused = run(*args)
+        assert refused.exit_code == 2, (args, refused.stdout, refused.stderr)
+        assert needle in refused.stderr and "Traceback" not in refused.stderr, (args, refused.stderr)
+    with PgStore(pg_url) as store:
+        assert store.last_seq(f"{exercise_id}_eval_eva-nav") == before
+    listed = run()
+    assert listed.exit_code == 0 and "eva-nav evaluates nav" in listed.stdout and "4 record(s)" in listed.stdout
+    # a team's credentials cannot act as an evaluator: a clear message, exit 2
+    team = run("--rate", "KH-2=S", db=creds["org.nav"])
+    assert team.exit_code == 2 and team.stderr.startswith("error:") and "Traceback" not in team.stderr
