@@ -262,6 +262,68 @@ NB: dict[str, str] = {
     "about_exercise": "Om øvelsen",
     "plan_id": "Nr.",
     "plan_status_note": "Oppdater status med: krise-ovelse plan status PLANFIL NR STATUS",
+    # the national report (report/national.py): one report for a national exercise
+    "nat_title": "Nasjonal evalueringsrapport",
+    "nat_subtitle": "Vurderingene på tvers av virksomhetene, ett kapittel per virksomhet og tiltaksplanene",
+    "nat_exercise": "Øvelse",
+    "nat_orgs": "Virksomheter",
+    "nat_evaluators": "Evaluatorer",
+    "nat_overview": "Oversikt",
+    "nat_overview_text": "{count} virksomheter øvde på det samme scenarioet, hver med sin egen ledergruppe og sine "
+                         "egne evaluatorer, og ble vurdert etter de samme kriteriene. Rapporten viser først "
+                         "vurderingene på tvers av virksomhetene og det de har felles, deretter ett kapittel per "
+                         "virksomhet med vurderinger, styrker, forbedringspunkter og tiltaksplan.",
+    "nat_index_table": "Indeks per virksomhet",
+    "nat_organisation": "Virksomhet",
+    "nat_rated": "Vurderte kriterier",
+    "nat_reviewed": "Gjennomgått av evaluator",
+    "nat_across": "Vurdering per kriterium på tvers av virksomhetene",
+    "nat_matrix": "Kriterium for kriterium, virksomhet for virksomhet",
+    "nat_matrix_note": "Endelig nivå per kriterium og virksomhet. Et nivå merket {mark} er et forslag som "
+                       "ingen evaluator har gjennomgått ennå.",
+    "nat_distribution": "Fordeling av nivåer per kriterium",
+    "nat_distribution_note": "Hvor mange av de {count} virksomhetene som fikk hvert nivå på hvert kriterium.",
+    "nat_chart_title": "Nivåfordeling per kriterium ({count} virksomheter)",
+    "nat_bar": "Fordeling",
+    "nat_common": "Felles funn",
+    "nat_common_note": "Funn som to eller flere virksomheter deler. De peker på forhold som gjelder flere statlige "
+                       "arbeidsgivere, ikke bare én virksomhet.",
+    "nat_common_strengths": "Felles styrker",
+    "nat_common_improvements": "Felles forbedringspunkter",
+    "nat_shared_by": "Delt av",
+    "nat_none_shared": "Ingen funn er felles for to eller flere virksomheter.",
+    "nat_knowledge": "Bidrag til kunnskapsgrunnlaget",
+    "nat_knowledge_intro": "Kartleggingen av hvordan statlige arbeidsgivere håndterte koronapandemien hadde tre "
+                           "formål. Det tredje var å skaffe et kunnskapsgrunnlag for den fremtidige "
+                           "arbeidsgiverpolitikken i staten. Denne øvelsen bidrar med dette:",
+    "nat_kb_basis": "{ratings} vurderinger av {criteria} kriterier i {orgs} virksomheter, gjort etter samme "
+                    "scenario og samme skala og derfor sammenlignbare; {reviewed} av dem er gjennomgått av en "
+                    "evaluator.",
+    "nat_kb_weak": "Svakest på tvers av virksomhetene: {items}.",
+    "nat_kb_strong": "Sterkest på tvers av virksomhetene: {items}.",
+    "nat_kb_spread": "Størst forskjell mellom virksomhetene, der de kan lære av hverandre: {items}.",
+    "nat_kb_plans": "{actions} tiltak i virksomhetenes tiltaksplaner; {orgs} av {total} virksomheter har minst "
+                    "ett tiltak.",
+    "nat_kb_suggestions": "{count} av vurderingene er forslag som ingen evaluator har gjennomgått. Gjennomgå dem "
+                          "før funnene brukes videre.",
+    "nat_kb_none": "ingen",
+    "nat_weak_item": "{criterion} {name} (M eller U i {count} av {total})",
+    "nat_strong_item": "{criterion} {name} (P i {count} av {total})",
+    "nat_spread_item": "{criterion} {name} (P: {good}; M eller U: {poor})",
+    "nat_chapter": "Kapittel {number}: {name}",
+    "nat_ratings": "Vurderinger",
+    "nat_chapter_summary": "Indeks {index}. {rated} kriterier vurdert, {reviewed} av dem gjennomgått av en "
+                           "evaluator.",
+    "nat_not_observed": "Ikke observert",
+    "nat_no_ratings": "Ingen kriterier ble vurdert.",
+    "nat_no_plan": "Ingen tiltak: ingen forbedringspunkter ble funnet.",
+    "nat_full_report": "Virksomhetens fullstendige rapport: krise-ovelse report {session} --db …",
+    "nat_not_rated": "ikke vurdert",
+    "nat_sheet_plans": "Tiltaksplaner",
+    "nat_sheet_matrix": "Vurderinger",
+    "nat_sheet_spread": "Fordeling",
+    "nat_sheet_about": "Om rapporten",
+    "nat_org_name": "Navn",
 }
 
 EN: dict[str, str] = {
@@ -521,4 +583,64 @@ EN: dict[str, str] = {
     "about_exercise": "About the exercise",
     "plan_id": "No.",
     "plan_status_note": "Update a status with: krise-ovelse plan status PLANFILE NO STATUS",
+    # the national report (report/national.py)
+    "nat_title": "National evaluation report",
+    "nat_subtitle": "Ratings across organisations, a chapter per organisation and the action plans",
+    "nat_exercise": "Exercise",
+    "nat_orgs": "Organisations",
+    "nat_evaluators": "Evaluators",
+    "nat_overview": "Overview",
+    "nat_overview_text": "{count} organisations played the same scenario, each with its own leadership group and "
+                         "its own evaluators, and were rated under the same criteria. The report first shows "
+                         "the ratings across organisations and what they share, then a chapter per organisation "
+                         "with its ratings, strengths, areas for improvement and action plan.",
+    "nat_index_table": "Index per organisation",
+    "nat_organisation": "Organisation",
+    "nat_rated": "Criteria rated",
+    "nat_reviewed": "Reviewed by an evaluator",
+    "nat_across": "Ratings per criterion across organisations",
+    "nat_matrix": "Criterion by criterion, organisation by organisation",
+    "nat_matrix_note": "Final level per criterion and organisation. A level marked {mark} is a suggestion no "
+                       "evaluator has reviewed yet.",
+    "nat_distribution": "Distribution of levels per criterion",
+    "nat_distribution_note": "How many of the {count} organisations reached each level on each criterion.",
+    "nat_chart_title": "Levels per criterion ({count} organisations)",
+    "nat_bar": "Distribution",
+    "nat_common": "Common findings",
+    "nat_common_note": "Findings two or more organisations share. They point to conditions that concern several "
+                       "state employers, not one organisation alone.",
+    "nat_common_strengths": "Common strengths",
+    "nat_common_improvements": "Common areas for improvement",
+    "nat_shared_by": "Shared by",
+    "nat_none_shared": "No finding is shared by two or more organisations.",
+    "nat_knowledge": "Contribution to the knowledge base",
+    "nat_knowledge_intro": "The survey of how state employers handled the COVID-19 pandemic had three purposes. The "
+                           "third was to provide a knowledge base for the state's future employer policy. This "
+                           "exercise adds:",
+    "nat_kb_basis": "{ratings} ratings of {criteria} criteria in {orgs} organisations, made under the same "
+                    "scenario and the same scale and so comparable; {reviewed} of them reviewed by an evaluator.",
+    "nat_kb_weak": "Weakest across organisations: {items}.",
+    "nat_kb_strong": "Strongest across organisations: {items}.",
+    "nat_kb_spread": "Largest differences between organisations, where they can learn from each other: {items}.",
+    "nat_kb_plans": "{actions} actions in the organisations' action plans; {orgs} of {total} organisations have at "
+                    "least one.",
+    "nat_kb_suggestions": "{count} of the ratings are suggestions no evaluator has reviewed. Review them before "
+                          "the findings are used further.",
+    "nat_kb_none": "none",
+    "nat_weak_item": "{criterion} {name} (M or U in {count} of {total})",
+    "nat_strong_item": "{criterion} {name} (P in {count} of {total})",
+    "nat_spread_item": "{criterion} {name} (P: {good}; M or U: {poor})",
+    "nat_chapter": "Chapter {number}: {name}",
+    "nat_ratings": "Ratings",
+    "nat_chapter_summary": "Index {index}. {rated} criteria rated, {reviewed} of them reviewed by an evaluator.",
+    "nat_not_observed": "Not observed",
+    "nat_no_ratings": "No criterion was rated.",
+    "nat_no_plan": "No actions: no area for improvement was found.",
+    "nat_full_report": "The organisation's full report: krise-ovelse report {session} --db …",
+    "nat_not_rated": "not rated",
+    "nat_sheet_plans": "Action plans",
+    "nat_sheet_matrix": "Ratings",
+    "nat_sheet_spread": "Distribution",
+    "nat_sheet_about": "About the report",
+    "nat_org_name": "Name",
 }
