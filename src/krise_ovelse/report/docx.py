@@ -290,7 +290,7 @@ def render_docx(view: ReportView) -> bytes:
             body.append([f"{rating.criterion} {rating.name}", rating.suggested, final, "\n".join(lines)])
         d.table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], body, widths=(4.0, 1.6, 1.6, 9.8))
     d.heading(m["appendix_learning"], 1)
-    d.table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],
+    d.table([m["learning_point"], m["rating"], m["points_mean"], m["drawn_on"]],
             ([f"{p.id} {p.title}", p.level, p.mean, ", ".join(f"{c} ({level})" for c, _, level in p.criteria) or "–"]
              for p in view.learning_points), widths=(7.0, 2.0, 2.0, 6.0))
     d.para(m["footer"], italic=True)
