@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from pg_helpers import EXAMPLE, admin_url
 
 from krise_ovelse.cli import main
+from krise_ovelse.engine.commands import Decide
 from krise_ovelse.engine.refusal import CommandRefused
+from krise_ovelse.model.scenario import Level
 from krise_ovelse.national.control import ControlCell, exercise_status
 from krise_ovelse.national.evaluator import EvaluatorClient, merged_events
 from krise_ovelse.national.gather import chapters, organisation_events
@@ -98,8 +100,7 @@ def test_every_evaluation_command_is_checked_by_the_engine_and_stored_in_the_eva
             "not_decided": lambda: lead.rate_reasoning("d02", "S"),
             "unknown_decision": lambda: lead.rate_reasoning("nope", "S"),
             "not_lead": lambda: second.reconcile("KH-2", "S", "Jeg mener S"),
-            "evaluator_only": lambda: lead.handle(__import__("krise_ovelse.engine.commands", fromlist=["x"])
-                                                  .Decide("d01", "b")),
+            "evaluator_only": lambda: lead.handle(Decide("d01", "b")),
         }
         before = lead.store.last_seq(lead.session_id), second.store.last_seq(second.session_id)
         for code, attempt in refusals.items():
@@ -205,6 +206,15 @@ def test_an_evaluator_follows_the_organisation_live_and_catches_up_after_a_lost_
         assert evaluator.state.scenario_minutes == nav.state.scenario_minutes >= 900
         evaluator.observe(HOSTILE, ["KH-2"])
         assert evaluator.state.observations[-1].text == HOSTILE  # stored as typed: data, not markup
+        # it folded what arrived onto its state, never from the start again, and that is the fold
+        # a fresh client (and the report) makes
+        assert evaluator.rebuilds == 1
+        fresh = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav")
+        try:
+            assert list(fresh.engine.events) == list(evaluator.engine.events)
+            assert fresh.state == evaluator.state
+        finally:
+            fresh.close()
     finally:
         evaluator.close()
 
@@ -373,3 +383,40 @@ def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
     # a team's credentials cannot act as an evaluator: a clear message, exit 2
     team = run("--rate", "KH-2=S", db=creds["org.nav"])
     assert team.exit_code == 2 and team.stderr.startswith("error:") and "Traceback" not in team.stderr
+
+
+async def test_an_evaluator_console_opened_before_the_start_waits_for_the_organisation(
+        exercise_id: str, creds: dict[str, str]) -> None:
+    from textual.widgets import Static
+
+    from krise_ovelse.tui.app import make_app
+    from krise_ovelse.tui.screens.evaluation import EvaluatorScreen
+
+    app = make_app(session=f"{exercise_id}_eval_eva-nav", db=creds["eval.eva-nav"], tick_interval=None,
+                   poll_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)
+        session = app.session
+        assert session is not None and not session.state.started and not session.can_rate()
+        assert "ikke begynt" in str(app.screen.query_one("#eval-intro", Static).render())
+        assert not session.rate("KH-2", Level.S).ok
+        control = ControlCell.open(creds["control"], exercise_id)
+        nav = OrgClient(creds["org.nav"], exercise_id, "nav", listen=False)
+        try:
+            control.resume()
+            nav.sync()
+            for _ in range(20):
+                app.tick_clock()
+                await pilot.pause(0.05)
+                if session.can_rate():
+                    break
+            assert session.can_rate() and session.state.evaluators == ()
+            assert "ikke begynt" not in str(app.screen.query_one("#eval-intro", Static).render())
+            await pilot.press("c")  # confirm the first suggestion: the evaluator is named first
+            await pilot.pause()
+            assert session.state.evaluators == (("eva-nav", True),)
+            assert session.state.ratings[-1].by == "eva-nav"
+        finally:
+            nav.close()
+            control.close()

@@ -409,6 +409,8 @@ MESSAGES: dict[str, str] = {
     "eval.checklist": "Checklist",
     "eval.interpretation": "This tool's interpretation",
     "eval.evidence": "Evidence",
+    "eval.waiting": "The organisation has not started yet. You can evaluate as soon as the control cell has "
+                    "started the exercise.",
     "eval.locked": "The session is open read-only: the ratings can be read but not changed. g: to the debrief.",
     "eval.no_evidence": "No evidence recorded.",
     "rate.title": "Rate {id}",

@@ -409,6 +409,8 @@ MESSAGES: dict[str, str] = {
     "eval.checklist": "Sjekkliste",
     "eval.interpretation": "Verktøyets tolkning",
     "eval.evidence": "Grunnlag",
+    "eval.waiting": "Virksomheten har ikke begynt å øve ennå. Du kan vurdere så snart øvingsledelsen har "
+                    "startet øvelsen.",
     "eval.locked": "Økta er åpnet skrivebeskyttet: vurderingene kan leses, men ikke endres. g: til debrief.",
     "eval.no_evidence": "Ikke noe grunnlag er registrert.",
     "rate.title": "Vurder {id}",

@@ -38,37 +38,51 @@ def evaluator_streams(setup: Setup, org_id: str) -> list[str]:
     return [stream_id(setup.exercise, eval_stream(e.id)) for e in setup.evaluators if e.organisation == org_id]
 
 
-def merged_events(records: Iterable[tuple[int, str, Mapping[str, Any]]], org_session: str) -> list[dict[str, Any]]:
-    """An organisation's stream and its evaluators' streams as one list of event dicts.
+class Merger:
+    """An organisation's stream and its evaluators' streams as one list of event dicts, built up
+    as records arrive.
 
-    `records` are (position, session id, event) in position order. The result is in that order,
+    Records are (position, session id, event) in position order. The list is in that order,
     numbered 1, 2, 3, …, so it folds like one session: an evaluator's record sits where it was
     written, after whatever the organisation had done by then. A `decision_record_amended` of the
     organisation names a record by its seq in the organisation's stream: renumbered too. Records
     written before the organisation's first event (none can be by the evaluator's client, which
-    the engine refuses before the start) wait until just after it, or go last if it never came."""
-    out: list[dict[str, Any]] = []
-    waiting: list[Mapping[str, Any]] = []
-    renumbered: dict[int, int] = {}
-    started = False
-    for _position, session_id, data in records:
-        if session_id != org_session:
-            if started:
-                out.append({**data, "seq": len(out) + 1})
-            else:
-                waiting.append(data)
-            continue
-        event = {**data, "seq": len(out) + 1}
-        renumbered[int(data.get("seq", 0))] = event["seq"]
-        if event.get("kind") == "decision_record_amended" and isinstance(event.get("record_seq"), int):
-            event["record_seq"] = renumbered.get(event["record_seq"], event["record_seq"])
-        out.append(event)
-        if not started:
-            started = True
-            out.extend({**w, "seq": len(out) + 1 + i} for i, w in enumerate(waiting))
-            waiting = []
-    out.extend({**w, "seq": len(out) + 1 + i} for i, w in enumerate(waiting))
-    return out
+    the engine refuses before the start) wait until just after it."""
+
+    def __init__(self, org_session: str) -> None:
+        self.org_session = org_session
+        self.events: list[dict[str, Any]] = []
+        self.waiting: list[Mapping[str, Any]] = []
+        self._renumbered: dict[int, int] = {}
+
+    def add(self, records: Iterable[tuple[int, str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+        """Take more records (after those taken so far); return the events they add, in order."""
+        start = len(self.events)
+        out = self.events
+        for _position, session_id, data in records:
+            if session_id != self.org_session:
+                if out:
+                    out.append({**data, "seq": len(out) + 1})
+                else:
+                    self.waiting.append(data)
+                continue
+            event = {**data, "seq": len(out) + 1}
+            self._renumbered[int(data.get("seq", 0))] = event["seq"]
+            if event.get("kind") == "decision_record_amended" and isinstance(event.get("record_seq"), int):
+                event["record_seq"] = self._renumbered.get(event["record_seq"], event["record_seq"])
+            out.append(event)
+            if self.waiting:
+                out.extend({**w, "seq": len(out) + 1 + i} for i, w in enumerate(self.waiting))
+                self.waiting = []
+        return out[start:]
+
+
+def merged_events(records: Iterable[tuple[int, str, Mapping[str, Any]]], org_session: str) -> list[dict[str, Any]]:
+    """All of an organisation's and its evaluators' records merged (`Merger`); records that
+    waited for an organisation that never started go last."""
+    merger = Merger(org_session)
+    merger.add(records)
+    return merger.events + [{**w, "seq": len(merger.events) + 1 + i} for i, w in enumerate(merger.waiting)]
 
 
 def read_streams(store: PgStore, exercise: str, sessions: Sequence[str], after: int = 0
@@ -122,7 +136,12 @@ class EvaluatorClient:
             self._clock = clock
             self.seq = self.store.last_seq(self.session_id)
             self.position = 0
-            self._records: list[tuple[int, str, dict[str, Any]]] = []
+            self._merger = Merger(self.org_session)
+            #: Own events the engine has applied but the client has not read back yet.
+            self._pending = 0
+            #: How often the fold was built from the start (the console forgets what it read from
+            #: the old one); otherwise new events are folded onto the engine's state.
+            self.rebuilds = 0
             self.engine: Any = None
             self.sync()
         except BaseException:
@@ -147,14 +166,24 @@ class EvaluatorClient:
     # -- following the organisation and the other evaluators -------------------------------------
 
     def sync(self) -> int:
-        """Read what the organisation and its evaluators stored since the last look and refold
+        """Read what the organisation and its evaluators stored since the last look and fold it
         (in position order, as the report does); return how many events arrived."""
+        from krise_ovelse.store.lifecycle import engine_events
+
         found = read_streams(self.store, self.exercise, self.streams, self.position)
         if found:
-            self._records.extend(found)
             self.position = found[-1][0]
-        if found or self.engine is None:
-            self.engine = self._fold()
+        pending, self._pending = self._pending, 0
+        own = pending and len(found) >= pending and all(sid == self.session_id for _p, sid, _e in found[:pending])
+        added = self._merger.add(found)
+        if self.engine is None or (pending and not own):
+            self.engine = self._fold()  # first look, or something was stored before our own events
+        elif added[pending:]:
+            try:
+                self.engine.adopt(engine_events(added[pending:], self.org_session))
+            except Exception as exc:  # a finding about the data, not a crash
+                raise StoreError(f"{self.org.id} and its evaluators' streams do not fold together "
+                                 f"({type(exc).__name__}: {exc})", 1) from None
         return len(found)
 
     def wait_and_sync(self, timeout: float) -> int:
@@ -169,12 +198,10 @@ class EvaluatorClient:
         from krise_ovelse.engine import Engine
         from krise_ovelse.store.lifecycle import engine_events
 
-        merged = merged_events(self._records, self.org_session)
-        if merged and merged[0].get("kind") != "session_started":
-            merged = []  # the organisation has not started: nothing to evaluate yet
-        events = engine_events(merged, self.org_session)
+        self.rebuilds += 1
         try:
-            return Engine(self.scenario, clock=self._clock, sink=self._append, events=events,
+            return Engine(self.scenario, clock=self._clock, sink=self._append,
+                          events=engine_events(self._merger.events, self.org_session),
                           criteria=self._criteria, tasks=self._tasks)
         except Exception as exc:  # a finding about the data, not a crash
             raise StoreError(f"{self.org.id} and its evaluators' streams do not fold together "
@@ -193,6 +220,7 @@ class EvaluatorClient:
             self.seq = self.store.last_seq(self.session_id)  # another window wrote: go on from there
             raise
         self.seq += len(rows)
+        self._pending += len(rows)
 
     # -- the evaluator's judgements ------------------------------------------------------------
 

@@ -366,11 +366,12 @@ class ExerciseSession:
         return Outcome(True, changed=bool(events))
 
     def _refolded(self) -> None:
-        """The evaluator's client folded again (in position order): forget what was read from
-        the old fold's events."""
-        self.engine = self._evaluator.engine
-        self._phases, self._phase_scan = [], 0
-        self._startex, self._startex_scan = None, 0
+        """After the evaluator's client read: if it folded again from the start (in position
+        order), forget what was read from the old fold's events."""
+        if self._evaluator.engine is not self.engine:
+            self.engine = self._evaluator.engine
+            self._phases, self._phase_scan = [], 0
+            self._startex, self._startex_scan = None, 0
 
     def tick(self, real_seconds: float, *, pause_on_open: bool = False) -> Outcome:
         """Real time passes. With `pause_on_open`, the tick is cut at each stop (an inject, a

@@ -473,8 +473,7 @@ class EvaluatorScreen(KriseScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar(t("eval.title"), tr(self.session.scenario.title))
         with Vertical(id="eval-body"):
-            intro = t("eval.intro") if self.session.can_rate() else t("eval.locked")
-            yield Static(lit(intro, "italic"), id="eval-intro", markup=False)
+            yield Static(lit(self._intro(), "italic"), id="eval-intro", markup=False)
             yield Static("", id="eval-who", markup=False)
             yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="eval-detail-box", classes="panel"):
@@ -489,6 +488,13 @@ class EvaluatorScreen(KriseScreen[None]):
     def _who(self) -> str:
         return self.evaluator
 
+    def _intro(self) -> str:
+        if self.session.can_rate():
+            return t("eval.intro")
+        if self.session.evaluating and not self.session.state.started:
+            return t("eval.waiting")  # a national exercise's organisation that has not started yet
+        return t("eval.locked")
+
     def render_state(self) -> None:
         evaluators = self.session.state.evaluators
         if self.session.evaluator_identity:  # a national exercise's evaluator records under one name
@@ -498,6 +504,8 @@ class EvaluatorScreen(KriseScreen[None]):
         lead = self.session.state.lead_evaluator
         who = (t("eval.lead", name=self.evaluator) if self.evaluator and self.evaluator == lead
                else self.evaluator or t("eval.nobody"))
+        if self.session.evaluating:  # the organisation may start, or end, while the view is open
+            self.query_one("#eval-intro", Static).update(lit(self._intro(), "italic"))
         if self.session.can_rate():
             self.query_one("#eval-who", Static).update(lit(t("eval.intro2", who=who), "italic"))
         self.result = self.session.score()
