@@ -427,3 +427,27 @@ async def test_an_evaluator_console_opened_before_the_start_waits_for_the_organi
         finally:
             nav.close()
             control.close()
+
+
+def test_the_documented_national_evaluate_commands_run(
+        exercise_id: str, creds: dict[str, str], played: tuple[ControlCell, OrgClient]) -> None:
+    import shlex
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "national-exercise.md").read_text(encoding="utf-8")
+    commands: list[str] = []
+    lines = iter(doc.splitlines())
+    for line in lines:
+        if "$ krise-ovelse national evaluate" in line:
+            command = line.split("$ krise-ovelse ", 1)[1]
+            while command.endswith("\\"):
+                command = command[:-1] + next(lines).strip()
+            commands.append(command.split(" #", 1)[0])
+    assert len(commands) == 5
+    outputs = []
+    for command in commands:
+        words = [exercise_id if w == "ovelse-digital-2026" else "eva-nav" if w == "eva-nav-1" else w
+                 for w in shlex.split(command)]
+        result = CliRunner().invoke(main, [*words, "--db", creds["eval.eva-nav"]])
+        assert result.exit_code == 0, (command, result.stderr)
+        outputs.append(result.stdout)
+    assert "4 record(s) so far" in outputs[-1]
