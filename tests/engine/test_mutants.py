@@ -3,25 +3,43 @@ drift's upper clamp, a skipped follow-up that must never be released, the dreieb
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from krise_ovelse.engine import (
     AddAdhocInject,
     Advance,
+    AmendDecisionRecord,
+    CommandRefused,
     Decide,
+    DecisionStatus,
+    EndExercise,
     Engine,
+    EventFormatError,
+    GiveFeedback,
     InjectStatus,
     JumpToPhase,
+    MarkTask,
+    Mode,
+    NoteHotwash,
+    RateReasoning,
     ReleaseInject,
+    Resume,
     SkipInject,
+    TaskStatus,
+    event_from_dict,
+    fold,
     upcoming_injects,
 )
 from krise_ovelse.engine.plan import drift_value
-from krise_ovelse.model.scenario import Channel
+from krise_ovelse.model.scenario import Channel, Level
+from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
 
-from .engine_helpers import basic, do, indicator, phase, rich, scenario, start
+from .engine_helpers import FakeClock, basic, do, indicator, inject, phase, rich, scenario, start
 
 
 def test_drift_stops_at_the_upper_bound_and_stays_there() -> None:
@@ -115,3 +133,182 @@ def test_a_conditional_whose_time_has_passed_has_no_due_time() -> None:
     assert [(u[0], u[2]) for u in _upcoming(engine)] == [
         ("i06", 30240), ("i07", 57600), ("c1", None), ("c2", None), ("c3", None), ("c4", None), ("c5", None),
         ("m1", None)]
+
+
+# --- next_stop: a pure query that already knows when conditional injects fall due -------------------
+
+
+def _conditionals() -> Any:
+    return scenario(phases=[phase("p1", "D+0")], ends="D+10",
+                    indicators=[indicator("load", 40, drift={"p1": "5/day"}), indicator("calm", 50)],
+                    injects=[inject("done", "D+0 00:30"),
+                             inject("c0", when="released(done)"),  # released by the first move
+                             inject("c1", when="load >= 55"),  # drift makes it true on day 3
+                             inject("c2", "D+1", when="calm >= 0"),  # true, but not before its time
+                             inject("c3", when="calm >= 60")])  # nothing moves calm: parked
+
+
+def test_next_stop_predicts_conditional_injects_without_releasing_them() -> None:
+    engine = start(_conditionals())
+    assert engine.next_stop() == 30
+    do(engine, Advance(30))
+    assert engine.state.inject("c0").status is InjectStatus.RELEASED
+    before = list(engine.events)
+    assert engine.next_stop() == 1440  # c2 at its time
+    assert list(engine.events) == before and engine.state == fold(engine.scenario, engine.events)
+    fresh = Engine(engine.scenario, clock=engine._clock, events=list(engine.events))  # a cold cache
+    assert fresh.next_stop() == 1440
+    do(engine, Advance(1440 - 30))
+    assert engine.state.inject("c2").status is InjectStatus.RELEASED
+    assert engine.next_stop() == 3 * 1440  # c1, when the drift reaches 55
+    assert Engine(engine.scenario, clock=engine._clock, events=list(engine.events)).next_stop() == 3 * 1440
+    do(engine, Advance(2 * 1440))
+    assert engine.state.inject("c1").status is InjectStatus.RELEASED
+    assert engine.next_stop() == 10 * 1440  # only the end is left; c3 never holds
+    assert Engine(engine.scenario, clock=engine._clock, events=list(engine.events)).next_stop() == 10 * 1440
+    assert engine.state.inject("c3").status is InjectStatus.PENDING
+
+
+# --- evaluation refusals: the code and the sentence the console shows ---------------------------------
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (NoteHotwash("minus", "x"), "a hotwash point is one of plus, delta, takeaway, not 'minus'"),
+    (NoteHotwash("plus", " "), "the hotwash point must not be empty"),
+    (NoteHotwash("plus", "x" * 2001), "a hotwash point is at most 2000 characters"),
+    (GiveFeedback(()), "the questionnaire has no answers"),
+    (GiveFeedback(tuple((f"q{n}", "a") for n in range(51))), "at most 50 answers"),
+    (GiveFeedback((("q1", "a", "b"),)), "each answer is a (question, answer) pair of texts"),  # type: ignore[arg-type]
+    (GiveFeedback((("q1", 3),)), "each answer is a (question, answer) pair of texts"),  # type: ignore[arg-type]
+    (GiveFeedback((("q1", "a"), ("q1", "b"))), "question 'q1' is empty or answered twice"),
+    (GiveFeedback(((" ", "a"),)), "question ' ' is empty or answered twice"),
+    (GiveFeedback((("q1", " "),)), "the answer to 'q1' is empty or longer than 2000 characters"),
+    (GiveFeedback((("q1", "x" * 2001),)), "the answer to 'q1' is empty or longer than 2000 characters"),
+])
+def test_hotwash_and_feedback_refusals(command: Any, reason: str) -> None:
+    engine = start(basic())
+    do(engine, EndExercise())
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert (refused.value.code, refused.value.reason) == ("bad_value", reason)
+
+
+def test_hotwash_and_feedback_at_their_limits_are_accepted() -> None:
+    engine = start(basic())
+    do(engine, EndExercise(), NoteHotwash("takeaway", "x" * 2000),
+       GiveFeedback((*((f"q{n}", "a") for n in range(49)), ("q49", "y" * 2000))))
+    assert [e.kind for e in engine.events[-2:]] == ["hotwash_noted", "feedback_given"]
+
+
+def test_the_dreiebok_shows_titles_ten_by_default_and_ties_in_scenario_order() -> None:
+    engine = start(rich())
+    upcoming = upcoming_injects(engine.state, engine.scenario)
+    assert len(upcoming) == 10
+    assert [u.title for u in upcoming] == [engine.scenario.inject(u.inject_id).title for u in upcoming]
+    ties = scenario(phases=[phase("p1", "D+0")], ends="D+5", indicators=[indicator("load", 40)],
+                    injects=[inject("b", "D+1"), inject("c", "D+1", when="load > 90"), inject("a", "D+1")])
+    engine = start(ties)
+    assert [(u.inject_id, u.due) for u in upcoming_injects(engine.state, engine.scenario)] == [
+        ("b", 1440), ("c", 1440), ("a", 1440)]  # same time: in scenario order, whatever the trigger
+    do(engine, AddAdhocInject("Én", "", Channel.PHONE, release=False),
+       AddAdhocInject("To", "", Channel.PHONE, release=False), ReleaseInject("adhoc-2"))
+    assert [(u.inject_id, u.title) for u in upcoming_injects(engine.state, engine.scenario)][-1:] == [
+        ("adhoc-1", Text.of("Én"))]
+
+
+def test_a_conditional_due_right_now_has_no_due_time() -> None:
+    engine = start(rich())
+    do(engine, JumpToPhase("mellom"), Advance(parse_time("D+15 00:00").minutes - parse_time("D+14").minutes))
+    assert engine.state.scenario_minutes == 21600 and engine.state.inject("c2").status is InjectStatus.PENDING
+    assert ("c2", None) in [(u[0], u[2]) for u in _upcoming(engine)]
+
+
+# --- evaluation: what is recorded and why a command is refused ----------------------------------------
+
+
+def _evaluated() -> Engine:
+    engine = Engine.start(rich(), team="Lag", clock=FakeClock(), mode=Mode.PACED,
+                          criteria=frozenset({"KH-2", "KH-3"}), tasks={"KH-2": 3})
+    do(engine, Resume(), Advance(480))
+    return engine
+
+
+def _reason(engine: Engine, command: Any, code: str) -> str:
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert refused.value.code == code
+    return refused.value.reason
+
+
+def test_reasoning_is_rated_only_on_a_decided_decision_by_an_evaluator_for_known_criteria() -> None:
+    engine = _evaluated()
+    assert _reason(engine, RateReasoning("d01", Level.S, "Eva"), "not_decided") == (
+        "decision d01 has not been decided: there is no reasoning to rate")
+    do(engine, Decide("d01", "a", "Ro", "Kari"))
+    assert _reason(engine, RateReasoning("d01", Level.S, " "), "bad_value") == "the evaluator must not be empty"
+    assert _reason(engine, RateReasoning("d01", Level.S, "Eva", criteria=("KH-2", "XX-1")),
+                   "unknown_criterion") == "there is no criterion 'XX-1'"
+    do(engine, RateReasoning("d01", Level.S, "Eva", criteria=("KH-2",)))
+    assert engine.events[-1].criteria == ("KH-2",)  # type: ignore[attr-defined]
+
+
+def test_a_task_mark_keeps_the_time_it_was_seen() -> None:
+    engine = _evaluated()
+    do(engine, MarkTask("KH-2", 1, TaskStatus.OBSERVED, "Eva", observed_at=100),
+       MarkTask("KH-2", 2, TaskStatus.OBSERVED, "Eva"))
+    assert [e.observed_at for e in engine.events[-2:]] == [100, 480]  # type: ignore[attr-defined]
+
+
+def test_an_earlier_decisions_record_is_amended_after_a_later_choice() -> None:
+    engine = start(rich())
+    do(engine, Advance(480), Decide("d01", "a", "Ro", "Kari"))
+    while engine.state.decision("d02").status is not DecisionStatus.OPEN:
+        do(engine, Advance(60))
+    do(engine, Decide("d02", engine.scenario.decision("d02").options[0].id, "Fort", "Ola"),
+       AmendDecisionRecord("d01", "Ro og orden", "Kari"))
+    assert [(r.decision_id, r.rationale, r.amendments) for r in engine.state.history()] == [
+        ("d01", "Ro og orden", 1), ("d02", "Fort", 0)]
+
+
+# --- the stored form: exact reasons for a bad event, slices of the log ---------------------------------
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"lead": 1}, "evaluator_added event 3: expected true or false, found int 1"),
+    ({"lead": "ja"}, "evaluator_added event 3: expected true or false, found str 'ja'"),
+    ({"seq": "3"}, "evaluator_added event '3': expected an integer, found str '3'"),
+    ({"name": None}, "evaluator_added event 3: expected text, found NoneType None"),
+])
+def test_a_bad_stored_event_says_what_it_expected(change: dict[str, Any], message: str) -> None:
+    data = {"kind": "evaluator_added", "seq": 3, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "",
+            "name": "Eva", "lead": True}
+    assert event_from_dict(data).lead is True  # type: ignore[attr-defined]
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict({**data, **change})
+    assert str(error.value) == message
+
+
+def test_a_bad_level_or_enum_in_a_stored_event_is_named() -> None:
+    base = {"seq": 2, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": ""}
+    observed = {**base, "kind": "observation_added", "observation_id": "o1", "text": "x", "author": "",
+                "criteria": [], "inject_id": None, "decision_id": None}
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict({**observed, "level": "X"})
+    assert str(error.value) == "observation_added event 2: 'X' is not a valid Level"
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict({**base, "kind": "mode_changed", "mode": "fast"})
+    assert str(error.value) == "mode_changed event 2: 'fast' is not a valid Mode"
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict({**base, "kind": "clock_advanced", "from_minute": 0, "carry": 0.0, "values": {"a": "1"}})
+    assert str(error.value) == "clock_advanced event 2: expected a number, found str '1'"
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict({**base, "kind": "clock_advanced", "from_minute": 0, "carry": 0.0, "values": [["a", 1.0]]})
+    assert str(error.value) == "clock_advanced event 2: expected a mapping, found list [['a', 1.0]]"
+    ok = event_from_dict({**base, "kind": "clock_advanced", "from_minute": 0, "carry": 0.0, "values": {"a": 1}})
+    assert ok.values == (("a", 1.0),)  # type: ignore[attr-defined]
+
+
+def test_a_slice_of_the_event_log_is_a_tuple() -> None:
+    engine = start(basic())
+    assert engine.events[:2] == (engine.events[0], engine.events[1])
+    assert type(engine.events[:2]) is tuple
