@@ -4,7 +4,8 @@ Each pins a behaviour a person relies on that no other test fixed exactly: the w
 of an error (they are the product's interface: a sentence a person can act on), what `resume`
 shows of a stored session, how `resume --play` finishes an interrupted headless run.
 
-Equivalent mutants (they survive, and cannot change behaviour) are listed at the end of this file.
+Equivalent mutants (they survive, and cannot change behaviour) are listed at the end of this file;
+the PostgreSQL store's share of the same interface is tested in tests/national/test_pg_store.py.
 """
 
 from __future__ import annotations
@@ -545,3 +546,13 @@ def test_an_export_header_says_what_is_missing_or_wrong(store: SessionStore, tmp
         with pytest.raises(ExportFileError) as info:
             read_export(path)
         assert (info.value.message, info.value.hint) == (f"{path}:1: {message}", hint)
+
+
+# Equivalent mutants (they survive and cannot change behaviour):
+# - SQL keyword case (`select count(*) from sessions`, `update … where`, `WHERE ID = ?`): SQLite and
+#   PostgreSQL read keywords and unquoted names in any case;
+# - `platformdirs.user_data_path(..., appauthor=None)` or without it: appauthor matters on Windows
+#   only; the path on Linux and macOS is the same;
+# - `state_summary`'s phase "-" before the start: a stored session always begins with session_started;
+# - `finish_headless`'s second "produces only" check (after the real run): the dry run before the
+#   claim ran the same deterministic playthrough and already refused a shorter one.
