@@ -417,3 +417,9 @@ def test_a_pvec_built_by_appends_reads_like_a_list(size: int) -> None:
             vec[size]
         with pytest.raises(IndexError):
             vec.set(size, 0)
+
+
+def test_an_unknown_inject_is_a_key_error_naming_it() -> None:
+    with pytest.raises(KeyError) as error:
+        start(basic()).state.inject("i99")
+    assert error.value.args == ("i99",)
