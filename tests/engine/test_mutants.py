@@ -20,6 +20,9 @@ Mutants that survive and cannot change behaviour (equivalent), by where they are
   unique, so the entry itself is never compared);
 - `Run.refresh` leaving an index in `watch.dirty` (`discard(None)`): the watch is a pure cache, a
   dirty conditional is only examined again;
+- `pvec._push_tail` with `count - 2`, `sub <= len(parent)` or `parent[sub + 2:]`: it is called with a
+  full tail (`count` a multiple of 32, so `count - 1` and `count - 2` fall in the same block), and an
+  append only ever replaces the last child of a node, so nothing follows it;
 - `_require_evaluator`'s "must be a name" refusal: every caller has refused a non-text name first
   (the command's text-field check or `require_text`).
 """
