@@ -1,5 +1,31 @@
 """Tests that kill mutants that survived mutation runs (issue #12, item 6; docs/testing.md): the
-drift's upper clamp, a skipped follow-up that must never be released, the dreiebok's order."""
+drift's upper clamp, a skipped follow-up that must never be released, the dreiebok's order, when
+conditional injects fall due, the exact reasons of refusals and of bad stored events, the
+persistent vector past one and two levels.
+
+Mutants that survive and cannot change behaviour (equivalent), by where they are:
+
+- code run once at import (`events._spec/_codec/_pairs/_enum`, `handlers.common.text_fields/simple`):
+  a mutant switched on per test cannot reach it; these builders carry `# pragma: no mutate block`,
+  and what they build runs through `functools.partial`-bound functions that are mutated and tested;
+- `zip(..., strict=True)` made `strict=False` in `ExerciseState.indicator_values/visible_indicators`:
+  the plan and the state always hold one value per indicator;
+- `_enc_opt_enum` ignoring None: the only optional enum (an observation's level) is left out of the
+  stored form at its default (None) before any encoder runs;
+- `Engine.next_stop` building its scratch `Run` with another wall time or exercise seconds: the
+  query emits nothing, so neither is read; `Engine.tick` with `not started and ended`: a session
+  that has not started is not running, and the next test returns the same ();
+- `upcoming_injects` with `n < 0` (`n == 0` still gives `[][:0]`), collecting `n + 1` scheduled
+  injects (the extra one is sorted and cut off), sorting by the whole tuple (`(due, index)` is
+  unique, so the entry itself is never compared);
+- `Run.refresh` leaving an index in `watch.dirty` (`discard(None)`): the watch is a pure cache, a
+  dirty conditional is only examined again;
+- `pvec._push_tail` with `count - 2`, `sub <= len(parent)` or `parent[sub + 2:]`: it is called with a
+  full tail (`count` a multiple of 32, so `count - 1` and `count - 2` fall in the same block), and an
+  append only ever replaces the last child of a node, so nothing follows it;
+- `_require_evaluator`'s "must be a name" refusal: every caller has refused a non-text name first
+  (the command's text-field check or `require_text`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +37,7 @@ from hypothesis import strategies as st
 
 from krise_ovelse.engine import (
     AddAdhocInject,
+    AddEvaluator,
     Advance,
     AmendDecisionRecord,
     CommandRefused,
@@ -26,6 +53,7 @@ from krise_ovelse.engine import (
     Mode,
     NoteHotwash,
     RateReasoning,
+    ReconcileRating,
     ReleaseInject,
     Resume,
     SkipInject,
@@ -35,6 +63,7 @@ from krise_ovelse.engine import (
     upcoming_injects,
 )
 from krise_ovelse.engine.plan import drift_value
+from krise_ovelse.engine.pvec import PVec, pvec
 from krise_ovelse.model.scenario import Channel, Level
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
@@ -312,3 +341,88 @@ def test_a_slice_of_the_event_log_is_a_tuple() -> None:
     engine = start(basic())
     assert engine.events[:2] == (engine.events[0], engine.events[1])
     assert type(engine.events[:2]) is tuple
+
+
+@pytest.mark.parametrize(("command", "code", "reason"), [
+    (MarkTask("KH-2", True, TaskStatus.OBSERVED, "Eva"), "unknown_task",
+     "a critical task is numbered from 1, not True"),
+    (MarkTask("KH-2", 0, TaskStatus.OBSERVED, "Eva"), "unknown_task", "a critical task is numbered from 1, not 0"),
+    (MarkTask("KH-2", 4, TaskStatus.OBSERVED, "Eva"), "unknown_task", "KH-2 has 3 critical task(s), not 4"),
+    (MarkTask("KH-3", 1, TaskStatus.OBSERVED, "Eva"), "unknown_task", "KH-3 has no critical tasks"),
+    (MarkTask("KH-2", 1, "seen", "Eva"), "bad_value",  # type: ignore[arg-type]
+     "the mark must be observed, partly, not_observed or not_applicable, not 'seen'"),
+    (MarkTask("KH-2", 1, TaskStatus.OBSERVED, " "), "bad_value", "the evaluator must not be empty"),
+    (MarkTask("KH-2", 1, TaskStatus.OBSERVED, "Eva", observed_at=-1), "bad_value",
+     "the scenario time it was seen must lie within the scenario"),
+    (MarkTask("KH-2", 1, TaskStatus.OBSERVED, "Eva", observed_at=True), "bad_value",
+     "the scenario time it was seen must lie within the scenario"),
+    (MarkTask("KH-2", 1, TaskStatus.OBSERVED, "Eva", observed_at=86401), "bad_value",
+     "the scenario time it was seen must lie within the scenario"),
+    (AddEvaluator(" "), "bad_value", "the evaluator's name must not be empty"),
+    (AddEvaluator("x" * 61), "bad_value", "an evaluator's name is one line of at most 60 printable characters"),
+    (AddEvaluator("Per\tBerg"), "bad_value", "an evaluator's name is one line of at most 60 printable characters"),
+    (AddEvaluator("Per", lead="ja"), "bad_value", "lead must be true or false"),  # type: ignore[arg-type]
+    (AddEvaluator("Per", lead=True), "lead_exists", "'Eva' is already the lead evaluator"),
+    (MarkTask("KH-2", 1, TaskStatus.OBSERVED, "Ola"), "unknown_evaluator",
+     "'Ola' is not an evaluator of this session (evaluators: Eva, Kim)"),
+    (ReconcileRating("KH-2", Level.S, " ", "Eva"), "bad_value",
+     "the reason for the reconciled rating must not be empty"),
+    (ReconcileRating("KH-2", Level.S, "Enige", " "), "bad_value", "the lead evaluator must not be empty"),
+    (ReconcileRating("KH-2", Level.S, "Enige", "Kim"), "not_lead", "only the lead evaluator (Eva) reconciles ratings"),
+])
+def test_evaluator_command_refusals(command: Any, code: str, reason: str) -> None:
+    engine = _evaluated()
+    do(engine, AddEvaluator("Eva", lead=True), AddEvaluator("Kim"))
+    assert _reason(engine, command, code) == reason
+
+
+def test_evaluator_limits_that_are_accepted() -> None:
+    engine = _evaluated()
+    ends = engine.scenario.ends.minutes
+    do(engine, AddEvaluator("x" * 60, lead=True), MarkTask("KH-2", 3, TaskStatus.OBSERVED, "x" * 60, observed_at=0),
+       MarkTask("KH-2", 1, TaskStatus.PARTLY, "x" * 60, observed_at=ends))
+    assert [e.observed_at for e in engine.events[-2:]] == [0, ends]  # type: ignore[attr-defined]
+
+
+def test_amending_a_record_that_is_not_there_is_a_format_error() -> None:
+    engine = start(basic())
+    amended = {"kind": "decision_record_amended", "seq": len(engine.events) + 1, "scenario_minutes": 0,
+               "exercise_seconds": 0.0, "wall": "", "decision_id": "d01", "record_seq": 1, "rationale": "",
+               "decided_by": "", "previous_rationale": "", "previous_decided_by": "", "by": ""}
+    with pytest.raises(EventFormatError) as error:
+        fold(engine.scenario, [*engine.events, event_from_dict(amended)])
+    assert str(error.value) == f"decision_record_amended {amended['seq']}: no decision record with seq 1"
+
+
+# --- the persistent vector behind the state: appends, sets and reads past one and two levels ------------
+
+
+@pytest.mark.parametrize("size", [0, 1, 31, 32, 33, 64, 65, 1024, 1056, 1057, 1100, 33 * 1024 + 40])
+def test_a_pvec_built_by_appends_reads_like_a_list(size: int) -> None:
+    vec: PVec[int] = PVec()
+    items: list[int] = []
+    for n in range(size):
+        vec = vec.append(n)
+        items.append(n)
+        if n < 1100 and n % 97 == 0:  # every level boundary on the way, read back in full
+            assert list(vec) == items and len(vec) == len(items)
+    assert list(vec) == items and [vec[i] for i in range(size)] == items
+    assert vec == pvec(items) and pvec(items) == vec and list(pvec(items)) == items
+    for index in sorted({0, 31, 32, 33, 1023, 1024, 1055, 1056, size // 2, size - 1}):
+        if 0 <= index < size:
+            changed = vec.set(index, -1)
+            expected = [*items[:index], -1, *items[index + 1:]]
+            assert list(changed) == expected and changed[index] == -1 and changed[-1] == expected[-1]
+            assert list(vec) == items  # the original is unchanged
+    if size:
+        assert vec[-1] == items[-1] and vec[1:3] == tuple(items[1:3])
+        with pytest.raises(IndexError):
+            vec[size]
+        with pytest.raises(IndexError):
+            vec.set(size, 0)
+
+
+def test_an_unknown_inject_is_a_key_error_naming_it() -> None:
+    with pytest.raises(KeyError) as error:
+        start(basic()).state.inject("i99")
+    assert error.value.args == ("i99",)

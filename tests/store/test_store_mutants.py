@@ -4,7 +4,8 @@ Each pins a behaviour a person relies on that no other test fixed exactly: the w
 of an error (they are the product's interface: a sentence a person can act on), what `resume`
 shows of a stored session, how `resume --play` finishes an interrupted headless run.
 
-Equivalent mutants (they survive, and cannot change behaviour) are listed at the end of this file.
+Equivalent mutants (they survive, and cannot change behaviour) are listed at the end of this file;
+the PostgreSQL store's share of the same interface is tested in tests/national/test_pg_store.py.
 """
 
 from __future__ import annotations
@@ -545,3 +546,54 @@ def test_an_export_header_says_what_is_missing_or_wrong(store: SessionStore, tmp
         with pytest.raises(ExportFileError) as info:
             read_export(path)
         assert (info.value.message, info.value.hint) == (f"{path}:1: {message}", hint)
+
+
+def _header(session: dict[str, Any], text: str = "id: x\n", **change: Any) -> dict[str, Any]:
+    from krise_ovelse.store.codec import canonical_json, sha256_text
+    from krise_ovelse.store.exchange import FORMAT, VERSION
+
+    return {"format": FORMAT, "version": VERSION, "session": session, "scenario_text": text,
+            "scenario_sha256": sha256_text(text), "events_sha256": "0", "event_count": 0,
+            "session_sha256": sha256_text(canonical_json(session)), **change}
+
+
+@pytest.mark.parametrize(("header", "message", "hint"), [
+    (_header({}, scenario_text=3), "the header needs 'scenario_text' (text)",
+     "the file is not a complete krise-øvelse session export"),
+    (_header({}, event_count=True), "the header needs 'event_count' (a whole number)",
+     "the file is not a complete krise-øvelse session export"),
+    (_header({}, session_sha256=None), "the header needs 'session_sha256' (text)",
+     "the file is not a complete krise-øvelse session export"),
+    (_header({}, scenario_sha256="0"), "the scenario text does not match scenario_sha256: the file was changed "
+     "after it was exported", "use the file as exported"),
+    (_header({}, session_sha256="0"), "the session details do not match session_sha256: the file was changed "
+     "after it was exported", "use the file as exported"),
+    (_header({"id": "abcd1234", "scenario_id": "x"}), "the session needs 'started' (text)", ""),
+    (_header({"id": 5, "scenario_id": "x", "started": ""}), "the session needs 'id' (text)", ""),
+    (_header({"id": "a b", "scenario_id": "x", "started": ""}), "the session id 'a b' is not a valid id",
+     "ids are letters, digits, '-' and '_', at most 64 characters"),
+    (_header({"id": "abcd1234", "scenario_id": "x", "started": "", "participants": "Kari"}),
+     "the session's participants must be a list", ""),
+])
+def test_a_damaged_export_header_is_refused_with_its_reason(tmp_path: Path, header: dict[str, Any], message: str,
+                                                            hint: str) -> None:
+    import json
+
+    from krise_ovelse.store.exchange import read_export
+
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(header) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(path)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (f"{path}:1: {message}", hint,
+                                                                           EXIT_PROBLEMS)
+
+
+# Equivalent mutants (they survive and cannot change behaviour):
+# - SQL keyword case (`select count(*) from sessions`, `update … where`, `WHERE ID = ?`): SQLite and
+#   PostgreSQL read keywords and unquoted names in any case;
+# - `platformdirs.user_data_path(..., appauthor=None)` or without it: appauthor matters on Windows
+#   only; the path on Linux and macOS is the same;
+# - `state_summary`'s phase "-" before the start: a stored session always begins with session_started;
+# - `finish_headless`'s second "produces only" check (after the real run): the dry run before the
+#   claim ran the same deterministic playthrough and already refused a shorter one.
