@@ -1,14 +1,28 @@
 """Tests that kill mutants which survived `.ci/mutation scoring` (issue #12, item 6;
 docs/testing.md): who people are in the record and the report (role ids shown as the role's
 name), fields an event may leave out, a confirmation's stock reason, a bad checklist mark.
+The other survivors have tests next to what they test: test_table.py (the terminal table),
+test_input_form.py and test_result_form.py (the stored forms), test_adapter_record.py (events to
+the record), test_explain.py (a rating's explanation), test_reasons.py (evidence reasons).
 
 Mutants left alive on purpose, because they cannot change behaviour (equivalent):
 
-- `lang: str = "nb"` defaults changed to another unknown code (`"XXnbXX"`, `"NB"`) and
-  `text(None, …)`: `messages.normalise` reads every unknown language, and None, as bokmål.
+- `lang: str = "nb"` defaults changed to another unknown code (`"XXnbXX"`, `"NB"`), and
+  `text(None, …)` where `lang` was "nb": `messages.normalise` reads every unknown language, and
+  None, as bokmål.
 - `adapter.scoring_input`: `callable(events)` → `callable(None)`: the only sources whose
   `events` is a method are the session stores, which are not events either; both versions
   then fail the same way (iterating something that is not events).
+- `adapter.scoring_input_from_events` fast paths: `type(raw) is dict` (a dict is a Mapping
+  too), an event object's `__dict__` (the field view `_Fields` reads the same fields).
+- `records.sort` key: `opened_minutes and 0.0`, `opened_seq and 0` / `or 1`: in a log the
+  sequence numbers and the minutes rise together, so either key alone gives the same order.
+- Caches that only save work: `evidence._choice_reason` (`_REASONS`) and `ratings._infos`
+  (`_INFOS`): a miss, a smaller limit or a key that never hits recomputes the same value.
+- `evidence.shorten`: `rsplit(" ")` → `rsplit(None)`: the line's whitespace is single spaces
+  already.
+- `ratings._best_first`: its guard for N/O and None: only counted evidence (P, S, M, U) is
+  sorted.
 """
 
 from __future__ import annotations
