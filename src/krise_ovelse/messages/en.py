@@ -625,4 +625,10 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Quit",
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
+    # decide first, see the options after
+    "describe.decide_first": "decide first",
+    "describe.decision_written": "decision {decision}: written in their own words: “{text}”",
+    "describe.decision_mapped": "decision {decision}: mapped to {option}",
+    "describe.decision_mapped_other": "decision {decision}: mapped to “other”, rated {levels}",
+    "describe.not_applied": "(after ENDEX: no effect on the indicators)",
 }

@@ -623,4 +623,10 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Avslutt",
     "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
+    # decide first, see the options after (beslutt først)
+    "describe.decide_first": "beslutt først",
+    "describe.decision_written": "beslutning {decision}: skrevet med egne ord: «{text}»",
+    "describe.decision_mapped": "beslutning {decision}: koblet til {option}",
+    "describe.decision_mapped_other": "beslutning {decision}: koblet til «annet», vurdert {levels}",
+    "describe.not_applied": "(etter ENDEX: ingen virkning på indikatorene)",
 }
