@@ -626,6 +626,8 @@ MESSAGES: dict[str, str] = {
     "control.key.quit": "Quit",
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
     # decide first, see the options after
+    "run.decide_first": "Decide first: {written} written in their own words, {other} mapped to “other”, "
+                        "{awaiting} awaiting mapping.",
     "describe.decide_first": "decide first",
     "describe.decision_written": "decision {decision}: written in their own words: “{text}”",
     "describe.decision_mapped": "decision {decision}: mapped to {option}",

@@ -624,6 +624,8 @@ MESSAGES: dict[str, str] = {
     "control.key.quit": "Avslutt",
     "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
     # decide first, see the options after (beslutt først)
+    "run.decide_first": "Beslutt først: {written} skrevet med egne ord, {other} koblet til «annet», "
+                        "{awaiting} venter på kobling.",
     "describe.decide_first": "beslutt først",
     "describe.decision_written": "beslutning {decision}: skrevet med egne ord: «{text}»",
     "describe.decision_mapped": "beslutning {decision}: koblet til {option}",

@@ -42,7 +42,8 @@ Clock = Callable[[], dt.datetime]
 
 #: Event kinds that settle a decision point for the first time: the team's choice, or the
 #: default applied at the deadline. `branch --at D` cuts just before the first of these for D.
-FIRST_CHOICE_KINDS = ("decision_made", "decision_missed")
+#: Where a decision is first settled: chosen, missed, or (decide-first) written in the team's words.
+FIRST_CHOICE_KINDS = ("decision_made", "decision_missed", "decision_written")
 CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
 
 
@@ -384,8 +385,8 @@ def choices(events: Iterable[Mapping[str, Any]]) -> dict[str, Choice]:
     found: dict[str, Choice] = {}
     for event in events:
         kind = event.get("kind")
-        if kind not in CHOICE_KINDS:
-            continue
+        if kind not in CHOICE_KINDS and not (kind == "decision_mapped" and event.get("applied") is False):
+            continue  # an applied mapping is followed by its decision_made; annet is settled as itself
         decision = str(event.get("decision_id"))
         before = found.get(decision)
         found[decision] = Choice(
