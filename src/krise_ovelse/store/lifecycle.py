@@ -194,12 +194,14 @@ class Live:
 
 def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team: str,
                   clock: Clock = utc_now, participants: Sequence[Any] = (), facilitator: str = "",
-                  mode: Any = None, seed: int = 0, session_mode: str = "live") -> Live:
+                  mode: Any = None, seed: int = 0, session_mode: str = "live", decide_first: bool = False) -> Live:
     """Create a session in the store and start an engine whose sink commits to it.
 
     The session row is written first (with the scenario text); the engine's first command,
     StartSession, then commits `session_started` through the sink. If that fails (the disk,
     the server), the session is released as `interrupted` and the StoreError raised.
+    `decide_first` plays it decide-first (the team writes its decisions before any option is
+    shown; docs/engine.md).
     """
     from krise_ovelse.engine import CommandRefused, Engine, Mode, Participant
 
@@ -212,7 +214,7 @@ def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team:
         engine = Engine.start(scenario, team=team, clock=clock, participants=people,
                               facilitator=facilitator, mode=mode or Mode.PACED, seed=seed,
                               sink=engine_sink(store, info.id), criteria=criteria_ids(scenario),
-                              tasks=task_counts(scenario))
+                              tasks=task_counts(scenario), decide_first=decide_first)
     except BaseException as exc:
         release_claim(store, info.id)
         if isinstance(exc, CommandRefused):
