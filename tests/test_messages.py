@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -57,3 +58,34 @@ def test_numbers_and_dates_follow_the_language() -> None:
     moment = dt.datetime(2024, 11, 5, tzinfo=dt.UTC)
     assert messages.format_date(moment, "nb") == "tirsdag 5. nov. 2024"
     assert messages.format_date(moment, "en") == "Tuesday 5 Nov 2024"
+
+
+
+# Issue #11: one word for the group that plays. In bokmål that is "ledergruppen" (the people:
+# "øvingsdeltakerne"); "laget" here and "teamet" there read like a translation. The noun's forms
+# are matched as whole words ("lagre", "lagring" are other words); the imperative "lag" (make) is
+# caught too, which is intended: next to "Ledergruppe" it would read as the noun.
+TEAM_NOUN = re.compile(r"\b(lag|laget|lagets|lagene|lagenes|lagvindu\w*|team|teamet|teamets|teamene)\b",
+                       re.IGNORECASE)
+NORWEGIAN_TABLES = {"nb": nb.MESSAGES, "report.nb": report.NB}
+
+
+def _team_words(value: str) -> list[str]:
+    """The team nouns in a message, leaving out `{fields}` and the identifier in `--view team`."""
+    prose = re.sub(r"\{\w*\}", "", value).replace("--view team", "")
+    return TEAM_NOUN.findall(prose)
+
+
+@pytest.mark.parametrize("table", sorted(NORWEGIAN_TABLES))
+def test_the_bokmal_texts_call_the_team_ledergruppen(table: str) -> None:
+    found = {key: value for key, value in NORWEGIAN_TABLES[table].items() if _team_words(value)}
+    assert not found, found
+
+
+def test_the_team_term_check_catches_the_old_words_only() -> None:
+    for old in ("Lagets navn", "Vis for laget", "På lagets skjerm: {id}", "med ett lag;", "teamet tok ingen",
+                "Lag:", "Et lagvindu (--view team)"):
+        assert _team_words(old), old
+    for fine in ("Lagre", "Lagrede økter", "lagring", "Ledergruppen", "økta startet for {team}",
+                 "Et vindu for ledergruppen (--view team)"):
+        assert not _team_words(fine), fine

@@ -347,7 +347,7 @@ def test_the_national_report_has_a_chapter_per_organisation_and_what_they_share(
     assert "# Nasjonal evalueringsrapport: Øvelse Digital prøve" in text
     assert "Kapittel 1: Arbeids" in text and "Kapittel 2: Direktoratet" in text
     assert "## Vurdering per kriterium på tvers av virksomhetene" in text and "| KH-2 |" in text
-    assert "### Felles forbedringsområder" in text and text.count("### Tiltaksplan") == 2
+    assert "### Felles forbedringspunkter" in text and text.count("### Tiltaksplan") == 2
     nav = text.split("Kapittel 1:")[1].split("Kapittel 2:")[0]
     assert "KH\\-2" in nav or "KH-2" in nav  # NAV's evaluator rated KH-2 U: an area for improvement
 

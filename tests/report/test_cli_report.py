@@ -61,7 +61,7 @@ def test_report_from_a_playthrough_to_stdout(files: dict[str, Path]) -> None:
     code, out, err = invoke("report", str(files["scenario"]), "--play", str(files["strong"]))
     assert code == 0, err
     assert out.startswith("# Evalueringsrapport: Stormen – tre uker med hjemmekontor\n")
-    assert "- **Lag:** Sterkt lag" in out
+    assert "- **Ledergruppe:** Sterkt lag" in out
     assert "Kari (Direktør)" in out
     assert "Begrunnelse: Ærlig om usikkerheten" in out
     assert "## Tiltaksplan (veien videre)" in out
@@ -208,7 +208,7 @@ def test_report_from_a_stored_session(stored: tuple[Path, str]) -> None:
     assert code == 0, err
     assert f"- **Økt:** {session_id}" in out
     assert "- **Dato:** 2024-03-01" in out
-    assert "- **Lag:** Lag fra basen" in out
+    assert "- **Ledergruppe:** Lag fra basen" in out
     assert "Kari (Direktør)" in out
     # KH-4's suggestion is S, so rating it S confirms the suggestion: not an override
     assert "Bekreftet av evaluator (Eva): God dialog i debriefen" in out

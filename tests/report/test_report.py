@@ -86,7 +86,7 @@ def test_overview(data: ReportData) -> None:
     overview = dict(view.overview)
     assert overview["Scenario"] == "Stormen – tre uker med hjemmekontor"
     assert overview["Dato"] == "2024-03-01"
-    assert overview["Lag"] == "Ledergruppen DFP"
+    assert overview["Ledergruppe"] == "Ledergruppen DFP"
     assert overview["Øvingsleder"] == "Liv Øvingsleder"
     assert overview["Øvingsform"] == "Diskusjonsøvelse for ledergruppen"
     assert overview["Scenarioperiode"] == ("D+0 00:00 (5.2.2024) – D+16 16:00 (21.2.2024) "
@@ -111,13 +111,13 @@ def test_timeline(data: ReportData) -> None:
         ("phase", "Akuttfasen"), ("inject", "Uværet"), ("decision", "Første"), ("observation", "Direktøren"),
         ("inject", "Vi"), ("decision", "Kundesenteret"), ("decision", "Kundesenteret"), ("adhoc", "Strømbrudd"),
         ("skipped", "Verneombudet"), ("phase", "Langvarig"), ("inject", "Overtid"), ("decision", "Overtid"),
-        ("observation", "Laget"), ("observation", "Fikk")]
+        ("observation", "Ledergruppen"), ("observation", "Fikk")]
     d01 = rows[2]
     assert d01.time == "D+0 08:00 (5.2.2024)"
     assert d01.details == (
         "Valg: Daglig status kl. 09 og spørrekanal", "Begrunnelse: Ærlig om det vi ikke vet",
         "Besluttet av: Kommunikasjonsdirektør",
-        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokken), 1 t i scenarioet")
+        "Svartid: 12 min 30 s medregnet pauser (2 min 00 s på spilleklokka), 1 t i scenarioet")
     missed, revised = rows[5], rows[6]
     assert "Fristen gikk ut: standardvalget ble brukt" in missed.details
     assert "Endret fra: Pålegge flytting" in revised.details
@@ -127,14 +127,14 @@ def test_timeline(data: ReportData) -> None:
     assert rows[7].details == ("Fra: Regiondirektør Nord", "Kanal: telefon",
                                "Tekst: Vi har ikke strøm | kan ikke logge på")
     assert rows[8].kind == "Utelatt innspill"
-    assert rows[8].details == ("Grunn: Ikke nødvendig: teamet tok det opp selv",)
+    assert rows[8].details == ("Grunn: Ikke nødvendig: ledergruppen tok det opp selv",)
     assert rows[11].details == ("Ikke avgjort da øvelsen sluttet",)
     assert rows[12].details == ("Notert av: Eva Evaluator", "Kriterier: OE-5 (S)")
     assert rows[13].details == ("Notert av: øvingsleder",)  # the console's "facilitator", in Norwegian
     en = build_view(data, "en").timeline
     assert en[7].details == ("From: Regiondirektør Nord", "Channel: phone",
                              "Text: Vi har ikke strøm | kan ikke logge på")
-    assert en[8].details == ("Reason: Ikke nødvendig: teamet tok det opp selv",)
+    assert en[8].details == ("Reason: Ikke nødvendig: ledergruppen tok det opp selv",)
     assert "Consequence: The unions call a meeting tomorrow." in en[6].details
     assert en[13].details == ("Noted by: facilitator",)
 
@@ -227,7 +227,7 @@ def test_a_finished_run_has_no_warning(scenario: object) -> None:
     record = attrs.evolve(mixed_run(), ended=True)
     data = build_report(load(), record)
     assert NB["not_ended"] not in render_report(data, "md", "nb")
-    assert "**Lag:**" not in render_report(data, "md", "nb")  # no session facts given: not shown
+    assert "**Ledergruppe:**" not in render_report(data, "md", "nb")  # no session facts given: not shown
 
 
 def test_unknown_language_falls_back_to_norwegian(data: ReportData) -> None:
@@ -391,10 +391,10 @@ def test_the_evaluators_work_is_in_method_findings_and_summary(data: ReportData)
         reconciliations=(Override("KH-4", "U", "Begge evaluatorene så det samme", "Eva Evaluator", 30, 24100),))
     view = build_view(build_report(data.scenario, record, session=SESSION), "nb")
     method = dict(view.method)
-    assert method["Evaluatorer"].startswith("Eva Evaluator (ledende evaluator), Per Observatør")
-    assert method["Sjekklister"] == "3 avkrysninger; 2 kritiske oppgaver sett helt eller delvis"
-    assert method["Vurdering av begrunnelser"] == ("1 vurderinger av lagets begrunnelser; "
-                                                   "1 samordninger av ledende evaluator")
+    assert method["Evaluatorer"].startswith("Eva Evaluator (hovedevaluator), Per Observatør")
+    assert method["Sjekklister"] == "3 markeringer; 2 kritiske oppgaver observert helt eller delvis"
+    assert method["Vurdering av begrunnelser"] == ("1 vurderinger av ledergruppens begrunnelser; "
+                                                   "1 samordninger av hovedevaluatoren")
     assert "samordnet" in method["Evaluatorenes gjennomgang"]
     kh4 = next(f for f in view.improvements if f.criterion == "KH-4")
     assert kh4.root_cause == "Krisestaben hadde ingen fast kanal til de tillitsvalgte"  # the evaluator's why

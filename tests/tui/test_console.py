@@ -246,7 +246,7 @@ async def test_start_screen_lists_sessions_and_reports_a_broken_file(db: Path, c
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
-        assert "Skriv lagets navn" in screen_text(app)
+        assert "Skriv navnet på ledergruppen" in screen_text(app)
 
 
 async def test_help_lists_every_binding_and_the_palette_has_every_action(example: LoadedScenario, db: Path,

@@ -72,7 +72,7 @@ async def test_two_evaluators_checklist_observation_disagreement_and_reconciliat
         assert screen.evaluator == "Per"
         await _name(pilot, "  eva ")  # collides with Eva: refused with a clear message, nothing stored
         assert isinstance(app.screen, EvaluatorDialog)
-        assert "likt" in static_text(app, "#dialog-error")
+        assert "ligner for mye" in static_text(app, "#dialog-error")
         await pilot.press("escape")
         await pilot.pause()
 

@@ -106,7 +106,7 @@ async def test_e_before_the_end_asks_then_declares_endex(example: LoadedScenario
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        assert "Evalueringen følger" in screen_text(app)
+        assert "Så kommer evalueringen" in screen_text(app)
         await pilot.press("j")
         await pilot.pause()
         assert isinstance(app.screen, EvaluatorScreen)

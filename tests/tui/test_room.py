@@ -41,7 +41,7 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             await pilot.press("p")
             await pilot.pause()
             assert app.session.state.presented == "i01"  # type: ignore[union-attr]
-            assert "På lagets skjerm: i01" in screen_text(app)
+            assert "På ledergruppens skjerm: i01" in screen_text(app)
             follower.poll_store()
             await team.pause()
             shown = _projector(follower)
@@ -105,7 +105,7 @@ async def test_j_previews_the_jump_and_the_skip_reason_names_the_phase(example: 
         await pilot.pause()
         assert session.state.phase_id == "uke-to"
         reason = session.state.inject("i02").skip_reason
-        assert reason == "Hoppet over da øvingsleder hoppet til fasen «Andre uke: hjemmekontoret blir hverdag»"
+        assert reason == "Utelatt da øvingsleder hoppet til fasen «Andre uke: hjemmekontoret blir hverdag»"
         assert session.state.decision("d01").missed
 
 

@@ -89,7 +89,7 @@ def format_report(report: BalanceReport, lang: str = "nb") -> str:
         r = report.random
         lines.append("")
         if nb:
-            line = (f"{r.teams} tilfeldige lag (frø {r.seed}): min {_number(r.minimum, lang)}, "
+            line = (f"{r.teams} tilfeldige ledergrupper (frø {r.seed}): min {_number(r.minimum, lang)}, "
                     f"p10 {_number(r.p10, lang)}, median {_number(r.median, lang)}, p90 {_number(r.p90, lang)}, "
                     f"maks {_number(r.maximum, lang)}")
             if report.strong is not None:
@@ -103,7 +103,7 @@ def format_report(report: BalanceReport, lang: str = "nb") -> str:
         lines.append(line)
     if report.decisions:
         lines.append("")
-        lines.append("Per beslutning (snittindeks for lagene som endte med hvert alternativ):" if nb
+        lines.append("Per beslutning (gjennomsnittlig indeks for ledergruppene som endte med hvert alternativ):" if nb
                      else "Per decision (mean index of the teams that ended with each option):")
         for stat in report.decisions:
             cells = []
@@ -120,7 +120,7 @@ def format_report(report: BalanceReport, lang: str = "nb") -> str:
                      else "  (* = the strong playthrough's choice, L = longest text)")
     if report.predictors:
         lines.append("")
-        lines.append("Forutsier form vurderingen? (korrelasjon med indeksen over de tilfeldige lagene)" if nb
+        lines.append("Forutsier formen vurderingen? (korrelasjon med indeksen over de tilfeldige ledergruppene)" if nb
                      else "Does form predict the rating? (correlation with the index over the random teams)")
         names = {"position": ("plassering (0 først … 1 sist)", "position (0 first … 1 last)"),
                  "length": ("lengde (0 lengst … 1 kortest)", "length (0 longest … 1 shortest)"),

@@ -290,25 +290,49 @@ def console_cmd(exercise: str, lang: str | None, db: str | None) -> None:
 
 @national_group.command("report")
 @click.argument("exercise")
-@click.option("-o", "--output", "output", default="-", metavar="FILE.md",
-              help="Where to write the report ('-' for standard output).")
+@click.option("-o", "--output", "output", default="-", metavar="FILE",
+              help="Where to write the report: .md, .html, .docx, or .xlsx (the action plans and the ratings "
+                   "as a workbook); '-' (the default) writes Markdown to standard output.")
+@click.option("--format", "fmt", type=click.Choice(("md", "html", "docx", "xlsx")), default=None,
+              help="md, html, docx or xlsx, whatever the extension of -o.")
 @click.option("--lang", type=click.Choice(("nb", "en")), default=None, help="Language (default: nb).")
+@click.option("--classification", metavar="TEXT", default="",
+              help="Classification line at the top and bottom, e.g. \"Unntatt offentlighet, offl. § 13\".")
 @click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
-def report_cmd(exercise: str, output: str, lang: str | None, db: str | None) -> None:
-    """The national report as Markdown: ratings across organisations, common findings, a chapter
-    and an action plan per organisation (run by the control cell or the database owner)."""
+def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, classification: str,
+               db: str | None) -> None:
+    """The national report: ratings per criterion across organisations (table and chart), common
+    strengths and areas for improvement, what the exercise adds to the knowledge base, and a
+    chapter with ratings and action plan per organisation. Markdown, HTML or Word by the
+    extension of -o; .xlsx writes every action plan and the ratings as a workbook. Run by the
+    control cell or the database owner (they may read the evaluators' streams)."""
     from krise_ovelse.cli.base import user_lang
-    from krise_ovelse.fileio import WriteError, write_text
+    from krise_ovelse.cli.report_cmd import ReportInputError, format_for
+    from krise_ovelse.fileio import WriteError, write_bytes, write_text
     from krise_ovelse.national.gather import chapters
     from krise_ovelse.national.setup import load_setup
-    from krise_ovelse.report.national import render_national
+    from krise_ovelse.report.national import build_national_view, render_national_bytes
     from krise_ovelse.store.pg import PgStore
 
-    with _errors(), PgStore(_url(db), readonly=True) as store:
-        setup = load_setup(store, exercise)
-        text = render_national(exercise, setup.title, chapters(store, setup), user_lang(lang))
+    with _errors():
+        try:
+            chosen = format_for(output, fmt)
+        except ReportInputError as error:
+            raise StoreError(error.message, error.exit_code, error.hint) from None
+        if chosen in ("docx", "xlsx") and output == "-":
+            raise StoreError(f"--format {chosen} writes a file", EXIT_USAGE, f"give -o FILE.{chosen}")
+        with PgStore(_url(db), readonly=True) as store:
+            setup = load_setup(store, exercise)
+            view = build_national_view(exercise, setup.title, chapters(store, setup), user_lang(lang),
+                                       evaluators=len(setup.evaluators), classification=classification)
+    content = render_national_bytes(view, chosen)
     try:
-        write_text(output, text)
+        if chosen in ("md", "html"):
+            write_text(output, content.decode("utf-8"))
+        else:
+            write_bytes(output, content)
     except WriteError as error:
         click.echo(error.render(), err=True)
         sys.exit(EXIT_USAGE)
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)

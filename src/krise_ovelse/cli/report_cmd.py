@@ -192,7 +192,9 @@ def _real_date(started: str) -> str:
     return day if day and day != HEADLESS_EPOCH.date().isoformat() else ""
 
 
-def _format_for(output: str | None, fmt: str | None) -> str:
+def format_for(output: str | None, fmt: str | None) -> str:
+    """The format `--format` names, else the one -o's extension says (Markdown for `-` and for
+    other names); a document format the report is not written in is refused with a hint."""
     if fmt is not None:
         return fmt
     if output is None or output == "-":
@@ -317,7 +319,7 @@ def _report(source: str | None, session: str | None, play: str | None, from_run:
     if write_plan is not None and os.path.lexists(write_plan) and not force:
         raise ReportInputError(f"{write_plan} exists; it may hold the facilitator's edits",
                                hint="use --plan to read it, another file name, or --force to replace it")
-    chosen_format = _format_for(output, fmt)
+    chosen_format = format_for(output, fmt)
     if chosen_format in ("docx", "xlsx") and output in (None, "-"):
         raise ReportInputError(f"--format {chosen_format} writes a file: give -o FILE.{chosen_format}")
     plan = _read_plan(plan_file) if plan_file is not None else None

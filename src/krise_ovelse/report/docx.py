@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from krise_ovelse.report.svg import resample, sparkline
 from krise_ovelse.report.view import FindingView, ReportView
@@ -31,8 +31,21 @@ def _xml_safe(text: str) -> str:
     return neutralise(str(text))
 
 
+class DocView(Protocol):
+    """What the Word document's setup reads from a report's view (this report's or the national one)."""
+
+    @property
+    def lang(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def classification(self) -> str: ...
+    @property
+    def m(self) -> Any: ...
+
+
 class _Doc:
-    def __init__(self, view: ReportView) -> None:
+    def __init__(self, view: DocView, subtitle_key: str = "subtitle") -> None:
         from docx import Document
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm, Pt
@@ -50,7 +63,7 @@ class _Doc:
         props = self.doc.core_properties
         props.title = _xml_safe(view.title)
         props.language = _LANG_TAG.get(view.lang, "nb-NO")
-        props.subject = _xml_safe(view.m["subtitle"])
+        props.subject = _xml_safe(view.m[subtitle_key])
         props.keywords = "krise-øvelse"
         if view.classification:
             for part in (section.header, section.footer):
@@ -277,7 +290,7 @@ def render_docx(view: ReportView) -> bytes:
             body.append([f"{rating.criterion} {rating.name}", rating.suggested, final, "\n".join(lines)])
         d.table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], body, widths=(4.0, 1.6, 1.6, 9.8))
     d.heading(m["appendix_learning"], 1)
-    d.table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],
+    d.table([m["learning_point"], m["rating"], m["points_mean"], m["drawn_on"]],
             ([f"{p.id} {p.title}", p.level, p.mean, ", ".join(f"{c} ({level})" for c, _, level in p.criteria) or "–"]
              for p in view.learning_points), widths=(7.0, 2.0, 2.0, 6.0))
     d.para(m["footer"], italic=True)

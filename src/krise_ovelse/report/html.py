@@ -302,7 +302,7 @@ def render_html(view: ReportView) -> str:
     out.append("</section>")
 
     out.append(f'<section id="learning"><h2 class="appendix">{esc(m["appendix_learning"])}</h2>')
-    out.append(_table([m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]], (
+    out.append(_table([m["learning_point"], m["rating"], m["points_mean"], m["drawn_on"]], (
         (f"<td><strong>{esc(p.id)} {esc(p.title)}</strong>"
          + (f'<div class="note">{esc(p.text)}</div>' if p.text else "") + "</td>",
          f"<td>{level_badge(p.level)}</td>", _td(p.mean, "num"),

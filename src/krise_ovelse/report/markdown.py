@@ -217,7 +217,7 @@ def render_markdown(view: ReportView) -> str:
 
     out += [f"## {md_escape(m['appendix_learning'])}", ""]
     out += table(
-        [m["learning_point"], m["rating"], m["mean"].split(" (")[0], m["drawn_on"]],
+        [m["learning_point"], m["rating"], m["points_mean"], m["drawn_on"]],
         ([cell(f"{p.id} {p.title}"), cell(p.level), cell(p.mean),
           cell(", ".join(f"{c} ({level})" for c, _, level in p.criteria) or "–")] for p in view.learning_points),
         ["l", "c", "r", "l"])

@@ -238,7 +238,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 _HEADER = {
     "nb": """\
-# Tiltaksplan (veien videre) fra krise-øvelse. Rediger fritt, og lag rapporten med
+# Tiltaksplan (veien videre) fra krise-øvelse. Rediger fritt, og bruk planen i rapporten:
 #   krise-ovelse report … --plan {name}
 # Oppdater status senere med: krise-ovelse plan status {name} T1 fullført
 # For hvert tiltak:

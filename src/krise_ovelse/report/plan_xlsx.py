@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from krise_ovelse.report.plan import (
@@ -22,6 +23,7 @@ from krise_ovelse.report.plan import (
     VERSION,
     Plan,
     PlanError,
+    PlanItem,
     item_to_dict,
     plan_from_dict,
 )
@@ -61,48 +63,72 @@ def _word(value: str, lang: str) -> str:
     return NAMES_NB.get(value, value) if lang == "nb" else value.replace("_", " ")
 
 
-def plan_to_xlsx(plan: Plan) -> bytes:
-    """The workbook's bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+def text_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row of values; text is shown as the one sanitiser shows it and never becomes a
+    formula (openpyxl reads a text starting with "=" as one)."""
+    sheet.append([_cell(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
-    lang = plan.language if plan.language in ("nb", "en") else "nb"
-    column = 0 if lang == "nb" else 1
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = SHEET[lang]
-    sheet.append([HEADERS[key][column] for key in ITEM_KEYS])
-    for cell in sheet[1]:
+
+def header_style(row: Any) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in row:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EAF0")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for item in plan.items:
+
+
+def fill_plan_sheet(sheet: Any, rows: Iterable[tuple[Sequence[str], PlanItem]], lang: str,
+                    lead: Sequence[tuple[str, int]] = ()) -> None:
+    """The plan's header and one row per measure on `sheet`, with the `lead` columns (header,
+    width) first and each row's lead values before its measure: how the plan workbook and the
+    national report's workbook (an organisation column first) write measures."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    column = 0 if lang == "nb" else 1
+    sheet.append([header for header, _ in lead] + [HEADERS[key][column] for key in ITEM_KEYS])
+    header_style(sheet[1])
+    count = 0
+    for values, item in rows:
         row = item_to_dict(item)
-        sheet.append([_word(row[key], lang) if key in _CHOICES and row[key] else _cell(row[key]) for key in ITEM_KEYS])
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text such as "=SUM(…)" stays text: a plan never holds formulas
-                cell.data_type = "s"
-    for index, key in enumerate(ITEM_KEYS, start=1):
+        text_row(sheet, [*values, *(_word(row[key], lang) if key in _CHOICES and row[key] else row[key]
+                                    for key in ITEM_KEYS)])
+        count += 1
+    widths = [width for _, width in lead] + [WIDTHS[key] for key in ITEM_KEYS]
+    keys: list[str | None] = [None] * len(lead) + list(ITEM_KEYS)
+    for index, (key, width) in enumerate(zip(keys, widths, strict=True), start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS[key]
+        sheet.column_dimensions[letter].width = width
         for cell in sheet[letter][1:]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.number_format = "@"  # text: a due date stays as typed, "Q3 2025" too
         if key in _CHOICES:
             words = ",".join(_word(v, lang) for v in _CHOICES[key])
             check = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
-            check.add(f"{letter}2:{letter}{MAX_ITEMS + 1}")
+            check.add(f"{letter}2:{letter}{max(count, MAX_ITEMS) + 1}")
             sheet.add_data_validation(check)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}2"
+
+
+def plan_to_xlsx(plan: Plan) -> bytes:
+    """The workbook's bytes."""
+    from openpyxl import Workbook
+
+    lang = plan.language if plan.language in ("nb", "en") else "nb"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET[lang]
+    fill_plan_sheet(sheet, (((), item) for item in plan.items), lang)
     meta = book.create_sheet(META_SHEET[lang])
     for key, value in (("format", FORMAT), ("version", VERSION), ("scenario", plan.scenario),
                        ("session", plan.session), ("language", lang)):
-        meta.append([key, _cell(value) if isinstance(value, str) else value])
-        if meta.cell(meta.max_row, 2).data_type == "f":
-            meta.cell(meta.max_row, 2).data_type = "s"
+        text_row(meta, [key, value])
     meta.column_dimensions["A"].width = 12
     meta.column_dimensions["B"].width = 30
     buffer = io.BytesIO()

@@ -367,3 +367,70 @@ def sparkline(values: Sequence[float], low: float | None = None, high: float | N
         return SPARK[len(SPARK) // 2 - 1] * len(values)
     top = len(SPARK) - 1
     return "".join(SPARK[round((min(max(v, lo), hi) - lo) / (hi - lo) * top)] for v in values)
+
+
+#: The level colours every format uses (the HTML report's CSS variables --P … --NO).
+LEVEL_COLOURS = {"P": "#1e7b3c", "S": "#5f8f1f", "M": "#b7791f", "U": "#b3261e", "N/O": "#6b6b70"}
+
+
+@attrs.frozen
+class BarRow:
+    """One bar of a stacked bar chart: its label and, per segment, (key, count, tooltip)."""
+
+    label: str
+    segments: tuple[tuple[str, int, str], ...]
+
+
+def stacked_bars(rows: Sequence[BarRow], *, title: str = "", legend: Sequence[tuple[str, str]] = (),
+                 colours: dict[str, str] | None = None, width: int = 640, label_width: int = 230,
+                 row_height: int = 22, empty_text: str = "–") -> str:
+    """Horizontal stacked bars as an inline SVG: one bar per row, every bar the same total
+    length (the segments are shares of the row's total), a segment's count inside it when it
+    fits, and a tooltip (<title>) per segment. `legend` is (key, label) in segment order."""
+    colours = colours or LEVEL_COLOURS
+    # the legend first: its entries wrap onto as many lines as they need
+    placed: list[tuple[str, str, float, int]] = []  # (key, text, x, line)
+    x, line = 4.0, 0
+    for key, label in legend:
+        text = fit(f"{key} {label}" if label else key, width - 30, LABEL_SIZE)
+        advance = 13 + text_width(text, LABEL_SIZE) + 12
+        if x > 4 and x + advance > width:
+            x, line = 4.0, line + 1
+        placed.append((key, text, x, line))
+        x += advance
+    lines = placed[-1][3] + 1 if placed else 0
+    top = (22 if title else 6) + lines * 16 + (6 if lines else 0)
+    bar_left, bar_right = label_width, width - 40
+    plot_w = bar_right - bar_left
+    height = top + max(1, len(rows)) * row_height + 8
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-label="{escape(title)}" class="chart" font-family="sans-serif" font-size="11">',
+           f"<title>{escape(title)}</title>"]
+    if title:
+        out.append(f'<text x="4" y="15" font-size="12" font-weight="bold" fill="#222">{escape(title)}</text>')
+    for key, text, x, line in placed:
+        y = (22 if title else 6) + line * 16 + 10
+        out.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{colours.get(key, "#888")}"/>')
+        out.append(f'<text x="{x + 13:.1f}" y="{y:.1f}" font-size="{LABEL_SIZE}" fill="#333">{escape(text)}</text>')
+    if not rows:
+        out.append(f'<text x="{width / 2:.1f}" y="{top + 14}" text-anchor="middle" fill="#888">'
+                   f"{escape(empty_text)}</text>")
+    for index, row in enumerate(rows):
+        y = top + index * row_height
+        out.append(f'<text x="{bar_left - 6}" y="{y + row_height / 2 + 4:.1f}" text-anchor="end" fill="#222">'
+                   f"{escape(fit(row.label, bar_left - 10, 11))}</text>")
+        total = sum(count for _, count, _ in row.segments)
+        x = float(bar_left)
+        for key, count, tip in row.segments:
+            if count <= 0 or total <= 0:
+                continue
+            seg = plot_w * count / total
+            out.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{seg:.1f}" height="{row_height - 6}" '
+                       f'fill="{colours.get(key, "#888")}"><title>{escape(tip)}</title></rect>')
+            if seg >= text_width(str(count), 11) + 4:
+                out.append(f'<text x="{x + seg / 2:.1f}" y="{y + row_height / 2 + 4:.1f}" text-anchor="middle" '
+                           f'fill="#fff">{count}</text>')
+            x += seg
+        out.append(f'<text x="{bar_right + 6}" y="{y + row_height / 2 + 4:.1f}" fill="#444">{total}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

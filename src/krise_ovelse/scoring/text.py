@@ -16,7 +16,7 @@ _HEAD = {
 }
 _WORDS = {
     "nb": {"levels": "Nivåfordeling", "review": "Gjennomgått av evaluator: {reviewed} av {rated}; {suggestions} er "
-           "forslag", "nothing": "Laget tok ingen beslutninger selv: alle frister gikk ut.",
+           "forslag", "nothing": "Ledergruppen tok ingen beslutninger selv: alle frister gikk ut.",
            "disputed": "{n} er omstridt mellom evaluatorene", "suggestion": "forslag", "evaluators": "Evaluatorer"},
     "en": {"levels": "Levels", "review": "Reviewed by an evaluator: {reviewed} of {rated}; {suggestions} are "
            "suggestions", "nothing": "The team took no decision itself: every deadline passed.",
