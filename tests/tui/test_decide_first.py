@@ -229,3 +229,35 @@ def test_play_decide_first_flag_is_for_new_exercises_only(db: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(main, ["play", "--help"])
     assert "--decide-first" in result.output
+
+
+async def test_after_endex_the_evaluator_maps_what_is_still_written(example: LoadedScenario, db: Path,
+                                                                    clock: FakeClock) -> None:
+    from krise_ovelse.tui.screens.evaluation import EvaluatorScreen
+
+    app = console(example, team="Lag", clock=clock, decide_first=True)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await start_play(pilot)
+        session = app.session
+        assert session is not None
+        await _write_d01(pilot, app)
+        values = session.state.indicator_values()
+        assert session.endex().ok
+        app.show_evaluation()
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)
+        await pilot.press("m")  # the written decisions still awaiting mapping
+        await pilot.pause()
+        assert any("SMS til alle før sju" in o for o in option_texts(app, "#pick"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MapDecisionDialog)
+        await pilot.press("enter", "ctrl+s")  # option a
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)
+        written = session.state.written_decision("d01")
+        assert written is not None and written.mapped_option == "a"
+        assert session.state.indicator_values() == values  # after ENDEX: nothing moves
+        await pilot.press("m")  # nothing left to map: the key is off
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluatorScreen)

@@ -626,6 +626,8 @@ MESSAGES: dict[str, str] = {
     "control.key.quit": "Quit",
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
     # decide first, see the options after
+    "decision.map_pick": "Map a written decision",
+    "key.map_written": "Map decision",
     "decision.write_rationale": "Rationale (short: why?)",
     "decision.write_rationale_placeholder": "why did you decide this?",
     "decision.map_none": "Not mapped yet: Enter on an option, or on “annet”.",

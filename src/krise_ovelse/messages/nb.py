@@ -625,6 +625,8 @@ MESSAGES: dict[str, str] = {
     "control.key.quit": "Avslutt",
     "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
     # decide first, see the options after (beslutt først)
+    "decision.map_pick": "Koble en skrevet beslutning",
+    "key.map_written": "Koble beslutning",
     "decision.write_rationale": "Begrunnelse (kort: hvorfor?)",
     "decision.write_rationale_placeholder": "hvorfor besluttet dere dette?",
     "decision.map_none": "Ikke koblet ennå: Enter på et valg, eller på «annet».",

@@ -457,6 +457,7 @@ class EvaluatorScreen(KriseScreen[None]):
         Binding("n", "evaluator", "key.evaluator", show=False),
         Binding("b", "reasoning", "key.reasoning", show=False),
         Binding("r", "reconcile", "key.reconcile", show=False),
+        Binding("m", "map_decision", "key.map_written"),
         Binding("g", "debrief", "key.debrief"),
         Binding("w", "hotwash", "key.hotwash"),
         Binding("s", "feedback", "key.feedback", show=False),
@@ -616,6 +617,8 @@ class EvaluatorScreen(KriseScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("rate", "confirm", "checklist", "levelled", "evaluator", "reasoning", "reconcile"):
             return self.session.can_rate()
+        if action == "map_decision":  # decide-first: written decisions still awaiting mapping
+            return self.session.can_rate() and bool(self.session.state.awaiting_mapping())
         if action == "back":
             return not self.session.ended and not self.session.readonly
         return True
@@ -656,6 +659,26 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def action_reasoning(self) -> None:
         self.app.push_screen(ReasoningDialog(self.session, self._by()), lambda _: self.render_state())
+
+    def action_map_decision(self) -> None:
+        """`m` (decide-first): map a decision the team wrote and nobody mapped yet; after ENDEX the
+        mapping counts in the rating but moves no indicator."""
+        from krise_ovelse.tui.screens.decide_first import MapDecisionDialog
+        from krise_ovelse.tui.screens.dialogs import PickDialog
+
+        views = [v for w in self.session.state.awaiting_mapping()
+                 if (v := self.session.decision_view(w.decision_id)) is not None]
+        if not views:
+            return
+
+        def chosen(decision_id: str | None) -> None:
+            view = next((v for v in views if v.decision_id == decision_id), None)
+            if view is not None:
+                self.app.push_screen(MapDecisionDialog(self.session, view, self._by()), lambda _: self.render_state())
+
+        rows = [(v.decision_id, Text.assemble((v.decision_id, "bold"), "  ", v.title or v.prompt[:60], "\n    «",
+                                              (v.written[:80], "italic"), "»")) for v in views]
+        self.app.push_screen(PickDialog(t("decision.map_pick"), rows), chosen)
 
     def action_reconcile(self) -> None:
         rating = self._current()
