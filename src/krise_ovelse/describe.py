@@ -1,37 +1,90 @@
-"""One description of an event, for every timeline: `run`, `replay`, the console's replay and the
-store's facts all call `describe(event, scenario, lang)`.
+"""One description of an event, for every timeline: `run`, `replay`, the console's replay and
+decision log, the store's facts, `national follow` and the report's timeline all call
+`describe(event, scenario, lang)`.
 
 Names instead of ids where the scenario has them (an inject's title, a decision's title, an
 option's text, a phase's title, an indicator's name, a role's name), numbers with a decimal comma
 in bokmål, and every fixed word from the message catalogue (`describe.*` keys). The event may be
-an engine event or its stored dict form; text from the event is data and is kept on one line.
+an engine event, its stored dict form, or a dict with the same keys made from a record of one
+(a report from a saved run, the console's decision history); text from the event is data and
+is kept on one line.
+
+Two forms: the line (`describe(...)`, a string), and its parts (`describe(..., parts=True)`, a
+`Description`: the kind's label, what the event is about by name, the chosen option, who) for a
+table row or a log entry that lays the same words out in columns.
+
+A new event kind needs a branch in `_describe` (its line), a `describe.label.KIND` message and,
+if it is about something by name, a case in `_subject`; `tests/engine/test_describe.py` checks
+that every kind the engine has is described and labelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, overload
+
+import attrs
 
 from krise_ovelse.messages import format_number, text
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.model.timefmt import format_time
 from krise_ovelse.scoring.evidence import person
 
-__all__ = ["describe", "person"]
+__all__ = ["Description", "describe", "person"]
 
 
-def describe(event: Any, scenario: Scenario | None = None, lang: str = "nb", width: int | None = None) -> str:
-    """A one-line description of `event` in `lang` (cut to `width` characters with … if given)."""
+@attrs.frozen
+class Description:
+    """An event in words, in parts: `label` the kind of thing it is ("Innspill", "Beslutning"),
+    `subject` what it is about by name (an inject's or decision's title, a phase's title, an
+    observation's text; "" for the clock's own events), `option` the option chosen (choices),
+    `by` who did it as a reader says it, and `line` the whole one-line description. Every part
+    is on one line; none is cut."""
+
+    kind: str
+    label: str
+    subject: str
+    line: str
+    option: str = ""
+    by: str = ""
+
+
+@overload
+def describe(event: Any, scenario: Scenario | None = ..., lang: str = ..., width: int | None = ...) -> str: ...
+
+
+@overload
+def describe(event: Any, scenario: Scenario | None = ..., lang: str = ..., width: int | None = ..., *,
+             parts: Literal[True]) -> Description: ...
+
+
+def describe(event: Any, scenario: Scenario | None = None, lang: str = "nb", width: int | None = None, *,
+             parts: bool = False) -> str | Description:
+    """A one-line description of `event` in `lang` (cut to `width` characters with … if given);
+    with `parts`, the `Description` of which that line is one part."""
     if not isinstance(event, Mapping):
         from krise_ovelse.engine.events import event_to_dict
 
         event = event_to_dict(event)
     kind = str(event.get("kind", ""))
-    line = _describe(kind, event, scenario, lang) if kind in _KINDS else kind
-    line = " ".join(line.split())
+    line = _one_line(_describe(kind, event, scenario, lang) if kind in _KINDS else kind)
     if width is not None and len(line) > width:
         line = line[: width - 1] + "…"
-    return line
+    if not parts:
+        return line
+    if kind not in _KINDS:
+        return Description(kind=kind, label=kind, subject="", line=line)
+    option = ""
+    if kind in _CHOICE_KINDS:
+        option_id = _str(event.get("option_id"))
+        option = _option_name(scenario, _str(event.get("decision_id")), option_id, lang) or option_id
+    return Description(kind=kind, label=text(lang, f"describe.label.{kind}"),
+                       subject=_one_line(_subject(kind, event, scenario, lang)), line=line, option=_one_line(option),
+                       by=_one_line(_who(event, scenario, lang)))
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
 
 
 _KINDS = frozenset({
@@ -52,33 +105,99 @@ def _time(value: Any) -> str:
     return format_time(value) if isinstance(value, int) and not isinstance(value, bool) else _str(value)
 
 
-def _inject(scenario: Scenario | None, inject_id: str, lang: str) -> str:
+# --- names: the scenario's name for an id (None: the scenario does not have it) ---------------
+
+
+def _inject_name(scenario: Scenario | None, inject_id: str, lang: str) -> str | None:
     if scenario is not None and scenario.has_inject(inject_id):
-        return text(lang, "describe.named", id=inject_id, name=scenario.inject(inject_id).title.get(lang))
-    return inject_id
+        return scenario.inject(inject_id).title.get(lang)
+    return None
 
 
-def _decision(scenario: Scenario | None, decision_id: str, lang: str) -> str:
+def _decision_name(scenario: Scenario | None, decision_id: str, lang: str) -> str | None:
     if scenario is not None and scenario.has_decision(decision_id):
         decision = scenario.decision(decision_id)
-        return text(lang, "describe.named", id=decision_id, name=(decision.title or decision.prompt).get(lang))
-    return decision_id
+        return (decision.title or decision.prompt).get(lang)
+    return None
 
 
-def _option(scenario: Scenario | None, decision_id: str, option_id: str, lang: str) -> str:
+def _option_name(scenario: Scenario | None, decision_id: str, option_id: str, lang: str) -> str | None:
     if scenario is not None and scenario.has_decision(decision_id):
         option = scenario.decision(decision_id).option(option_id)
         if option is not None:
-            return text(lang, "describe.named", id=option_id, name=option.text.get(lang))
-    return option_id
+            return option.text.get(lang)
+    return None
 
 
-def _phase(scenario: Scenario | None, phase_id: str, lang: str) -> str:
+def _phase_name(scenario: Scenario | None, phase_id: str, lang: str) -> str | None:
     if scenario is not None:
         phase = next((p for p in scenario.phases if p.id == phase_id), None)
         if phase is not None:
-            return text(lang, "describe.named", id=phase_id, name=phase.title.get(lang))
-    return phase_id
+            return phase.title.get(lang)
+    return None
+
+
+def _named(lang: str, thing_id: str, name: str | None) -> str:
+    """`i01 «Title»` in a line; the bare id when there is no name."""
+    return thing_id if name is None else text(lang, "describe.named", id=thing_id, name=name)
+
+
+def _inject(scenario: Scenario | None, inject_id: str, lang: str) -> str:
+    return _named(lang, inject_id, _inject_name(scenario, inject_id, lang))
+
+
+def _decision(scenario: Scenario | None, decision_id: str, lang: str) -> str:
+    return _named(lang, decision_id, _decision_name(scenario, decision_id, lang))
+
+
+def _option(scenario: Scenario | None, decision_id: str, option_id: str, lang: str) -> str:
+    return _named(lang, option_id, _option_name(scenario, decision_id, option_id, lang))
+
+
+def _phase(scenario: Scenario | None, phase_id: str, lang: str) -> str:
+    return _named(lang, phase_id, _phase_name(scenario, phase_id, lang))
+
+
+# --- the parts -----------------------------------------------------------------------------------
+
+_CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
+_INJECT_KINDS = frozenset({"inject_released", "inject_acknowledged", "inject_done", "inject_skipped",
+                           "inject_presented", "adhoc_inject_added"})
+_CRITERION_KINDS = frozenset({"criterion_rated", "rating_reconciled", "task_marked"})
+#: Who did it: the first of these keys the event has (a decision's maker, an observer, an evaluator).
+_WHO_KEYS = ("decided_by", "author", "by")
+
+
+def _subject(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: str) -> str:
+    """What the event is about, by name (the parts' `subject`)."""
+    if kind in _INJECT_KINDS:
+        inject_id = _str(e.get("inject_id"))
+        if not inject_id:
+            return ""
+        name = _inject_name(scenario, inject_id, lang)
+        if name is None:  # an ad hoc inject: its title travels with it
+            name = _str(e.get("title")).strip() or text(lang, "describe.untitled")
+        return name
+    if kind.startswith("decision_") or kind == "reasoning_rated":
+        decision_id = _str(e.get("decision_id"))
+        return _decision_name(scenario, decision_id, lang) or decision_id
+    if kind == "phase_changed":
+        phase_id = _str(e.get("phase_id"))
+        return _phase_name(scenario, phase_id, lang) or phase_id
+    if kind in ("observation_added", "hotwash_noted"):
+        return _str(e.get("text"))
+    if kind in _CRITERION_KINDS:
+        return _str(e.get("criterion_id"))
+    if kind == "evaluator_added":
+        return _str(e.get("name"))
+    if kind == "session_ended":
+        return "ENDEX"
+    return ""
+
+
+def _who(e: Mapping[str, Any], scenario: Scenario | None, lang: str) -> str:
+    by = next((_str(e.get(key)).strip() for key in _WHO_KEYS if _str(e.get(key)).strip()), "")
+    return person(by, scenario, lang) if by else ""
 
 
 def _indicator_values(scenario: Scenario | None, values: Any, lang: str) -> str:

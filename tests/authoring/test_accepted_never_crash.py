@@ -12,9 +12,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.cli import main
+
+from .minimal_scenario import MINIMAL, load
 
 
 @st.composite

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from minimal_scenario import MINIMAL, load
-
 from krise_ovelse.authoring import load_scenario
 from krise_ovelse.authoring.yamlio import MAX_BYTES
+
+from .minimal_scenario import MINIMAL, load
 
 
 def single_code(text: str) -> str:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from minimal_scenario import MINIMAL
 
 from krise_ovelse import cache
 from krise_ovelse import catalogue as catalogue_module
 from krise_ovelse.authoring import LoadResult, cached, load_scenario
 from krise_ovelse.authoring.cached import CachedLoad, load_scenario_cached
 from krise_ovelse.paths import shipped_scenario_files
+
+from .minimal_scenario import MINIMAL
 
 SHIPPED = shipped_scenario_files()
 

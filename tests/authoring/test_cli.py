@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from minimal_scenario import MINIMAL
 
 from krise_ovelse.cli import main
 from krise_ovelse.paths import shipped_scenarios_dir
+
+from .minimal_scenario import MINIMAL
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from minimal_scenario import MINIMAL, load
-
 from krise_ovelse.authoring.dreiebok import dreiebok_markdown
+
+from .minimal_scenario import MINIMAL, load
 
 
 def test_dreiebok_lists_injects_in_order_with_notes_and_decisions() -> None:
@@ -67,9 +67,9 @@ def test_duration_words() -> None:
 
 
 def test_dreiebok_lists_each_phase_with_its_summary() -> None:
-    from minimal_scenario import MINIMAL, load
-
     from krise_ovelse.authoring.dreiebok import dreiebok_markdown
+
+    from .minimal_scenario import MINIMAL, load
 
     text = MINIMAL.replace("    ends: D+3\n", "    ends: D+3\n    summary: \"Tre hektiske døgn. *Ingen* rutiner.\"\n")
     assert text != MINIMAL

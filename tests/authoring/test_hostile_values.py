@@ -5,10 +5,11 @@ mutation test). Each is refused with a code and a position."""
 from __future__ import annotations
 
 import pytest
-from minimal_scenario import MINIMAL, codes, load
 
 from krise_ovelse.model.conditions import MAX_DEPTH, ConditionDepthError, parse_condition, tokenize
 from krise_ovelse.model.timefmt import TimeFormatError, parse_duration, parse_time
+
+from .minimal_scenario import MINIMAL, codes, load
 
 
 def replace(old: str, new: str, text: str = MINIMAL) -> str:

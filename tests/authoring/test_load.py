@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from minimal_scenario import MINIMAL, codes, load
 
 from krise_ovelse.model.scenario import Channel, Level, Trigger
+
+from .minimal_scenario import MINIMAL, codes, load
 
 
 def test_minimal_scenario_loads() -> None:
@@ -15,12 +16,12 @@ def test_minimal_scenario_loads() -> None:
     assert s is not None
     assert [p.id for p in s.phases] == ["akutt", "lang"]
     assert s.phases[0].ends is not None and s.phases[0].ends.minutes == 3 * 1440
-    assert s.inject("i01").at is not None and s.inject("i01").at.minutes == 8 * 60
+    assert (at := s.inject("i01").at) is not None and at.minutes == 8 * 60
     assert s.inject("i01").sender == "NRK"
     assert s.inject("i01").channel is Channel.NEWS
     assert s.inject("i02").kind is Trigger.CONDITIONAL
     assert s.inject("i03").kind is Trigger.MANUAL
-    assert s.inject("i04").after is not None and s.inject("i04").after.minutes == 2 * 1440
+    assert (after := s.inject("i04").after) is not None and after.minutes == 2 * 1440
     assert s.decision("d01").option("a") is not None
     assert s.decision("d01").options[0].evidence == {"KH-2": Level.P}
     assert s.indicator("load").drift["akutt"].per_day == pytest.approx(3 / 7)

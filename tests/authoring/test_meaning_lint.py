@@ -5,12 +5,13 @@ the catalogue, names across kinds, options without a trade-off, and the KH-3 fal
 from __future__ import annotations
 
 import pytest
-from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.authoring.lint import TIMELINESS_CRITERION, lint_scenario
 from krise_ovelse.authoring.meaning import Analysis
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.scoring.evidence import TIMELINESS_CRITERION as SCORED_TIMELINESS
+
+from .minimal_scenario import MINIMAL, load
 
 CONDITION = '"load >= 75 and not daily"'
 WHEN_LINE = MINIMAL[: MINIMAL.index(CONDITION)].count("\n") + 1

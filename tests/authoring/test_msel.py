@@ -8,17 +8,20 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from minimal_scenario import MINIMAL
 
 from krise_ovelse.authoring.load import load_scenario
 from krise_ovelse.cli import main
 from krise_ovelse.msel.sheet import MAX_ROWS
 from krise_ovelse.paths import shipped_scenarios_dir
+
+from .minimal_scenario import MINIMAL
 
 SHIPPED = sorted(p for p in shipped_scenarios_dir().rglob("*.yaml") if "playthroughs" not in p.parts)
 HEADER = ["ID", "Tid", "Fra", "Til", "Kanal", "Tittel", "Innspill", "Forventet handling", "Kriterium", "Notater"]
@@ -30,7 +33,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def workbook(path: Path, rows: list[list[object]], *, title: str = "Dreiebok") -> Path:
+def workbook(path: Path, rows: Sequence[list[Any]], *, title: str = "Dreiebok") -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -41,7 +44,7 @@ def workbook(path: Path, rows: list[list[object]], *, title: str = "Dreiebok") -
     return path
 
 
-def good_rows() -> list[list[object]]:
+def good_rows() -> list[list[Any]]:
     return [HEADER,
             ["i01", "D+0 08:00", "NRK", "alle", "Nyheter", "Regjeringen stenger ned", "Alle jobber hjemme.",
              "Samle ledergruppen\nInformere ansatte", "KH-1", "Åpningen"],
@@ -58,7 +61,7 @@ def test_import_a_norwegian_dreiebok_that_validates(tmp_path: Path) -> None:
     assert result.scenario is not None, [p.render() for p in result.problems]
     s = result.scenario
     assert [i.id for i in s.injects] == ["i01", "i02"]
-    assert s.inject("i02").at is not None and s.inject("i02").at.minutes == 1440 + 3 * 60 + 30
+    assert (at := s.inject("i02").at) is not None and at.minutes == 1440 + 3 * 60 + 30
     assert s.inject("i02").to == ("direktor", "hr")
     assert s.inject("i01").expected_actions[1].get() == "Informere ansatte"
     assert s.inject("i02").criteria == ("KH-2", "KH-3")
@@ -209,7 +212,7 @@ def test_merged_cells_leave_the_cells_below_empty(tmp_path: Path) -> None:
 
 
 def test_excel_dates_and_serial_numbers_with_a_start_date(tmp_path: Path) -> None:
-    rows = [HEADER, ["i01", dt.datetime(2023, 8, 6, 10, 30), "", "", "E-post", "Dato", "", "", "", ""],
+    rows: list[list[Any]] = [HEADER, ["i01", dt.datetime(2023, 8, 6, 10, 30), "", "", "E-post", "Dato", "", "", "", ""],
             ["i02", 45145.5, "", "", "E-post", "Serienummer", "", "", "", ""]]  # 2023-08-07 12:00
     source = workbook(tmp_path / "dates.xlsx", rows)
     code, err = import_problem(tmp_path, source)

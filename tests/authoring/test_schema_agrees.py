@@ -14,9 +14,10 @@ import jsonschema
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.authoring.schema import as_json_data, scenario_schema
+
+from .minimal_scenario import MINIMAL, load
 
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
 SPACE = st.sampled_from(["", " ", "  ", "\t", "\u00a0", "\u2003"])
@@ -89,7 +90,7 @@ def documents(draw: st.DrawFn) -> str:
 
 def schema_accepts(text: str) -> bool:
     data: Any = yaml.safe_load(text)
-    return VALIDATOR.is_valid(as_json_data(data))
+    return bool(VALIDATOR.is_valid(as_json_data(data)))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,11 +10,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from minimal_scenario import MINIMAL, load
 
 from krise_ovelse.authoring.schema import scenario_schema
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.paths import shipped_scenarios_dir
+
+from .minimal_scenario import MINIMAL, load
 
 
 def _jsonable(value: Any) -> Any:

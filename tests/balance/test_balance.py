@@ -9,7 +9,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from balance_scenario import scenario_text, strong_text
 from click.testing import CliRunner
 
 from krise_ovelse.authoring import load_scenario_text
@@ -20,6 +19,8 @@ from krise_ovelse.cli import main
 from krise_ovelse.engine.commands import AddObservation, RateCriterion
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.scripted.playthrough import ScriptedAction, load_playthrough_text
+
+from .balance_scenario import scenario_text, strong_text
 
 
 def _scenario(fair: bool = False) -> Scenario:

@@ -3,6 +3,6 @@ with its own name, so several test folders can run in one pytest call)."""
 
 from __future__ import annotations
 
-from engine_helpers import clock
+from .engine_helpers import clock
 
 __all__ = ["clock"]

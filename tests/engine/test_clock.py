@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 from krise_ovelse.engine import (
     AddObservation,
@@ -24,15 +23,17 @@ from krise_ovelse.engine import (
     Tick,
     fold,
 )
-from krise_ovelse.model.scenario import Level
+from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 
 def minutes(text: str) -> int:
     return parse_time(text).minutes
 
 
-def two_phases(compression1: float = 720, compression2: float = 1440, **kw: object) -> object:
+def two_phases(compression1: float = 720, compression2: float = 1440, **kw: object) -> Scenario:
     return scenario(phases=[phase("p1", "D+0", compression1), phase("p2", "D+1", compression2)], **kw)  # type: ignore[arg-type]
 
 

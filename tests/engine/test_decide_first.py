@@ -7,7 +7,6 @@ import json
 
 import attrs
 import pytest
-from engine_helpers import FakeClock, basic, decision, do, inject, kinds, option, phase, scenario, start
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +32,8 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import FakeClock, basic, decision, do, inject, kinds, option, phase, scenario, start
 
 OPENS = parse_time("D+0 08:00").minutes
 
@@ -250,7 +251,7 @@ SMALL: Scenario = scenario(
     decisions=[decision("d01", "i01", [option("a"), option("b")], "b", deadline="1d"),
                decision("d02", "i02", [option("a"), option("b")], "a", deadline="6h")],
 )
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8)
 ids = st.sampled_from(["d01", "d02", "zz"])
 step = st.one_of(
     st.builds(Advance, st.integers(min_value=-1, max_value=900)),

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_helpers import basic
 
 from krise_ovelse.cli import main
 from krise_ovelse.engine import DecisionStatus, MapDecision, WriteDecision, fold
@@ -17,6 +16,8 @@ from krise_ovelse.model.scenario import Level
 from krise_ovelse.scoring.adapter import scoring_input_from_events
 from krise_ovelse.scripted.headless import format_timeline, run_headless
 from krise_ovelse.scripted.playthrough import load_playthrough, load_playthrough_text
+
+from .engine_helpers import basic
 
 GOOD = textwrap.dedent("""\
     scenario: test

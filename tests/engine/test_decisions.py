@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 from krise_ovelse.engine import (
     AddObservation,
@@ -24,6 +23,8 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import FakeClock, basic, do, indicator, inject, kinds, phase, scenario, start
 
 
 def minutes(text: str) -> int:

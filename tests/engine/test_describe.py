@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from engine_helpers import basic, do, start
 
 from krise_ovelse.describe import describe, person
 from krise_ovelse.engine import (
@@ -44,6 +43,8 @@ from krise_ovelse.engine import (
 from krise_ovelse.model.scenario import Channel, Level, Role, Scenario
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import basic, do, start
 
 
 def _scenario() -> Scenario:
@@ -126,3 +127,39 @@ def test_person_is_a_role_name_a_role_word_or_as_given() -> None:
     scenario = _scenario()
     assert (person("hr", scenario, "en"), person("facilitator", scenario, "nb"), person("Kari", None, "nb")) == (
         "HR director", "øvingsleder", "Kari")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_kind_has_parts_with_a_label_and_the_same_line(lang: str) -> None:
+    scenario, events = _every_kind()
+    for event in events:
+        parts = describe(event, scenario, lang, parts=True)
+        assert parts.kind == event.kind and parts.line == describe(event, scenario, lang)
+        assert parts.label and "describe." not in parts.label, event.kind
+        assert parts == describe(event_to_dict(event), scenario, lang, parts=True)
+        assert all("\n" not in part for part in (parts.label, parts.subject, parts.option, parts.by))
+
+
+def test_parts_name_the_subject_the_option_and_who() -> None:
+    scenario, events = _every_kind()
+    by_kind = {e.kind: e for e in events}
+    made = describe(by_kind["decision_made"], scenario, "nb", parts=True)
+    assert (made.label, made.subject, made.option, made.by) == ("Beslutning", "Spørsmål d01", "Valg a", "HR-direktør")
+    adhoc = describe(by_kind["adhoc_inject_added"], scenario, "en", parts=True)
+    assert (adhoc.label, adhoc.subject, adhoc.option) == ("Inject (ad hoc)", "VG ringer", "")
+    skipped = describe(by_kind["inject_skipped"], scenario, "nb", parts=True)
+    assert (skipped.label, skipped.subject) == ("Utelatt innspill", "Innspill i06")
+    observed = describe(by_kind["observation_added"], scenario, "nb", parts=True)
+    assert (observed.label, observed.subject, observed.by) == ("Observasjon", "Tydelig", "Eva")  # the last one
+    paused = describe(by_kind["paused"], scenario, "en", parts=True)
+    assert (paused.label, paused.subject, paused.by) == ("Clock", "", "")
+    assert describe(by_kind["session_ended"], scenario, "nb", parts=True).subject == "ENDEX"
+
+
+def test_parts_without_a_scenario_or_of_an_unknown_kind() -> None:
+    untitled = describe({"kind": "adhoc_inject_added", "inject_id": "x1", "title": " "}, None, "nb", parts=True)
+    assert untitled.subject == "Innspill uten overskrift"
+    chosen = describe({"kind": "decision_missed", "decision_id": "d9", "option_id": "z"}, None, "en", parts=True)
+    assert (chosen.subject, chosen.option) == ("d9", "z")
+    unknown = describe({"kind": "something_new"}, None, "nb", parts=True)
+    assert (unknown.label, unknown.subject, unknown.line) == ("something_new", "", "something_new")

@@ -5,7 +5,6 @@ when the input is bad, and older stored observations still read."""
 from __future__ import annotations
 
 import pytest
-from engine_helpers import FakeClock, rich
 
 from krise_ovelse.engine import (
     AddEvaluator,
@@ -26,7 +25,10 @@ from krise_ovelse.engine import (
     event_to_dict,
 )
 from krise_ovelse.engine.commands import Command
+from krise_ovelse.engine.events import ObservationAdded, TaskMarked
 from krise_ovelse.model.scenario import Level
+
+from .engine_helpers import FakeClock, rich
 
 
 def _engine(tasks: dict[str, int] | None = None) -> Engine:
@@ -61,7 +63,8 @@ def test_evaluator_names_collide_ignoring_case_and_spaces() -> None:
 def test_checklist_marks_are_checked() -> None:
     engine = _engine()
     engine.handle(MarkTask("KH-2", 3, TaskStatus.PARTLY, "Eva", note="<b>[red]x", evidence="#12"))
-    assert engine.events[-1].kind == "task_marked" and engine.events[-1].note == "<b>[red]x"
+    marked = engine.events[-1]
+    assert isinstance(marked, TaskMarked) and marked.note == "<b>[red]x"
     _refused(engine, MarkTask("KH-2", 4, TaskStatus.OBSERVED, "Eva"), "unknown_task")
     _refused(engine, MarkTask("KH-2", 0, TaskStatus.OBSERVED, "Eva"), "unknown_task")
     _refused(engine, MarkTask("OE-1", 1, TaskStatus.OBSERVED, "Eva"), "unknown_task")  # no tasks known
@@ -89,7 +92,7 @@ def test_levelled_observation_and_reasoning() -> None:
     _refused(engine, AddObservation("Bra", "Eva", (), level=Level.P), "bad_value")  # rates nothing
     engine.handle(AddObservation("Bra", "Eva", ("KH-2",), level=Level.P, why="Daglig status"))
     event = engine.events[-1]
-    assert event.level is Level.P and event.why == "Daglig status"
+    assert isinstance(event, ObservationAdded) and event.level is Level.P and event.why == "Daglig status"
     _refused(engine, RateReasoning("d02", Level.P, "Eva"), "not_decided")
     _refused(engine, RateReasoning("nope", Level.P, "Eva"), "unknown_decision")
     _refused(engine, RateReasoning("d01", Level.NO, "Eva"), "bad_value")

@@ -6,7 +6,6 @@ import json
 
 import attrs
 import pytest
-from engine_helpers import FakeClock, dicts, rich
 
 from krise_ovelse.engine import (
     EVENT_KINDS,
@@ -45,7 +44,10 @@ from krise_ovelse.engine import (
     event_to_dict,
     fold,
 )
+from krise_ovelse.engine.events import FeedbackGiven
 from krise_ovelse.model.scenario import Level
+
+from .engine_helpers import FakeClock, dicts, rich
 
 
 def scripted(clock: FakeClock) -> Engine:
@@ -163,6 +165,6 @@ def test_hotwash_and_feedback_come_after_endex_and_keep_no_name() -> None:
     engine = scripted(FakeClock())
     kinds = [e.kind for e in engine.events]
     assert kinds.index("session_ended") < kinds.index("hotwash_noted") < kinds.index("feedback_given")
-    feedback = next(e for e in engine.events if e.kind == "feedback_given")
+    feedback = next(e for e in engine.events if isinstance(e, FeedbackGiven))
     assert feedback.answers == (("learned", "Å spørre tidlig"), ("useful", "4"))  # sorted, no name
     assert set(event_to_dict(feedback)) == {"kind", "seq", "scenario_minutes", "exercise_seconds", "wall", "answers"}

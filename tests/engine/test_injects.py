@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from engine_helpers import basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
 
 from krise_ovelse.engine import (
     AcknowledgeInject,
@@ -21,6 +20,8 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
 
 
 def minutes(text: str) -> int:

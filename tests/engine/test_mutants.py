@@ -3,7 +3,6 @@ drift's upper clamp, a skipped follow-up that must never be released, the dreieb
 
 from __future__ import annotations
 
-from engine_helpers import basic, do, indicator, phase, rich, scenario, start
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +20,8 @@ from krise_ovelse.engine import (
 from krise_ovelse.engine.plan import drift_value
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import basic, do, indicator, phase, rich, scenario, start
 
 
 def test_drift_stops_at_the_upper_bound_and_stays_there() -> None:

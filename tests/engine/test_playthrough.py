@@ -6,12 +6,14 @@ import json
 import textwrap
 
 import pytest
-from engine_helpers import basic
 
 from krise_ovelse.engine import AddObservation, Pause, ReleaseInject, Resume, ReviseDecision, SkipInject, fold
+from krise_ovelse.engine.events import ObservationAdded
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.scripted.headless import format_timeline, run_headless
 from krise_ovelse.scripted.playthrough import load_playthrough, load_playthrough_text
+
+from .engine_helpers import basic
 
 GOOD = textwrap.dedent("""\
     scenario: test
@@ -147,7 +149,8 @@ def test_leftovers_and_refusals_become_warnings() -> None:
         "D+5 00:00; the default was applied",
     ]
     # evaluation goes on after ENDEX: a note timed after the end is recorded then, not dropped
-    assert result.events[-1].kind == "observation_added" and result.events[-1].text == "for sent"
+    last = result.events[-1]
+    assert isinstance(last, ObservationAdded) and last.text == "for sent"
     assert all(isinstance(w, Problem) and not w.is_error for w in result.warnings)
     assert result.state.end_reason == "facilitator"
 

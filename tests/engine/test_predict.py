@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from engine_helpers import indicator, phase, scenario, start
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +10,8 @@ from krise_ovelse.engine.predict import first_time
 from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.model.conditions import holds, parse_condition
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
+
+from .engine_helpers import indicator, phase, scenario, start
 
 NAMES = ["a", "b", "day"]
 values = st.one_of(st.sampled_from(NAMES), st.integers(-5, 110).map(str),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import attrs
-from engine_helpers import FakeClock, rich
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,13 +40,15 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.model.scenario import Channel, Level
 
+from .engine_helpers import FakeClock, rich
+
 SCENARIO = rich()
 #: "*" stands for a fitting id picked at run time (an open decision, a pending or released inject),
 #: so that random sequences get far into a session instead of being refused at every step.
 INJECTS = [i.id for i in SCENARIO.injects] + ["adhoc-1", "adhoc-2", "nope", "*", "*", "*"]
 DECISIONS = [d.id for d in SCENARIO.decisions] + ["zz", "*", "*", "*"]
 OPTIONS = ["a", "b", "c", "x"]
-text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 inject_ids = st.sampled_from(INJECTS)
 
 commands: st.SearchStrategy[Command] = st.one_of(
@@ -88,14 +89,14 @@ def resolve(engine: Engine, command: Command) -> Command:
     if getattr(command, "decision_id", None) == "*":
         wanted = ("open",) if isinstance(command, Decide) else ("decided", "missed")
         fitting = [d.decision_id for d in state.decisions if d.status.value in wanted] or ["zz"]
-        command = attrs.evolve(command, decision_id=fitting[0])
+        command = attrs.evolve(command, decision_id=fitting[0])  # type: ignore[call-arg]
     if getattr(command, "inject_id", None) == "*":
         wanted = ("released", "acknowledged") if isinstance(command, AcknowledgeInject | MarkInjectDone) else (
             "pending",)
         if isinstance(command, AddObservation):
             wanted = ("released",)
         fitting = [i.inject_id for i in state.injects if i.status.value in wanted] or ["nope"]
-        command = attrs.evolve(command, inject_id=fitting[-1])
+        command = attrs.evolve(command, inject_id=fitting[-1])  # type: ignore[call-arg]
     return command
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pytest
-from engine_helpers import FakeClock, basic, do, scenario, start
 
 from krise_ovelse.engine import (
     AcknowledgeInject,
@@ -35,6 +34,8 @@ from krise_ovelse.engine import (
     fold,
 )
 from krise_ovelse.model.scenario import Level
+
+from .engine_helpers import FakeClock, basic, do, scenario, start
 
 REFUSED: list[tuple[Command, str]] = [
     (StartSession("igjen"), "already_started"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from engine_helpers import basic, do, start
 
 from krise_ovelse.engine import COMMAND_TYPES, Advance, Decide, InjectReleased
 from krise_ovelse.engine import scheduler as scheduler_module
@@ -14,6 +13,8 @@ from krise_ovelse.engine.apply import HANDLERS
 from krise_ovelse.engine.handlers import COMMANDS, clock, decisions, evaluation, injects, session
 from krise_ovelse.engine.scheduler import SchedulerStuck, event_budget
 from krise_ovelse.model.timefmt import parse_time
+
+from .engine_helpers import basic, do, start
 
 
 def test_every_command_is_registered_once_by_its_concern() -> None:

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from pg_helpers import admin_url, with_database
 from psycopg import sql
+
+from .pg_helpers import admin_url, with_database
 
 
 @pytest.fixture

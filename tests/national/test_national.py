@@ -14,7 +14,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
-from pg_helpers import EXAMPLE, admin_url
 
 from krise_ovelse.cli import main
 from krise_ovelse.national.control import ControlCell
@@ -23,6 +22,8 @@ from krise_ovelse.national.setup import read_setup
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.lifecycle import open_checked
 from krise_ovelse.store.pg import PgStore
+
+from .pg_helpers import EXAMPLE, admin_url
 
 
 def participants(tmp_path: Path, exercise: str) -> Path:
@@ -90,10 +91,10 @@ def test_organisations_follow_the_control_cell_and_the_server_guards_the_streams
         evaluator.close()
         with psycopg.connect(creds["org.nav"], autocommit=True) as conn:
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
-                                (f"{exercise_id}_eval_eva-nav",)).fetchone()[0] == 0
+                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (0,)
         with psycopg.connect(creds["control"], autocommit=True) as conn:
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
-                                (f"{exercise_id}_eval_eva-nav",)).fetchone()[0] == 1
+                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (1,)
         status = {s.org_id: s for s in control.status()}
         assert status["nav"].connected and status["nav"].behind == 0 and status["nav"].evaluators == 1
         assert status["nav"].observations == 1
@@ -387,3 +388,15 @@ async def test_an_organisation_plays_its_stream_in_the_console_in_step_with_the_
             assert store.get(f"{exercise_id}_org_nav").owner is None  # released on close
     finally:
         control.close()
+
+
+def test_follow_prints_each_event_as_replay_describes_it(pg_url: str, exercise_id: str,
+                                                          creds: dict[str, str]) -> None:
+    run = CliRunner().invoke(main, ["national", "control", exercise_id, "--resume", "--release", "i01",
+                                    "--advance-to", "90", "--db", creds["control"]], catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    followed = CliRunner().invoke(main, ["national", "follow", exercise_id, "nav", "--seconds", "1",
+                                         "--db", creds["org.nav"]], catch_exceptions=False)
+    assert followed.exit_code == 0, followed.stderr
+    assert "innspill i01 «" in followed.stdout and "sendt" in followed.stdout, followed.stdout
+    assert "inject_released" not in followed.stdout  # words, not the event's kind

@@ -80,12 +80,12 @@ def test_the_national_report_in_every_format(pg_url: str, exercise_id: str, tmp_
     written = {}
     for ext in ("md", "html", "docx", "xlsx"):
         path = tmp_path / f"nasjonal.{ext}"
-        run = _report(creds, exercise_id, "-o", str(path))
+        run = _report(creds, exercise_id, "-o", str(path), "--classification", "Begrenset")
         assert run.exit_code == 0, run.stderr
         written[ext] = path
 
     md = written["md"].read_text(encoding="utf-8")
-    assert md.startswith("# Nasjonal evalueringsrapport: Øvelse Digital prøve")
+    assert md.startswith("**Begrenset**\n\n# Nasjonal evalueringsrapport: Øvelse Digital prøve")
     for n, name in enumerate(("Arbeids- og velferdsetaten", "\\<img src=x onerror=alert(1)\\> =1+2 Tilsynet",
                               "Direktoratet for samfunnssikkerhet og beredskap"), 1):
         assert f"## Kapittel {n}: {name}" in md
@@ -102,6 +102,7 @@ def test_the_national_report_in_every_format(pg_url: str, exercise_id: str, tmp_
     doc = Document(io.BytesIO(written["docx"].read_bytes()))
     headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     assert f"Kapittel 2: {HOSTILE}" in headings
+    assert doc.sections[0].footer.paragraphs[0].text == "Begrenset"
     assert {"Felles styrker", "Felles forbedringspunkter", "Fordeling av nivåer per kriterium"} <= set(headings)
     matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == "Virksomhet" and len(t.columns) > 4)
     assert [r.cells[0].text for r in matrix.rows[1:]] == ["Arbeids- og velferdsetaten", HOSTILE,

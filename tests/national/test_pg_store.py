@@ -11,13 +11,14 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from click.testing import CliRunner
-from pg_helpers import EXAMPLE, ROOT, admin_url, with_database
 
 from krise_ovelse.cli import main
 from krise_ovelse.store.backend import open_store
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.pg import PgStore
 from krise_ovelse.store.pg_schema import server_version_problem
+
+from .pg_helpers import EXAMPLE, ROOT, admin_url, with_database
 
 PLAY = ROOT / "scenarios" / "playthroughs" / "kort-eksempel" / "sterkt.yaml"
 
@@ -61,7 +62,7 @@ def test_the_server_keeps_events_append_only_and_gap_free(pg_url: str) -> None:
             conn.execute("DELETE FROM events")
         with pytest.raises(psycopg.Error, match="not the next one"):
             conn.execute("INSERT INTO events (session_id, seq, kind, payload) VALUES (%s, 9, 'x', '{}')", (info.id,))
-        assert conn.execute("SELECT array_agg(seq ORDER BY position) FROM events").fetchone()[0] == [1, 2, 3]
+        assert conn.execute("SELECT array_agg(seq ORDER BY position) FROM events").fetchone() == ([1, 2, 3],)
 
 
 def test_session_ended_marks_the_session_ended_in_the_same_transaction(pg_url: str) -> None:

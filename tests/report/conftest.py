@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from report_fixtures import CONTROL, FACTS, SESSION, load, mixed_run
 
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.report import ReportData, build_report
+
+from .report_fixtures import CONTROL, FACTS, SESSION, load, mixed_run
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from test_cli_report import files, invoke  # noqa: F401  (the fixture is used by name)
 
 from krise_ovelse.report import Status, load_plan
+
+from .test_cli_report import files, invoke  # noqa: F401  (the fixture is used by name)
 
 
 def _args(files: dict[str, Path]) -> tuple[str, ...]:  # noqa: F811

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from report_fixtures import SCENARIO_YAML
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.cli import main
@@ -19,6 +18,8 @@ from krise_ovelse.engine.values import Participant
 from krise_ovelse.model.scenario import Level
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.engine_bridge import close_session, start_session
+
+from .report_fixtures import SCENARIO_YAML
 
 STRONG = """\
 scenario: rapportprove

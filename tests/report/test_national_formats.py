@@ -83,6 +83,10 @@ def test_the_view_has_the_cross_cutting_parts_and_a_chapter_per_organisation(vie
     assert (nav.rated, nav.reviewed) == (len(nav.ratings), 1)
     assert {s.criterion for s in view.common_improvements} >= {"KH-5", "OE-1"}
     assert all(len(s.orgs) >= 2 for s in view.common_strengths + view.common_improvements)
+    oe1 = next(s for s in view.common_improvements if s.criterion == "OE-1")
+    assert oe1.shared_by.startswith(f"{len(oe1.orgs)}: Arbeids- og velferdsetaten (S), ")  # who, at which level
+    assert all(level in ("S", "M", "U") for s in view.common_improvements for level in s.levels)
+    assert all(level in ("P", "S") for s in view.common_strengths for level in s.levels)
     knowledge = " ".join(view.knowledge)
     assert "Svakest på tvers av virksomhetene:" in knowledge and "Sterkest på tvers" in knowledge
     assert "1 av dem er gjennomgått av en evaluator" in knowledge

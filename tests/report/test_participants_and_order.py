@@ -4,12 +4,13 @@ function the console's export and the CLI report share; the timeline order is (m
 from __future__ import annotations
 
 import attrs
-from report_fixtures import SESSION, mixed_run
 
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.report import build_report
 from krise_ovelse.report.view import build_view
 from krise_ovelse.scoring.adapter import _participant, localise_participant, participant_label
+
+from .report_fixtures import SESSION, mixed_run
 
 
 def test_participant_label_names_the_role_in_the_language(scenario: Scenario) -> None:

@@ -21,6 +21,7 @@ def test_draft_has_one_item_per_area_for_improvement(data: ReportData) -> None:
     assert first.area == "KH-3 Rask omstillings- og beslutningsevne (M: utført med store utfordringer)"
     assert first.action.startswith("Avklare beslutningsfullmakter i krise")  # a measure, not the goal text
     assert first.element is Element.ORGANISATION  # per criterion, not per theme
+    assert first.priority is not None
     assert (first.owner, first.due, first.id, first.status.value, first.priority.value) == (
         "", "", "T1", "open", "medium")
     assert (plan.scenario, plan.session, plan.language) == ("rapportprove", "s-1", "nb")

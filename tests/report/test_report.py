@@ -17,7 +17,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from report_fixtures import SCENARIO_YAML, SESSION, load, mixed_run
 
 from krise_ovelse.messages.report import EN, NB
 from krise_ovelse.report import (
@@ -32,6 +31,8 @@ from krise_ovelse.report import (
 )
 from krise_ovelse.report.markdown import md_escape
 from krise_ovelse.scoring import Choice, DecisionRecord, InjectRecord, Observation, ScoringInput
+
+from .report_fixtures import SCENARIO_YAML, SESSION, load, mixed_run
 
 GOLDEN = Path(__file__).parent / "golden"
 EVIL = '<script>alert("x")</script>'

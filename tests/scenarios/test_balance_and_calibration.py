@@ -14,13 +14,14 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from test_shipped_scenarios import LONG, ROOT, TEAMS, scenario
 
 from krise_ovelse.balance import DEFAULT_MARGIN, shallow_gaps
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.scoring.adapter import score_events, scoring_input_from_events
 from krise_ovelse.scripted.headless import run_headless
 from krise_ovelse.scripted.playthrough import Playthrough, load_playthrough
+
+from .test_shipped_scenarios import LONG, ROOT, TEAMS, scenario
 
 #: How far from its bounds an indicator must stay in every playthrough.
 MARGIN_FROM_BOUNDS = 3.0

@@ -9,7 +9,6 @@ from __future__ import annotations
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_ratings import END, SCENARIO, strong_run, weak_run
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.model.scenario import Level, Scenario
@@ -19,6 +18,8 @@ from krise_ovelse.scoring.evidence import Evidence, Source, task_level
 from krise_ovelse.scoring.inputs import ReasoningRating, TaskMark
 from krise_ovelse.scoring.levels import VALUES
 from krise_ovelse.scoring.ratings import CriterionInfo, FindingKind, Status, rate_criterion, suggest
+
+from .test_ratings import END, SCENARIO, strong_run, weak_run
 
 P, S, M, U, NO = Level.P, Level.S, Level.M, Level.U, Level.NO
 RATED = st.sampled_from([P, S, M, U])

@@ -28,9 +28,9 @@ from krise_ovelse.tui.screens.feedback import FeedbackScreen
 from krise_ovelse.tui.screens.hotwash import HotwashScreen
 from krise_ovelse.tui.screens.replay import ReplayScreen
 from krise_ovelse.tui.screens.start import StartScreen
-from tui.conftest import FakeClock, console
-from tui.helpers import type_text
 
+from ..tui.conftest import FakeClock, console
+from ..tui.helpers import type_text
 from .hostile import FORBIDDEN, hostile_files
 
 SEEN: list[str] = []
@@ -183,7 +183,8 @@ async def test_markup_in_ids_is_shown_not_obeyed(tmp_path: Path, monkeypatch: py
     import attrs
 
     from krise_ovelse.tui.loaded import LoadedScenario
-    from tui.conftest import EXAMPLE
+
+    from ..tui.conftest import EXAMPLE
 
     monkeypatch.chdir(tmp_path)
     loaded, problems = load_for_console(EXAMPLE)

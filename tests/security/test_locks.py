@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from krise_ovelse.cli import main
 from krise_ovelse.paths import shipped_scenarios_dir
-from krise_ovelse.store.db import SessionStore, this_host
+from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError
+from krise_ovelse.store.session_rows import this_host
 
 EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
 PLAY = shipped_scenarios_dir() / "playthroughs" / "kort-eksempel" / "blandet.yaml"

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from store_helpers import SCENARIO_TEXT, make_events
 
 from krise_ovelse.store.db import SessionStore
+
+from .store_helpers import SCENARIO_TEXT, make_events
 
 
 @pytest.fixture(autouse=True)

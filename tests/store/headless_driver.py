@@ -14,8 +14,9 @@ from typing import Any
 
 from krise_ovelse.authoring import load_scenario
 from krise_ovelse.scripted.playthrough import load_playthrough
-from krise_ovelse.store.db import SessionInfo, SessionStore
+from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.engine_bridge import run_headless_stored
+from krise_ovelse.store.session_rows import SessionInfo
 
 
 class ReportingStore(SessionStore):

@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_helpers import SCENARIO_TEXT, make_event, make_events
 
 from krise_ovelse.store.codec import event_to_row, row_to_event
-from krise_ovelse.store.db import SessionStore, this_host
+from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError, UnknownSession
 from krise_ovelse.store.schema import CURRENT_VERSION
+from krise_ovelse.store.session_rows import this_host
+
+from .store_helpers import SCENARIO_TEXT, make_event, make_events
 
 
 def test_new_database_is_wal_full_sync_and_current(store: SessionStore, db_path: Path) -> None:
@@ -285,10 +287,10 @@ def test_a_path_with_awkward_characters(tmp_path: Path) -> None:
 def test_listing_reads_only_the_sessions_index(store: SessionStore) -> None:
     """`sessions` must stay fast with 10,000 sessions: the list walks the started-index and
     never touches scenario texts or events (bench/bench_store.py measures the time)."""
-    from krise_ovelse.store.db import _INFO_COLUMNS
+    from krise_ovelse.store.session_rows import INFO_COLUMNS
 
     plan = " | ".join(str(row[-1]) for row in store._conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT {_INFO_COLUMNS} FROM sessions ORDER BY started DESC, id DESC"))
+        f"EXPLAIN QUERY PLAN SELECT {INFO_COLUMNS} FROM sessions ORDER BY started DESC, id DESC"))
     assert "sessions_by_started" in plan, plan
     assert "scenario_texts" not in plan and "events" not in plan and "TEMP B-TREE" not in plan
-    assert "summary" not in _INFO_COLUMNS  # the (possibly large) cached ratings stay unread
+    assert "summary" not in INFO_COLUMNS  # the (possibly large) cached ratings stay unread

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from store_helpers import SCENARIO_TEXT, make_event, make_events
 
 from krise_ovelse.cli import main
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.exchange import export_to_path
+
+from .store_helpers import SCENARIO_TEXT, make_event, make_events
 
 
 def run_cli(*args: str) -> Any:
@@ -58,7 +59,7 @@ def test_a_truncated_database(tmp_path: Path, keep: float) -> None:
                                  events=make_events(1, 30))
     checkpoint(path)
     data = path.read_bytes()
-    path.write_bytes(data[: int(len(data) * keep)] if keep < 1 else data[:keep])
+    path.write_bytes(data[: int(len(data) * keep)] if keep < 1 else data[: int(keep)])
     before = path.read_bytes()
     result = run_cli("sessions", "--db", str(path))
     assert "Traceback" not in result.output
@@ -218,6 +219,7 @@ def test_disk_full_patched_writer(store: SessionStore, session: str, fail_on: st
 
     text = (shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml").read_text(encoding="utf-8")
     scenario = load_scenario_text(text, "kort-eksempel.yaml").scenario
+    assert scenario is not None
     played, _ = run_headless_stored(store, scenario, text)  # import replays: a real session
     before = [(s.to_dict(), store.events(s.id)) for s in store.list_sessions()]
     export_to_path(store, played, tmp_path / "x.jsonl")
@@ -246,6 +248,7 @@ def test_disk_full_through_the_cli(db_path: Path, tmp_path: Path) -> None:
 
     text = (shipped_scenarios_dir() / "maratonet.yaml").read_text(encoding="utf-8")
     scenario = load_scenario_text(text, "maratonet.yaml").scenario
+    assert scenario is not None
     with SessionStore(db_path) as store:
         sid, _ = run_headless_stored(store, scenario, text)  # import replays: a real (long) session
         export_to_path(store, sid, tmp_path / "x.jsonl")

@@ -7,11 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_helpers import SCENARIO_TEXT, make_event
 
 from krise_ovelse.store import schema
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError
+
+from .store_helpers import SCENARIO_TEXT, make_event
 
 # The schema as version 1 shipped it, frozen here on purpose: if someone edits migration 1 in
 # schema.py, this fixture still builds what real v1 files on users' disks look like.

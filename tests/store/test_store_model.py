@@ -13,11 +13,12 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from store_helpers import SCENARIO_TEXT, make_event
 
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.location import default_db_path, resolve_db_path
+
+from .store_helpers import SCENARIO_TEXT, make_event
 
 
 class FailingWrites:

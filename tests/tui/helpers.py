@@ -11,6 +11,14 @@ from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
+from krise_ovelse.tui.app import KriseApp
+
+
+def stored_id(app: KriseApp) -> str:
+    """The id of the session the console has open in the store."""
+    assert app.session is not None and app.session.session_id is not None
+    return app.session.session_id
+
 
 async def start_play(pilot: Pilot[Any]) -> None:
     """From the briefing into a running exercise with i01 released (which opens d01)."""
@@ -64,18 +72,18 @@ def record_notifications(app: App[Any]) -> list[str]:
     return seen
 
 
-def option_texts(app: App[object], selector: str) -> list[str]:
+def option_texts(app: App[Any], selector: str) -> list[str]:
     widget = app.screen.query_one(selector, OptionList)
     return [str(getattr(option.prompt, "plain", option.prompt)) for option in widget.options]
 
 
-def static_text(app: App[object], selector: str) -> str:
+def static_text(app: App[Any], selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     content = widget.content
     return str(getattr(content, "plain", content))
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """Every Static, option and table cell on the active screen, as plain text."""
     parts: list[str] = []
     for widget in app.screen.query(Static):
@@ -86,6 +94,6 @@ def screen_text(app: App[object]) -> str:
     for table in app.screen.query(DataTable):
         for row in range(table.row_count):
             parts.extend(str(getattr(cell, "plain", cell)) for cell in table.get_row_at(row))
-    for widget in app.screen.query("StatusLine, IndicatorPanel"):
-        parts.append(str(widget.render()))
+    for shown in app.screen.query("StatusLine, IndicatorPanel"):
+        parts.append(str(shown.render()))
     return "\n".join(parts)

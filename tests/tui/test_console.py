@@ -4,7 +4,9 @@ the read-only team window, replay, help and the command palette."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.screen import Screen
 from textual.widgets import Input
 
 from krise_ovelse.authoring import load_scenario_text
@@ -22,7 +24,7 @@ from krise_ovelse.tui.screens.start import StartScreen
 from krise_ovelse.tui.view import FACILITATOR, TEAM
 
 from .conftest import EXAMPLE, FakeClock, console
-from .helpers import option_texts, screen_text, start_play, type_text
+from .helpers import option_texts, screen_text, start_play, stored_id, type_text
 
 
 async def test_team_view_hides_the_dreiebok_and_hidden_indicators(example: LoadedScenario, db: Path,
@@ -121,7 +123,7 @@ async def test_quitting_mid_exercise_asks_and_loses_nothing(example: LoadedScena
         await pilot.pause()
         await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
-        session_id = app.session.session_id  # type: ignore[union-attr]
+        session_id = stored_id(app)
         seq = app.session.state.seq  # type: ignore[union-attr]
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -158,7 +160,7 @@ async def test_team_window_follows_the_live_session_read_only(example: LoadedSce
     live = console(example, team="Lag 3", clock=clock)
     async with live.run_test(size=(100, 30)) as pilot:
         await start_play(pilot)
-        session_id = live.session.session_id  # type: ignore[union-attr]
+        session_id = stored_id(live)
         follower = console(session=session_id, view=TEAM)
         async with follower.run_test(size=(100, 30)) as team_pilot:
             await team_pilot.pause()
@@ -192,7 +194,7 @@ async def test_replay_moves_through_the_timeline(example: LoadedScenario, db: Pa
         await pilot.pause()
         await pilot.press("enter", "ctrl+s", "j")
         await pilot.pause()
-        session_id = app.session.session_id  # type: ignore[union-attr]
+        session_id = stored_id(app)
     with SessionStore(db) as store:
         total = store.last_seq(session_id)  # including the pause when the console closed
     replay = console(clock=clock)
@@ -265,13 +267,14 @@ async def test_help_lists_every_binding_and_the_palette_has_every_action(example
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
-        commands = {c.title for c in app.get_system_commands(app.screen)}
+        screen: Screen[Any] = app.screen
+        commands = {c.title for c in app.get_system_commands(screen)}
         for words in ("Pause/fortsett", "Raskere", "Saktere", "Neste innspill", "Neste fase", "Beslutt",
                       "Send innspill", "Hopp over innspill", "Skriv innspill", "Observasjon", "Bytt visning",
                       "ENDEX og evaluer", "Hjelp", "Avslutt"):
             assert words in commands, words
         # a command from the palette runs its action
-        pause = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause/fortsett")
+        pause = next(c for c in app.get_system_commands(screen) if c.title == "Pause/fortsett")
         running = app.session.state.running  # type: ignore[union-attr]
         pause.callback()
         await pilot.pause()
@@ -285,7 +288,7 @@ async def test_english(example: LoadedScenario, db: Path, clock: FakeClock) -> N
         assert "How the clock works" in screen_text(app)
         await start_play(pilot)
         text = screen_text(app)
-        assert "Injects" in app.screen.query_one("#feed").border_title
+        assert "Injects" in str(app.screen.query_one("#feed").border_title)
         assert "Key-person load" in text  # the scenario's own English name
         assert "running" in text
 

@@ -124,7 +124,8 @@ async def test_write_then_map_to_annet_with_levels(example: LoadedScenario, db: 
         assert levels.rated() == [("KH-2", "S"), ("DA-4", "S")]
         await pilot.press("minus")  # DA-4 cleared again
         await pilot.press("tab")
-        assert app.focused is dialog.query_one("#map-by", Input)
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.id == "map-by"
         await pilot.press("tab")
         await type_text(pilot, "Ingen av valgene, men god plan")
         await pilot.press("enter")  # Enter in the note maps

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from krise_ovelse.tui.app import KriseApp
 from krise_ovelse.tui.loaded import LoadedScenario
@@ -83,7 +83,7 @@ async def test_two_evaluators_checklist_observation_disagreement_and_reconciliat
         app.screen.query_one("#checklist-note", Input).value = "<b>[red]Ringte HTV[/red]"
         await pilot.click("#mark-observed")
         await pilot.pause()
-        assert "[Observert]" in str(app.screen.query_one("#checklist-tasks").get_option_at_index(0).prompt)
+        assert "[Observert]" in str(app.screen.query_one("#checklist-tasks", OptionList).get_option_at_index(0).prompt)
         await pilot.click("#cancel")
         await pilot.pause()
 

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList, Select, TextArea
+from textual.widgets import Button, DataTable, OptionList, Select, TextArea
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.messages import en, nb
 from krise_ovelse.model.scenario import Level
-from krise_ovelse.store.db import SessionStore, this_host
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.session_rows import this_host
 from krise_ovelse.tui.app import KriseApp, make_app
 from krise_ovelse.tui.i18n import set_language
 from krise_ovelse.tui.loaded import LoadedScenario
@@ -185,7 +186,7 @@ async def test_consequence_and_phase_summary_are_shown_in_both_views(db: Path, c
         assert summary in feed[0] and "Andre uke" in feed[0]
         await pilot.press("v")
         await pilot.pause()
-        assert app.screen.view == TEAM  # type: ignore[attr-defined]
+        assert app.screen.view == TEAM
         assert summary in option_texts(app, "#feed")[0]
         assert any(consequence in o for o in option_texts(app, "#log"))
         app.screen.query_one("#feed").focus()
@@ -292,7 +293,7 @@ async def test_the_team_view_turns_the_steering_keys_off(example: LoadedScenario
         assert isinstance(app.screen, ExerciseScreen) and session.state.seq == seq
         await pilot.press("v")
         await pilot.pause()
-        assert app.screen.view == FACILITATOR  # type: ignore[attr-defined]
+        assert app.screen.view == FACILITATOR
         assert steering <= footer_keys(app)
 
 
@@ -307,7 +308,7 @@ async def test_confirm_dialogs_show_their_keys(example: LoadedScenario, db: Path
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "j = ja" in static_text(app, "#confirm-keys") and "Esc = nei" in static_text(app, "#confirm-keys")
-        assert "(j)" in str(app.screen.query_one("#yes").label)
+        assert "(j)" in str(app.screen.query_one("#yes", Button).label)
         await pilot.press("enter")  # Enter presses the marked button: No
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
@@ -338,14 +339,14 @@ async def test_briefing_tab_role_reset_remove_and_translated_menu(example: Loade
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
-        assert [p.name for p in screen.participants] == ["Kari", "Ola"]  # type: ignore[attr-defined]
-        assert [p.role for p in screen.participants] == ["hr", ""]  # type: ignore[attr-defined]
+        assert [p.name for p in screen.participants] == ["Kari", "Ola"]
+        assert [p.role for p in screen.participants] == ["hr", ""]
         listing = screen.query_one("#participants", OptionList)
         listing.focus()
         listing.highlighted = 1
         await pilot.press("delete")
         await pilot.pause()
-        assert [p.name for p in screen.participants] == ["Kari"]  # type: ignore[attr-defined]
+        assert [p.name for p in screen.participants] == ["Kari"]
         assert "Delete" in screen_text(app)
         # a Select's menu: its footer key in Norwegian
         role.focus()
@@ -584,7 +585,7 @@ async def test_the_team_views_footer_shows_b_and_b_revises_in_both_views(example
         await pilot.press("escape")
         await pilot.press("v")
         await pilot.pause()
-        assert app.screen.view == TEAM  # type: ignore[attr-defined]
+        assert app.screen.view == TEAM
         assert {"d", "b", "v"} <= shown_keys()
         footer = app.screen.query_one(KeyFooter)
         assert all(len(line) <= 80 for line in str(footer.render()).splitlines())  # every key on screen

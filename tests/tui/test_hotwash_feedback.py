@@ -82,9 +82,9 @@ async def test_the_questionnaire_is_anonymous_and_clears_for_the_next(example: L
         assert "Svar registrert så langt: 1" in screen_text(app)
         useful = app.screen.query_one("#q-useful", RadioSet)
         assert not any(button.value for button in useful.query(RadioButton))  # cleared for the next one
-        assert app.screen.answers() == {"learned": "", "improve": ""}  # type: ignore[attr-defined]
+        assert app.screen.answers() == {"learned": "", "improve": ""}
         assert app.screen.query_one("#q-improve", Input).value == ""
-        given = [e for e in session.engine.events if e.kind == "feedback_given"]  # type: ignore[union-attr]
+        given = [e for e in session.engine.events if e.kind == "feedback_given"]
         assert given[0].answers == (("improve", "Mer tid til diskusjon"), ("realism", "5"), ("useful", "4"))
         assert "Lag" not in str(given[0].answers)
 

@@ -19,7 +19,7 @@ from krise_ovelse.tui.session import ExerciseSession, SessionError
 from krise_ovelse.tui.view import TEAM
 
 from .conftest import console, frozen_wall
-from .helpers import record_notifications, start_play
+from .helpers import record_notifications, start_play, stored_id
 
 
 def _paused_session(example: LoadedScenario, db: Path) -> str:
@@ -93,7 +93,7 @@ async def test_a_team_window_survives_an_unreadable_new_event(example: LoadedSce
     live = console(example, team="Lag 3")
     async with live.run_test(size=(100, 30)) as pilot:
         await start_play(pilot)
-        session_id = live.session.session_id  # type: ignore[union-attr]
+        session_id = stored_id(live)
         follower = console(session=session_id, view=TEAM)
         async with follower.run_test(size=(100, 30)) as team_pilot:
             await team_pilot.pause()

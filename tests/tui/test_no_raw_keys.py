@@ -20,7 +20,7 @@ from krise_ovelse.tui.i18n import set_language
 from krise_ovelse.tui.loaded import LoadedScenario
 
 from .conftest import FakeClock, console
-from .helpers import screen_text
+from .helpers import screen_text, stored_id
 
 KEYS = set(nb.MESSAGES) | set(en.MESSAGES)
 KEY_LIKE = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")
@@ -102,7 +102,7 @@ async def test_the_start_screen_and_a_replay_show_no_raw_key(example: LoadedScen
         await pilot.pause()
         await pilot.press("space", "n")
         await pilot.pause()
-        session_id = app.session.session_id  # type: ignore[union-attr]
+        session_id = stored_id(app)
         await pilot.press("e", "j")
         await pilot.pause()
     start = console(clock=clock)

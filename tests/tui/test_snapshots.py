@@ -144,7 +144,9 @@ def test_debrief_indicator_charts(lang: str, example: LoadedScenario, snap_env: 
     async def run_before(pilot: Pilot[Any]) -> None:
         await _into_exercise(pilot)
         await pilot.press("space")
-        pilot.app.session.handle(Advance(3 * 1440))  # through the jump into week two
+        app = pilot.app
+        assert isinstance(app, KriseApp) and app.session is not None
+        app.session.handle(Advance(3 * 1440))  # through the jump into week two
         await pilot.press("e", "y")
         await pilot.pause()
         await pilot.press("g")

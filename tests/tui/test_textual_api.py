@@ -33,7 +33,7 @@ def _textual_names() -> set[str]:
         for value in vars(module).values():
             if isinstance(value, type):
                 names.update(n for n in dir(value) if n.startswith("_") and not n.startswith("__"))
-    for name in textual.widgets.__all__:
+    for name in vars(textual.widgets)["__all__"]:
         cls = getattr(textual.widgets, name)
         names.update(n for n in dir(cls) if n.startswith("_") and not n.startswith("__"))
     return names

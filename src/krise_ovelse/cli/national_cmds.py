@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
 from krise_ovelse.store.errors import StoreError
 
 PG_DB_HELP = "PostgreSQL URL postgresql://USER:PASSWORD@HOST/DB (default: $KRISE_OVELSE_DB)."
@@ -215,14 +215,19 @@ def _run_clock(cell: Any, seconds: float) -> None:
 @click.argument("exercise")
 @click.argument("organisation")
 @click.option("--seconds", type=click.FloatRange(min=0), default=0, help="Stop after SECONDS (0: at ENDEX).")
+@lang_option("the lines")
 @click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
-def follow_cmd(exercise: str, organisation: str, seconds: float, db: str | None) -> None:
+def follow_cmd(exercise: str, organisation: str, seconds: float, lang: str | None, db: str | None) -> None:
     """Keep ORGANISATION's stream in step with the control cell and print what arrives.
 
     The organisation's client without the console: it claims the stream, applies every control
-    event after the position it has applied, and waits on the exercise's notification channel."""
+    event after the position it has applied, and waits on the exercise's notification channel.
+    Each event is printed as `replay` prints it: seq, scenario time and its description."""
+    from krise_ovelse.describe import describe
+    from krise_ovelse.model.timefmt import format_time
     from krise_ovelse.national.org import OrgClient
 
+    lang = user_lang(lang)
     with _errors():
         client = OrgClient(_url(db), exercise, organisation)
         start = time.monotonic()
@@ -231,7 +236,8 @@ def follow_cmd(exercise: str, organisation: str, seconds: float, db: str | None)
             while seconds == 0 or time.monotonic() - start < seconds:
                 client.wait_and_sync(1.0)
                 for event in list(client.engine.events)[seen:]:
-                    click.echo(f"{event.seq:>5} {event.scenario_minutes:>6} {event.kind}")
+                    click.echo(f"{event.seq:>5} {format_time(event.scenario_minutes):>11}  "
+                               f"{describe(event, client.live.scenario, lang, width=100)}")
                 seen = len(client.engine.events)
                 if client.state.ended:
                     break
@@ -273,7 +279,6 @@ def console_cmd(exercise: str, lang: str | None, db: str | None) -> None:
     Holds the control cell's lease while it is open (a second control cell is refused; after a
     crash the next one takes over from the control stream). Keys: space pause/resume, + and -
     speed, r release an inject (to all, or `i04 nav,dsb`), f next phase, e twice ENDEX, q quit."""
-    from krise_ovelse.cli.base import user_lang
     from krise_ovelse.national.control import ControlCell
     from krise_ovelse.tui.i18n import set_language
 
@@ -306,7 +311,6 @@ def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, cl
     chapter with ratings and action plan per organisation. Markdown, HTML or Word by the
     extension of -o; .xlsx writes every action plan and the ratings as a workbook. Run by the
     control cell or the database owner (they may read the evaluators' streams)."""
-    from krise_ovelse.cli.base import user_lang
     from krise_ovelse.cli.report_cmd import ReportInputError, format_for
     from krise_ovelse.fileio import WriteError, write_bytes, write_text
     from krise_ovelse.national.gather import chapters

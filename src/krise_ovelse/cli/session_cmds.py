@@ -22,8 +22,9 @@ from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option,
 from krise_ovelse.messages import Messages
 from krise_ovelse.store.backend import Store, display_target, resolve_target
 from krise_ovelse.store.backend import open_store as open_backend
-from krise_ovelse.store.db import NoDatabase, SessionInfo
+from krise_ovelse.store.db import NoDatabase
 from krise_ovelse.store.errors import StoreError
+from krise_ovelse.store.session_rows import SessionInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 

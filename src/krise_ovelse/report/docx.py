@@ -51,6 +51,8 @@ class _Doc:
         from docx.shared import Mm, Pt
 
         self.view = view
+        self.last_table: Any = None  # the table `table()` added last, for a caller that styles its cells
+        self._style_ids: dict[str, str] = {}
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -82,11 +84,16 @@ class _Doc:
         rpr.append(lang)
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_xml_safe(text), level=level)
+        """What `add_heading` makes (the built-in style "Heading N", "Title" for 0), by style id."""
+        self.para(text, style="Title" if level == 0 else f"Heading {level}")
 
     def para(self, text: str = "", *, bold_lead: str = "", italic: bool = False, style: str | None = None,
              keep: bool = False) -> Any:
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.doc.add_paragraph()
+        if style is not None:  # by id: python-docx looks a style name up among all styles on every use
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.styles[style].style_id
+            paragraph._p.style = self._style_ids[style]
         if bold_lead:
             paragraph.add_run(_xml_safe(bold_lead)).bold = True
             if text:
@@ -111,13 +118,14 @@ class _Doc:
         first = 1 if header else 0
         table = self.doc.add_table(rows=first + len(body), cols=len(headers))
         table.style = "Table Grid"
+        grid = [row.cells for row in table.rows]  # a row's cells are found anew on each access: once only
         for index, row in enumerate(table.rows):
             tr_pr = row._tr.get_or_add_trPr()
             tr_pr.append(OxmlElement("w:cantSplit"))
             if index == 0 and header:
                 tr_pr.append(OxmlElement("w:tblHeader"))
         for col, title in enumerate(headers if header else ()):
-            cell = table.rows[0].cells[col]
+            cell = grid[0][col]
             cell.text = ""
             cell.paragraphs[0].add_run(_xml_safe(title)).bold = True
             shading = OxmlElement("w:shd")
@@ -127,24 +135,26 @@ class _Doc:
         for r, values in enumerate(body, start=first):
             for col, value in enumerate(values):
                 lines = str(value).split("\n") if value else ["–"]
-                cell = table.rows[r].cells[col]
+                cell = grid[r][col]
                 cell.text = _xml_safe(lines[0])
                 if not header and col == 0:
                     cell.paragraphs[0].runs[0].bold = True
                 for line in lines[1:]:
                     cell.add_paragraph(_xml_safe(line))
-        for row in table.rows:
-            for cell in row.cells:
+        size = Pt(TABLE_POINTS)
+        for cells in grid:
+            for cell in cells:
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:
-                        run.font.size = Pt(TABLE_POINTS)
+                        run.font.size = size
         if widths:
             table.autofit = False
             for col, width in enumerate(widths):
                 table.columns[col].width = Cm(width)
-            for row in table.rows:
+            for cells in grid:
                 for col, width in enumerate(widths):
-                    row.cells[col].width = Cm(width)
+                    cells[col].width = Cm(width)
+        self.last_table = table
         self.doc.add_paragraph()
 
     def kv(self, rows: Iterable[tuple[str, str]]) -> None:

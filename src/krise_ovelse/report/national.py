@@ -76,9 +76,19 @@ class CriterionRow:
 
 @attrs.frozen
 class SharedFinding:
+    """A finding two or more organisations share: who, and at which level each (a strength at
+    S is also an area for improvement, so the level tells the reader which it mostly is)."""
+
     criterion: str
     name: str
     orgs: tuple[str, ...]  # organisation names
+    levels: tuple[str, ...] = ()  # each one's level, in the same order
+
+    @property
+    def shared_by(self) -> str:
+        """`2: NAV (P), DSB (S)`."""
+        named = [f"{org} ({level})" for org, level in zip(self.orgs, self.levels, strict=False)] or list(self.orgs)
+        return f"{len(self.orgs)}: {', '.join(named)}"
 
 
 @attrs.frozen
@@ -128,13 +138,16 @@ class NationalView:
         return tuple(row.criterion for row in self.criteria)
 
 
-def shared_findings(chapters: Sequence[Chapter], strengths: bool, lang: str = "nb") -> list[tuple[str, str, list[str]]]:
-    """(criterion, name, organisation ids) for findings two or more organisations share, most shared first."""
-    found: dict[str, tuple[str, list[str]]] = {}
+def shared_findings(chapters: Sequence[Chapter], strengths: bool,
+                    lang: str = "nb") -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(criterion, name, [(organisation id, level)]) for findings two or more organisations
+    share, most shared first."""
+    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for chapter in chapters:
         result = chapter.data.result
         for finding in result.strengths if strengths else result.improvements:
-            found.setdefault(finding.criterion, (one_line(finding.name.get(lang)), []))[1].append(chapter.org_id)
+            found.setdefault(finding.criterion, (one_line(finding.name.get(lang)), []))[1].append(
+                (chapter.org_id, finding.level.value))
     shared = [(cid, name, orgs) for cid, (name, orgs) in found.items() if len(orgs) >= 2]
     return sorted(shared, key=lambda item: (-len(item[2]), item[0]))
 
@@ -222,7 +235,7 @@ def build_national_view(exercise: str, title: str, chapters: Sequence[Chapter], 
                      for cid, name in order.items())
 
     def shared(strengths: bool) -> tuple[SharedFinding, ...]:
-        return tuple(SharedFinding(cid, name, tuple(names[o] for o in orgs))
+        return tuple(SharedFinding(cid, name, tuple(names[o] for o, _ in orgs), tuple(level for _, level in orgs))
                      for cid, name, orgs in shared_findings(chapters, strengths, lang))
 
     scenario = chapters[0].data.scenario if chapters else None
@@ -268,6 +281,7 @@ def render_markdown(view: NationalView) -> str:
     out += table([m["nat_organisation"], m["index"], m["nat_rated"], m["nat_reviewed"]],
                  ([cell(name), cell(index), cell(rated), cell(reviewed)]
                   for name, index, rated, reviewed in view.index_rows), ["l", "r", "r", "r"])
+    out += ["", f"*{md_escape(m['index_note'])}*"]
     out += ["", f"## {md_escape(m['nat_across'])}", "", f"### {md_escape(m['nat_distribution'])}", "",
             md_escape(m("nat_distribution_note", count=view.org_count)), ""]
     out += table([m["criterion"], m["nat_org_name"], *LEVEL_CODES, m["nat_bar"]],
@@ -286,7 +300,7 @@ def render_markdown(view: NationalView) -> str:
             out += [md_escape(m["nat_none_shared"]), ""]
             continue
         out += table([m["criterion"], m["nat_org_name"], m["nat_shared_by"]],
-                     ([cell(s.criterion), cell(s.name), cell(f"{len(s.orgs)}: {', '.join(s.orgs)}")] for s in shared))
+                     ([cell(s.criterion), cell(s.name), cell(s.shared_by)] for s in shared))
         out.append("")
     out += [f"## {md_escape(m['nat_knowledge'])}", "", md_escape(m["nat_knowledge_intro"]), ""]
     out += [f"- {md_escape(line)}" for line in view.knowledge]

@@ -88,6 +88,7 @@ def render_docx(view: NationalView) -> bytes:
     d.heading(m["nat_index_table"], 2)
     d.table([m["nat_organisation"], m["index"], m["nat_rated"], m["nat_reviewed"]], view.index_rows,
             widths=(8.0, 2.4, 3.2, 3.8))
+    d.para(m["index_note"], italic=True)
 
     d.heading(m["nat_across"], 1)
     d.heading(m["nat_distribution"], 2)
@@ -95,15 +96,16 @@ def render_docx(view: NationalView) -> bytes:
     d.table([m["criterion"], *LEVEL_CODES, m["nat_bar"]],
             ([f"{r.criterion} {r.name}", *(str(r.count(code)) for code in LEVEL_CODES), ""] for r in view.criteria),
             widths=(5.4, 0.9, 0.9, 0.9, 0.9, 1.1, 7.3))
-    table = d.doc.tables[-1]
+    table = d.last_table
     for row, criterion in zip(table.rows[1:], view.criteria, strict=True):
+        cells = row.cells
         for col, code in enumerate(LEVEL_CODES, start=1):
             if criterion.count(code):
-                shade(row.cells[col], _hex(code))
-                for run in row.cells[col].paragraphs[0].runs:
+                shade(cells[col], _hex(code))
+                for run in cells[col].paragraphs[0].runs:
                     run.font.color.rgb = RGBColor.from_string("FFFFFF")
                     run.bold = True
-        bar = row.cells[len(LEVEL_CODES) + 1].paragraphs[0]
+        bar = cells[len(LEVEL_CODES) + 1].paragraphs[0]
         bar.clear()
         for code, blocks in bar_blocks(criterion):
             run = bar.add_run(BLOCK * blocks)
@@ -117,14 +119,14 @@ def render_docx(view: NationalView) -> bytes:
     column = min(1.4, 14.2 / count)
     d.table([m["nat_organisation"], *view.criterion_ids], ([name, *("" for _ in cells)] for name, cells in view.matrix),
             widths=(17.4 - column * count, *(column for _ in view.criteria)))
-    table = d.doc.tables[-1]
+    table = d.last_table
     points = 7 if count > 12 else 8
-    for col in range(1, count + 1):
-        for run in table.rows[0].cells[col].paragraphs[0].runs:
+    for cell in table.rows[0].cells[1:]:
+        for run in cell.paragraphs[0].runs:
             run.font.size = Pt(points)
-    for row, (_, cells) in zip(table.rows[1:], view.matrix, strict=True):
-        for col, value in enumerate(cells, start=1):
-            _level_cell(row.cells[col], value, points)
+    for row, (_, levels) in zip(table.rows[1:], view.matrix, strict=True):
+        for cell, value in zip(row.cells[1:], levels, strict=True):
+            _level_cell(cell, value, points)
 
     d.heading(m["nat_common"], 1)
     d.para(m["nat_common_note"], italic=True)
@@ -133,7 +135,7 @@ def render_docx(view: NationalView) -> bytes:
         d.heading(heading, 2)
         if shared:
             d.table([m["criterion"], m["nat_org_name"], m["nat_shared_by"]],
-                    ([s.criterion, s.name, f"{len(s.orgs)}: {', '.join(s.orgs)}"] for s in shared),
+                    ([s.criterion, s.name, s.shared_by] for s in shared),
                     widths=(2.3, 6.8, 8.3))
         else:
             d.para(m["nat_none_shared"])
@@ -151,7 +153,7 @@ def render_docx(view: NationalView) -> bytes:
             d.table([m["criterion"], m["suggested"], m["final_rating"], m["status"]],
                     ([f"{r.criterion} {r.name}", r.suggested, "", r.status] for r in chapter.ratings),
                     widths=(9.4, 2.0, 2.0, 4.0))
-            table = d.doc.tables[-1]
+            table = d.last_table
             for row, rating in zip(table.rows[1:], chapter.ratings, strict=True):
                 _level_cell(row.cells[2], Cell(rating.final, rating.reviewed), TABLE_POINTS)
         else:

@@ -82,7 +82,7 @@ def render_html(view: NationalView) -> str:
                + _table([m["nat_organisation"], m["index"], m["nat_rated"], m["nat_reviewed"]],
                         ((_td(name), _td(index, "num"), _td(rated, "num"), _td(reviewed, "num"))
                          for name, index, rated, reviewed in view.index_rows), num=[1, 2, 3])
-               + "</div></section>")
+               + f'<p class="note">{esc(m["index_note"])}</p></div></section>')
 
     out.append(f'<section id="across"><h2>{esc(m["nat_across"])}</h2>')
     out.append(f'<h3>{esc(m["nat_distribution"])}</h3>'
@@ -112,7 +112,7 @@ def render_html(view: NationalView) -> str:
         out.append(f'<div class="keep"><h3>{esc(heading)}</h3>')
         if shared:
             out.append(_table([m["criterion"], m["nat_org_name"], m["nat_shared_by"]],
-                              ((_td(s.criterion), _td(s.name), _td(f"{len(s.orgs)}: {', '.join(s.orgs)}"))
+                              ((_td(s.criterion), _td(s.name), _td(s.shared_by))
                                for s in shared)))
         else:
             out.append(f"<p>{esc(m['nat_none_shared'])}</p>")

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from krise_ovelse.catalogue import Catalogue, load_catalogue
+from krise_ovelse.describe import Description, describe
 from krise_ovelse.messages import Messages, text
 from krise_ovelse.model.scenario import Decision, Level, Measure, Polarity, Scenario
 from krise_ovelse.model.text import Text
@@ -332,8 +333,8 @@ class ReportView:
 # --- timeline --------------------------------------------------------------------------------
 
 
-def _written_row(data: ReportData, decided: DecisionRecord, decision: Decision | None, what: str,
-                 m: Messages, lang: str) -> TimelineRow:
+def _written_row(data: ReportData, decided: DecisionRecord, decision: Decision | None, m: Messages,
+                 lang: str) -> TimelineRow:
     """Decide-first mode: the team's own words, who decided and why, and how they were mapped."""
     written = decided.written
     assert written is not None
@@ -355,22 +356,19 @@ def _written_row(data: ReportData, decided: DecisionRecord, decision: Decision |
         details.append(m["mapped_other"] + (f"; {m['mapped_levels']}: {levels}" if levels else ""))
     else:
         late = f" ({m['mapped_after_endex']})" if not written.applied else ""
-        details.append(f"{m['mapped_to']}: {_option_text(decision, option.id, lang)}{late}")
+        shown = _described(data, lang, "decision_made", decision_id=decided.decision, option_id=option.id)
+        details.append(f"{m['mapped_to']}: {shown.option or option.id}{late}")
     if written.mapped and written.mapped_by.strip():
         note = f": {one_line(written.note)}" if written.note.strip() else ""
         details.append(f"{m['mapped_by']}: {one_line(person(written.mapped_by, scenario, lang))}{note}")
     minutes = written.minutes if written.minutes is not None else (decided.opened_minutes or 0.0)
-    return TimelineRow(minutes, written.seq or 0, format_clock(minutes, scenario, lang), m["kind_decision"],
-                       "decision", what, tuple(details))
+    shown = _described(data, lang, "decision_written", decision_id=decided.decision)
+    return TimelineRow(minutes, written.seq or 0, format_clock(minutes, scenario, lang), shown.label,
+                       "decision", shown.subject, tuple(details))
 
 
 def _decision_title(decision: Decision, lang: str) -> str:
     return decision.title.get(lang) if decision.title else one_line(decision.prompt.get(lang))
-
-
-def _option_text(decision: Decision | None, option_id: str, lang: str) -> str:
-    option = decision.option(option_id) if decision is not None else None
-    return one_line(option.text.get(lang)) if option is not None else option_id
 
 
 _KIND_RANK = {"phase": 0, "inject": 1, "adhoc": 1, "skipped": 1, "decision": 2, "observation": 3, "endex": 4}
@@ -393,6 +391,13 @@ def _response(data: ReportData, decision_id: str, play_seconds: float | None, sc
     return ", ".join(parts)
 
 
+def _described(data: ReportData, lang: str, kind: str, **fields: Any) -> Description:
+    """A record of the run described as the event it was made from (`describe`): the timeline
+    names injects, decisions, options, phases and people as every other timeline does, also
+    for a report from a saved run, which has the records and not the events."""
+    return describe({"kind": kind, **fields}, data.scenario, lang, parts=True)
+
+
 def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
     scenario, record = data.scenario, data.record
     rows: list[TimelineRow] = []
@@ -401,23 +406,21 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
         if phase.starts.minutes > end:
             continue
         summary = (one_line(phase.summary.get(lang)),) if phase.summary else ()
+        begun = _described(data, lang, "phase_changed", phase_id=phase.id)
         rows.append(TimelineRow(phase.starts.minutes, -1, format_clock(phase.starts.minutes, scenario, lang),
-                                m["kind_phase"], "phase", one_line(phase.title.get(lang)), summary))
+                                begun.label, "phase", begun.subject, summary))
     for released in record.injects:
         minutes = released.minutes if released.minutes is not None else 0.0
         details_list = []
         if scenario.has_inject(released.inject):
             inject = scenario.inject(released.inject)
-            what = one_line(inject.title.get(lang))
             if inject.sender:
                 details_list.append(f"{m['from']}: {one_line(inject.sender)}")
             if inject.criteria:
                 details_list.append(f"{m['criteria']}: {', '.join(inject.criteria)}")
-        else:
-            what = one_line(released.title) or m["adhoc_untitled"]
-        kind, key = m["kind_inject"], "inject"
+        kind, key = "inject_released", "inject"
         if released.adhoc:
-            kind, key = m["kind_adhoc"], "adhoc"
+            kind, key = "adhoc_inject_added", "adhoc"
             if released.sender.strip():
                 details_list.append(f"{m['from']}: {one_line(released.sender)}")
             if released.channel:
@@ -425,35 +428,40 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
             if released.body.strip():
                 details_list.append(f"{m['body']}: {one_line(released.body)}")
         if released.skipped:
-            kind, key = m["kind_skipped"], "skipped"
+            kind, key = "inject_skipped", "skipped"
             if released.reason.strip():
                 details_list.append(f"{m['reason']}: {skip_reason(released.reason, scenario, m, lang)}")
-        rows.append(TimelineRow(minutes, released.seq or 0, format_clock(minutes, scenario, lang), kind, key, what,
-                                tuple(details_list)))
+        shown = _described(data, lang, kind, inject_id=released.inject, title=released.title)
+        rows.append(TimelineRow(minutes, released.seq or 0, format_clock(minutes, scenario, lang), shown.label, key,
+                                shown.subject, tuple(details_list)))
     for decided in record.decisions:
         decision = scenario.decision(decided.decision) if scenario.has_decision(decided.decision) else None
-        what = _decision_title(decision, lang) if decision else decided.decision
         if decided.written is not None:
-            rows.append(_written_row(data, decided, decision, what, m, lang))
+            rows.append(_written_row(data, decided, decision, m, lang))
         if not decided.choices and decided.written is None:
             minutes = decided.opened_minutes or 0.0
+            opened = _described(data, lang, "decision_opened", decision_id=decided.decision)
             rows.append(TimelineRow(minutes, decided.opened_seq or 0, format_clock(minutes, scenario, lang),
-                                    m["kind_decision"], "decision", what, (m["open_at_end"],)))
+                                    opened.label, "decision", opened.subject, (m["open_at_end"],)))
             continue
         for position, choice in enumerate(decided.choices):
-            details: list[str] = [f"{m['chose']}: {_option_text(decision, choice.option, lang)}"]
+            kind = "decision_missed" if choice.missed else "decision_revised" if position > 0 else "decision_made"
+            chosen = _described(data, lang, kind, decision_id=decided.decision, option_id=choice.option,
+                                decided_by=choice.decided_by)
+            details: list[str] = [f"{m['chose']}: {chosen.option}"]
             option = decision.option(choice.option) if decision is not None else None
             if option is not None and option.consequence:
                 details.append(f"{m['consequence']}: {one_line(option.consequence.get(lang))}")
             if choice.missed:
                 details.append(m["default_applied"])
             if position > 0:
-                previous = decided.choices[position - 1]
-                details.append(f"{m['revised_from']}: {_option_text(decision, previous.option, lang)}")
+                previous = _described(data, lang, "decision_made", decision_id=decided.decision,
+                                      option_id=decided.choices[position - 1].option)
+                details.append(f"{m['revised_from']}: {previous.option}")
             if choice.rationale.strip():
                 details.append(f"{m['rationale']}: {one_line(choice.rationale)}")
-            if choice.decided_by.strip():
-                details.append(f"{m['decided_by']}: {one_line(person(choice.decided_by, scenario, lang))}")
+            if chosen.by:
+                details.append(f"{m['decided_by']}: {chosen.by}")
             if position == 0 and not choice.missed:
                 response = _response(data, decided.decision, decided.response_seconds, decided.response_minutes,
                                      m, lang)
@@ -461,22 +469,24 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
                     details.append(f"{m['response_time']}: {response}")
             minutes = choice.minutes if choice.minutes is not None else (decided.opened_minutes or 0.0)
             rows.append(TimelineRow(minutes, choice.seq or 0, format_clock(minutes, scenario, lang),
-                                    m["kind_decision"], "decision", what, tuple(details)))
+                                    chosen.label, "decision", chosen.subject, tuple(details)))
     for observation in record.observations:
         minutes = observation.minutes if observation.minutes is not None else 0.0
+        observed = _described(data, lang, "observation_added", text=observation.text, author=observation.author)
         notes: list[str] = []
-        if observation.author.strip():
-            notes.append(f"{m['author']}: {one_line(person(observation.author, scenario, lang))}")
+        if observed.by:
+            notes.append(f"{m['author']}: {observed.by}")
         if observation.criteria:
             level = f" ({observation.level.value})" if observation.level else ""
             notes.append(f"{m['criteria']}: {', '.join(observation.criteria)}{level}")
         rows.append(TimelineRow(minutes, observation.seq or 0, format_clock(minutes, scenario, lang),
-                                m["kind_observation"], "observation", one_line(observation.text), tuple(notes)))
+                                observed.label, "observation", observed.subject, tuple(notes)))
     if record.ended:
         details_end = [_ending(data, m, lang)]
         if data.facts.end_note.strip():
             details_end.append(f"{m['end_note']}: {one_line(data.facts.end_note)}")
-        rows.append(TimelineRow(end, 1 << 30, format_clock(end, scenario, lang), m["kind_endex"], "endex", "ENDEX",
+        ended = _described(data, lang, "session_ended")
+        rows.append(TimelineRow(end, 1 << 30, format_clock(end, scenario, lang), ended.label, "endex", ended.subject,
                                 tuple(details_end)))
     # (minute, seq) is the order things happened in, whichever path built the record. Rows
     # without a seq (a hand-made record) keep phase, inject, decision, observation order.

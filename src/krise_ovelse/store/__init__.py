@@ -18,10 +18,11 @@ resume_session, follow_session, close_session, branch_session; open_store picks 
 """
 
 from krise_ovelse.store.backend import Store, open_store
-from krise_ovelse.store.db import NoDatabase, SessionInfo, SessionStore
+from krise_ovelse.store.db import NoDatabase, SessionStore
 from krise_ovelse.store.errors import ExportFileError, StoreError, UnknownSession
 from krise_ovelse.store.exchange import export_to_path, read_export
 from krise_ovelse.store.location import ENV_DB, default_db_path, resolve_db_path
+from krise_ovelse.store.session_rows import SessionInfo
 from krise_ovelse.store.sink import StoreSink
 
 __all__ = [

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from krise_ovelse.store.codec import EventDict
 
 if TYPE_CHECKING:
-    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.store.session_rows import SessionInfo
 
 #: URL schemes that select the PostgreSQL backend.
 PG_SCHEMES = ("postgresql://", "postgres://")
@@ -34,6 +35,11 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
 
     def create_session(self, *, scenario_text: str, scenario_id: str, title: str = "",
                        seed: int | None = None, team: str = "", participants: Sequence[str] = (),

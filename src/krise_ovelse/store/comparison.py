@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.store.lifecycle import choices, engine_event_to_dict, open_checked, score_result
+from krise_ovelse.store.session_rows import SessionInfo
 
 if TYPE_CHECKING:
     from krise_ovelse.store.backend import Store

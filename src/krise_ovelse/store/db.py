@@ -25,131 +25,31 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import json
 import os
-import secrets
-import socket
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-
-import attrs
 
 from krise_ovelse.fileio import ReadError, check_regular
 from krise_ovelse.startup import collection_paused
-from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event, sha256_text
-from krise_ovelse.store.errors import SessionHeld, StoreError, UnknownSession, translate
+from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event
+from krise_ovelse.store.errors import StoreError, UnknownSession, translate
 from krise_ovelse.store.location import DB_FILENAME, busy_timeout_ms, resolve_db_path
-from krise_ovelse.store.schema import CURRENT_VERSION, STATUSES, check_openable, migrate
+from krise_ovelse.store.schema import CURRENT_VERSION, check_openable, migrate
+from krise_ovelse.store.session_rows import SessionInfo, SessionRows, iso, new_session_columns
 from krise_ovelse.store.sink import StoreSink
 from krise_ovelse.wallclock import utc_now
 
 #: Event kinds that end a session: appending one marks the session `ended` in the same
 #: transaction, so the status can never disagree with the events after a crash.
 END_KINDS = frozenset({"session_ended"})
-#: A session id can be shortened to a unique prefix of at least this many characters.
-MIN_PREFIX = 4
 
 Clock = Callable[[], dt.datetime]
 
 
 
-def iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-@functools.cache
-def this_host() -> str:
-    return socket.gethostname()
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (a crashed run's pid does not)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-@attrs.frozen
-class SessionInfo:
-    """A row of `sessions`: everything but the scenario text and the events."""
-
-    id: str
-    scenario_id: str
-    title: str
-    scenario_sha256: str
-    seed: int | None
-    team: str
-    participants: tuple[str, ...]
-    facilitator: str
-    started: str
-    ended: str | None
-    status: str
-    mode: str
-    parent_id: str | None
-    branch_decision: str | None
-    branch_seq: int | None
-    last_seq: int
-    owner: str | None
-    updated: str | None
-    score_index: float | None
-
-    @property
-    def effective_status(self) -> str:
-        """`running` only while the process that runs it is alive; otherwise `interrupted`.
-
-        A run that was killed (power cut, kill -9, a crash) cannot mark itself interrupted,
-        so the status is worked out when read: the owner's pid on this host is checked. On
-        another host we cannot tell and report `running`.
-        """
-        if self.status != "running":
-            return self.status
-        if not self.owner:
-            return "interrupted"
-        host, _, pid = self.owner.rpartition(":")
-        if host != this_host():
-            return "running"
-        try:
-            return "running" if pid_alive(int(pid)) else "interrupted"
-        except ValueError:
-            return "interrupted"
-
-    def to_dict(self) -> dict[str, Any]:
-        data = attrs.asdict(self)
-        data["participants"] = list(self.participants)
-        data["effective_status"] = self.effective_status
-        return data
-
-
-_INFO_COLUMNS = (
-    "id, scenario_id, title, scenario_sha256, seed, team, participants, facilitator, started, "
-    "ended, status, mode, parent_id, branch_decision, branch_seq, last_seq, owner, updated, "
-    "score_index"
-)
 _INSERT_EVENT = (
     "INSERT INTO events (session_id, seq, kind, payload, scenario_minutes, exercise_seconds, "
     "wall) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -160,21 +60,11 @@ _SELECT_EVENTS = (
 )
 
 
-def _info(row: Sequence[Any]) -> SessionInfo:
-    values = list(row)
-    try:
-        participants = json.loads(values[6])
-    except (TypeError, ValueError):
-        participants = []
-    values[6] = tuple(str(p) for p in participants) if isinstance(participants, list) else ()
-    return SessionInfo(*values)
-
-
 class NoDatabase(StoreError):
     """A read-only command was pointed at a database file that does not exist (yet)."""
 
 
-class SessionStore:
+class SessionStore(SessionRows):
     """A connection to the session database, safe to share between threads.
 
     Open it with `SessionStore(path)` (created and upgraded as needed) or
@@ -283,17 +173,10 @@ class SessionStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> SessionStore:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _read(self, query: Any, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
             try:
-                return self._conn.execute(sql, params).fetchall()
+                return self._conn.execute(query, params).fetchall()
             except sqlite3.Error as exc:
                 raise translate(exc, self.path, "read") from None
 
@@ -316,7 +199,7 @@ class SessionStore:
                     raise translate(exc, self.path, action) from None
                 raise
 
-    # -- sessions --------------------------------------------------------------------------
+    # -- sessions (the rest of the row methods: session_rows.SessionRows) -------------------
 
     def create_session(
         self,
@@ -345,157 +228,24 @@ class SessionStore:
         all in one transaction. The session is owned by this process (status `running`)
         unless `claim` is false. A branch (`parent_id`) records `branch_seq`, the number of
         events copied from the parent (by default all of `events`)."""
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        sha = sha256_text(scenario_text)
         rows = [event_to_row(e) for e in events]
-        started = started or iso(self.clock())
-        owner = f"{this_host()}:{os.getpid()}" if claim and status == "running" else None
-        fixed_id = session_id
-        branch = (len(rows) if branch_seq is None else branch_seq) if parent_id is not None else None
-        summary_text = None if summary is None else json.dumps(summary, ensure_ascii=False,
-                                                               sort_keys=True)
+        columns = new_session_columns(
+            scenario_text=scenario_text, scenario_id=scenario_id, title=title, seed=seed, team=team,
+            participants=participants, facilitator=facilitator, mode=mode, started=started or iso(self.clock()),
+            parent_id=parent_id, branch_decision=branch_decision, branch_seq=branch_seq, events=len(rows),
+            status=status, ended=ended, claim=claim, summary=summary, score_index=score_index)
 
         def work(conn: sqlite3.Connection) -> str:
-            conn.execute("INSERT OR IGNORE INTO scenario_texts (sha256, text) VALUES (?, ?)",
-                         (sha, scenario_text))
-            for _attempt in range(20):
-                new_id = fixed_id or secrets.token_hex(6)
-                exists = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (new_id,)).fetchone()
-                if exists is None:
-                    break
-                if fixed_id:
-                    raise StoreError(f"a session with id {new_id!r} already exists in {self.path}",
-                                     1, "import it as a copy with --new-id")
-            else:  # pragma: no cover - 20 collisions of 48 random bits
-                raise StoreError("could not find a free session id")
-            conn.execute(
-                "INSERT INTO sessions (id, scenario_id, title, scenario_sha256, seed, team, "
-                "participants, facilitator, started, ended, status, mode, parent_id, "
-                "branch_decision, branch_seq, owner, updated, summary, score_index) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, scenario_id, title, sha, seed, team,
-                 json.dumps(list(participants), ensure_ascii=False), facilitator, started, ended,
-                 status, mode, parent_id, branch_decision, branch, owner, started, summary_text,
-                 score_index),
-            )
+            new_id = self._insert_session(conn, scenario_text, session_id, columns)
             self._insert_rows(conn, new_id, rows, expected_first=1)
             return new_id
 
         new_id: str = self._write(work, "create a session in")
         return self.get(new_id)
 
-    def resolve(self, session_id: str) -> str:
-        """The full id for an id or a unique prefix of one (at least 4 characters), as people
-        type the first few characters they see in `krise-ovelse sessions`."""
-        text = session_id.strip()
-        if self._read("SELECT 1 FROM sessions WHERE id = ?", (text,)):
-            return text
-        if len(text) < MIN_PREFIX:
-            raise UnknownSession(session_id, self.path, min_prefix=MIN_PREFIX)
-        rows = self._read("SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-                          (text, text + "\uffff"))
-        if len(rows) == 1:
-            return str(rows[0][0])
-        if len(rows) > 1:
-            raise StoreError(f"{session_id!r} matches more than one session",
-                             hint="type more characters of the id")
-        raise UnknownSession(session_id, self.path)
-
-    def get(self, session_id: str) -> SessionInfo:
-        rows = self._read(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = ?", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self.path)
-        return _info(rows[0])
-
-    def list_sessions(self, limit: int | None = None) -> list[SessionInfo]:
-        """Every session, newest first. Reads only the `sessions` row (never scenario texts or
-        events), in the order of the `sessions_by_started` index."""
-        sql = f"SELECT {_INFO_COLUMNS} FROM sessions ORDER BY started DESC, id DESC"
-        params: tuple[Any, ...] = ()
-        if limit is not None:
-            sql += " LIMIT ?"
-            params = (int(limit),)
-        return [_info(row) for row in self._read(sql, params)]
-
-    def count_sessions(self) -> int:
-        return int(self._read("SELECT count(*) FROM sessions")[0][0])
-
-    def scenario_text(self, session_id: str) -> str:
-        rows = self._read(
-            "SELECT t.text FROM sessions s JOIN scenario_texts t ON t.sha256 = s.scenario_sha256 "
-            "WHERE s.id = ?", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self.path)
-        return str(rows[0][0])
-
-    def summary(self, session_id: str) -> dict[str, Any] | None:
-        """The cached index/summary JSON that scoring wrote, if any."""
-        rows = self._read("SELECT summary FROM sessions WHERE id = ?", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self.path)
-        if rows[0][0] is None:
-            return None
-        value = json.loads(rows[0][0])
-        return value if isinstance(value, dict) else None
-
-    def set_summary(self, session_id: str, summary: Mapping[str, Any] | None,
-                    score_index: float | None = None) -> None:
-        """Cache the scoring result (a derived value: may be replaced, unlike events)."""
-        text = None if summary is None else json.dumps(summary, ensure_ascii=False, sort_keys=True)
-
-        def work(conn: sqlite3.Connection) -> None:
-            cur = conn.execute("UPDATE sessions SET summary = ?, score_index = ? WHERE id = ?",
-                               (text, score_index, session_id))
-            if cur.rowcount == 0:
-                raise UnknownSession(session_id, self.path)
-
-        self._write(work)
-
-    def set_status(self, session_id: str, status: str, *, release: bool = True) -> None:
-        """Mark a session paused/ended/interrupted/running. `release` drops this process's
-        ownership; a status never goes back from `ended`."""
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        now = iso(self.clock())
-        owner = None if release or status != "running" else f"{this_host()}:{os.getpid()}"
-
-        def work(conn: sqlite3.Connection) -> None:
-            row = conn.execute("SELECT status FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if row is None:
-                raise UnknownSession(session_id, self.path)
-            new = "ended" if row[0] == "ended" else status
-            conn.execute(
-                "UPDATE sessions SET status = ?, owner = ?, updated = ?, "
-                "ended = CASE WHEN ? = 'ended' THEN COALESCE(ended, ?) ELSE ended END WHERE id = ?",
-                (new, owner, now, new, now, session_id))
-
-        self._write(work)
-
-    def claim(self, session_id: str, *, force: bool = False) -> SessionInfo:
-        """Take a session for writing from this process (resume). Refused while another live
-        process on this machine has it open, unless `force`."""
-        me = f"{this_host()}:{os.getpid()}"
-        now = iso(self.clock())
-
-        def work(conn: sqlite3.Connection) -> None:
-            row = conn.execute(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = ?",
-                               (session_id,)).fetchone()
-            if row is None:
-                raise UnknownSession(session_id, self.path)
-            info = _info(row)
-            if info.status == "ended":
-                raise StoreError(f"session {session_id} has ended; it cannot be continued",
-                                 hint=f"start a what-if from it with `krise-ovelse branch {session_id}"
-                                      " --at DECISION`")
-            if (not force and info.owner and info.owner != me
-                    and info.effective_status == "running"):
-                raise SessionHeld(session_id, info.owner)
-            conn.execute("UPDATE sessions SET status = 'running', owner = ?, updated = ? "
-                         "WHERE id = ?", (me, now, session_id))
-
-        self._write(work, "claim a session in")
-        return self.get(session_id)
+    def _prefix_matches(self, prefix: str) -> list[Any]:
+        return self._read("SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+                          (prefix, prefix + "\uffff"))
 
     # -- events ----------------------------------------------------------------------------
 
@@ -534,12 +284,6 @@ class SessionStore:
 
         last: int = self._write(work, "store events in")
         return last
-
-    def last_seq(self, session_id: str) -> int:
-        rows = self._read("SELECT last_seq FROM sessions WHERE id = ?", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self.path)
-        return int(rows[0][0])
 
     def iter_events(self, session_id: str, start: int = 1, stop: int | None = None) -> Iterator[EventDict]:
         """A session's events with start <= seq <= stop, in order, as dicts.

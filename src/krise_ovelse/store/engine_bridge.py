@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from krise_ovelse.store.codec import sha256_text
-from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, StoreError
 from krise_ovelse.store.lifecycle import (
     CHOICE_KINDS,
@@ -50,6 +49,7 @@ from krise_ovelse.store.lifecycle import (
     stored_scenario,
     task_counts,
 )
+from krise_ovelse.store.session_rows import SessionInfo
 
 if TYPE_CHECKING:
     from krise_ovelse.engine import ExerciseState

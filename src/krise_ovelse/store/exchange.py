@@ -34,8 +34,8 @@ from krise_ovelse.fileio import ReadError, WriteError, read_limited, write_bytes
 from krise_ovelse.safetext import json_escape_controls
 from krise_ovelse.store.backend import Store
 from krise_ovelse.store.codec import EventDict, canonical_json, event_to_row, events_sha256, sha256_text
-from krise_ovelse.store.db import SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, EXIT_USAGE, ExportFileError, StoreError
+from krise_ovelse.store.session_rows import SessionInfo
 
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 FORMAT = "krise-ovelse-session"

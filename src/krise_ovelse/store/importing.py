@@ -29,9 +29,9 @@ from typing import Any
 import attrs
 
 from krise_ovelse.store.backend import Store
-from krise_ovelse.store.db import MIN_PREFIX, SessionInfo
 from krise_ovelse.store.errors import EXIT_PROBLEMS, ExportFileError, StoreError
 from krise_ovelse.store.exchange import ExportData, read_export, signed_message
+from krise_ovelse.store.session_rows import MIN_PREFIX, SessionInfo
 
 #: Session statuses an imported session may keep from its file when its events did not end.
 _OPEN_STATUSES = ("paused", "interrupted")

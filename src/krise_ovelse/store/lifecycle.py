@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from krise_ovelse.engine import Engine, Event, ExerciseState
     from krise_ovelse.model.scenario import Scenario
     from krise_ovelse.store.backend import Store
-    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.store.session_rows import SessionInfo
 
 Clock = Callable[[], dt.datetime]
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 import psycopg
@@ -30,11 +27,10 @@ from psycopg import sql
 
 from krise_ovelse.startup import collection_paused
 from krise_ovelse.store.backend import display_target
-from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event, sha256_text
-from krise_ovelse.store.db import _INFO_COLUMNS, MIN_PREFIX, SessionInfo, _info, iso, this_host
-from krise_ovelse.store.errors import EXIT_USAGE, SessionHeld, StoreError, UnknownSession
+from krise_ovelse.store.codec import EventDict, event_to_row, row_to_event
+from krise_ovelse.store.errors import EXIT_USAGE, StoreError, UnknownSession
 from krise_ovelse.store.pg_schema import PG_VERSION, server_version_problem, stored_version
-from krise_ovelse.store.schema import STATUSES
+from krise_ovelse.store.session_rows import SessionInfo, SessionRows, iso, new_session_columns
 from krise_ovelse.store.sink import StoreSink
 from krise_ovelse.wallclock import utc_now
 
@@ -130,13 +126,15 @@ def open_connection(url: str, location: str, *, autocommit: bool = True) -> psyc
     return conn
 
 
-class PgStore:
+class PgStore(SessionRows):
     """The session store on a PostgreSQL server; the same methods as `db.SessionStore`.
 
     One connection, shared by the threads of one process under a lock (like the SQLite store).
     `readonly` refuses writes in the client (the server's grants refuse them for real)."""
 
     immutable = False
+    PLACEHOLDER = "%s"
+    FOR_UPDATE = " FOR UPDATE"
 
     def __init__(self, url: str, *, readonly: bool = False, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.url = url
@@ -178,13 +176,6 @@ class PgStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> PgStore:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
     # -- connection ------------------------------------------------------------------------
 
     def _reconnect(self) -> None:
@@ -221,7 +212,7 @@ class PgStore:
             except psycopg.Error as exc:
                 raise _store_error(exc, self._location, action) from None
 
-    # -- sessions --------------------------------------------------------------------------
+    # -- sessions (the rest of the row methods: session_rows.SessionRows) -------------------
 
     def create_session(
         self, *, scenario_text: str, scenario_id: str, title: str = "", seed: int | None = None,
@@ -235,134 +226,24 @@ class PgStore:
     ) -> SessionInfo:
         """Record a new session (or an exercise's stream) with its scenario text and first events,
         in one transaction (see `db.SessionStore.create_session`)."""
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        sha = sha256_text(scenario_text)
         rows = [event_to_row(e) for e in events]
-        started = started or iso(self.clock())
-        owner = f"{this_host()}:{os.getpid()}" if claim and status == "running" else None
-        branch = (len(rows) if branch_seq is None else branch_seq) if parent_id is not None else None
-        summary_text = None if summary is None else json.dumps(summary, ensure_ascii=False, sort_keys=True)
+        columns = new_session_columns(
+            scenario_text=scenario_text, scenario_id=scenario_id, title=title, seed=seed, team=team,
+            participants=participants, facilitator=facilitator, mode=mode, started=started or iso(self.clock()),
+            parent_id=parent_id, branch_decision=branch_decision, branch_seq=branch_seq, events=len(rows),
+            status=status, ended=ended, claim=claim, summary=summary, score_index=score_index)
+        columns.update(exercise_id=exercise_id, stream=stream, writer=writer, readers=readers)
 
         def work(conn: psycopg.Connection[Any]) -> str:
-            conn.execute("INSERT INTO scenario_texts (sha256, text) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                         (sha, scenario_text))
-            new_id = session_id
-            for _attempt in range(20):
-                new_id = session_id or secrets.token_hex(6)
-                if not conn.execute("SELECT 1 FROM sessions WHERE id = %s", (new_id,)).fetchone():
-                    break
-                if session_id:
-                    raise StoreError(f"a session with id {new_id!r} already exists in {self._location}",
-                                     1, "import it as a copy with --new-id")
-            conn.execute(
-                "INSERT INTO sessions (id, scenario_id, title, scenario_sha256, seed, team, participants, "
-                "facilitator, started, ended, status, mode, parent_id, branch_decision, branch_seq, owner, "
-                "updated, summary, score_index, exercise_id, stream, writer, readers) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (new_id, scenario_id, title, sha, seed, team, json.dumps(list(participants), ensure_ascii=False),
-                 facilitator, started, ended, status, mode, parent_id, branch_decision, branch, owner, started,
-                 summary_text, score_index, exercise_id, stream, writer, readers))
-            assert new_id is not None
+            new_id = self._insert_session(conn, scenario_text, session_id, columns)
             self._insert(conn, new_id, rows, exercise_id, stream)
             return new_id
 
         new_id: str = self._write(work, "create a session in")
         return self.get(new_id)
 
-    def resolve(self, session_id: str) -> str:
-        text = session_id.strip()
-        if self._read("SELECT 1 FROM sessions WHERE id = %s", (text,)):
-            return text
-        if len(text) < MIN_PREFIX:
-            raise UnknownSession(session_id, self._location, min_prefix=MIN_PREFIX)
-        rows = self._read("SELECT id FROM sessions WHERE starts_with(id, %s) ORDER BY id LIMIT 2", (text,))
-        if len(rows) == 1:
-            return str(rows[0][0])
-        if len(rows) > 1:
-            raise StoreError(f"{session_id!r} matches more than one session", hint="type more characters of the id")
-        raise UnknownSession(session_id, self._location)
-
-    def get(self, session_id: str) -> SessionInfo:
-        rows = self._read(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = %s", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self._location)
-        return _info(rows[0])
-
-    def list_sessions(self, limit: int | None = None) -> list[SessionInfo]:
-        query = f"SELECT {_INFO_COLUMNS} FROM sessions ORDER BY started DESC, id DESC"
-        if limit is not None:
-            return [_info(r) for r in self._read(query + " LIMIT %s", (int(limit),))]
-        return [_info(r) for r in self._read(query)]
-
-    def count_sessions(self) -> int:
-        return int(self._read("SELECT count(*) FROM sessions")[0][0])
-
-    def scenario_text(self, session_id: str) -> str:
-        rows = self._read("SELECT t.text FROM sessions s JOIN scenario_texts t ON t.sha256 = s.scenario_sha256 "
-                          "WHERE s.id = %s", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self._location)
-        return str(rows[0][0])
-
-    def summary(self, session_id: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT summary FROM sessions WHERE id = %s", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self._location)
-        if rows[0][0] is None:
-            return None
-        value = json.loads(rows[0][0])
-        return value if isinstance(value, dict) else None
-
-    def set_summary(self, session_id: str, summary: Mapping[str, Any] | None,
-                    score_index: float | None = None) -> None:
-        text = None if summary is None else json.dumps(summary, ensure_ascii=False, sort_keys=True)
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            cur = conn.execute("UPDATE sessions SET summary = %s, score_index = %s WHERE id = %s",
-                               (text, score_index, session_id))
-            if cur.rowcount == 0:
-                raise UnknownSession(session_id, self._location)
-
-        self._write(work)
-
-    def set_status(self, session_id: str, status: str, *, release: bool = True) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
-        now = iso(self.clock())
-        owner = None if release or status != "running" else f"{this_host()}:{os.getpid()}"
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            row = conn.execute("SELECT status FROM sessions WHERE id = %s FOR UPDATE", (session_id,)).fetchone()
-            if row is None:
-                raise UnknownSession(session_id, self._location)
-            new = "ended" if row[0] == "ended" else status
-            conn.execute("UPDATE sessions SET status = %s, owner = %s, updated = %s, "
-                         "ended = CASE WHEN %s = 'ended' THEN COALESCE(ended, %s) ELSE ended END WHERE id = %s",
-                         (new, owner, now, new, now, session_id))
-
-        self._write(work)
-
-    def claim(self, session_id: str, *, force: bool = False) -> SessionInfo:
-        me = f"{this_host()}:{os.getpid()}"
-        now = iso(self.clock())
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            row = conn.execute(f"SELECT {_INFO_COLUMNS} FROM sessions WHERE id = %s FOR UPDATE",
-                               (session_id,)).fetchone()
-            if row is None:
-                raise UnknownSession(session_id, self._location)
-            info = _info(row)
-            if info.status == "ended":
-                raise StoreError(f"session {session_id} has ended; it cannot be continued",
-                                 hint=f"start a what-if from it with `krise-ovelse branch {session_id} --at DECISION`")
-            if not force and info.owner and info.owner != me and info.effective_status == "running":
-                raise SessionHeld(session_id, info.owner)
-            conn.execute("UPDATE sessions SET status = 'running', owner = %s, updated = %s WHERE id = %s",
-                         (me, now, session_id))
-
-        self._write(work, "claim a session in")
-        return self.get(session_id)
+    def _prefix_matches(self, prefix: str) -> list[Any]:
+        return self._read("SELECT id FROM sessions WHERE starts_with(id, %s) ORDER BY id LIMIT 2", (prefix,))
 
     # -- events ----------------------------------------------------------------------------
 
@@ -443,12 +324,6 @@ class PgStore:
                 raise _store_error(exc, self._location, "store events in") from None
         return int(rows[-1][0])
 
-    def last_seq(self, session_id: str) -> int:
-        rows = self._read("SELECT last_seq FROM sessions WHERE id = %s", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self._location)
-        return int(rows[0][0])
-
     def iter_events(self, session_id: str, start: int = 1, stop: int | None = None) -> Iterator[EventDict]:
         high = stop if stop is not None else (1 << 31) - 1
         rows = self._read(_SELECT_EVENTS, (session_id, start, high))
@@ -473,10 +348,7 @@ class PgStore:
         return [(int(r[0]), str(r[1]), row_to_event(*r[2:])) for r in rows]
 
     def applied_control(self, session_id: str) -> int:
-        rows = self._read("SELECT applied_control FROM sessions WHERE id = %s", (session_id,))
-        if not rows:
-            raise UnknownSession(session_id, self._location)
-        return int(rows[0][0])
+        return int(self._value("applied_control", session_id))
 
     def set_applied_control(self, session_id: str, position: int) -> None:
         """Record that an organisation applied the control stream up to `position` (a control

@@ -26,7 +26,7 @@ from krise_ovelse.wallclock import utc_now
 
 if TYPE_CHECKING:  # the engine, the store and the catalogue are imported when needed, not at startup
     from krise_ovelse.engine.values import Participant
-    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.store.session_rows import SessionInfo
     from krise_ovelse.tui.catalog import ScenarioEntry
     from krise_ovelse.tui.session import ExerciseSession, Outcome, SessionError
 

@@ -838,8 +838,13 @@ class ExerciseSession:
         return _tr(option.consequence) if option is not None else ""
 
     def log_entries(self) -> tuple[LogEntry, ...]:
+        """The decision log: each choice, revision and lapsed deadline, in the describer's words
+        (`describe`), with who and why as they stand after any correction."""
+        from krise_ovelse.describe import describe
+
         history = self.state.history()
         last_index = {r.decision_id: i for i, r in enumerate(history)}
+        lang = language()
         entries: list[tuple[int, LogEntry]] = []
         #: the team's words behind a choice mapped from them (its decision_made follows the mapping)
         words = {w.mapped_seq + 1: w.text for w in self.state.written if w.mapped_seq is not None}
@@ -849,23 +854,27 @@ class ExerciseSession:
             if written.mapped_option is None or (written.mapped_seq is not None and any(
                     r.decision_id == written.decision_id and r.seq == written.mapped_seq + 1 for r in history)):
                 continue
-            d = self.scenario.decision(written.decision_id) if self.scenario.has_decision(written.decision_id) \
-                else None
+            described = describe({"kind": "decision_written", "decision_id": written.decision_id,
+                                  "decided_by": written.decided_by}, self.scenario, lang, parts=True)
             entries.append((written.mapped_seq or written.seq, LogEntry(
-                decision_id=written.decision_id, title=_tr(d.title) if d is not None and d.title else "",
+                decision_id=written.decision_id, title=neutralise(described.subject),
                 option_id=written.mapped_option, option_text="", own_words=written.text,
                 minutes=float(written.mapped_minutes if written.mapped_minutes is not None
                               else written.scenario_minutes),
-                rationale=written.rationale, decided_by=written.decided_by,
+                rationale=written.rationale, decided_by=neutralise(described.by),
                 current=written.decision_id not in last_index)))
         for index, record in enumerate(history):
-            d = self.scenario.decision(record.decision_id) if self.scenario.has_decision(record.decision_id) else None
-            option = d.option(record.option_id) if d is not None else None
+            kind = "decision_missed" if record.missed else "decision_revised" if record.revision else "decision_made"
+            described = describe({"kind": kind, "decision_id": record.decision_id, "option_id": record.option_id,
+                                  "decided_by": record.decided_by, "rationale": record.rationale},
+                                 self.scenario, lang, parts=True)
+            option = self.scenario.decision(record.decision_id).option(record.option_id) \
+                if self.scenario.has_decision(record.decision_id) else None
             entries.append((record.seq, LogEntry(
-                decision_id=record.decision_id, title=_tr(d.title) if d is not None and d.title else "",
-                option_id=record.option_id, option_text=_tr(option.text) if option is not None else "",
-                minutes=float(record.scenario_minutes), rationale=record.rationale,
-                decided_by=record.decided_by, missed=record.missed, revision=record.revision,
+                decision_id=record.decision_id, title=neutralise(described.subject), option_id=record.option_id,
+                option_text=neutralise(described.option), minutes=float(record.scenario_minutes),
+                rationale=record.rationale, decided_by=neutralise(described.by), missed=record.missed,
+                revision=record.revision,
                 current=last_index[record.decision_id] == index,
                 consequence=_tr(option.consequence) if option is not None else "",
                 amendments=record.amendments, own_words=words.get(record.seq, ""))))

@@ -20,7 +20,7 @@ from krise_ovelse.tui.widgets.tables import fill_table
 from krise_ovelse.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:  # the store and the catalogue are read in a worker, after the first frame
-    from krise_ovelse.store.db import SessionInfo
+    from krise_ovelse.store.session_rows import SessionInfo
     from krise_ovelse.tui.catalog import ScenarioEntry
 
 #: Widest title column (long titles end in "…"); narrower when the terminal is narrow, so the

@@ -1,0 +1,1 @@
+"""Tests of authoring (a package, so mypy can tell the folders' conftest modules apart)."""

@@ -1,0 +1,1 @@
+"""Tests of balance (a package, so mypy can tell the folders' conftest modules apart)."""

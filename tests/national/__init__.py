@@ -1,0 +1,1 @@
+"""Tests of national (a package, so mypy can tell the folders' conftest modules apart)."""

@@ -1,0 +1,1 @@
+"""Tests of report (a package, so mypy can tell the folders' conftest modules apart)."""
