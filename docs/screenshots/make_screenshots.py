@@ -107,12 +107,23 @@ async def type_into(pilot: Any, selector: str, text: str) -> None:
     await pilot.press(*text)
 
 
+async def until_open(pilot: Any, decision_id: str) -> None:
+    """n until `decision_id` is open (a scenario edit may put another inject or deadline first)."""
+    for _ in range(10):
+        if decision_id in {d.decision_id for d in pilot.app.session.state.open_decisions()}:
+            return
+        await pilot.press("n")
+        await pilot.pause()
+    raise SystemExit(f"{decision_id} did not open: update the steps to the example scenario")
+
+
 async def decide(pilot: Any, rationale: str, by: str, option_downs: int = 0) -> None:
     """d on the most urgent open decision: choose, give the rationale and who decided, Ctrl+S."""
     await pilot.press("d")
     await pilot.pause()
-    await pilot.press(*(["down"] * option_downs), "enter", *rationale)
+    await pilot.press(*(["down"] * option_downs), "enter")
     await type_into(pilot, "#decision-by", by)
+    await type_into(pilot, "#decision-rationale", rationale)
     await pilot.press("ctrl+s")
     await pilot.pause()
 
@@ -143,7 +154,7 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
             await type_into(pilot, "#participant-name", name)
             await pilot.press("enter")
         pilot.app.screen.query_one("#briefing-body").scroll_end(animate=False)
-        await shoot(pilot, "orientering-laget")
+        await shoot(pilot, "orientering-ledergruppen")
 
         # STARTEX: Ctrl+S starts the session, Space starts the clock, n jumps to the first inject.
         await pilot.press("ctrl+s")
@@ -159,8 +170,9 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
         # The decision dialog: option a chosen, rationale and who decided typed in.
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("enter", *"Alle må vite hva som gjelder før de drar hjemmefra")
+        await pilot.press("enter")
         await type_into(pilot, "#decision-by", "Kari Nordmann")
+        await type_into(pilot, "#decision-rationale", "Alle må vite hva som gjelder før de drar hjemmefra")
         await shoot(pilot, "beslutning")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -180,27 +192,27 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
         # The team's view of the same moment (v switches; a projector uses --view team).
         await pilot.press("v")
         await pilot.pause()
-        await shoot(pilot, "ovelse-lag")
+        await shoot(pilot, "ovelse-ledergruppen")
         await pilot.press("v")
         await pilot.pause()
 
         # An observation tied to a criterion.
         await pilot.press("o")
         await pilot.pause()
-        await pilot.press(*"Laget ville drøfte med de tillitsvalgte før de svarte departementet")
+        await pilot.press(*"Ledergruppen ville drøfte med de tillitsvalgte før de svarte departementet")
         await pilot.press("tab", "down", "space")
         await shoot(pilot, "observasjon")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
         # d02 opens with i04 the next morning: decided while the clock stands.
-        await pilot.press("space", "n", "space")
-        await pilot.pause()
+        await until_open(pilot, "d02")
         await decide(pilot, "Drøftet med hovedtillitsvalgt før vi flytter noen", "Per Hansen")
 
         # j: on to the next phase (over the jump to week two), n: to i07, which opens d03.
-        await pilot.press("space", "j", "n", "space")
+        await pilot.press("j", "j")
         await pilot.pause()
+        await until_open(pilot, "d03")
         await decide(pilot, "Utstyr og avløsning nå er billigere enn sykmeldinger senere", "Kari Nordmann")
 
         # ENDEX and the evaluation: e asks (Ja), Enter on a criterion opens the rating dialog.

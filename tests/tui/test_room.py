@@ -13,6 +13,7 @@ from krise_ovelse.tui.screens.dialogs import ConfirmDialog
 from krise_ovelse.tui.screens.exercise import ExerciseScreen
 from krise_ovelse.tui.screens.room import JumpDialog, PacingDialog
 from krise_ovelse.tui.view import TEAM
+from krise_ovelse.tui.widgets.status import StatusLine
 
 from .conftest import FakeClock, console
 from .helpers import option_texts, screen_text, start_play
@@ -41,7 +42,7 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             await pilot.press("p")
             await pilot.pause()
             assert app.session.state.presented == "i01"  # type: ignore[union-attr]
-            assert "På ledergruppens skjerm: i01" in screen_text(app)
+            assert "På skjermen: i01" in screen_text(app)
             follower.poll_store()
             await team.pause()
             shown = _projector(follower)
@@ -68,6 +69,23 @@ async def test_the_projector_shows_what_the_facilitator_puts_on_screen_in_a_seco
             # the team window's footer says how to read an inject
             footer = str(follower.screen.query_one("KeyFooter").render())
             assert nb.MESSAGES["key.read"] in footer
+
+
+async def test_the_status_line_grows_when_its_text_wraps_at_80_columns(
+        example: LoadedScenario, db: Path, clock: FakeClock) -> None:
+    """At 80 columns the team name and the presented inject wrap the status line; the pacing
+    line below it must stay visible (the height used to stay as it was until a relayout)."""
+    app = console(example, team="Ledergruppen i DTT", clock=clock)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await start_play(pilot)
+        assert "⏱" in screen_text(app)
+        status = app.screen.query_one(StatusLine)
+        before = status.size.height
+        await pilot.press("p")
+        await pilot.pause()
+        assert "På skjermen: i01" in screen_text(app)
+        wrapped = status.render().wrap(app.console, status.size.width)
+        assert status.size.height == len(wrapped) > before  # every line shown, the pacing line too
 
 
 async def test_show_to_team_from_the_inject_dialog(example: LoadedScenario, db: Path, clock: FakeClock) -> None:

@@ -239,7 +239,7 @@ MESSAGES: dict[str, str] = {
     "pacing.keys": "Enter = bruk forslaget · Esc = lukk",
     "pacing.keys_close": "Esc = lukk",
     "panel.projector": "På skjermen (vist av øvingsleder)",
-    "status.presented": "På ledergruppens skjerm: {id}",
+    "status.presented": "På skjermen: {id}",
     "present.none": "Velg et innspill i listen først.",
     "key.present": "Vis på skjermen",
     "key.read": "Les innspillet",

@@ -288,7 +288,7 @@ def option_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
                 elif choice.missed and level in (Level.P, Level.S):
                     # nobody chose it: what the default did happened, but not as a team's achievement
                     counted = Level.M
-                    shown = Text({lang: text + (f" – standardvalget teller høyst M (forfatteren: {level.value})"
+                    shown = Text({lang: text + (f" – standardvalget teller høyst M (forfatterens nivå: {level.value})"
                                                 if lang == "nb" else
                                                 f" – a default counts at most M (the author's tag: {level.value})")
                                   for lang, text in reason.values.items()})
@@ -500,7 +500,7 @@ def reasoning_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidenc
             if not criteria:
                 criteria = list(dict.fromkeys(c for o in decision.options for c in o.evidence))
         note = f": {shorten(rating.note, 100)}" if rating.note.strip() else ""
-        reason = _t(f"Begrunnelsen ved {label_nb} ({who(by, 'nb')}){note}",
+        reason = _t(f"Begrunnelsen for {label_nb} ({who(by, 'nb')}){note}",
                     f"The reasoning at {label_en} ({who(by, 'en')}){note}")
         for criterion in criteria:
             items.append(Evidence(criterion=criterion, level=rating.level, source=Source.REASONING, reason=reason,

@@ -10,7 +10,7 @@ from krise_ovelse.scoring.ratings import Rating, ScoringResult, Status
 
 _HEAD = {
     "nb": ("Vurdering mot suksesskriteriene", "Indeks (oppsummering, ikke karakter)",
-           "kan bare sammenlignes med kjøringer av samme scenario", "Styrker", "Forbedringspunkter", "Overstyrt"),
+           "kan bare sammenlignes med gjennomføringer av samme scenario", "Styrker", "Forbedringspunkter", "Overstyrt"),
     "en": ("Ratings against the success criteria", "Index (a summary, not a grade)",
            "comparable with runs of the same scenario only", "Strengths", "Areas for improvement", "Overridden"),
 }

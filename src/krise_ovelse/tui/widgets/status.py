@@ -78,9 +78,13 @@ class StatusLine(Widget):
         self._text = Text("")
 
     def show(self, text: Text) -> None:
+        """A longer or shorter text may wrap to another number of lines (a narrow console, a long
+        team name, the presented inject): then the height is laid out again, or the last line
+        (the pacing) would be cut off until something else re-laid the screen."""
         if text.plain != self._text.plain or text.spans != self._text.spans:
+            relayout = len(text.plain) != len(self._text.plain)
             self._text = text
-            self.refresh()
+            self.refresh(layout=relayout)
 
     def render(self) -> Text:
         return self._text
