@@ -57,6 +57,10 @@ class TestWriting:
         engine = opened()
         first = event_to_dict(engine.events[0])
         assert first["decide_first"] is True and engine.state.decide_first
+        from krise_ovelse.describe import describe
+
+        assert describe(engine.events[0], engine.scenario, "nb").endswith(", beslutt først")
+        assert describe(engine.events[0], engine.scenario, "en").endswith(", decide first")
         assert "decide_first" not in event_to_dict(start(basic()).events[0])  # off: the stored form as before
 
     def test_written_decision_counts_for_the_deadline_and_applies_nothing(self) -> None:
