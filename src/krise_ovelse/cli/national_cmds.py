@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
+from krise_ovelse.cli.base import EXIT_OK, EXIT_USAGE, exit_with_problems, lang_option, main, user_lang
 from krise_ovelse.store.errors import StoreError
 
 PG_DB_HELP = "PostgreSQL URL postgresql://USER:PASSWORD@HOST/DB (default: $KRISE_OVELSE_DB)."
@@ -83,10 +83,7 @@ def _load_scenario(path: str) -> tuple[Any, str]:
 
     result = load_scenario(Path(path))
     if result.scenario is None or result.text is None:
-        for problem in result.problems:
-            click.echo(problem.render(), err=True)
-        unreadable = any(p.code.startswith("E-READ") for p in result.problems)
-        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+        exit_with_problems(result.problems)
     return result.scenario, result.text
 
 
@@ -107,9 +104,7 @@ def setup_cmd(scenario: str, participants: str, credentials: str, db: str | None
 
     setup, problems = read_setup(Path(participants))
     if setup is None:
-        for problem in problems:
-            click.echo(problem.render(), err=True)
-        sys.exit(EXIT_USAGE if any(p.code.startswith("E-READ") for p in problems) else EXIT_PROBLEMS)
+        exit_with_problems(problems)
     loaded, text = _load_scenario(scenario)
     with _errors():
         url = _url(db)
