@@ -11,7 +11,8 @@ is kept on one line.
 
 Two forms: the line (`describe(...)`, a string), and its parts (`describe(..., parts=True)`, a
 `Description`: the kind's label, what the event is about by name, the chosen option, who) for a
-table row or a log entry that lays the same words out in columns.
+table row or a log entry that lays the same words out in columns (the report's timeline; the
+console's decision log, jump preview and reasoning list).
 
 A new event kind needs a branch in `_describe` (its line), a `describe.label.KIND` message and,
 if it is about something by name, a case in `_subject`; `tests/engine/test_describe.py` checks

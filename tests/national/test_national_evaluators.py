@@ -451,3 +451,32 @@ def test_the_documented_national_evaluate_commands_run(
         assert result.exit_code == 0, (command, result.stderr)
         outputs.append(result.stdout)
     assert "4 record(s) so far" in outputs[-1]
+
+
+async def test_the_control_screen_shows_the_evaluators_coverage(
+        exercise_id: str, creds: dict[str, str], played: tuple[ControlCell, OrgClient]) -> None:
+    from textual.widgets import DataTable
+
+    from krise_ovelse.tui.i18n import set_language
+    from krise_ovelse.tui.screens.control import ControlApp, ControlScreen
+
+    set_language("nb")  # the column headers below are the Norwegian ones
+    control, _nav = played
+    evaluator = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav")
+    try:
+        evaluator.mark("KH-2", 1, "observed")
+        evaluator.observe("Tydelig fordeling", ["KH-2"], level="S", why="Fast møtepunkt")
+        evaluator.rate("KH-2", "S", "")
+    finally:
+        evaluator.close()
+    app = ControlApp(control, tick_interval=None, status_interval=None)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ControlScreen)
+        table = screen.query_one("#control-orgs", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        row = dict(zip(labels, (str(c) for c in table.get_row("nav")), strict=True))
+        assert (row["Evaluatorer"], row["Obs."], row["Sjekkl."], row["Vurd."]) == ("1/2", "1", "1", "1")
+        dsb = dict(zip(labels, (str(c) for c in table.get_row("dsb")), strict=True))
+        assert (dsb["Evaluatorer"], dsb["Obs."], dsb["Sjekkl."], dsb["Vurd."]) == ("0/1", "0", "0", "0")

@@ -495,8 +495,12 @@ class ExerciseSession:
                                      pause_on_open)
 
     def jump_preview(self) -> JumpPreview | None:
-        """What jumping to the next phase would skip and let lapse (None in the last phase)."""
+        """What jumping to the next phase would skip and let lapse (None in the last phase), named
+        as the skips and lapses will be described (`describe`)."""
+        from krise_ovelse.describe import describe
+
         state = self.state
+        lang = language()
         phases = self.scenario.phases
         index = state.clock.phase_index
         if index + 1 >= len(phases):
@@ -508,15 +512,17 @@ class ExerciseSession:
             if inject.kind is Trigger.SCHEDULED and inject.at is not None and now < inject.at.minutes < to:
                 status = state.inject(inject.id)
                 if status.status is InjectStatus.PENDING:
-                    skipped.append((inject.id, _tr(inject.title), inject.at.minutes))
+                    named = describe({"kind": "inject_skipped", "inject_id": inject.id}, self.scenario, lang,
+                                     parts=True)
+                    skipped.append((inject.id, neutralise(named.subject), inject.at.minutes))
         skipped.sort(key=lambda item: (item[2], item[0]))
         lapsing = []
         for decision in state.open_decisions():
             if decision.deadline is not None and decision.deadline <= to:
-                d = self.scenario.decision(decision.decision_id)
-                default = d.option(d.default)
-                lapsing.append((d.id, _tr(d.title) if d.title else _tr(d.prompt)[:60], d.default,
-                                _tr(default.text) if default is not None else ""))
+                default = self.scenario.decision(decision.decision_id).default
+                lapse = describe({"kind": "decision_missed", "decision_id": decision.decision_id, "option_id": default},
+                                 self.scenario, lang, parts=True)
+                lapsing.append((decision.decision_id, neutralise(lapse.subject), default, neutralise(lapse.option)))
         return JumpPreview(phase_id=target.id, phase_title=_tr(target.title), from_minutes=now, to_minutes=to,
                            skipped=tuple(skipped), lapsing=tuple(lapsing),
                            saves=plan_seconds(self.scenario, now + state.clock.carry, to))

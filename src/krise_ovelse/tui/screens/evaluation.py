@@ -385,6 +385,10 @@ class ReasoningDialog(KriseModal[bool | None]):
         self.decided = [r for r in session.state.decision_history if not r.missed]
 
     def compose(self) -> ComposeResult:
+        from krise_ovelse.describe import describe
+        from krise_ovelse.safetext import neutralise
+        from krise_ovelse.tui.i18n import language
+
         scenario = self.session.scenario
         with Vertical(classes="dialog-box wide"):
             yield Label(t("reasoning.title"), classes="dialog-title", markup=False)
@@ -393,10 +397,12 @@ class ReasoningDialog(KriseModal[bool | None]):
             else:
                 options = []
                 for n, record in enumerate(self.decided):
-                    decision = scenario.decision(record.decision_id)
-                    title = tr(decision.title or decision.prompt)
+                    named = describe({"kind": "decision_made", "decision_id": record.decision_id,
+                                      "option_id": record.option_id, "decided_by": record.decided_by},
+                                     scenario, language(), parts=True)
+                    title = neutralise(named.subject)
                     rationale = record.rationale.strip() or t("reasoning.no_rationale")
-                    who = f" – {t('reasoning.by', by=record.decided_by)}" if record.decided_by.strip() else ""
+                    who = f" – {t('reasoning.by', by=neutralise(named.by))}" if named.by else ""
                     options.append(Option(Text.assemble((f"{record.decision_id}={record.option_id} ", "bold"),
                                                         clip(title, 40), "\n   ", (rationale, "italic"), who),
                                           id=str(n)))
