@@ -370,8 +370,11 @@ def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
                "--criteria", "KH-2", "--level", "S", "--why", "Fast møtepunkt", "--reasoning", "d01=P",
                "--rate", "KH-2=S", "--reason", "Tidlig og tydelig")
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.splitlines() == ["eva-nav: task_marked KH-2.1 observed", "eva-nav: observation_added",
-                                        "eva-nav: reasoning_rated d01 P", "eva-nav: criterion_rated KH-2 S"]
+    assert done.stdout.splitlines() == [  # each judgement as replay describes it
+        "eva-nav: sjekkliste KH-2.1: observert (eva-nav): Morgenmøte",
+        "eva-nav: observasjon (eva-nav) [KH-2] S: Tydelig fordeling (Fast møtepunkt)",
+        "eva-nav: begrunnelsen for d01 «Første beskjed til ansatte» vurdert til P (eva-nav): Morgenmøte",
+        "eva-nav: kriterium KH-2 vurdert til S (eva-nav): Tidlig og tydelig"]
     with PgStore(pg_url) as store:
         before = store.last_seq(f"{exercise_id}_eval_eva-nav")
     for args, needle in ((["--rate", "XX-9=P"], "refused (unknown_criterion)"),
@@ -387,6 +390,7 @@ def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
         assert store.last_seq(f"{exercise_id}_eval_eva-nav") == before
     listed = run()
     assert listed.exit_code == 0 and "eva-nav evaluates nav" in listed.stdout and "4 record(s)" in listed.stdout
+    assert "kriterium KH-2 vurdert til S" in listed.stdout and "criterion_rated" not in listed.stdout
     # a team's credentials cannot act as an evaluator: a clear message, exit 2
     team = run("--rate", "KH-2=S", db=creds["org.nav"])
     assert team.exit_code == 2 and team.stderr.startswith("error:") and "Traceback" not in team.stderr
