@@ -52,7 +52,7 @@ def full_record() -> ScoringInput:
 
 FULL_FORM: dict[str, Any] = {
     "format": "krise-ovelse/scoring-input",
-    "version": 2,
+    "version": 3,
     "start_minutes": 0.0,
     "end_minutes": 1000.0,
     "ended": True,
@@ -103,7 +103,7 @@ def test_the_written_form_reads_back() -> None:
 
 def test_an_empty_record_writes_its_fixed_keys() -> None:
     assert input_to_dict(ScoringInput()) == {
-        "format": "krise-ovelse/scoring-input", "version": 2, "start_minutes": 0.0, "end_minutes": None,
+        "format": "krise-ovelse/scoring-input", "version": 3, "start_minutes": 0.0, "end_minutes": None,
         "ended": False, "team": "", "participants": [], "facilitator": "", "started": "", "injects": [],
         "decisions": [], "history": {}, "observations": [], "overrides": [], "evaluators": [], "task_marks": [],
         "reasoning": [], "reconciliations": []}
@@ -127,7 +127,7 @@ def test_a_sample_without_its_seq_reads() -> None:
 
 
 @pytest.mark.parametrize("data", [
-    {"format": "krise-ovelse/scoring-input", "version": 3},
+    {"format": "krise-ovelse/scoring-input", "version": 4},
     {"format": "krise-ovelse/ratings", "version": 2},
     {"format": "krise-ovelse/scoring-input", "version": 2, "task_marks": [{"criterion": "KH-1", "task": 1,
                                                                           "status": "maybe"}]},

@@ -30,7 +30,7 @@ from krise_ovelse.messages import normalise
 from krise_ovelse.messages import text as message
 from krise_ovelse.model.scenario import Decision, IndicatorRule, Level, Measure, Scenario
 from krise_ovelse.model.text import Text
-from krise_ovelse.scoring.inputs import Choice, Observation, Sample, ScoringInput
+from krise_ovelse.scoring.inputs import Choice, DecisionRecord, Observation, Sample, ScoringInput
 
 #: The criterion that decision timeliness is evidence for.
 TIMELINESS_CRITERION = "KH-3"
