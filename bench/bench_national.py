@@ -95,11 +95,19 @@ def worker(creds_file: str, exercise: str, orgs: list[str], evaluators: list[str
             errors.append(f"{org}: {type(exc).__name__}: {exc}")
 
     def eval_loop(evaluator: str, offset: float) -> None:
+        from krise_ovelse.engine.refusal import CommandRefused
+
         try:
             client = EvaluatorClient(creds[f"eval.{evaluator}"], exercise, evaluator)
             time.sleep(offset)
             while time.monotonic() < stop:
-                client.observe("Benk: observasjon", ["KH-2"])
+                try:
+                    client.observe("Benk: observasjon", ["KH-2"])
+                except CommandRefused as refusal:  # the engine refuses until the organisation has started
+                    if refusal.code != "not_started":
+                        raise
+                    time.sleep(0.5)
+                    continue
                 time.sleep(20)
             client.close()
         except Exception as exc:

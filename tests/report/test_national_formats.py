@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -90,6 +92,7 @@ def test_the_view_has_the_cross_cutting_parts_and_a_chapter_per_organisation(vie
     knowledge = " ".join(view.knowledge)
     assert "Svakest på tvers av virksomhetene:" in knowledge and "Sterkest på tvers" in knowledge
     assert "1 av dem er gjennomgått av en evaluator" in knowledge
+    assert "krise-ovelse national report ovelse-digital -o FIL.xlsx" in knowledge
     assert all(c.plan and len(c.plan) == len(c.plan_items) for c in view.chapters)
 
 
@@ -232,3 +235,49 @@ def test_the_svg_bars_escape_their_labels_and_tooltips() -> None:
                        legend=[("P", "<p>"), ("U", "")])
     assert "<b>" not in svg and "<i>" not in svg and "&lt;t&gt;" in svg and "&lt;p&gt;" in svg
     assert svg.count("<rect") == 2 + 2  # two legend keys, two segments
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftotext")), reason="needs Chromium, poppler")
+def test_printed_every_chapter_starts_a_page_and_no_page_ends_with_a_heading(view: NationalView,
+                                                                              tmp_path: Path) -> None:
+    page = tmp_path / "nasjonal.html"
+    page.write_bytes(render_national_bytes(view, "html"))
+    pdf = tmp_path / "nasjonal.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", f"--user-data-dir={tmp_path}/chrome", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, check=True, timeout=240)
+    pages = [[line.strip() for line in text.splitlines() if line.strip() and "Unntatt offentlighet" not in line]
+             for text in _pdf_pages(pdf)]
+    m = view.m
+    headings = {m[key] for key in ("nat_overview", "nat_index_table", "nat_across", "nat_distribution", "nat_matrix",
+                                   "nat_common", "nat_common_strengths", "nat_common_improvements", "nat_knowledge",
+                                   "nat_ratings", "strengths", "improvements", "plan", "legend")}
+    for number, lines in enumerate(pages, start=1):
+        assert lines and lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
+    starts = [lines[0] for lines in pages if lines]
+    for chapter in view.chapters[::2]:  # plain names (the hostile one wraps and shows controls as symbols)
+        assert chapter.title in starts, f"{chapter.title!r} does not start a page"
+
+
+def test_the_documented_national_report_commands_use_real_options_and_formats() -> None:
+    import shlex
+
+    from krise_ovelse.cli.national_cmds import report_cmd
+
+    doc = (ROOT / "docs" / "national-exercise.md").read_text(encoding="utf-8")
+    commands = [line.split("$ ", 1)[1] for line in doc.splitlines() if "$ krise-ovelse national report" in line]
+    assert len(commands) >= 4
+    known = {opt for param in report_cmd.params for opt in getattr(param, "opts", ())}
+    formats = set()
+    for command in commands:
+        words = shlex.split(command)
+        assert {w for w in words if w.startswith("-")} <= known, command
+        formats |= {Path(words[i + 1]).suffix for i, w in enumerate(words) if w == "-o"}
+    assert formats == {".md", ".html", ".docx", ".xlsx"}

@@ -300,6 +300,8 @@ NB: dict[str, str] = {
     "nat_kb_suggestions": "{count} av vurderingene er forslag som ingen evaluator har gjennomgått. Gjennomgå dem "
                           "før funnene brukes videre.",
     "nat_kb_none": "ingen",
+    "nat_kb_data": "Vurderingene og tiltakene finnes også som regneark (krise-ovelse national report {exercise} "
+                   "-o FIL.xlsx), klare til å legges sammen med andre øvelsers.",
     "nat_weak_item": "{criterion} {name} (M eller U i {count} av {total})",
     "nat_strong_item": "{criterion} {name} (P i {count} av {total})",
     "nat_spread_item": "{criterion} {name} (P: {good}; M eller U: {poor})",
@@ -613,6 +615,8 @@ EN: dict[str, str] = {
     "nat_kb_suggestions": "{count} of the ratings are suggestions no evaluator has reviewed. Review them before "
                           "the findings are used further.",
     "nat_kb_none": "none",
+    "nat_kb_data": "The ratings and actions are also available as a workbook (krise-ovelse national report "
+                   "{exercise} -o FILE.xlsx), ready to be put together with other exercises'.",
     "nat_weak_item": "{criterion} {name} (M or U in {count} of {total})",
     "nat_strong_item": "{criterion} {name} (P in {count} of {total})",
     "nat_spread_item": "{criterion} {name} (P: {good}; M or U: {poor})",

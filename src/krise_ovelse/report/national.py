@@ -153,7 +153,7 @@ def shared_findings(chapters: Sequence[Chapter], strengths: bool,
 
 
 def _knowledge(criteria: Sequence[CriterionRow], chapters: Sequence[OrgChapter], m: Messages,
-               names: dict[str, str]) -> list[str]:
+               names: dict[str, str], exercise: str) -> list[str]:
     """What this exercise adds to the knowledge base, in sentences built from the ratings."""
     total = len(chapters)
     rated = sum(c.rated for c in chapters)
@@ -183,6 +183,7 @@ def _knowledge(criteria: Sequence[CriterionRow], chapters: Sequence[OrgChapter],
     lines.append(m("nat_kb_plans", actions=actions, orgs=sum(1 for c in chapters if c.plan), total=total))
     if reviewed < rated:
         lines.append(m("nat_kb_suggestions", count=rated - reviewed))
+    lines.append(m("nat_kb_data", exercise=exercise))
     return lines
 
 
@@ -254,7 +255,7 @@ def build_national_view(exercise: str, title: str, chapters: Sequence[Chapter], 
         overview=m("nat_overview_text", count=len(chapters)),
         index_rows=tuple((c.name, c.index, str(c.rated), str(c.reviewed)) for c in org_chapters),
         criteria=criteria, matrix=tuple(matrix), common_strengths=shared(True), common_improvements=shared(False),
-        knowledge=tuple(_knowledge(criteria, org_chapters, m, names)), chapters=tuple(org_chapters),
+        knowledge=tuple(_knowledge(criteria, org_chapters, m, names, exercise)), chapters=tuple(org_chapters),
         legend=legend, org_count=len(chapters), classification=one_line(classification))
 
 
