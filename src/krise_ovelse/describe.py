@@ -39,7 +39,7 @@ class Description:
     `subject` what it is about by name (an inject's or decision's title, a phase's title, an
     observation's text; "" for the clock's own events), `option` the option chosen (choices),
     `by` who did it as a reader says it, and `line` the whole one-line description. Every part
-    is on one line; none is cut."""
+    is on one line; only `line` is cut, to `width` when one is given."""
 
     kind: str
     label: str

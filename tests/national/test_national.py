@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from krise_ovelse.cli import main
 from krise_ovelse.national.control import ControlCell
-from krise_ovelse.national.org import EvaluatorClient, OrgClient
+from krise_ovelse.national.evaluator import EvaluatorClient
+from krise_ovelse.national.org import OrgClient
 from krise_ovelse.national.setup import read_setup
 from krise_ovelse.store.errors import StoreError
 from krise_ovelse.store.lifecycle import open_checked
@@ -92,9 +93,9 @@ def test_organisations_follow_the_control_cell_and_the_server_guards_the_streams
         with psycopg.connect(creds["org.nav"], autocommit=True) as conn:
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
                                 (f"{exercise_id}_eval_eva-nav",)).fetchone() == (0,)
-        with psycopg.connect(creds["control"], autocommit=True) as conn:
+        with psycopg.connect(creds["control"], autocommit=True) as conn:  # evaluator_added, observation_added
             assert conn.execute("SELECT count(*) FROM events WHERE session_id = %s",
-                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (1,)
+                                (f"{exercise_id}_eval_eva-nav",)).fetchone() == (2,)
         status = {s.org_id: s for s in control.status()}
         assert status["nav"].connected and status["nav"].behind == 0 and status["nav"].evaluators == 1
         assert status["nav"].observations == 1

@@ -10,12 +10,9 @@ from pathlib import Path
 import click
 
 from krise_ovelse.authoring.load import LoadResult, load_scenario
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main, problems_exit_code
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.paths import PLAYTHROUGH_DIR, resolve_scenario_arg
-
-#: Problem codes that mean the input could not be read at all (exit 2, not 1).
-UNREADABLE = ("E-READ",)
 
 
 def _expand(paths: Iterable[str]) -> list[Path]:
@@ -35,7 +32,7 @@ def _expand(paths: Iterable[str]) -> list[Path]:
 
 
 def _exit_code(problems: list[Problem], strict: bool = False) -> int:
-    if any(p.code.startswith(UNREADABLE) for p in problems):
+    if problems_exit_code(problems) == EXIT_USAGE:
         return EXIT_USAGE
     if any(p.is_error or strict for p in problems):
         return EXIT_PROBLEMS

@@ -14,15 +14,34 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from gettext import gettext as _
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from krise_ovelse.model.problems import Problem
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: Problem codes that mean the input could not be read at all (exit 2, not 1).
+UNREADABLE = ("E-READ",)
+
+
+def problems_exit_code(problems: Iterable[Problem]) -> int:
+    """2 when an input could not be read at all (an `E-READ…` problem), else 1."""
+    return EXIT_USAGE if any(p.code.startswith(UNREADABLE) for p in problems) else EXIT_PROBLEMS
+
+
+def exit_with_problems(problems: Sequence[Problem], shown: Iterable[Problem] | None = None) -> NoReturn:
+    """Print `shown` (default: all `problems`) as `file:line:col: CODE message (hint)` on stderr
+    and exit with `problems_exit_code(problems)`."""
+    for problem in problems if shown is None else shown:
+        click.echo(problem.render(), err=True)
+    sys.exit(problems_exit_code(problems))
 
 F = TypeVar("F", bound=Callable[..., Any])
 

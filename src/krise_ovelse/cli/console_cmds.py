@@ -16,12 +16,20 @@ from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import ENV_LANG, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LANGS, db_option, main, user_lang
+from krise_ovelse.cli.base import (
+    ENV_LANG,
+    EXIT_OK,
+    EXIT_USAGE,
+    LANGS,
+    db_option,
+    exit_with_problems,
+    main,
+    user_lang,
+)
 from krise_ovelse.startup import collection_paused
 
 VIEWS = ("facilitator", "team")
 AUTO_PAUSE = ("auto", "on", "off")
-UNREADABLE = ("E-READ",)
 
 
 def _default_lang() -> str:
@@ -52,10 +60,7 @@ def load_or_exit(name: str) -> Any:
         sys.exit(EXIT_USAGE)
     result = load_scenario_cached(path)  # in full unless these bytes loaded cleanly before
     if result.scenario is None or result.text is None:
-        for problem in result.problems:
-            click.echo(problem.render(), err=True)
-        unreadable = any(p.code.startswith(UNREADABLE) for p in result.problems)
-        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+        exit_with_problems(result.problems)
     return LoadedScenario(result.scenario, result.text, str(path))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main, problems_exit_code
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.msel.profiles import PROFILES, ColumnMapping
 
@@ -103,7 +103,7 @@ def _read_mapping(path: Path) -> ColumnMapping:
     doc, problems = load_file(path)
     if doc is None:
         _echo_problems(problems)
-        sys.exit(EXIT_USAGE if any(p.code.startswith("E-READ") for p in problems) else EXIT_PROBLEMS)
+        sys.exit(problems_exit_code(problems))
     mapping, problems = mapping_problems(doc.data, str(path))
     if mapping is None:
         _echo_problems(problems)
@@ -132,7 +132,7 @@ def msel_export(scenario: str, output: str, profile: str, lang: str) -> None:
     result = load_scenario(resolve_scenario_arg(scenario))
     _echo_problems([p for p in result.problems if p.is_error])
     if result.structured is None:
-        sys.exit(EXIT_USAGE if any(p.code.startswith("E-READ") for p in result.problems) else EXIT_PROBLEMS)
+        sys.exit(problems_exit_code(result.problems))
     chosen = PROFILES[profile]
     suffix = Path(output).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, lang_option, main, user_lang
+from krise_ovelse.cli.base import EXIT_OK, EXIT_USAGE, exit_with_problems, lang_option, main, user_lang
 from krise_ovelse.store.errors import StoreError
 
 PG_DB_HELP = "PostgreSQL URL postgresql://USER:PASSWORD@HOST/DB (default: $KRISE_OVELSE_DB)."
@@ -83,10 +83,7 @@ def _load_scenario(path: str) -> tuple[Any, str]:
 
     result = load_scenario(Path(path))
     if result.scenario is None or result.text is None:
-        for problem in result.problems:
-            click.echo(problem.render(), err=True)
-        unreadable = any(p.code.startswith("E-READ") for p in result.problems)
-        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+        exit_with_problems(result.problems)
     return result.scenario, result.text
 
 
@@ -107,9 +104,7 @@ def setup_cmd(scenario: str, participants: str, credentials: str, db: str | None
 
     setup, problems = read_setup(Path(participants))
     if setup is None:
-        for problem in problems:
-            click.echo(problem.render(), err=True)
-        sys.exit(EXIT_USAGE if any(p.code.startswith("E-READ") for p in problems) else EXIT_PROBLEMS)
+        exit_with_problems(problems)
     loaded, text = _load_scenario(scenario)
     with _errors():
         url = _url(db)
@@ -141,10 +136,11 @@ def status_cmd(exercise: str, as_json: bool, db: str | None) -> None:
         click.echo(json.dumps([attrs.asdict(r) for r in rows], ensure_ascii=False, indent=2))
         return
     click.echo(f"{'ORGANISATION':<16} {'CONNECTED':<9} {'BEHIND':>6} {'MIN':>6} {'OPEN':>4} {'DECIDED':>7} "
-               f"{'LAPSED':>6} {'EVAL':>4} {'OBS':>4}  LAST")
+               f"{'LAPSED':>6} {'EVAL':>5} {'OBS':>4} {'MARKS':>5} {'RATED':>5}  LAST")
     for r in rows:
         click.echo(f"{r.org_id:<16} {'yes' if r.connected else 'no':<9} {r.behind:>6} {r.minute:>6} "
-                   f"{r.decisions_open:>4} {r.decided:>7} {r.lapsed:>6} {r.evaluators:>4} {r.observations:>4}  "
+                   f"{r.decisions_open:>4} {r.decided:>7} {r.lapsed:>6} {f'{r.evaluators_active}/{r.evaluators}':>5} "
+                   f"{r.observations:>4} {r.task_marks:>5} {r.ratings:>5}  "
                    f"{r.last_activity or '-'}")
 
 
@@ -246,6 +242,88 @@ def follow_cmd(exercise: str, organisation: str, seconds: float, lang: str | Non
         finally:
             client.close()
     sys.exit(EXIT_OK)
+
+
+@national_group.command("evaluate")
+@click.argument("exercise")
+@click.argument("evaluator")
+@click.option("--mark", "marks", multiple=True, metavar="CRITERION.TASK=STATUS",
+              help="Mark a critical task: observed, partly, not_observed or not_applicable (repeatable).")
+@click.option("--observe", default=None, metavar="TEXT", help="Record an observation.")
+@click.option("--criteria", default="", metavar="ID,ID", help="The criteria the observation concerns.")
+@click.option("--level", default=None, metavar="P|S|M|U|N/O", help="The observation's level (needs --criteria).")
+@click.option("--why", default="", help="Why the observation has that level.")
+@click.option("--reasoning", default=None, metavar="DECISION=LEVEL", help="Rate the reasoning behind a decision.")
+@click.option("--rate", "rate", default=None, metavar="CRITERION=LEVEL", help="Rate a criterion.")
+@click.option("--reconcile", default=None, metavar="CRITERION=LEVEL",
+              help="The lead evaluator's reconciled rating (needs --reason).")
+@click.option("--note", default="", help="The note of --mark or --reasoning.")
+@click.option("--reason", default="", help="The reason of --rate or --reconcile.")
+@click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
+def evaluate_cmd(exercise: str, evaluator: str, marks: tuple[str, ...], observe: str | None, criteria: str,
+                 level: str | None, why: str, reasoning: str | None, rate: str | None, reconcile: str | None,
+                 note: str, reason: str, db: str | None) -> None:
+    """Record EVALUATOR's judgements of its organisation in EXERCISE from the command line.
+
+    For scripts and rehearsals; evaluators work in the console: `krise-ovelse play --session
+    EXERCISE_eval_EVALUATOR --db URL`. Each judgement is checked against the organisation's state
+    as it is now (bad input is refused with a code, exit 2, nothing stored for it) and stored in
+    the evaluator's own stream, in the order: --mark, --observe, --reasoning, --rate, --reconcile.
+    Without any of them: what the evaluator has recorded so far."""
+    from krise_ovelse.engine.refusal import CommandRefused
+    from krise_ovelse.national.evaluator import EvaluatorClient
+
+    def pair(value: str, option: str) -> tuple[str, str]:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip() or not rest.strip():
+            raise click.UsageError(f"{option} takes KEY=VALUE, not {value!r}")
+        return key.strip(), rest.strip()
+
+    tasks = []
+    for mark in marks:
+        target, status = pair(mark, "--mark")
+        criterion, dot, number = target.rpartition(".")
+        if not dot or not number.isdigit():
+            raise click.UsageError(f"--mark takes CRITERION.TASK=STATUS (KH-2.1=observed), not {mark!r}")
+        tasks.append((criterion, int(number), status))
+    def marker(criterion: str, number: int, status: str) -> Callable[[Any], None]:
+        return lambda cl: cl.mark(criterion, number, status, note=note)
+
+    steps: list[tuple[str, Callable[[Any], None]]] = [
+        (f"task_marked {c}.{n} {st}", marker(c, n, st)) for c, n, st in tasks]
+    if observe is not None:
+        names = [c.strip() for c in criteria.split(",") if c.strip()]
+        steps.append(("observation_added", lambda cl: cl.observe(observe, names, level=level, why=why)))
+    if reasoning is not None:
+        decision, rated = pair(reasoning, "--reasoning")
+        steps.append((f"reasoning_rated {decision} {rated}", lambda cl: cl.rate_reasoning(decision, rated, note)))
+    if rate is not None:
+        criterion_id, rated_level = pair(rate, "--rate")
+        steps.append((f"criterion_rated {criterion_id} {rated_level}",
+                      lambda cl: cl.rate(criterion_id, rated_level, reason)))
+    if reconcile is not None:
+        reconciled, reconciled_level = pair(reconcile, "--reconcile")
+        steps.append((f"rating_reconciled {reconciled} {reconciled_level}",
+                      lambda cl: cl.reconcile(reconciled, reconciled_level, reason)))
+    with _errors():
+        client = EvaluatorClient(_url(db), exercise, evaluator)
+        try:
+            for label, step in steps:
+                try:
+                    step(client)
+                except CommandRefused as refusal:
+                    click.echo(f"error: refused ({refusal.code}): {refusal.reason}", err=True)
+                    sys.exit(EXIT_USAGE)
+                click.echo(f"{evaluator}: {label}")
+            if not steps:
+                mine = [e for e in client.engine.events if getattr(e, "by", getattr(e, "author", None)) == evaluator]
+                click.echo(f"{evaluator} evaluates {client.org.id} ({client.org.name}) in exercise {exercise}; "
+                           f"scenario minute {client.state.scenario_minutes}"
+                           + (", ended" if client.state.ended else "") + f"; {len(mine)} record(s) so far")
+                for event in mine:
+                    click.echo(f"{event.scenario_minutes:>6} {event.kind}")
+        finally:
+            client.close()
 
 
 @national_group.command("import")

@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, exit_with_problems, main
 
 #: A `run --json` result larger than this is refused before parsing.
 MAX_RUN_BYTES = 64 * 1024 * 1024
@@ -57,10 +57,7 @@ def _fail(message: str, exit_code: int = EXIT_USAGE, hint: str = "") -> NoReturn
 def _problems(problems: Any) -> NoReturn:
     """Positioned problems (file:line:col: CODE message) from loading a scenario or playthrough."""
     errors = [p for p in problems if p.is_error]
-    for problem in errors:
-        click.echo(problem.render(), err=True)
-    unreadable = any(p.code.startswith("E-READ") for p in errors)
-    sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+    exit_with_problems(errors)
 
 
 def _load_scenario(path: str) -> Any:

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, db_option, lang_option, main, user_lang
+from krise_ovelse.cli.base import (
+    EXIT_OK,
+    EXIT_USAGE,
+    db_option,
+    exit_with_problems,
+    lang_option,
+    main,
+    user_lang,
+)
 from krise_ovelse.model.problems import Problem
 
-#: Problem codes that mean the input could not be read at all (exit 2, not 1).
-UNREADABLE = ("E-READ",)
 
-
-def _fail(problems: tuple[Problem, ...] | list[Problem]) -> None:
+def _fail(problems: tuple[Problem, ...] | list[Problem]) -> NoReturn:
     """Print the errors (file:line:col: CODE message (hint)) and exit 1, or 2 if unreadable."""
-    for problem in problems:
-        if problem.is_error:
-            click.echo(problem.render(), err=True)
-    sys.exit(EXIT_USAGE if any(p.code.startswith(UNREADABLE) for p in problems) else EXIT_PROBLEMS)
+    exit_with_problems(problems, [p for p in problems if p.is_error])
 
 
 @main.command("run")

@@ -141,6 +141,17 @@ class Engine:
         self._watch = run.watch
         return events
 
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Fold events that are stored already, without the sink: events another writer stored
+        (a national exercise's evaluator follows the organisation it evaluates this way, rather
+        than folding everything again on every change). They must continue the numbering."""
+        state = self._state
+        for event in events:
+            state = apply_event(state, event)
+        self._state = state
+        self._events.extend(events)
+        self._watch = None
+
     def tick(self, real_seconds: float) -> tuple[Event, ...]:
         """`handle(Tick(real_seconds))` when the clock runs in real time; else nothing, no error.
 

@@ -2,8 +2,9 @@
 
 Inputs are files someone else may have written, and output paths may point somewhere the user
 did not mean: `reading` opens regular files only and reads at most a limit, `writing` never
-follows a symbolic link at the target and never replaces anything but a regular file. Both
-modules import nothing from the project, so every layer uses them.
+follows a symbolic link at the target and never replaces anything but a regular file; `problems`
+holds the error both raise (`ReadError` and `WriteError` are its kinds). Nothing here imports
+more of the project than the sanitiser, so every layer uses them.
 """
 
 from __future__ import annotations

@@ -13,39 +13,19 @@ import os
 import stat
 from pathlib import Path
 
+from krise_ovelse.fileio.problems import FileProblem, file_kind
+
 _CHUNK = 1 << 20
 
 
-class ReadError(Exception):
+class ReadError(FileProblem):
     """An input file that cannot be used: `PATH: CODE message (hint)`, exit code 2."""
-
-    exit_code = 2
-
-    def __init__(self, path: str, code: str, message: str, hint: str = "") -> None:
-        super().__init__(f"{path}: {code} {message}")
-        self.path = path
-        self.code = code
-        self.message = message
-        self.hint = hint
-
-    def render(self) -> str:
-        return f"{self.path}: {self.code} {self.message}" + (f" ({self.hint})" if self.hint else "")
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def _refuse(name: str, mode: int) -> ReadError:
     if stat.S_ISDIR(mode):
         return ReadError(name, "E-READ-DIR", "is a directory, not a file", "give the path of a file")
-    return ReadError(name, "E-READ-SPECIAL", f"is {_kind(mode)}, not a regular file",
+    return ReadError(name, "E-READ-SPECIAL", f"is {file_kind(mode)}, not a regular file",
                      "save the content to a file and give its path")
 
 

@@ -18,36 +18,15 @@ import stat
 import sys
 import tempfile
 
+from krise_ovelse.fileio.problems import FileProblem, file_kind
 from krise_ovelse.safetext import neutralise
 
 #: The target that means standard output.
 STDOUT = "-"
 
 
-class WriteError(Exception):
+class WriteError(FileProblem):
     """An output that was not written: `PATH: CODE message (hint)`, exit code 2."""
-
-    exit_code = 2
-
-    def __init__(self, path: str, code: str, message: str, hint: str = "") -> None:
-        super().__init__(f"{path}: {code} {message}")
-        self.path = path
-        self.code = code
-        self.message = message
-        self.hint = hint
-
-    def render(self) -> str:
-        return f"{self.path}: {self.code} {self.message}" + (f" ({self.hint})" if self.hint else "")
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def _check_target(path: str) -> os.stat_result | None:
@@ -64,7 +43,8 @@ def _check_target(path: str) -> os.stat_result | None:
     if stat.S_ISDIR(st.st_mode):
         raise WriteError(path, "E-WRITE-DIR", "is a directory", "give a file name")
     if not stat.S_ISREG(st.st_mode):
-        raise WriteError(path, "E-WRITE-SPECIAL", f"is {_kind(st.st_mode)}, not a regular file; it was left as it is",
+        raise WriteError(path, "E-WRITE-SPECIAL",
+                         f"is {file_kind(st.st_mode)}, not a regular file; it was left as it is",
                          "give the path of a regular file, or `-` for standard output")
     return st
 
@@ -112,10 +92,7 @@ def write_bytes(target: str | os.PathLike[str], data: bytes, *, mode: int | None
             if mode is None:
                 mode = (before.st_mode & 0o7777) if before is not None else 0o666 & ~_umask()
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            _write_durably(fd, data)
         finally:
             os.close(fd)
         if before is None:
@@ -151,12 +128,17 @@ def _link_new(temporary: str, path: str) -> None:
         data = source.read()
     fd = os.open(path, flags, os.stat(temporary).st_mode & 0o7777)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        _write_durably(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_durably(fd: int, data: bytes) -> None:
+    """All of `data` (os.write may write less than asked), then fsync: on disk when this returns."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
 
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:

@@ -259,6 +259,7 @@ MESSAGES: dict[str, str] = {
     "exit.saved": "Session {id} is saved and paused.\nResume it with: {resume}",
     "exit.ended": "Session {id} has ended (ENDEX).\nReport: {report}",
     "exit.followed": "Followed session {id} (read-only).",
+    "exit.evaluator": "Your evaluation is stored in {id}.\nContinue with: {resume}",
     "decision.consequence_title": "{id}: option {option}",
     "inject.title": "Inject {id}",
     "inject.preview_title": "Inject {id} (not released yet)",
@@ -408,6 +409,8 @@ MESSAGES: dict[str, str] = {
     "eval.checklist": "Checklist",
     "eval.interpretation": "This tool's interpretation",
     "eval.evidence": "Evidence",
+    "eval.waiting": "The organisation has not started yet. You can evaluate as soon as the control cell has "
+                    "started the exercise.",
     "eval.locked": "The session is open read-only: the ratings can be read but not changed. g: to the debrief.",
     "eval.no_evidence": "No evidence recorded.",
     "rate.title": "Rate {id}",
@@ -638,6 +641,8 @@ MESSAGES: dict[str, str] = {
     "control.col.lapsed": "Lapsed",
     "control.col.evaluators": "Evaluators",
     "control.col.observations": "Obs.",
+    "control.col.marks": "Checks",
+    "control.col.ratings": "Ratings",
     "control.col.last": "Last active",
     "control.yes": "yes",
     "control.no": "no",
@@ -655,4 +660,6 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Quit",
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
+    "session.national_evaluator": "As an evaluator you record observations, checklists and ratings; "
+                                  "the rest is the participants' and the control cell's",
 }

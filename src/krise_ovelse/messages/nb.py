@@ -259,6 +259,7 @@ MESSAGES: dict[str, str] = {
     "exit.saved": "Økta {id} er lagret og står på pause.\nFortsett med: {resume}",
     "exit.ended": "Økta {id} er avsluttet (ENDEX).\nRapport: {report}",
     "exit.followed": "Fulgte økta {id} (skrivebeskyttet).",
+    "exit.evaluator": "Vurderingene dine er lagret i {id}.\nFortsett med: {resume}",
     "decision.consequence_title": "{id}: alternativ {option}",
     "inject.title": "Innspill {id}",
     "inject.preview_title": "Innspill {id} (ikke sendt ennå)",
@@ -408,6 +409,8 @@ MESSAGES: dict[str, str] = {
     "eval.checklist": "Sjekkliste",
     "eval.interpretation": "Verktøyets tolkning",
     "eval.evidence": "Grunnlag",
+    "eval.waiting": "Virksomheten har ikke begynt å øve ennå. Du kan vurdere så snart øvingsledelsen har "
+                    "startet øvelsen.",
     "eval.locked": "Økta er åpnet skrivebeskyttet: vurderingene kan leses, men ikke endres. g: til debrief.",
     "eval.no_evidence": "Ikke noe grunnlag er registrert.",
     "rate.title": "Vurder {id}",
@@ -637,6 +640,8 @@ MESSAGES: dict[str, str] = {
     "control.col.lapsed": "Utløpt",
     "control.col.evaluators": "Evaluatorer",
     "control.col.observations": "Obs.",
+    "control.col.marks": "Sjekkl.",
+    "control.col.ratings": "Vurd.",
     "control.col.last": "Sist aktiv",
     "control.yes": "ja",
     "control.no": "nei",
@@ -654,4 +659,6 @@ MESSAGES: dict[str, str] = {
     "control.key.endex": "ENDEX",
     "control.key.quit": "Avslutt",
     "session.national_control": "Øvingsledelsen styrer klokka og innspillene i denne øvelsen",
+    "session.national_evaluator": "Som evaluator registrerer du observasjoner, sjekklister og vurderinger; "
+                                  "resten er øvingsdeltakernes og øvingsledelsens",
 }

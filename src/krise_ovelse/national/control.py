@@ -89,8 +89,14 @@ class OrgStatus:
     decided: int
     lapsed: int
     last_activity: str
+    #: Evaluator coverage: evaluators assigned to the organisation, those who have recorded
+    #: anything, and what they recorded (observations, checklist marks, ratings of criteria and
+    #: of reasoning, reconciliations).
     evaluators: int
     observations: int
+    evaluators_active: int = 0
+    task_marks: int = 0
+    ratings: int = 0
 
 
 class ControlCell:
@@ -255,10 +261,20 @@ def exercise_status(store: PgStore, setup: Setup) -> list[OrgStatus]:
         " FROM sessions s WHERE s.exercise_id = %s AND s.stream LIKE 'org.%%'", (ex,))
     by_stream = {r[0]: r for r in rows}
     evals = store.execute(
-        "SELECT s.team, count(DISTINCT s.id), count(e.position) FROM sessions s "
-        "LEFT JOIN events e ON e.session_id = s.id AND e.kind IN ('observation_added', 'criterion_rated') "
-        "WHERE s.exercise_id = %s AND s.stream LIKE 'eval.%%' GROUP BY s.team", (ex,))
-    coverage = {r[0]: (int(r[1]), int(r[2])) for r in evals}
+        "SELECT s.team, s.id, "
+        " count(e.position) FILTER (WHERE e.kind = 'observation_added'),"
+        " count(e.position) FILTER (WHERE e.kind = 'task_marked'),"
+        " count(e.position) FILTER (WHERE e.kind IN ('criterion_rated', 'reasoning_rated', 'rating_reconciled'))"
+        " FROM sessions s LEFT JOIN events e ON e.session_id = s.id "
+        "WHERE s.exercise_id = %s AND s.stream LIKE 'eval.%%' GROUP BY s.team, s.id", (ex,))
+    coverage: dict[str, list[int]] = {}
+    for team, _sid, observed, marked, rated in evals:
+        entry = coverage.setdefault(str(team), [0, 0, 0, 0, 0])
+        entry[0] += 1
+        entry[1] += 1 if observed or marked or rated else 0
+        entry[2] += int(observed)
+        entry[3] += int(marked)
+        entry[4] += int(rated)
     out = []
     for org in setup.organisations:
         row = by_stream.get(org_stream(org.id))
@@ -268,10 +284,11 @@ def exercise_status(store: PgStore, setup: Setup) -> list[OrgStatus]:
         control_events_after = store.execute(
             "SELECT count(*) FROM events WHERE session_id = %s AND position > %s",
             (stream_id(ex, CONTROL), int(row[3])))[0][0]
-        count, observations = coverage.get(org.id, (0, 0))
+        count, active, observations, marks, ratings = coverage.get(org.id, [0, 0, 0, 0, 0])
         out.append(OrgStatus(org.id, org.name, connected=row[2] == "running" and bool(row[1]),
                              applied=int(row[3]), behind=int(control_events_after) if control_last else 0,
                              minute=int(row[9]), decisions_open=max(0, opened - made - missed), decided=made,
                              lapsed=missed, last_activity=str(row[8] or ""), evaluators=count,
-                             observations=observations))
+                             observations=observations, evaluators_active=active, task_marks=marks,
+                             ratings=ratings))
     return out

@@ -1,4 +1,4 @@
-"""An organisation's client and an evaluator's client in a national exercise.
+"""An organisation's client in a national exercise (the evaluator's is in `national.evaluator`).
 
 An organisation's state is the deterministic fold of the control stream and its own: the
 client reads the control events after the position it has applied, turns each into the
@@ -20,8 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from krise_ovelse.national.control import ControlState, fold_control
-from krise_ovelse.national.setup import CONTROL, eval_stream, load_setup, org_stream, stream_id
-from krise_ovelse.store.errors import EXIT_USAGE, StoreError
+from krise_ovelse.national.setup import CONTROL, load_setup, org_stream, stream_id
 from krise_ovelse.store.pg import PgListener, PgStore
 from krise_ovelse.wallclock import utc_now
 
@@ -170,52 +169,6 @@ class OrgClient:
         return self.control
 
 
-class EvaluatorClient:
-    """An evaluator's stream: observations and ratings of one organisation, nothing else."""
-
-    def __init__(self, url: str, exercise: str, evaluator_id: str, *, clock: Clock = utc_now) -> None:
-        self.store = PgStore(url)
-        try:
-            setup = load_setup(self.store, exercise)
-            found = [e for e in setup.evaluators if e.id == evaluator_id]
-            if not found:
-                raise StoreError(f"exercise {exercise} has no evaluator {evaluator_id!r}", EXIT_USAGE)
-            self.evaluator = found[0]
-            self.session_id = stream_id(exercise, eval_stream(evaluator_id))
-            self.org_session = stream_id(exercise, org_stream(self.evaluator.organisation))
-            self.seq = self.store.last_seq(self.session_id)
-        except BaseException:
-            self.store.close()
-            raise
-        self._clock = clock
-
-    def _minute(self) -> int:
-        rows = self.store.execute("SELECT COALESCE(max(scenario_minutes), 0) FROM events WHERE session_id = %s",
-                                  (self.org_session,))
-        return int(rows[0][0])
-
-    def _append(self, event: Any) -> None:
-        from krise_ovelse.engine import event_to_dict
-
-        self.store.append(self.session_id, [event_to_dict(event)])
-        self.seq += 1
-
-    def observe(self, text: str, criteria: Sequence[str] = ()) -> None:
-        from krise_ovelse.engine.events import ObservationAdded
-
-        self._append(ObservationAdded(
-            seq=self.seq + 1, scenario_minutes=self._minute(), exercise_seconds=0.0,
-            wall=self._clock().isoformat(timespec="seconds"), observation_id=f"{self.evaluator.id}-{self.seq + 1}",
-            text=text, author=self.evaluator.id, criteria=tuple(criteria), inject_id=None, decision_id=None))
-
-    def rate(self, criterion_id: str, level: Any, reason: str = "") -> None:
-        from krise_ovelse.engine.events import CriterionRated
-        from krise_ovelse.model.scenario import Level
-
-        self._append(CriterionRated(
-            seq=self.seq + 1, scenario_minutes=self._minute(), exercise_seconds=0.0,
-            wall=self._clock().isoformat(timespec="seconds"), criterion_id=criterion_id,
-            level=Level(level) if not isinstance(level, Level) else level, reason=reason, by=self.evaluator.id))
-
-    def close(self) -> None:
-        self.store.close()
+# The evaluator's client lives in national/evaluator.py; kept importable from here for callers of
+# the first version.
+from krise_ovelse.national.evaluator import EvaluatorClient as EvaluatorClient  # noqa: E402

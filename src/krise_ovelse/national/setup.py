@@ -12,6 +12,7 @@ A participants file (YAML) names the exercise, its organisations and its evaluat
     evaluators:
       - id: eva-nav-1
         organisation: nav
+        lead: true                       # the lead evaluator reconciles (at most one per organisation)
 
 `create_exercise` records the exercise and one stream per writer (control, each organisation,
 each evaluator). `create_roles` makes one login role per writer with a fresh password, grants
@@ -49,6 +50,8 @@ class Organisation:
 class Evaluator:
     id: str
     organisation: str
+    #: The organisation's lead evaluator (at most one): only the lead reconciles ratings.
+    lead: bool = False
 
 
 @attrs.frozen
@@ -67,6 +70,13 @@ class Setup:
         raise StoreError(f"exercise {self.exercise} has no organisation {org_id!r}", EXIT_USAGE,
                          "organisations: " + ", ".join(o.id for o in self.organisations))
 
+    def evaluator(self, evaluator_id: str) -> Evaluator:
+        for evaluator in self.evaluators:
+            if evaluator.id == evaluator_id:
+                return evaluator
+        raise StoreError(f"exercise {self.exercise} has no evaluator {evaluator_id!r}", EXIT_USAGE,
+                         "evaluators: " + (", ".join(e.id for e in self.evaluators) or "none"))
+
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
 
@@ -74,7 +84,8 @@ class Setup:
     def from_dict(cls, data: dict[str, Any]) -> Setup:
         return cls(str(data["exercise"]), str(data.get("title", "")),
                    tuple(Organisation(str(o["id"]), str(o["name"])) for o in data.get("organisations", ())),
-                   tuple(Evaluator(str(e["id"]), str(e["organisation"])) for e in data.get("evaluators", ())))
+                   tuple(Evaluator(str(e["id"]), str(e["organisation"]), bool(e.get("lead", False)))
+                         for e in data.get("evaluators", ())))
 
 
 def stream_id(exercise: str, stream: str) -> str:
@@ -156,10 +167,14 @@ def read_setup(path: Path) -> tuple[Setup | None, list[Problem]]:
         raw_evals = []
     known = {o.id for o in orgs}
     for index, item in enumerate(raw_evals):
-        if not isinstance(item, dict) or set(item) - {"id", "organisation"}:
+        if not isinstance(item, dict) or set(item) - {"id", "organisation", "lead"}:
             found.append(doc.problem(("evaluators", index), "E-PART-SHAPE",
-                                     "an evaluator is {id: ..., organisation: ...}"))
+                                     "an evaluator is {id: ..., organisation: ..., lead: true|false}"))
             continue
+        lead = item.get("lead", False)
+        if not isinstance(lead, bool):
+            found.append(doc.problem(("evaluators", index, "lead"), "E-PART-TYPE", "lead is true or false"))
+            lead = False
         eval_id = ident(item.get("id"), ("evaluators", index, "id"), "an evaluator's id")
         org = item.get("organisation")
         if org not in known:
@@ -168,7 +183,10 @@ def read_setup(path: Path) -> tuple[Setup | None, list[Problem]]:
             continue
         if eval_id and (any(e.id == eval_id for e in evaluators) or eval_id in known or eval_id == CONTROL):
             found.append(doc.problem(("evaluators", index, "id"), "E-PART-DUP", f"id {eval_id!r} is taken"))
-        evaluators.append(Evaluator(eval_id, str(org)))
+        if lead and any(e.lead and e.organisation == org for e in evaluators):
+            found.append(doc.problem(("evaluators", index, "lead"), "E-PART-LEAD",
+                                     f"{org!r} has a lead evaluator already", "one lead evaluator per organisation"))
+        evaluators.append(Evaluator(eval_id, str(org), lead))
     if CONTROL in known:
         found.append(doc.problem(("organisations",), "E-PART-DUP", "'control' is the control cell's id"))
     if found:

@@ -292,10 +292,7 @@ def render_docx(view: ReportView) -> bytes:
         d.heading(f"{rated.id} {rated.name}: {rated.level} ({rated.mean})", 2)
         body = []
         for rating in rated.ratings:
-            lines = [f"{e.level} {e.text}" + (f" ({e.ref})" if e.ref else "") for e in rating.evidence]
-            if rating.override:
-                lines.append(rating.override)
-            lines.append(rating.explain)
+            lines = rating.notes
             final = rating.final if rating.reviewed else f"{rating.final} ({rating.status})"
             body.append([f"{rating.criterion} {rating.name}", rating.suggested, final, "\n".join(lines)])
         d.table([m["criterion"], m["suggested"], m["final_rating"], m["evidence"]], body, widths=(4.0, 1.6, 1.6, 9.8))

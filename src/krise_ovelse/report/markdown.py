@@ -205,10 +205,7 @@ def render_markdown(view: ReportView) -> str:
         out += [f"### {md_escape(f'{rated.id} {rated.name}: {rated.level} ({rated.mean})')}", ""]
         rows = []
         for rating in rated.ratings:
-            evidence = [f"{e.level} {e.text}" + (f" ({e.ref})" if e.ref else "") for e in rating.evidence]
-            if rating.override:
-                evidence.append(rating.override)
-            evidence.append(rating.explain)
+            evidence = rating.notes
             final = f"**{md_escape(rating.final)}**" if rating.reviewed else (
                 f"_{md_escape(rating.final)} ({md_escape(rating.status)})_")
             rows.append([cell(f"{rating.criterion} {rating.name}"), cell(rating.suggested), final, cell(evidence)])

@@ -167,6 +167,11 @@ class EvidenceView:
     source: str
     ref: str
 
+    @property
+    def line(self) -> str:
+        """`P Varslet ansatte tidlig (d01)`: the level, the evidence and where it comes from."""
+        return f"{self.level} {self.text}" + (f" ({self.ref})" if self.ref else "")
+
 
 @attrs.frozen
 class RatingView:
@@ -183,6 +188,12 @@ class RatingView:
     #: reviewed it: an unreviewed rating is a suggestion, shown so (label and style).
     status: str = ""
     reviewed: bool = True
+
+    @property
+    def notes(self) -> list[str]:
+        """The evidence lines, the override (if any) and the explanation, in the order a plain
+        text format lists them (Markdown, Word; HTML styles each)."""
+        return [e.line for e in self.evidence] + ([self.override] if self.override else []) + [self.explain]
 
 
 @attrs.frozen

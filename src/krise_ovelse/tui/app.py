@@ -244,7 +244,7 @@ class KriseApp(App[None]):
             self._session_failed(error)
             return
         self._set_session(session)
-        if session.ended:
+        if session.ended or session.evaluating:
             self.show_evaluation()
         else:
             self._show(ExerciseScreen(session, FACILITATOR))
@@ -443,6 +443,8 @@ class KriseApp(App[None]):
         sid = session.session_id
         if session.readonly:
             return t("exit.followed", id=sid)
+        if session.evaluating:
+            return t("exit.evaluator", id=sid, resume=f"krise-ovelse play --session {sid}")
         if session.ended:
             return t("exit.ended", id=sid, report=f"krise-ovelse report {sid}")
         return t("exit.saved", id=sid, resume=f"krise-ovelse play --session {sid}")

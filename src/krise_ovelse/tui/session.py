@@ -143,6 +143,8 @@ class ExerciseSession:
         self._startex_scan = 0
         self._follower: Any = None  # lifecycle.Follower of a read-only window on the store
         self._org: Any = None  # national.org.OrgClient when this is an organisation in a national exercise
+        #: national.evaluator.EvaluatorClient when this is an evaluator in a national exercise
+        self._evaluator: Any = None
         self._synced = 0.0
         self.poll_error = ""
 
@@ -169,9 +171,11 @@ class ExerciseSession:
 
         store = _open_store(db)
         with _lifecycle_errors(store):
-            national = _national_org(store, session_id)
-            if national is not None:
-                return cls._join_exercise(store, national, wall)
+            national = _national_stream(store, session_id)
+            if national is not None and national[1].startswith("org."):
+                return cls._join_exercise(store, (national[0], national[1][len("org."):]), wall)
+            if national is not None and national[1].startswith("eval."):
+                return cls._evaluate(store, (national[0], national[1][len("eval."):]), wall)
             live = resume_session(store, session_id, clock=wall or utc_now, ended_ok=True)
         loaded = LoadedScenario(live.scenario, live.text, f"session:{live.session_id}")
         session = cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=live.team)
@@ -200,6 +204,34 @@ class ExerciseSession:
         session._org = client
         session._synced = time.monotonic()
         return session
+
+    @classmethod
+    def _evaluate(cls, store: Any, national: tuple[str, str], wall: WallClock | None) -> ExerciseSession:
+        """An evaluator's stream in a national exercise: the console shows the evaluated
+        organisation live and records the evaluator's judgements in the evaluator's own stream,
+        through the evaluator's client (`national.evaluator`)."""
+        from krise_ovelse.national.evaluator import EvaluatorClient
+
+        url = store.url
+        store.close()
+        exercise, evaluator_id = national
+        client = EvaluatorClient(url, exercise, evaluator_id, clock=wall or utc_now, listen=True)
+        loaded = LoadedScenario(client.scenario, client.text, f"session:{client.session_id}")
+        session = cls(loaded, engine=client.engine, store=client.store, session_id=client.session_id,
+                      team=client.org.name)
+        session._evaluator = client
+        session._synced = time.monotonic()
+        return session
+
+    @property
+    def evaluating(self) -> bool:
+        """An evaluator of a national exercise: only evaluation is recorded, under one name."""
+        return self._evaluator is not None
+
+    @property
+    def evaluator_identity(self) -> str:
+        """The evaluator this console records for, in a national exercise ('' elsewhere)."""
+        return str(self._evaluator.name) if self._evaluator is not None else ""
 
     @classmethod
     def follow(cls, session_id: str, *, db: str | None = None) -> ExerciseSession:
@@ -240,6 +272,10 @@ class ExerciseSession:
             with contextlib.suppress(StoreError):
                 self._org.close()
             return
+        if self._evaluator is not None:
+            with contextlib.suppress(StoreError):
+                self._evaluator.close()
+            return
 
         try:
             if not self.readonly and self.session_id is not None and self.engine is not None:
@@ -276,6 +312,8 @@ class ExerciseSession:
     def running(self) -> bool:
         if self._org is not None:  # the control cell's clock: keep looking for what it wrote
             return not self.state.ended
+        if self._evaluator is not None:  # the organisation and the other evaluators, also after ENDEX
+            return True
         return self.state.running and not self.state.ended
 
     @property
@@ -293,6 +331,8 @@ class ExerciseSession:
             return Outcome(False, t("session.readonly"))
         if self._org is not None and isinstance(command, CONTROL_COMMANDS):
             return Outcome(False, t("session.national_control"))
+        if self._evaluator is not None:
+            return self._evaluate_command(command)
         from krise_ovelse.engine.facade import CommandRefused
         from krise_ovelse.store.errors import StoreError
 
@@ -306,6 +346,33 @@ class ExerciseSession:
             self._save_summary()
         return Outcome(True, changed=bool(events))
 
+    def _evaluate_command(self, command: cmd.Command) -> Outcome:
+        """An evaluator's judgement, through the evaluator's client into the evaluator's stream;
+        anything else is the organisation's or the control cell's."""
+        from krise_ovelse.engine.facade import CommandRefused
+        from krise_ovelse.national.evaluator import is_evaluation
+        from krise_ovelse.store.errors import StoreError
+
+        if not is_evaluation(command):
+            return Outcome(False, t("session.national_evaluator"))
+        try:
+            events = self._evaluator.handle(command)
+        except CommandRefused as refusal:
+            return Outcome(False, refusal_message(refusal))
+        except StoreError as error:
+            return Outcome(False, t("session.store_failed", error=error.render()))
+        finally:
+            self._refolded()
+        return Outcome(True, changed=bool(events))
+
+    def _refolded(self) -> None:
+        """After the evaluator's client read: if it folded again from the start (in position
+        order), forget what was read from the old fold's events."""
+        if self._evaluator.engine is not self.engine:
+            self.engine = self._evaluator.engine
+            self._phases, self._phase_scan = [], 0
+            self._startex, self._startex_scan = None, 0
+
     def tick(self, real_seconds: float, *, pause_on_open: bool = False) -> Outcome:
         """Real time passes. With `pause_on_open`, the tick is cut at each stop (an inject, a
         deadline, a phase change) that falls inside it, and the clock is paused as soon as a
@@ -314,6 +381,8 @@ class ExerciseSession:
         exercise the control cell runs the clock: the tick only follows what it wrote."""
         if self._org is not None:
             return self._follow_control()
+        if self._evaluator is not None:
+            return self._follow_evaluated()
         if not pause_on_open or self.engine is None:
             return self.handle(cmd.Tick(real_seconds))
         left = real_seconds
@@ -359,6 +428,24 @@ class ExerciseSession:
         if applied and self.state.ended:
             self._save_summary()
         return Outcome(True, changed=applied > 0)
+
+    def _follow_evaluated(self) -> Outcome:
+        """A national exercise's evaluator: fold what the organisation and the other evaluators
+        stored since the last look, on a notification, or every few seconds in case one was lost."""
+        from krise_ovelse.store.errors import StoreError
+
+        client = self._evaluator
+        woke = client.listener.wait(0) if client.listener is not None else True
+        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
+            return Outcome(True)
+        self._synced = time.monotonic()
+        try:
+            arrived = client.sync()
+        except StoreError as error:
+            return Outcome(False, t("session.store_failed", error=error.render()))
+        if arrived:
+            self._refolded()
+        return Outcome(True, changed=arrived > 0)
 
     def toggle_pause(self) -> Outcome:
         if self.state.running:
@@ -900,15 +987,16 @@ class ExerciseSession:
 # --- the store and the engine --------------------------------------------------------------------
 
 
-def _national_org(store: Any, session_id: str) -> tuple[str, str] | None:
-    """(exercise, organisation) if `session_id` is an organisation's stream on a shared store."""
+def _national_stream(store: Any, session_id: str) -> tuple[str, str] | None:
+    """(exercise, stream) if `session_id` is a stream of a national exercise on a shared store
+    (`org.ID` an organisation's, `eval.ID` an evaluator's)."""
     execute = getattr(store, "execute", None)
     if execute is None:
         return None
     rows = execute("SELECT exercise_id, stream FROM sessions WHERE id = %s", (store.resolve(session_id),))
-    if not rows or not rows[0][0] or not str(rows[0][1] or "").startswith("org."):
+    if not rows or not rows[0][0] or not rows[0][1]:
         return None
-    return str(rows[0][0]), str(rows[0][1])[len("org."):]
+    return str(rows[0][0]), str(rows[0][1])
 
 
 def _open_store(db: str | None, reading: bool = False) -> Any:

@@ -61,7 +61,7 @@ class ControlScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#control-orgs", DataTable)
         for key in ("org", "connected", "behind", "time", "open", "decided", "lapsed", "evaluators",
-                    "observations", "last"):
+                    "observations", "marks", "ratings", "last"):
             table.add_column(t(f"control.col.{key}"), key=key)
         self.query_one("#control-release", Input).display = False
         if self._tick_interval is not None:
@@ -101,8 +101,9 @@ class ControlScreen(Screen[None]):
         for row in rows:
             table.add_row(*(Text(str(v)) for v in (
                 f"{row.org_id} — {row.name}", t("control.yes" if row.connected else "control.no"), row.behind,
-                format_time(row.minute), row.decisions_open, row.decided, row.lapsed, row.evaluators,
-                row.observations, row.last_activity[11:19] or "-")), key=row.org_id)
+                format_time(row.minute), row.decisions_open, row.decided, row.lapsed,
+                f"{row.evaluators_active}/{row.evaluators}", row.observations, row.task_marks, row.ratings,
+                row.last_activity[11:19] or "-")), key=row.org_id)
         self.show_clock()
 
     def _store(self, action: Callable[[], Any]) -> bool:

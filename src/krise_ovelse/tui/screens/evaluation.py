@@ -473,8 +473,7 @@ class EvaluatorScreen(KriseScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar(t("eval.title"), tr(self.session.scenario.title))
         with Vertical(id="eval-body"):
-            intro = t("eval.intro") if self.session.can_rate() else t("eval.locked")
-            yield Static(lit(intro, "italic"), id="eval-intro", markup=False)
+            yield Static(lit(self._intro(), "italic"), id="eval-intro", markup=False)
             yield Static("", id="eval-who", markup=False)
             yield DataTable(id="ratings", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="eval-detail-box", classes="panel"):
@@ -489,13 +488,24 @@ class EvaluatorScreen(KriseScreen[None]):
     def _who(self) -> str:
         return self.evaluator
 
+    def _intro(self) -> str:
+        if self.session.can_rate():
+            return t("eval.intro")
+        if self.session.evaluating and not self.session.state.started:
+            return t("eval.waiting")  # a national exercise's organisation that has not started yet
+        return t("eval.locked")
+
     def render_state(self) -> None:
         evaluators = self.session.state.evaluators
-        if not self.evaluator and evaluators:
+        if self.session.evaluator_identity:  # a national exercise's evaluator records under one name
+            self.evaluator = self.session.evaluator_identity
+        elif not self.evaluator and evaluators:
             self.evaluator = evaluators[0][0]
         lead = self.session.state.lead_evaluator
         who = (t("eval.lead", name=self.evaluator) if self.evaluator and self.evaluator == lead
                else self.evaluator or t("eval.nobody"))
+        if self.session.evaluating:  # the organisation may start, or end, while the view is open
+            self.query_one("#eval-intro", Static).update(lit(self._intro(), "italic"))
         if self.session.can_rate():
             self.query_one("#eval-who", Static).update(lit(t("eval.intro2", who=who), "italic"))
         self.result = self.session.score()
@@ -614,10 +624,12 @@ class EvaluatorScreen(KriseScreen[None]):
         self.action_rate()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("evaluator", "debrief", "hotwash", "feedback") and self.session.evaluating:
+            return False  # a national exercise's evaluator is one named evaluator, recording evaluation only
         if action in ("rate", "confirm", "checklist", "levelled", "evaluator", "reasoning", "reconcile"):
             return self.session.can_rate()
         if action == "back":
-            return not self.session.ended and not self.session.readonly
+            return self.session.evaluating or (not self.session.ended and not self.session.readonly)
         return True
 
     def action_rate(self) -> None:
@@ -691,5 +703,5 @@ class EvaluatorScreen(KriseScreen[None]):
         self.kapp.show_feedback()
 
     def action_back(self) -> None:
-        if not self.session.ended:
+        if not self.session.ended or self.session.evaluating:
             self.kapp.show_exercise()

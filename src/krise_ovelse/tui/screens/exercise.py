@@ -346,9 +346,11 @@ class ExerciseScreen(KriseScreen[None]):
         if action == "toggle_view":
             return not self.locked_view
         if action == "evaluate":  # `e` after ENDEX; in a read-only window the ratings are read only
-            return session.ended and (self.view == FACILITATOR or session.readonly)
+            return session.evaluating or (session.ended and (self.view == FACILITATOR or session.readonly))
         if action in WRITE_ACTIONS and (session.readonly or session.ended):
             return False
+        if session.evaluating and action in WRITE_ACTIONS and action != "observe":
+            return False  # a national exercise's evaluator watches play and records evaluation only
         if action == "revise":  # one `b` for each view: shown in the team view's footer
             return bool(parameters) == (self.view == TEAM)
         return not (action in FACILITATOR_ACTIONS and self.view != FACILITATOR)
