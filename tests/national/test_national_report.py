@@ -135,6 +135,9 @@ def test_report_outputs_are_refused_when_unsafe_or_unknown(pg_url: str, exercise
     assert linked.exit_code == 2 and "link" in linked.stderr
     assert target.read_text(encoding="utf-8") == "urørt"
     assert not list(tmp_path.glob("*.docx"))
+    as_org = CliRunner().invoke(main, ["national", "report", exercise_id, "--db", creds["org.nav"]])
+    assert as_org.exit_code == 2 and "cannot read the evaluators' streams" in as_org.stderr
+    assert "'control' line" in as_org.stderr and not as_org.stdout
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "xlsx"])

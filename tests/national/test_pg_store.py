@@ -137,3 +137,45 @@ def test_the_console_lifecycle_works_on_the_server(pg_url: str) -> None:
     with PgStore(pg_url) as store:  # closing paused the clock: one event more than the window saw
         assert resumed.state.seq == store.last_seq(live.session_id or "") == follower.state.seq + 1
     resumed.close()
+
+
+def test_claim_summary_and_lookups_behave_as_in_sqlite(pg_url: str, tmp_path: Path) -> None:
+    """The Store interface's refusals and lookups, on both backends (mutation testing found them untested)."""
+    from krise_ovelse.store.db import SessionStore
+    from krise_ovelse.store.errors import SessionHeld, UnknownSession
+
+    events = [{"seq": 1, "kind": "session_started"}, {"seq": 2, "kind": "paused"}, {"seq": 3, "kind": "resumed"}]
+    for store in (SessionStore(tmp_path / "s.db"), PgStore(pg_url)):
+        with store:
+            info = store.create_session(scenario_text="id: x\n", scenario_id="x", session_id="abcd1234", events=events)
+            store.create_session(scenario_text="id: x\n", scenario_id="x", session_id="bcde2345")
+            for lookup in (store.claim, store.summary, store.last_seq):
+                with pytest.raises(UnknownSession) as unknown:
+                    lookup("feedbeef")
+                assert unknown.value.session_id == "feedbeef"
+                assert unknown.value.message == f"no session with id 'feedbeef' in {store.location}"
+            assert store.last_seq(info.id) == 3
+            assert [e["seq"] for e in store.events(info.id, 2)] == [2, 3]
+            assert [e["seq"] for e in store.events(info.id, 1, 2)] == [1, 2]
+            assert len(store.list_sessions(limit=1)) == 1 and len(store.list_sessions()) == 2
+            assert store.summary(info.id) is None
+            store.set_summary(info.id, {"index": 50.0}, 50.0)
+            assert store.summary(info.id) == {"index": 50.0}
+            store.set_status(info.id, "paused")
+            mine = store.claim(info.id)
+            assert (mine.status, mine.owner is not None) == ("running", True)
+            if isinstance(store, SessionStore):
+                store._conn.execute("UPDATE sessions SET owner = 'otherhost:1' WHERE id = ?", (info.id,))
+            else:
+                with psycopg.connect(pg_url, autocommit=True) as conn:
+                    conn.execute("UPDATE sessions SET owner = 'otherhost:1' WHERE id = %s", (info.id,))
+            with pytest.raises(SessionHeld) as held:
+                store.claim(info.id)
+            assert (held.value.session_id, held.value.owner) == (info.id, "otherhost:1")
+            assert store.claim(info.id, force=True).owner == mine.owner
+            store.set_status(info.id, "ended")
+            with pytest.raises(StoreError) as ended:
+                store.claim(info.id)
+            assert (ended.value.message, ended.value.hint) == (
+                "session abcd1234 has ended; it cannot be continued",
+                "start a what-if from it with `krise-ovelse branch abcd1234 --at DECISION`")

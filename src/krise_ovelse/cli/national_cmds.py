@@ -7,6 +7,7 @@ problems are one line `error: … hint: …` with exit 2 for unusable input, 1 f
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -405,9 +406,18 @@ def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, cl
             raise StoreError(f"--format {chosen} writes a file", EXIT_USAGE, f"give -o FILE.{chosen}")
         with PgStore(_url(db), readonly=True) as store:
             setup = load_setup(store, exercise)
-            view = build_national_view(exercise, setup.title, chapters(store, setup), user_lang(lang),
-                                       evaluators=len(setup.evaluators), classification=classification)
-    content = render_national_bytes(view, chosen)
+            _refuse_organisation_role(store.user, setup)
+            try:
+                view = build_national_view(exercise, setup.title, chapters(store, setup), user_lang(lang),
+                                           evaluators=len(setup.evaluators), classification=classification)
+                content = render_national_bytes(view, chosen)
+            except StoreError:
+                raise
+            except Exception as exc:  # a bug, not bad input: still no traceback in front of the control cell
+                if os.environ.get("KRISE_OVELSE_DEBUG"):
+                    raise
+                raise StoreError(f"internal error: {type(exc).__name__}: {exc}", EXIT_USAGE,
+                                 "set KRISE_OVELSE_DEBUG=1 for the details and report it") from None
     try:
         if chosen in ("md", "html"):
             write_text(output, content.decode("utf-8"))
@@ -418,3 +428,16 @@ def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, cl
         sys.exit(EXIT_USAGE)
     if output != "-":
         click.echo(f"wrote {output}", err=True)
+
+
+def _refuse_organisation_role(user: str, setup: Any) -> None:
+    """An organisation's role may not read the evaluators' streams (the server hides them), so a
+    report made with it would quietly lack every evaluator's ratings: refused instead."""
+    from krise_ovelse.national.setup import org_stream, role_name
+
+    for org in setup.organisations:
+        if user.lower() == role_name(setup.exercise, org_stream(org.id)).lower():
+            raise StoreError(f"{user} is organisation {org.id}'s role: it cannot read the evaluators' streams, so "
+                             "the report would lack their ratings", EXIT_USAGE,
+                             "run it with the control cell's URL (the 'control' line of the credentials file) "
+                             "or as the owner of the database")

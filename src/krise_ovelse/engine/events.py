@@ -13,6 +13,7 @@ back equal.
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable, Mapping
 from enum import Enum
@@ -409,27 +410,31 @@ def _dec_strs(value: Any) -> tuple[str, ...]:
     return tuple(_dec_str(item) for item in value)
 
 
-def _pairs(value_decoder: Decode) -> Decode:
-    def decode(value: Any) -> tuple[tuple[str, Any], ...]:
-        if type(value) is not dict:
-            raise _bad("a mapping", value)
-        return tuple((_dec_str(k), value_decoder(v)) for k, v in value.items())
+def _dec_pairs(value_decoder: Decode, value: Any) -> tuple[tuple[str, Any], ...]:
+    if type(value) is not dict:
+        raise _bad("a mapping", value)
+    return tuple((_dec_str(k), value_decoder(v)) for k, v in value.items())
 
-    return decode
+
+# The decoders the tables below hold are bound with `partial`, not closures: a closure's body
+# is fixed when the table is built at import, so mutation testing could never reach it.
+def _pairs(value_decoder: Decode) -> Decode:  # pragma: no mutate block (runs once, at import)
+    return functools.partial(_dec_pairs, value_decoder)
 
 
 def _enc_pairs(value: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     return dict(value)
 
 
-def _enum(cls: type[Enum]) -> Decode:
-    def decode(value: Any) -> Enum:
-        try:
-            return cls(value)
-        except ValueError:
-            raise EventFormatError(f"{value!r:.40} is not a valid {cls.__name__}") from None
+def _dec_enum(cls: type[Enum], value: Any) -> Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        raise EventFormatError(f"{value!r:.40} is not a valid {cls.__name__}") from None
 
-    return decode
+
+def _enum(cls: type[Enum]) -> Decode:  # pragma: no mutate block (runs once, at import)
+    return functools.partial(_dec_enum, cls)
 
 
 def _dec_participants(value: Any) -> tuple[Participant, ...]:
@@ -489,7 +494,7 @@ _CODECS: list[tuple[Any, Encode | None, Decode]] = [
 ]
 
 
-def _codec(tp: Any) -> tuple[Encode | None, Decode]:
+def _codec(tp: Any) -> tuple[Encode | None, Decode]:  # pragma: no mutate block (runs once, at import)
     for known, enc, dec in _CODECS:
         if tp == known:
             return enc, dec
@@ -508,7 +513,7 @@ class _Spec:
     optional: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-def _spec(cls: type[Event]) -> _Spec:
+def _spec(cls: type[Event]) -> _Spec:  # pragma: no mutate block (runs once, at import)
     attrs.resolve_types(cls, globals())
     fields = tuple((f.name, *_codec(f.type)) for f in attrs.fields(cls))
     optional = {f.name: f.default for f in attrs.fields(cls) if f.default is not attrs.NOTHING}

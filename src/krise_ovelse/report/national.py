@@ -203,8 +203,10 @@ def build_national_view(exercise: str, title: str, chapters: Sequence[Chapter], 
     org_chapters: list[OrgChapter] = []
     order: dict[str, str] = {}  # criterion id -> name, in catalogue (theme) order
     reviewed_of: dict[tuple[str, str], bool] = {}
+    legend: tuple[tuple[str, str, str], ...] = ()
     for number, chapter in enumerate(chapters, 1):
         view = build_view(chapter.data, lang)
+        legend = legend or view.legend
         ratings = [r for theme in view.themes for r in theme.ratings]
         for rating in ratings:
             order.setdefault(rating.criterion, one_line(rating.name))
@@ -248,7 +250,6 @@ def build_national_view(exercise: str, title: str, chapters: Sequence[Chapter], 
     facts.append((m["nat_orgs"], str(len(chapters))))
     if evaluators is not None:
         facts.append((m["nat_evaluators"], str(evaluators)))
-    legend = build_view(chapters[0].data, lang).legend if chapters else ()
     return NationalView(
         lang=lang, m=m, exercise=exercise, title=f"{m['nat_title']}: {heading}", heading=heading,
         scenario_title=scenario_title, facts=tuple(facts),
