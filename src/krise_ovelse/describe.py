@@ -11,7 +11,8 @@ is kept on one line.
 
 Two forms: the line (`describe(...)`, a string), and its parts (`describe(..., parts=True)`, a
 `Description`: the kind's label, what the event is about by name, the chosen option, who) for a
-table row or a log entry that lays the same words out in columns.
+table row or a log entry that lays the same words out in columns (the report's timeline; the
+console's decision log, jump preview and reasoning list).
 
 A new event kind needs a branch in `_describe` (its line), a `describe.label.KIND` message and,
 if it is about something by name, a case in `_subject`; `tests/engine/test_describe.py` checks
@@ -93,7 +94,7 @@ _KINDS = frozenset({
     "adhoc_inject_added", "decision_opened", "decision_made", "decision_revised", "decision_missed",
     "observation_added", "criterion_rated", "session_ended", "evaluator_added", "task_marked", "reasoning_rated",
     "rating_reconciled", "hotwash_noted", "feedback_given",
-    "decision_record_amended", "inject_presented",
+    "decision_record_amended", "inject_presented", "decision_written", "decision_mapped",
 })
 
 
@@ -225,6 +226,17 @@ def _record(who: Any, why: Any, scenario: Scenario | None, lang: str) -> str:
     return f"{name}: «{reason}»" if reason else name
 
 
+def _levels(value: Any) -> str:
+    """A mapper's ratings ("KH-2 S, DA-1 P") from the stored mapping or the event's pairs."""
+    pairs = value.items() if isinstance(value, Mapping) else value if isinstance(value, list | tuple) else ()
+    shown = []
+    for pair in pairs:
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            level = getattr(pair[1], "value", pair[1])
+            shown.append(f"{_str(pair[0])} {_str(level)}")
+    return ", ".join(shown) or "–"
+
+
 def _suffix(value: Any) -> str:
     value = _str(value).strip()
     return f": {value}" if value else ""
@@ -233,8 +245,9 @@ def _suffix(value: Any) -> str:
 def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: str) -> str:
     t = text
     if kind == "session_started":
-        return t(lang, "describe.session_started", team=_str(e.get("team")) or "-", seed=_str(e.get("seed")),
+        line = t(lang, "describe.session_started", team=_str(e.get("team")) or "-", seed=_str(e.get("seed")),
                  mode=t(lang, f"describe.mode.{e.get('mode')}"))
+        return line + (", " + t(lang, "describe.decide_first") if e.get("decide_first") is True else "")
     if kind == "clock_advanced":
         values = _indicator_values(scenario, e.get("values"), lang)
         return t(lang, "describe.clock_advanced", start=_time(e.get("from_minute")),
@@ -278,6 +291,23 @@ def _describe(kind: str, e: Mapping[str, Any], scenario: Scenario | None, lang: 
         line = t(lang, f"describe.{kind}", decision=_decision(scenario, decision_id, lang),
                  option=_option(scenario, decision_id, _str(e.get("option_id")), lang))
         return line + _by(e.get("decided_by"), scenario, lang) + _suffix(e.get("rationale"))
+    if kind == "decision_written":
+        return t(lang, "describe.decision_written", decision=_decision(scenario, decision_id, lang),
+                 text=_str(e.get("text")).strip()) + _by(e.get("decided_by"), scenario, lang) + _suffix(
+            e.get("rationale"))
+    if kind == "decision_mapped":
+        option_id = _str(e.get("option_id"))
+        other = option_id == "annet" and not (scenario is not None and scenario.has_decision(decision_id)
+                                              and scenario.decision(decision_id).option(option_id) is not None)
+        if other:
+            line = t(lang, "describe.decision_mapped_other", decision=_decision(scenario, decision_id, lang),
+                     levels=_levels(e.get("levels")))
+        else:
+            line = t(lang, "describe.decision_mapped", decision=_decision(scenario, decision_id, lang),
+                     option=_option(scenario, decision_id, option_id, lang))
+            if e.get("applied") is False:
+                line += " " + t(lang, "describe.not_applied")
+        return line + _by(e.get("by"), scenario, lang) + _suffix(e.get("note"))
     if kind == "decision_record_amended":
         return t(lang, "describe.decision_record_amended", decision=_decision(scenario, decision_id, lang),
                  before=_record(e.get("previous_decided_by"), e.get("previous_rationale"), scenario, lang),

@@ -20,6 +20,7 @@ from krise_ovelse.engine import (
     Event,
     GiveFeedback,
     JumpToPhase,
+    MapDecision,
     MarkInjectDone,
     MarkTask,
     Mode,
@@ -36,6 +37,7 @@ from krise_ovelse.engine import (
     SetSpeed,
     SkipInject,
     TaskStatus,
+    WriteDecision,
     event_to_dict,
 )
 from krise_ovelse.model.scenario import Channel, Level, Role, Scenario
@@ -66,7 +68,12 @@ def _every_kind() -> tuple[Scenario, list[Event]]:
        SetSpeed(2.5), Pause(), Resume(), SetMode(Mode.REAL_TIME), SetMode(Mode.PACED),
        Advance(2 * 1440), JumpToPhase("lang"), EndExercise("Tiden er ute"),
        NoteHotwash("plus", "Rask første beskjed", by="facilitator"), GiveFeedback((("useful", "4"),)))
-    return scenario, list(engine.events)
+    first = start(scenario, decide_first=True)
+    do(first, Advance(parse_time("D+1 12:00").minutes), WriteDecision("d01", "Daglig status", "Ro", decided_by="hr"),
+       WriteDecision("d02", "Egen plan"), MapDecision("d01", "a", by="Eva"),
+       MapDecision("d02", "annet", by="Eva", levels=(("KH-2", Level.S),), note="Ingen passet"))
+    written = [e for e in first.events if e.kind in ("decision_written", "decision_mapped")]
+    return scenario, [*engine.events, *written]
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -93,6 +100,17 @@ def test_names_instead_of_ids_and_decimal_commas_in_bokmal() -> None:
     moved = next(e for e in events if e.kind == "clock_advanced" and e.values)  # type: ignore[attr-defined]
     assert "," in describe(moved, scenario, "nb").split("(")[1]
     assert describe(by_kind["session_ended"], scenario, "en") == "ENDEX (ended by the facilitator): Tiden er ute"
+
+
+def test_decide_first_events_show_the_teams_words_and_the_mapping() -> None:
+    scenario, events = _every_kind()
+    written = [describe(e, scenario, "nb") for e in events if e.kind == "decision_written"]
+    assert written[0] == "beslutning d01 «Spørsmål d01»: skrevet med egne ord: «Daglig status» (HR-direktør): Ro"
+    mapped = [describe(e, scenario, lang) for e in events if e.kind == "decision_mapped" for lang in ("nb", "en")]
+    assert mapped == ["beslutning d01 «Spørsmål d01»: koblet til a «Valg a» (Eva)",
+                      "decision d01 “Spørsmål d01”: mapped to a “Valg a” (Eva)",
+                      "beslutning d02 «Spørsmål d02»: koblet til «annet», vurdert KH-2 S (Eva): Ingen passet",
+                      "decision d02 “Spørsmål d02”: mapped to “other”, rated KH-2 S (Eva): Ingen passet"]
 
 
 def test_without_a_scenario_ids_are_kept_and_odd_input_never_raises() -> None:

@@ -71,7 +71,8 @@ def test_a_good_playthrough_loads_into_commands() -> None:
      "p.yaml:4:10: E-TIME-RANGE D+99 00:00 is after the end of play (D+30 00:00)"),
     ("scenario: test\nteam: T\nactions:\n  - {at: D+1, release: i01, skip: i02}\n",
      "p.yaml:4:5: E-PLAY-ACTION an action needs exactly one of release, skip, pause, resume, note, adhoc, revise, "
-     "end, evaluator, mark, reasoning, rate, reconcile; found release, skip (write one action per list item)"),
+     "end, write, evaluator, mark, reasoning, rate, reconcile, map; found release, skip (write one action per list "
+     "item)"),
     ("scenario: test\nteam: T\nactions:\n  - {at: D+1, pause: true}\n",
      "p.yaml:4:5: E-PLAY-PAUSE the pause at D+1 00:00 has no resume at the same time (the clock stands still "
      "while paused; add a resume with the same `at`)"),

@@ -370,8 +370,11 @@ def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
                "--criteria", "KH-2", "--level", "S", "--why", "Fast møtepunkt", "--reasoning", "d01=P",
                "--rate", "KH-2=S", "--reason", "Tidlig og tydelig")
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.splitlines() == ["eva-nav: task_marked KH-2.1 observed", "eva-nav: observation_added",
-                                        "eva-nav: reasoning_rated d01 P", "eva-nav: criterion_rated KH-2 S"]
+    assert done.stdout.splitlines() == [  # each judgement as replay describes it
+        "eva-nav: sjekkliste KH-2.1: observert (eva-nav): Morgenmøte",
+        "eva-nav: observasjon (eva-nav) [KH-2] S: Tydelig fordeling (Fast møtepunkt)",
+        "eva-nav: begrunnelsen for d01 «Første beskjed til ansatte» vurdert til P (eva-nav): Morgenmøte",
+        "eva-nav: kriterium KH-2 vurdert til S (eva-nav): Tidlig og tydelig"]
     with PgStore(pg_url) as store:
         before = store.last_seq(f"{exercise_id}_eval_eva-nav")
     for args, needle in ((["--rate", "XX-9=P"], "refused (unknown_criterion)"),
@@ -387,6 +390,7 @@ def test_national_evaluate_records_from_the_command_line_and_refuses_bad_input(
         assert store.last_seq(f"{exercise_id}_eval_eva-nav") == before
     listed = run()
     assert listed.exit_code == 0 and "eva-nav evaluates nav" in listed.stdout and "4 record(s)" in listed.stdout
+    assert "kriterium KH-2 vurdert til S" in listed.stdout and "criterion_rated" not in listed.stdout
     # a team's credentials cannot act as an evaluator: a clear message, exit 2
     team = run("--rate", "KH-2=S", db=creds["org.nav"])
     assert team.exit_code == 2 and team.stderr.startswith("error:") and "Traceback" not in team.stderr
@@ -451,3 +455,32 @@ def test_the_documented_national_evaluate_commands_run(
         assert result.exit_code == 0, (command, result.stderr)
         outputs.append(result.stdout)
     assert "4 record(s) so far" in outputs[-1]
+
+
+async def test_the_control_screen_shows_the_evaluators_coverage(
+        exercise_id: str, creds: dict[str, str], played: tuple[ControlCell, OrgClient]) -> None:
+    from textual.widgets import DataTable
+
+    from krise_ovelse.tui.i18n import set_language
+    from krise_ovelse.tui.screens.control import ControlApp, ControlScreen
+
+    set_language("nb")  # the column headers below are the Norwegian ones
+    control, _nav = played
+    evaluator = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav")
+    try:
+        evaluator.mark("KH-2", 1, "observed")
+        evaluator.observe("Tydelig fordeling", ["KH-2"], level="S", why="Fast møtepunkt")
+        evaluator.rate("KH-2", "S", "")
+    finally:
+        evaluator.close()
+    app = ControlApp(control, tick_interval=None, status_interval=None)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ControlScreen)
+        table = screen.query_one("#control-orgs", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        row = dict(zip(labels, (str(c) for c in table.get_row("nav")), strict=True))
+        assert (row["Evaluatorer"], row["Obs."], row["Sjekkl."], row["Vurd."]) == ("1/2", "1", "1", "1")
+        dsb = dict(zip(labels, (str(c) for c in table.get_row("dsb")), strict=True))
+        assert (dsb["Evaluatorer"], dsb["Obs."], dsb["Sjekkl."], dsb["Vurd."]) == ("0/1", "0", "0", "0")

@@ -226,3 +226,33 @@ def test_a_file_that_is_not_an_export_is_unreadable_input(other: SessionStore, t
         import_verified(other, path)
     assert info.value.exit_code == 2  # unreadable input, like the CLI's other commands
     assert other.list_sessions() == []
+
+
+def test_a_decide_first_session_round_trips_and_a_forged_mapping_is_refused(
+        store: SessionStore, other: SessionStore, tmp_path: Path) -> None:
+    """«annet» is no option of the scenario, yet a decide-first export names it: it imports; a
+    level for a criterion nobody has does not."""
+    scenario = load_scenario_text(SCENARIO_TEXT, str(EXAMPLE)).scenario
+    assert scenario is not None
+    played = load_playthrough(PLAY.with_name("beslutt-forst.yaml"), scenario)
+    session_id, _ = run_headless_stored(store, scenario, SCENARIO_TEXT, played.playthrough)
+    path = tmp_path / "decide-first.jsonl"
+    export_to_path(store, session_id, path)
+    info = import_verified(other, path).info
+    assert other.events(info.id) == store.events(session_id)
+    kinds = [e["kind"] for e in other.events(info.id)]
+    assert "decision_written" in kinds and "decision_mapped" in kinds
+    assert other.summary(info.id) == store.summary(session_id)
+    from krise_ovelse.catalogue import known_criteria
+    from krise_ovelse.store.importing import check_references
+
+    events = [dict(e) for e in store.events(session_id)]
+    criteria = frozenset(known_criteria(scenario))
+    check_references(scenario, events, criteria, "x.jsonl")  # as stored: every id known
+    mapped = next(e for e in events if e["kind"] == "decision_mapped" and e["option_id"] == "annet")
+    mapped["levels"] = {"XX-9": "P"}  # a criterion nobody has, as a forger (who re-hashed) might write
+    with pytest.raises(ExportFileError, match="criterion 'XX-9'"):
+        check_references(scenario, events, criteria, "x.jsonl")
+    mapped["levels"], mapped["option_id"] = {"KH-4": "P"}, "z"
+    with pytest.raises(ExportFileError, match="option 'z'"):
+        check_references(scenario, events, criteria, "x.jsonl")

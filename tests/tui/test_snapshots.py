@@ -236,3 +236,43 @@ def test_jump_preview(lang: str, size: tuple[int, int], example: LoadedScenario,
         await pilot.pause()
 
     assert snap_compare(_app(example, lang, team="Ledergruppen"), terminal_size=size, run_before=run_before)
+
+
+async def _decide_first_written(pilot: Pilot[Any]) -> None:
+    """A decide-first exercise with d01 written by the team (its words, who and why)."""
+    await _into_exercise(pilot)
+    app = pilot.app
+    assert isinstance(app, KriseApp) and app.session is not None
+    outcome = app.session.write("d01", "SMS til alle før sju om at bygget er stengt; status på intranettet klokka ni "
+                                       "hver dag", "Én beskjed til alle", "Sara Nilsen")
+    assert outcome.ok  # straight to the session: no notification over the dialog
+    app.refresh_views()
+    await pilot.pause()
+
+
+def test_decide_first_write_dialog(example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    """The team writes its decision: the prompt and the deadline, no option anywhere."""
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _into_exercise(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await type_text(pilot, "SMS til alle før sju")
+        await pilot.pause()
+
+    app = _app(example, "nb", team="Ledergruppen", decide_first=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_decide_first_map_dialog_annet(example: LoadedScenario, snap_env: Path, snap_compare: Any) -> None:
+    """The facilitator maps the written decision to «annet» and rates two criteria."""
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _decide_first_written(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        await pilot.press("s", "down", "p")
+        await pilot.pause()
+
+    app = _app(example, "nb", team="Ledergruppen", decide_first=True)
+    assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 import attrs
 
 from krise_ovelse.balance.strategies import random_choices
-from krise_ovelse.engine.commands import AddObservation, Command, RateCriterion
+from krise_ovelse.engine.commands import AddObservation, Command, MapDecision, RateCriterion
 from krise_ovelse.model.scenario import Scenario
 from krise_ovelse.scoring.adapter import score_events
 from krise_ovelse.scoring.ratings import ScoringResult
@@ -40,10 +40,13 @@ def strategy_playthrough(scenario: Scenario, team: str, choices: Mapping[str, st
 
 
 def is_evaluator_input(command: Command) -> bool:
-    """Whether a scripted action is an evaluator's judgement rather than play: a rating, or an
-    observation that carries a level (a note without a level is context and stays)."""
+    """Whether a scripted action is an evaluator's judgement rather than play: a rating, an
+    observation that carries a level (a note without a level is context and stays), or a
+    decide-first mapping to `annet`, which is rated by the mapper's levels alone."""
     if isinstance(command, RateCriterion):
         return True
+    if isinstance(command, MapDecision):
+        return bool(command.levels)
     return isinstance(command, AddObservation) and getattr(command, "level", None) is not None
 
 

@@ -115,13 +115,17 @@ def start_console(lang: str | None = None, db: str | None = None) -> None:
 @click.option("--bell", is_flag=True, help="Ring the terminal bell with each alert (inject, decision, deadline).")
 @click.option("--warn-before", type=click.FloatRange(0, 3600), default=60.0, show_default=True, metavar="SECONDS",
               help="Warn this many real seconds before a decision's deadline (0: no warning).")
+@click.option("--decide-first", is_flag=True,
+              help="Decide first, see the options after: the team writes each decision in its own words and "
+                   "the facilitator or an evaluator maps it (the briefing's checkbox starts ticked).")
 @db_option
 def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, session_id: str | None,
-             auto_pause: str, bell: bool, warn_before: float, db: str | None) -> None:
+             auto_pause: str, bell: bool, warn_before: float, decide_first: bool, db: str | None) -> None:
     """Play SCENARIO (a file or a shipped scenario id such as `maratonet`): opens the briefing.
 
     With --session ID the stored session is opened instead: resumed by the facilitator, or
     followed read-only with --view team (a second window for the team on the same live session).
+    A stored session keeps the mode it was started with (--decide-first or not).
     """
     if scenario is None and session_id is None:
         click.echo("error: give a SCENARIO (file or shipped id) or --session ID", err=True)
@@ -129,8 +133,12 @@ def play_cmd(scenario: str | None, team: str, lang: str | None, view: str, sessi
     with collection_paused():  # loading builds long-lived objects too (see run_console)
         loaded = load_or_exit(scenario) if scenario is not None else None
         full_id = check_session_or_exit(session_id, db) if session_id is not None else None
+    if decide_first and full_id is not None:
+        click.echo("error: --decide-first is chosen when an exercise starts; a stored session keeps its mode",
+                   err=True)
+        sys.exit(EXIT_USAGE)
     run_console(scenario=loaded, lang=lang or _default_lang(), view=view, team=team, session=full_id, db=db,
-                auto_pause=auto_pause, bell=bell, warn_before=warn_before)
+                auto_pause=auto_pause, bell=bell, warn_before=warn_before, decide_first=decide_first)
     sys.exit(EXIT_OK)
 
 

@@ -260,19 +260,25 @@ def follow_cmd(exercise: str, organisation: str, seconds: float, lang: str | Non
               help="The lead evaluator's reconciled rating (needs --reason).")
 @click.option("--note", default="", help="The note of --mark or --reasoning.")
 @click.option("--reason", default="", help="The reason of --rate or --reconcile.")
+@lang_option("the lines")
 @click.option("--db", "db", metavar="URL", default=None, help=PG_DB_HELP)
 def evaluate_cmd(exercise: str, evaluator: str, marks: tuple[str, ...], observe: str | None, criteria: str,
                  level: str | None, why: str, reasoning: str | None, rate: str | None, reconcile: str | None,
-                 note: str, reason: str, db: str | None) -> None:
+                 note: str, reason: str, lang: str | None, db: str | None) -> None:
     """Record EVALUATOR's judgements of its organisation in EXERCISE from the command line.
 
     For scripts and rehearsals; evaluators work in the console: `krise-ovelse play --session
     EXERCISE_eval_EVALUATOR --db URL`. Each judgement is checked against the organisation's state
     as it is now (bad input is refused with a code, exit 2, nothing stored for it) and stored in
     the evaluator's own stream, in the order: --mark, --observe, --reasoning, --rate, --reconcile.
-    Without any of them: what the evaluator has recorded so far."""
+    Without any of them: what the evaluator has recorded so far. Each judgement is printed as
+    `replay` describes it."""
+    from krise_ovelse.describe import describe
     from krise_ovelse.engine.refusal import CommandRefused
+    from krise_ovelse.model.timefmt import format_time
     from krise_ovelse.national.evaluator import EvaluatorClient
+
+    lang = user_lang(lang)
 
     def pair(value: str, option: str) -> tuple[str, str]:
         key, sep, rest = value.partition("=")
@@ -290,39 +296,37 @@ def evaluate_cmd(exercise: str, evaluator: str, marks: tuple[str, ...], observe:
     def marker(criterion: str, number: int, status: str) -> Callable[[Any], None]:
         return lambda cl: cl.mark(criterion, number, status, note=note)
 
-    steps: list[tuple[str, Callable[[Any], None]]] = [
-        (f"task_marked {c}.{n} {st}", marker(c, n, st)) for c, n, st in tasks]
+    steps: list[Callable[[Any], None]] = [marker(c, n, st) for c, n, st in tasks]
     if observe is not None:
         names = [c.strip() for c in criteria.split(",") if c.strip()]
-        steps.append(("observation_added", lambda cl: cl.observe(observe, names, level=level, why=why)))
+        steps.append(lambda cl: cl.observe(observe, names, level=level, why=why))
     if reasoning is not None:
         decision, rated = pair(reasoning, "--reasoning")
-        steps.append((f"reasoning_rated {decision} {rated}", lambda cl: cl.rate_reasoning(decision, rated, note)))
+        steps.append(lambda cl: cl.rate_reasoning(decision, rated, note))
     if rate is not None:
         criterion_id, rated_level = pair(rate, "--rate")
-        steps.append((f"criterion_rated {criterion_id} {rated_level}",
-                      lambda cl: cl.rate(criterion_id, rated_level, reason)))
+        steps.append(lambda cl: cl.rate(criterion_id, rated_level, reason))
     if reconcile is not None:
         reconciled, reconciled_level = pair(reconcile, "--reconcile")
-        steps.append((f"rating_reconciled {reconciled} {reconciled_level}",
-                      lambda cl: cl.reconcile(reconciled, reconciled_level, reason)))
+        steps.append(lambda cl: cl.reconcile(reconciled, reconciled_level, reason))
     with _errors():
         client = EvaluatorClient(_url(db), exercise, evaluator)
         try:
-            for label, step in steps:
+            for step in steps:
                 try:
                     step(client)
                 except CommandRefused as refusal:
                     click.echo(f"error: refused ({refusal.code}): {refusal.reason}", err=True)
                     sys.exit(EXIT_USAGE)
-                click.echo(f"{evaluator}: {label}")
+                click.echo(f"{evaluator}: {describe(client.engine.events[-1], client.scenario, lang, width=100)}")
             if not steps:
                 mine = [e for e in client.engine.events if getattr(e, "by", getattr(e, "author", None)) == evaluator]
                 click.echo(f"{evaluator} evaluates {client.org.id} ({client.org.name}) in exercise {exercise}; "
                            f"scenario minute {client.state.scenario_minutes}"
                            + (", ended" if client.state.ended else "") + f"; {len(mine)} record(s) so far")
                 for event in mine:
-                    click.echo(f"{event.scenario_minutes:>6} {event.kind}")
+                    click.echo(f"{format_time(event.scenario_minutes):>11}  "
+                               f"{describe(event, client.scenario, lang, width=100)}")
         finally:
             client.close()
 

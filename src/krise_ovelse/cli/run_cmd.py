@@ -32,9 +32,12 @@ def _fail(problems: tuple[Problem, ...] | list[Problem]) -> NoReturn:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @db_option
 @click.option("--no-store", is_flag=True, help="Do not record the run as a stored session.")
+@click.option("--decide-first", is_flag=True,
+              help="Play decide-first: the team writes its decisions, a facilitator maps them (else as the "
+                   "playthrough says).")
 @lang_option("the timeline and the ratings")
 def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: str | None, no_store: bool,
-        lang: str | None) -> None:
+        decide_first: bool, lang: str | None) -> None:
     """Play SCENARIO from start to end without a screen, in facilitator-paced mode.
 
     Scripted decisions and facilitator actions come from --play; decisions it leaves out get
@@ -45,7 +48,7 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
     file cannot be read.
     """
     try:
-        _run(scenario, play, seed, as_json, None if no_store else db or "", user_lang(lang))
+        _run(scenario, play, seed, as_json, None if no_store else db or "", user_lang(lang), decide_first)
     except (SystemExit, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -57,7 +60,8 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
         sys.exit(EXIT_USAGE)
 
 
-def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None, lang: str) -> None:
+def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None, lang: str,
+         decide_first: bool = False) -> None:
     """`db` is None for an unstored run, "" for the default database, else its path."""
     from krise_ovelse.authoring import load_scenario
     from krise_ovelse.paths import resolve_scenario_arg
@@ -76,9 +80,9 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, 
         playthrough = scripted.playthrough
     session_id = None
     if db is None:
-        result = run_headless(loaded.scenario, playthrough, seed)
+        result = run_headless(loaded.scenario, playthrough, seed, decide_first=decide_first)
     else:
-        session_id, result = _run_stored(loaded.scenario, loaded.text or "", playthrough, seed, db)
+        session_id, result = _run_stored(loaded.scenario, loaded.text or "", playthrough, seed, db, decide_first)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     from krise_ovelse.scoring.adapter import run_json_sections
@@ -98,7 +102,8 @@ def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, 
     sys.exit(EXIT_OK)
 
 
-def _run_stored(scenario: Any, text: str, playthrough: Any, seed: int | None, db: str) -> tuple[str, Any]:
+def _run_stored(scenario: Any, text: str, playthrough: Any, seed: int | None, db: str,
+                decide_first: bool = False) -> tuple[str, Any]:
     from krise_ovelse.store.backend import open_store
     from krise_ovelse.store.engine_bridge import run_headless_stored
     from krise_ovelse.store.errors import StoreError
@@ -106,7 +111,7 @@ def _run_stored(scenario: Any, text: str, playthrough: Any, seed: int | None, db
     try:
         store = open_store(db or None)
         try:
-            return run_headless_stored(store, scenario, text, playthrough, seed)
+            return run_headless_stored(store, scenario, text, playthrough, seed, decide_first=decide_first)
         finally:
             store.close()
     except StoreError as exc:

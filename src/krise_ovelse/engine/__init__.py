@@ -18,7 +18,7 @@ Commands (frozen attrs, `krise_ovelse.engine.commands`)
     SetMode, JumpToPhase, EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone,
     SkipInject, AddAdhocInject, Decide, ReviseDecision, AddObservation, RateCriterion,
     AddEvaluator, MarkTask, RateReasoning, ReconcileRating (the evaluators), NoteHotwash, GiveFeedback,
-    AmendDecisionRecord, PresentInject.
+    AmendDecisionRecord, PresentInject, WriteDecision and MapDecision (decide-first mode).
     Refusal codes are listed on `CommandRefused`.
 
 Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
@@ -32,16 +32,17 @@ Events (frozen attrs, `krise_ovelse.engine.events`; `kind` in brackets)
     [evaluator_added], TaskMarked [task_marked], ReasoningRated [reasoning_rated], RatingReconciled
     [rating_reconciled], CriterionRated [criterion_rated], SessionEnded [session_ended], HotwashNoted
     [hotwash_noted], FeedbackGiven [feedback_given], DecisionRecordAmended
-    [decision_record_amended], InjectPresented [inject_presented]. Every event: seq, kind,
+    [decision_record_amended], InjectPresented [inject_presented], DecisionWritten
+    [decision_written], DecisionMapped [decision_mapped]. Every event: seq, kind,
     scenario_minutes, exercise_seconds, wall. `event_to_dict`/`event_from_dict` give the
     stable JSON form (`EventFormatError` for bad input).
 
 State
     `ExerciseState` (frozen) with `InjectState`, `DecisionState`, `DecisionRecord`,
-    `Observation`, `Rating`, `AdhocInject`, `SessionInfo`; `apply(scenario, state, event)`,
+    `Observation`, `Rating`, `AdhocInject`, `SessionInfo`, `WrittenDecision`; `apply(scenario, state, event)`,
     `fold(scenario, events)`, `initial_state(scenario)`. The state answers the condition
     language (`ConditionContext`): `holds(inject.when, state)`. Values: `Mode`, `InjectStatus`,
-    `ReleaseSource`, `DecisionStatus`, `EndReason`, `JumpReason`, `Participant`.
+    `ReleaseSource`, `DecisionStatus`, `EndReason`, `JumpReason`, `Participant`, `OTHER_OPTION`.
 
 Queries
     `upcoming_injects(state, scenario, n)` (the facilitator's dreiebok).
@@ -74,6 +75,7 @@ from krise_ovelse.engine.commands import (
     EndExercise,
     GiveFeedback,
     JumpToPhase,
+    MapDecision,
     MarkInjectDone,
     MarkTask,
     NoteHotwash,
@@ -90,6 +92,7 @@ from krise_ovelse.engine.commands import (
     SkipInject,
     StartSession,
     Tick,
+    WriteDecision,
 )
 from krise_ovelse.engine.events import (
     EVENT_KINDS,
@@ -99,10 +102,12 @@ from krise_ovelse.engine.events import (
     ClockJumped,
     CriterionRated,
     DecisionMade,
+    DecisionMapped,
     DecisionMissed,
     DecisionOpened,
     DecisionRecordAmended,
     DecisionRevised,
+    DecisionWritten,
     EvaluatorAdded,
     Event,
     EventFormatError,
@@ -140,8 +145,10 @@ from krise_ovelse.engine.state import (
     Observation,
     Rating,
     SessionInfo,
+    WrittenDecision,
 )
 from krise_ovelse.engine.values import (
+    OTHER_OPTION,
     DecisionStatus,
     EndReason,
     InjectStatus,
@@ -156,6 +163,7 @@ __all__ = [
     "COMMAND_TYPES",
     "EVENT_KINDS",
     "EVENT_TYPES",
+    "OTHER_OPTION",
     "AcknowledgeInject",
     "AddAdhocInject",
     "AddEvaluator",
@@ -175,6 +183,7 @@ __all__ = [
     "CriterionRated",
     "Decide",
     "DecisionMade",
+    "DecisionMapped",
     "DecisionMissed",
     "DecisionOpened",
     "DecisionRecord",
@@ -182,6 +191,7 @@ __all__ = [
     "DecisionRevised",
     "DecisionState",
     "DecisionStatus",
+    "DecisionWritten",
     "EndExercise",
     "EndReason",
     "Engine",
@@ -202,6 +212,7 @@ __all__ = [
     "InjectStatus",
     "JumpReason",
     "JumpToPhase",
+    "MapDecision",
     "MarkInjectDone",
     "MarkTask",
     "Mode",
@@ -239,6 +250,8 @@ __all__ = [
     "TaskStatus",
     "Tick",
     "Upcoming",
+    "WriteDecision",
+    "WrittenDecision",
     "apply",
     "event_from_dict",
     "event_to_dict",

@@ -20,10 +20,12 @@ from krise_ovelse.engine.events import (
     ClockJumped,
     CriterionRated,
     DecisionMade,
+    DecisionMapped,
     DecisionMissed,
     DecisionOpened,
     DecisionRecordAmended,
     DecisionRevised,
+    DecisionWritten,
     EvaluatorAdded,
     Event,
     EventFormatError,
@@ -61,6 +63,7 @@ from krise_ovelse.engine.state import (
     Observation,
     Rating,
     SessionInfo,
+    WrittenDecision,
 )
 from krise_ovelse.engine.values import DecisionStatus, InjectStatus, Mode
 from krise_ovelse.model.scenario import Scenario
@@ -107,7 +110,7 @@ def fold(scenario: Scenario, events: Iterable[Event]) -> ExerciseState:
 #: What may still happen after ENDEX: the evaluation (ratings and observations) goes on.
 AFTER_ENDEX_EVENTS: frozenset[type[Event]] = frozenset({
     ObservationAdded, CriterionRated, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
-    FeedbackGiven, DecisionRecordAmended})
+    FeedbackGiven, DecisionRecordAmended, DecisionMapped})
 
 
 def apply_event(state: ExerciseState, event: Event) -> ExerciseState:
@@ -205,7 +208,7 @@ def _drop_follow_up(follow_ups: tuple[tuple[int, int], ...], index: int) -> tupl
 
 
 def _session_started(state: ExerciseState, ev: SessionStarted) -> ExerciseState:
-    session = SessionInfo(ev.seed, ev.scenario_id, ev.team, ev.participants, ev.facilitator)
+    session = SessionInfo(ev.seed, ev.scenario_id, ev.team, ev.participants, ev.facilitator, ev.decide_first)
     return _evolve(state, {"last": ev, "session": session, "clock": ClockState(mode=ev.mode)})
 
 
@@ -363,6 +366,42 @@ def _record_amended(state: ExerciseState, ev: DecisionRecordAmended) -> Exercise
     raise EventFormatError(f"decision_record_amended {ev.seq}: no decision record with seq {ev.record_seq}")
 
 
+def _decision_written(state: ExerciseState, ev: DecisionWritten) -> ExerciseState:
+    """The written decision counts for the deadline: it leaves the open deadlines."""
+    index = _decision_index(state, ev.decision_id)
+    old = state.decisions[index]
+    if old.status is not DecisionStatus.OPEN:
+        raise EventFormatError(f"decision_written {ev.seq}: decision {ev.decision_id} is {old.status.value}, not open")
+    new = attrs.evolve(old, status=DecisionStatus.WRITTEN)
+    written = WrittenDecision(ev.seq, ev.decision_id, ev.text, ev.rationale, ev.decided_by, ev.scenario_minutes,
+                              ev.exercise_seconds, ev.wall, ev.response_minutes, ev.response_seconds)
+    return _evolve(state, {
+        "last": ev,
+        "decisions": state.decisions.set(index, new),
+        "open_deadlines": tuple(entry for entry in state.open_deadlines if entry[1] != index),
+        "written": (*state.written, written),
+    })
+
+
+def _decision_mapped(state: ExerciseState, ev: DecisionMapped) -> ExerciseState:
+    """The mapping is recorded on the written decision. An applied option's effects come with
+    the `decision_made` that follows; otherwise (`annet`, or after ENDEX) the decision is closed
+    here with no option in force: `decided()` holds, `chose()` only for the option mapped to."""
+    position = next((n for n, w in enumerate(state.written) if w.decision_id == ev.decision_id), None)
+    if position is None or state.written[position].mapped:
+        raise EventFormatError(f"decision_mapped {ev.seq}: no written, unmapped decision {ev.decision_id!r}")
+    mapped = attrs.evolve(state.written[position], mapped_option=ev.option_id, mapped_by=ev.by, mapped_seq=ev.seq,
+                          mapped_minutes=ev.scenario_minutes, levels=ev.levels, note=ev.note)
+    changes: dict[str, Any] = {"last": ev, "written": (*state.written[:position], mapped,
+                                                       *state.written[position + 1:])}
+    if not ev.applied:
+        index = _decision_index(state, ev.decision_id)
+        old = state.decisions[index]
+        changes["decisions"] = state.decisions.set(index, attrs.evolve(
+            old, status=DecisionStatus.DECIDED, chosen_option=ev.option_id))
+    return _evolve(state, changes)
+
+
 def _inject_presented(state: ExerciseState, ev: InjectPresented) -> ExerciseState:
     return _evolve(state, {"last": ev, "presented": ev.inject_id})
 
@@ -423,6 +462,8 @@ HANDLERS: dict[type[Event], Callable[[ExerciseState, Any], ExerciseState]] = {
     RatingReconciled: _noted,
     DecisionRecordAmended: _record_amended,
     InjectPresented: _inject_presented,
+    DecisionWritten: _decision_written,
+    DecisionMapped: _decision_mapped,
     HotwashNoted: _noted,
     FeedbackGiven: _noted,
 }

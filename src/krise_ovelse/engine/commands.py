@@ -26,6 +26,9 @@ class StartSession(Command):
     facilitator: str = ""
     mode: Mode = Mode.PACED
     seed: int = 0
+    #: Decide first, see the options after: the team writes its decisions (`WriteDecision`) and
+    #: a facilitator or evaluator maps them (`MapDecision`); `Decide` is refused.
+    decide_first: bool = False
 
 
 @attrs.frozen
@@ -169,6 +172,30 @@ class ReviseDecision(Command):
 
 
 @attrs.frozen
+class WriteDecision(Command):
+    """Decide-first mode: the team's decision in its own words, with why and who decided,
+    written while the decision is open and before any option is shown."""
+
+    decision_id: str
+    text: str
+    rationale: str = ""
+    decided_by: str = ""
+
+
+@attrs.frozen
+class MapDecision(Command):
+    """Decide-first mode: a facilitator or evaluator (`by`) maps a written decision to the closest
+    option (its effects apply now) or to `annet` (OTHER_OPTION) with their levels (P/S/M/U) for
+    the criteria they rate, as (criterion id, level) pairs."""
+
+    decision_id: str
+    option_id: str
+    by: str
+    levels: tuple[tuple[str, Level], ...] = ()
+    note: str = ""
+
+
+@attrs.frozen
 class AmendDecisionRecord(Command):
     """Correct who decided, or the rationale, of the choice in force (a typo, a wrong name);
     the option stays. Recorded as its own event: the original record stays in the log."""
@@ -265,5 +292,5 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     StartSession, Tick, Advance, AdvanceToNext, AdvanceToDecision, Pause, Resume, SetSpeed, SetMode, JumpToPhase,
     EndExercise, ReleaseInject, AcknowledgeInject, MarkInjectDone, SkipInject, AddAdhocInject,
     Decide, ReviseDecision, AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating,
-    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject,
+    NoteHotwash, GiveFeedback, AmendDecisionRecord, PresentInject, WriteDecision, MapDecision,
 )

@@ -30,6 +30,8 @@ Values: TypeAlias = tuple[tuple[str, float], ...]
 FollowUps: TypeAlias = tuple[tuple[str, int], ...]
 #: Question id → answer, sorted by question id.
 Answers: TypeAlias = tuple[tuple[str, str], ...]
+#: Criterion id → level, sorted by criterion id (a mapper's rating of a decision mapped to "annet").
+Levels: TypeAlias = tuple[tuple[str, Level], ...]
 
 
 _new = object.__new__
@@ -79,6 +81,10 @@ class SessionStarted(Event):
     participants: tuple[Participant, ...]
     facilitator: str
     mode: Mode
+    #: Optional (absent from the stored form when off, so older sessions read unchanged):
+    #: "decide first, see the options after" — the team writes its decision in its own words
+    #: (`decision_written`) and a facilitator or evaluator maps it (`decision_mapped`).
+    decide_first: bool = False
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -258,6 +264,40 @@ class DecisionRecordAmended(Event):
 
 
 @attrs.frozen(kw_only=True, slots=False)
+class DecisionWritten(Event):
+    """Decide-first mode: the team wrote its decision in its own words (`text`), with who decided
+    and why, before seeing any option. It counts for the deadline when written (response times
+    from the opening); no option takes effect until the decision is mapped."""
+
+    kind: ClassVar[str] = "decision_written"
+    decision_id: str
+    text: str
+    rationale: str
+    decided_by: str
+    response_minutes: int
+    response_seconds: float
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class DecisionMapped(Event):
+    """A facilitator or evaluator (`by`) mapped a written decision to the closest option, or to
+    `annet` (other) with their own levels for the criteria they rated.
+
+    `applied`: the option's effects were applied with it (a `decision_made` carrying the team's
+    words follows in the same command); false for `annet` and for a mapping after ENDEX, when
+    play has stopped and the indicators stay as they ended.
+    """
+
+    kind: ClassVar[str] = "decision_mapped"
+    decision_id: str
+    option_id: str
+    by: str
+    levels: Levels
+    note: str
+    applied: bool
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class InjectPresented(Event):
     """The facilitator put a released inject on the team's screen (None: cleared it)."""
 
@@ -365,7 +405,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ModeChanged, InjectReleased, InjectAcknowledged, InjectDone, InjectSkipped, AdhocInjectAdded,
     DecisionOpened, DecisionMade, DecisionRevised, DecisionMissed, ObservationAdded,
     CriterionRated, SessionEnded, EvaluatorAdded, TaskMarked, ReasoningRated, RatingReconciled, HotwashNoted,
-    FeedbackGiven, DecisionRecordAmended, InjectPresented,
+    FeedbackGiven, DecisionRecordAmended, InjectPresented, DecisionWritten, DecisionMapped,
 )
 EVENT_KINDS: Mapping[str, type[Event]] = types.MappingProxyType({cls.kind: cls for cls in EVENT_TYPES})
 
@@ -467,6 +507,22 @@ def _dec_opt_level(value: Any) -> Level | None:
         raise EventFormatError(f"{value!r:.40} is not a valid Level") from None
 
 
+def _dec_levels(value: Any) -> Levels:
+    if type(value) is not dict:
+        raise _bad("a mapping", value)
+    out = []
+    for key, level in value.items():
+        try:
+            out.append((_dec_str(key), Level(level)))
+        except ValueError:
+            raise EventFormatError(f"{level!r:.40} is not a valid Level") from None
+    return tuple(out)
+
+
+def _enc_levels(value: Levels) -> dict[str, str]:
+    return {key: level.value for key, level in value}
+
+
 def _enc_opt_enum(value: Enum | None) -> Any:
     return None if value is None else value.value
 
@@ -490,6 +546,7 @@ _CODECS: list[tuple[Any, Encode | None, Decode]] = [
     (Values, _enc_pairs, _pairs(_dec_float)),
     (FollowUps, _enc_pairs, _pairs(_dec_int)),
     (Answers, _enc_pairs, _pairs(_dec_str)),
+    (Levels, _enc_levels, _dec_levels),
     (tuple[Participant, ...], _enc_participants, _dec_participants),
 ]
 

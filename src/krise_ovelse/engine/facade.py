@@ -89,10 +89,11 @@ class Engine:
     @classmethod
     def start(cls, scenario: Scenario, *, team: str, clock: Clock, participants: Sequence[Any] = (),
               facilitator: str = "", mode: Mode = Mode.PACED, seed: int = 0, sink: Sink | None = None,
-              criteria: frozenset[str] | set[str] | None = None, tasks: Mapping[str, int] | None = None) -> Engine:
+              criteria: frozenset[str] | set[str] | None = None, tasks: Mapping[str, int] | None = None,
+              decide_first: bool = False) -> Engine:
         """A new session: the engine plus its `session_started` event (given to the sink)."""
         engine = cls(scenario, clock=clock, sink=sink, criteria=criteria, tasks=tasks)
-        engine.handle(StartSession(team, tuple(participants), facilitator, mode, seed))
+        engine.handle(StartSession(team, tuple(participants), facilitator, mode, seed, decide_first))
         return engine
 
     @property

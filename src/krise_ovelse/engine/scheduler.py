@@ -18,6 +18,7 @@ from krise_ovelse.engine.events import (
     ClockAdvanced,
     ClockJumped,
     DecisionMade,
+    DecisionMapped,
     DecisionMissed,
     DecisionOpened,
     Event,
@@ -96,6 +97,8 @@ class Watch:
             if flags_before is not flags_after:
                 for flag in flags_before ^ flags_after:
                     self._mark(("flag", flag))
+        elif kind is DecisionMapped:
+            self._mark(("decision", event.decision_id))  # type: ignore[attr-defined]
         elif kind is PhaseChanged or kind is ClockJumped or kind is SessionStarted:
             self.dirty = set(plan.conditional_indices)
             self.due.clear()
@@ -384,7 +387,11 @@ class Run:
                 self.opened += 1
 
     def apply_option(self, decision_index: int, option_id: str, cls: type[OptionApplied],
-                     rationale: str = "", decided_by: str = "") -> None:
+                     rationale: str = "", decided_by: str = "",
+                     response: tuple[int, float] | None = None) -> None:
+        """Apply an option's effects as a `cls` event. `response` (scenario minutes, exercise
+        seconds) overrides the response time from the opening: a decision written first and
+        mapped later was made when it was written."""
         plan = self.plan
         state = self.state
         minute = state.scenario_minutes
@@ -417,6 +424,7 @@ class Run:
             return
         opened_at = current.opened_at if current.opened_at is not None else minute
         opened_seconds = current.opened_exercise_seconds or 0.0
+        minutes, seconds = response if response is not None else (minute - opened_at, self.seconds - opened_seconds)
         self.emit(cls, rationale=rationale, decided_by=decided_by,
                   revision=0 if cls is DecisionMade else current.revisions + 1,
-                  response_minutes=minute - opened_at, response_seconds=self.seconds - opened_seconds, **common)
+                  response_minutes=minutes, response_seconds=seconds, **common)

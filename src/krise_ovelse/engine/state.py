@@ -39,6 +39,8 @@ class SessionInfo:
     team: str
     participants: tuple[Participant, ...]
     facilitator: str
+    #: Decide first, see the options after (chosen at the start; off for older sessions).
+    decide_first: bool = False
 
 
 @attrs.frozen
@@ -133,6 +135,36 @@ class DecisionRecord:
 
 
 @attrs.frozen
+class WrittenDecision:
+    """Decide-first mode: a decision in the team's own words, and how it was mapped (if yet).
+
+    `mapped_option` is an option id or `annet` (OTHER_OPTION); None while it awaits mapping.
+    `levels` are the mapper's (criterion, level) ratings of an `annet` decision.
+    """
+
+    seq: int
+    decision_id: str
+    text: str
+    rationale: str
+    decided_by: str
+    scenario_minutes: int
+    exercise_seconds: float
+    wall: str
+    response_minutes: int
+    response_seconds: float
+    mapped_option: str | None = None
+    mapped_by: str = ""
+    mapped_seq: int | None = None
+    mapped_minutes: int | None = None
+    levels: tuple[tuple[str, Level], ...] = ()
+    note: str = ""
+
+    @property
+    def mapped(self) -> bool:
+        return self.mapped_option is not None
+
+
+@attrs.frozen
 class Observation:
     seq: int
     observation_id: str
@@ -199,6 +231,8 @@ class ExerciseState:
     evaluators: tuple[tuple[str, bool], ...] = ()
     #: The inject on the team's screen (`inject_presented`), if any.
     presented: str | None = None
+    #: Decide-first mode: the team's written decisions, in the order written.
+    written: tuple[WrittenDecision, ...] = ()
 
     # --- times and clock ---------------------------------------------------------------------
 
@@ -206,6 +240,27 @@ class ExerciseState:
         """The named evaluator (exactly as registered, after trimming), or None."""
         name = name.strip()
         return next((e for e in self.evaluators if e[0] == name), None)
+
+    @property
+    def decide_first(self) -> bool:
+        """Decide first, see the options after: chosen when the session started."""
+        return self.session is not None and self.session.decide_first
+
+    def written_decision(self, decision_id: str) -> WrittenDecision | None:
+        """The team's written decision at `decision_id` (decide-first mode), or None."""
+        return next((w for w in self.written if w.decision_id == decision_id), None)
+
+    def awaiting_mapping(self) -> tuple[WrittenDecision, ...]:
+        """Written decisions no facilitator or evaluator has mapped yet, oldest first."""
+        return tuple(w for w in self.written if not w.mapped)
+
+    def options_hidden(self, decision_id: str) -> bool:
+        """Whether the team may not see this decision's options yet: in decide-first mode, until
+        its decision is mapped (a missed deadline's default is in force and may be shown)."""
+        if not self.decide_first:
+            return False
+        status = self.decision(decision_id).status
+        return status in (DecisionStatus.CLOSED, DecisionStatus.OPEN, DecisionStatus.WRITTEN)
 
     @property
     def lead_evaluator(self) -> str | None:

@@ -41,12 +41,19 @@ class DecisionStatus(str, Enum):
     """closed (not yet opened) → open → decided, or → missed when the deadline passed.
 
     A missed decision that the team later revises becomes decided; `missed` stays true on it.
+    In decide-first mode: open → written (the team's own words, awaiting mapping) → decided
+    when a facilitator or evaluator maps it to an option or to `annet`.
     """
 
     CLOSED = "closed"
     OPEN = "open"
     DECIDED = "decided"
     MISSED = "missed"
+    WRITTEN = "written"
+
+
+#: What a written decision is mapped to when it matches none of the options ("other").
+OTHER_OPTION = "annet"
 
 
 class EndReason(str, Enum):

@@ -662,4 +662,63 @@ MESSAGES: dict[str, str] = {
     "session.national_control": "The control cell runs the clock and the injects in this exercise",
     "session.national_evaluator": "As an evaluator you record observations, checklists and ratings; "
                                   "the rest is the participants' and the control cell's",
+    # decide first, see the options after
+    "describe.label.decision_written": "Decision",
+    "describe.label.decision_mapped": "Decision",
+    "decision.map_pick": "Map a written decision",
+    "key.map_written": "Map decision",
+    "decision.write_rationale": "Rationale (short: why?)",
+    "decision.write_rationale_placeholder": "why did you decide this?",
+    "decision.map_none": "Not mapped yet: Enter on an option, or on “annet”.",
+    "decision.map_chosen": "Mapped to option {option}. Ctrl+S: map.",
+    "decision.map_chosen_other": "Mapped to “annet”: give the criteria a level with P, S, M or U (Enter steps, "
+                                 "- clears), then Ctrl+S.",
+    "refused.decide_first": "This exercise is played decide-first: write the decision in your own words; the "
+                            "facilitator or an evaluator then maps it to an option.",
+    "refused.not_decide_first": "This exercise is not played decide-first: choose one of the options.",
+    "refused.not_written": "The participants have not written this decision yet.",
+    "refused.already_mapped": "The decision is already mapped to an option, and a mapping is final.",
+    "briefing.decide_first": "Decide first, see the options after",
+    "briefing.decide_first_help": "The participants write each decision in their own words before any option is "
+                                  "shown. The facilitator or an evaluator then maps it to the closest option, or "
+                                  "to “annet” (other) and rates it.",
+    "status.decide_first": "decide first",
+    "decision.write_title": "Decision {id} – decide first",
+    "decision.write_intro": "Write the decision in your own words. The options are not shown until the "
+                            "facilitator or an evaluator has mapped the decision to the closest of them.",
+    "decision.own_words": "The decision in your own words",
+    "decision.own_words_placeholder": "What do you decide, and what happens now?",
+    "decision.write_confirm": "Record the decision",
+    "decision.write_first": "Write the decision first.",
+    "decision.deadline_first": "Deadline {at} (in {left} of scenario time). Without a decision by then, the "
+                               "default applies.",
+    "decision.written_note": "Decision {id} is recorded in your own words. It will be mapped to an option.",
+    "decision.map_title": "Map decision {id}",
+    "decision.map_intro": "Choose the option closest to the decision. If none fits, choose “annet” (other) and "
+                          "rate the decision yourself for the criteria it bears on.",
+    "decision.written_heading": "The participants' decision (written {at})",
+    "decision.written_by": "Decided by: {who}",
+    "decision.written_why": "Rationale: {why}",
+    "decision.other": "annet (other) – none of the options fits",
+    "decision.levels": "Rating for the criteria (P, S, M or U; at least one)",
+    "decision.level_none": "not rated",
+    "decision.mapped_by": "Mapped by",
+    "decision.map_note": "Note",
+    "decision.map_note_placeholder": "Why this option?",
+    "decision.map_confirm": "Map",
+    "decision.choose_mapping": "Choose an option, or “annet”, first.",
+    "decision.need_level": "Give at least one criterion a level when the decision is mapped to “annet”.",
+    "decision.need_mapper": "Write who maps the decision.",
+    "decision.mapped_note": "Decision {id} is mapped to {option}.",
+    "decision.awaiting": "Decision {id} is written and awaits the facilitator or an evaluator to map it to an "
+                         "option.",
+    "decisions.awaiting": "written – awaiting mapping",
+    "key.map_decision": "Map",
+    "run.decide_first": "Decide first: {written} written in their own words, {other} mapped to “other”, "
+                        "{awaiting} awaiting mapping.",
+    "describe.decide_first": "decide first",
+    "describe.decision_written": "decision {decision}: written in their own words: “{text}”",
+    "describe.decision_mapped": "decision {decision}: mapped to {option}",
+    "describe.decision_mapped_other": "decision {decision}: mapped to “other”, rated {levels}",
+    "describe.not_applied": "(after ENDEX: no effect on the indicators)",
 }

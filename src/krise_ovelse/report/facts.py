@@ -124,7 +124,7 @@ def facts_from_events(events: Iterable[Any]) -> SessionFacts:
                     phases.append(phase)
         elif kind == "decision_opened" and when is not None:
             opened[str(_get(event, "decision_id"))] = when
-        elif kind == "decision_made":
+        elif kind in ("decision_made", "decision_written"):  # written first (decide-first): made then
             decision = str(_get(event, "decision_id"))
             if decision in opened and decision not in response and when is not None:
                 response[decision] = max(0.0, (when - opened[decision]).total_seconds())

@@ -43,7 +43,7 @@ from krise_ovelse.report.wording import (
 )
 from krise_ovelse.scoring.adapter import localise_participant
 from krise_ovelse.scoring.evidence import Evidence, format_number, is_rising, measure_value, ordered, person
-from krise_ovelse.scoring.inputs import Sample, ScoringInput
+from krise_ovelse.scoring.inputs import DecisionRecord, Sample, ScoringInput
 from krise_ovelse.scoring.ratings import Finding, ScoringResult, criterion_info, score
 from krise_ovelse.scoring.text import format_mean
 
@@ -344,6 +344,40 @@ class ReportView:
 # --- timeline --------------------------------------------------------------------------------
 
 
+def _written_row(data: ReportData, decided: DecisionRecord, decision: Decision | None, m: Messages,
+                 lang: str) -> TimelineRow:
+    """Decide-first mode: the team's own words, who decided and why, and how they were mapped."""
+    written = decided.written
+    assert written is not None
+    scenario = data.scenario
+    details = [f"{m['own_words']}: «{one_line(written.text)}»" if lang == "nb"
+               else f"{m['own_words']}: “{one_line(written.text)}”"]
+    if written.rationale.strip():
+        details.append(f"{m['rationale']}: {one_line(written.rationale)}")
+    if written.decided_by.strip():
+        details.append(f"{m['decided_by']}: {one_line(person(written.decided_by, scenario, lang))}")
+    response = _response(data, decided.decision, decided.response_seconds, decided.response_minutes, m, lang)
+    if response:
+        details.append(f"{m['response_time']}: {response}")
+    option = decision.option(written.mapped_option) if decision is not None and written.mapped_option else None
+    if not written.mapped:
+        details.append(m["awaiting_mapping"])
+    elif option is None:
+        levels = ", ".join(f"{criterion} {level.value}" for criterion, level in written.levels)
+        details.append(m["mapped_other"] + (f"; {m['mapped_levels']}: {levels}" if levels else ""))
+    else:
+        late = f" ({m['mapped_after_endex']})" if not written.applied else ""
+        shown = _described(data, lang, "decision_made", decision_id=decided.decision, option_id=option.id)
+        details.append(f"{m['mapped_to']}: {shown.option or option.id}{late}")
+    if written.mapped and written.mapped_by.strip():
+        note = f": {one_line(written.note)}" if written.note.strip() else ""
+        details.append(f"{m['mapped_by']}: {one_line(person(written.mapped_by, scenario, lang))}{note}")
+    minutes = written.minutes if written.minutes is not None else (decided.opened_minutes or 0.0)
+    shown = _described(data, lang, "decision_written", decision_id=decided.decision)
+    return TimelineRow(minutes, written.seq or 0, format_clock(minutes, scenario, lang), shown.label,
+                       "decision", shown.subject, tuple(details))
+
+
 def _decision_title(decision: Decision, lang: str) -> str:
     return decision.title.get(lang) if decision.title else one_line(decision.prompt.get(lang))
 
@@ -413,7 +447,9 @@ def _timeline(data: ReportData, m: Messages, lang: str) -> list[TimelineRow]:
                                 shown.subject, tuple(details_list)))
     for decided in record.decisions:
         decision = scenario.decision(decided.decision) if scenario.has_decision(decided.decision) else None
-        if not decided.choices:
+        if decided.written is not None:
+            rows.append(_written_row(data, decided, decision, m, lang))
+        if not decided.choices and decided.written is None:
             minutes = decided.opened_minutes or 0.0
             opened = _described(data, lang, "decision_opened", decision_id=decided.decision)
             rows.append(TimelineRow(minutes, decided.opened_seq or 0, format_clock(minutes, scenario, lang),

@@ -13,6 +13,9 @@ What it takes from each kind:
 - `decision_made` / `decision_revised` / `decision_missed`: a choice (with rationale, who,
   response time), and the option's effects as a jump in the indicators at that minute;
 - `decision_opened`, `inject_released`, `inject_skipped`, `adhoc_inject_added`: the timeline;
+- `decision_written` / `decision_mapped` (decide-first mode): the team's own words, counted
+  for the deadline when written, and their mapping — to an option (whose `decision_made`
+  follows, or, after ENDEX, a choice without effects) or to `annet` with the mapper's levels;
 - `decision_record_amended`: a correction of who decided or why on an earlier choice (the
   choice then carries the corrected words; the events keep the original);
 - `observation_added`: an observation (context unless it carries a `level`);
@@ -43,6 +46,7 @@ from krise_ovelse.scoring.inputs import (
     Sample,
     ScoringInput,
     TaskMark,
+    Written,
     input_to_dict,
 )
 from krise_ovelse.scoring.levels import parse_level
@@ -228,6 +232,30 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
                 rationale=str(data.get("rationale") or ""), decided_by=str(data.get("decided_by") or ""),
                 response_minutes=None if missed else _float(data.get("response_minutes")),
                 response_seconds=None if missed else _float(data.get("response_seconds"))))
+        elif kind == "decision_written":
+            entry = decisions.setdefault(str(data.get("decision_id")), {"opened": None, "choices": []})
+            entry["written"] = Written(
+                text=str(data.get("text") or ""), rationale=str(data.get("rationale") or ""),
+                decided_by=str(data.get("decided_by") or ""), seq=seq, minutes=minutes, seconds=seconds,
+                response_minutes=_float(data.get("response_minutes")),
+                response_seconds=_float(data.get("response_seconds")))
+        elif kind == "decision_mapped":
+            decision_id = str(data.get("decision_id"))
+            entry = decisions.setdefault(decision_id, {"opened": None, "choices": []})
+            written = entry.get("written") or Written(text="")
+            option = str(data.get("option_id"))
+            levels = data.get("levels") or ()
+            written = attrs.evolve(
+                written, mapped_option=option, mapped_by=str(data.get("by") or ""), mapped_seq=seq,
+                mapped_minutes=minutes, note=str(data.get("note") or ""), applied=bool(data.get("applied")),
+                levels=levels.items() if isinstance(levels, Mapping) else levels)
+            entry["written"] = written
+            is_option = scenario.has_decision(decision_id) and scenario.decision(decision_id).option(option) is not None
+            if is_option and not written.applied:  # mapped after ENDEX: the choice counts, nothing moved
+                entry["choices"].append(Choice(
+                    option=option, seq=seq, minutes=minutes, seconds=seconds, rationale=written.rationale,
+                    decided_by=written.decided_by, response_minutes=written.response_minutes,
+                    response_seconds=written.response_seconds))
         elif kind == "decision_record_amended":
             amended = decisions.get(str(data.get("decision_id")))
             choices = amended["choices"] if amended else []
@@ -284,7 +312,7 @@ def scoring_input_from_events(scenario: Scenario, events: Iterable[Any]) -> Scor
         opened = entry["opened"] or (None, None, None, None)
         records.append(DecisionRecord(
             decision=decision_id, opened_seq=opened[0], opened_minutes=opened[1], opened_seconds=opened[2],
-            deadline_minutes=opened[3], choices=tuple(entry["choices"])))
+            deadline_minutes=opened[3], choices=tuple(entry["choices"]), written=entry.get("written")))
     records.sort(key=lambda d: (d.opened_minutes or 0.0, d.opened_seq or 0))
     if adhoc:
         injects = [attrs.evolve(i, **adhoc[i.inject]) if i.inject in adhoc else i for i in injects]

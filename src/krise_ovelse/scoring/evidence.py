@@ -11,6 +11,10 @@ Four sources (see docs/scoring.md):
   each if more than half the closed decisions were missed), and one S if none was.
 - **observation** — a note naming criteria: evidence at its level if it carries one,
   otherwise context.
+- **mapping** — decide-first mode: a decision the team wrote in its own words that a
+  facilitator or evaluator mapped to `annet` (none of the options) counts at the mapper's
+  levels for the criteria they rated: their judgement, not an option tag. (A decision mapped
+  to an option counts through that option, as a choice.)
 """
 
 from __future__ import annotations
@@ -68,13 +72,14 @@ class Source(str, Enum):
     OBSERVATION = "observation"
     TASK = "task"  # an evaluator's checklist of the criterion's critical tasks
     REASONING = "reasoning"  # an evaluator's rating of the team's reasoning at a decision
+    MAPPING = "mapping"  # decide-first: a written decision mapped to `annet`, at the mapper's levels
 
 
 #: What the run's choices and measurements indicate (the author's option tags, the indicator
 #: rules, the deadlines): a suggestion until an evaluator looks.
 INDICATION_SOURCES = frozenset({Source.OPTION, Source.RULE, Source.TIMELINESS})
 #: What the evaluators saw and judged: it outweighs the indication.
-JUDGEMENT_SOURCES = frozenset({Source.TASK, Source.OBSERVATION, Source.REASONING})
+JUDGEMENT_SOURCES = frozenset({Source.TASK, Source.OBSERVATION, Source.REASONING, Source.MAPPING})
 
 
 @attrs.frozen
@@ -374,12 +379,45 @@ def timeliness_evidence(scenario: Scenario, record: ScoringInput) -> list[Eviden
             reason=_t(nb, en), seq=first.seq, minutes=first.minutes, decision=decided.decision,
             option=first.option))
     if k == 0:
-        last = max(closed, key=lambda d: d.choices[-1].seq or 0).choices[-1]
+        last = max((_closing(d) for d in closed), key=lambda c: c[0] or 0)
         items.append(Evidence(
             criterion=TIMELINESS_CRITERION, level=Level.S, source=Source.TIMELINESS,
             reason=_t(f"Alle {n} beslutninger ble tatt innen fristen",
                       f"All {n} decisions were made before their deadline"),
-            seq=last.seq, minutes=last.minutes))
+            seq=last[0], minutes=last[1]))
+    return items
+
+
+def _closing(decided: DecisionRecord) -> tuple[int | None, float | None]:
+    """(seq, minutes) of what last closed a decision: its last choice, or the team's written words."""
+    if decided.choices:
+        return decided.choices[-1].seq, decided.choices[-1].minutes
+    written = decided.written
+    return (written.seq, written.minutes) if written is not None else (None, None)
+
+
+def mapping_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
+    """Decide-first mode: a written decision mapped to `annet` counts at the mapper's levels for
+    the criteria they rated (their judgement of the team's own words)."""
+    items: list[Evidence] = []
+    for decided in record.decisions:
+        written = decided.written
+        if written is None or not written.mapped or not written.levels:
+            continue
+        label_nb = label_en = decided.decision
+        if scenario.has_decision(decided.decision):
+            decision = scenario.decision(decided.decision)
+            if decision.option(written.mapped_option or "") is not None:
+                continue  # an option: it counts through the choice, not twice
+            label_nb, label_en = _decision_label(decision, "nb"), _decision_label(decision, "en")
+        words = shorten(written.text, 120)
+        note = f" – {shorten(written.note, 100)}" if written.note.strip() else ""
+        reason = _t(f"{label_nb}: egne ord «{words}», koblet til «annet» ({who(written.mapped_by, 'nb')}){note}",
+                    f"{label_en}: own words “{words}”, mapped to “other” ({who(written.mapped_by, 'en')}){note}")
+        for criterion, level in written.levels:
+            items.append(Evidence(criterion=criterion, level=level, source=Source.MAPPING, reason=reason,
+                                  seq=written.mapped_seq, minutes=written.mapped_minutes, decision=decided.decision,
+                                  option=written.mapped_option, author=written.mapped_by or None))
     return items
 
 
@@ -472,7 +510,8 @@ def reasoning_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidenc
 
 def collect_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]:
     """All evidence of a run, in a stable order: options, rules, timeliness (the indication),
-    then observations, checklists and reasoning ratings (the evaluators' judgement)."""
+    then observations, checklists, reasoning ratings and `annet` mappings (the evaluators'
+    judgement)."""
     return [
         *option_evidence(scenario, record),
         *rule_evidence(scenario, record),
@@ -480,6 +519,7 @@ def collect_evidence(scenario: Scenario, record: ScoringInput) -> list[Evidence]
         *observation_evidence(record),
         *task_evidence(record),
         *reasoning_evidence(scenario, record),
+        *mapping_evidence(scenario, record),
     ]
 
 

@@ -22,9 +22,10 @@ from krise_ovelse.scoring.levels import parse_level
 
 FORMAT = "krise-ovelse/scoring-input"
 #: 2 added the evaluators' records (evaluators, task marks, reasoning, reconciliations) and an
-#: observation's `why`; version 1 records read as having none.
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+#: observation's `why`; version 1 records read as having none. 3 added a decision's `written`
+#: (decide-first mode: the team's own words and how they were mapped); older records have none.
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 
 @attrs.frozen
@@ -60,12 +61,47 @@ class Choice:
     response_seconds: float | None = None
 
 
+def _levels(values: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Level], ...]:
+    return tuple((str(criterion), parse_level(level)) for criterion, level in values)
+
+
+@attrs.frozen
+class Written:
+    """Decide-first mode: the team's decision in its own words, and its mapping (if yet).
+
+    `mapped_option` is an option id or `annet` (other), None while it awaits mapping; `levels`
+    are the mapper's (criterion, level) ratings of an `annet` decision — evaluator evidence.
+    `applied`: the mapped option's effects were applied (a choice records them).
+    """
+
+    text: str
+    rationale: str = ""
+    decided_by: str = ""
+    seq: int | None = None
+    minutes: float | None = None
+    seconds: float | None = None
+    response_minutes: float | None = None
+    response_seconds: float | None = None
+    mapped_option: str | None = None
+    mapped_by: str = ""
+    mapped_seq: int | None = None
+    mapped_minutes: float | None = None
+    levels: tuple[tuple[str, Level], ...] = attrs.field(default=(), converter=_levels)
+    note: str = ""
+    applied: bool = False
+
+    @property
+    def mapped(self) -> bool:
+        return self.mapped_option is not None
+
+
 @attrs.frozen
 class DecisionRecord:
     """A decision point that was opened, with every choice made at it (oldest first).
 
     `choices[-1]` is the choice in force at the end; earlier ones were revised. A decision
-    with no choices was still open when play ended.
+    with no choices was still open when play ended, or (decide-first) was written by the team
+    and awaits mapping, or was mapped to `annet`: `written` holds the team's own words.
     """
 
     decision: str
@@ -74,6 +110,7 @@ class DecisionRecord:
     opened_seconds: float | None = None
     deadline_minutes: float | None = None
     choices: tuple[Choice, ...] = ()
+    written: Written | None = None
 
     @property
     def final(self) -> Choice | None:
@@ -81,7 +118,13 @@ class DecisionRecord:
 
     @property
     def closed(self) -> bool:
-        return bool(self.choices)
+        """Decided, missed, or written in the team's words (which counts for the deadline)."""
+        return bool(self.choices) or self.written is not None
+
+    @property
+    def awaiting_mapping(self) -> bool:
+        """Written by the team and not yet mapped to an option or `annet` (not a missed deadline)."""
+        return self.written is not None and not self.written.mapped
 
     @property
     def missed(self) -> bool:
@@ -96,6 +139,8 @@ class DecisionRecord:
     @property
     def response_seconds(self) -> float | None:
         """Exercise seconds from opening to the team's decision (None if missed or still open)."""
+        if self.written is not None and self.written.response_seconds is not None:
+            return self.written.response_seconds
         first = self.choices[0] if self.choices and not self.choices[0].missed else None
         if first is None:
             return None
@@ -108,6 +153,8 @@ class DecisionRecord:
     @property
     def response_minutes(self) -> float | None:
         """Scenario minutes from opening to the team's decision (None if missed or still open)."""
+        if self.written is not None and self.written.response_minutes is not None:
+            return self.written.response_minutes
         first = self.choices[0] if self.choices and not self.choices[0].missed else None
         if first is None:
             return None
@@ -260,6 +307,32 @@ def _choice_to_dict(choice: Choice) -> dict[str, Any]:
                    "response_seconds": choice.response_seconds})
 
 
+def _written_to_dict(written: Written | None) -> dict[str, Any] | None:
+    if written is None:
+        return None
+    return _clean({"text": written.text, "rationale": written.rationale, "decided_by": written.decided_by,
+                   "seq": written.seq, "minutes": written.minutes, "seconds": written.seconds,
+                   "response_minutes": written.response_minutes, "response_seconds": written.response_seconds,
+                   "mapped_option": written.mapped_option, "mapped_by": written.mapped_by,
+                   "mapped_seq": written.mapped_seq, "mapped_minutes": written.mapped_minutes,
+                   "levels": {criterion: level.value for criterion, level in written.levels} or None,
+                   "note": written.note, "applied": written.applied})
+
+
+def _written_from_dict(data: Any) -> Written | None:
+    if data is None:
+        return None
+    return Written(
+        text=str(data["text"]), rationale=str(data.get("rationale", "")), decided_by=str(data.get("decided_by", "")),
+        seq=_opt_int(data.get("seq")), minutes=_opt_float(data.get("minutes")),
+        seconds=_opt_float(data.get("seconds")), response_minutes=_opt_float(data.get("response_minutes")),
+        response_seconds=_opt_float(data.get("response_seconds")),
+        mapped_option=None if data.get("mapped_option") is None else str(data["mapped_option"]),
+        mapped_by=str(data.get("mapped_by", "")), mapped_seq=_opt_int(data.get("mapped_seq")),
+        mapped_minutes=_opt_float(data.get("mapped_minutes")), levels=dict(data.get("levels") or {}).items(),
+        note=str(data.get("note", "")), applied=bool(data.get("applied", False)))
+
+
 def input_to_dict(record: ScoringInput) -> dict[str, Any]:
     """The stable dict form of a record (JSON-ready)."""
     return {
@@ -279,7 +352,7 @@ def input_to_dict(record: ScoringInput) -> dict[str, Any]:
         "decisions": [
             _clean({"decision": d.decision, "opened_seq": d.opened_seq, "opened_minutes": d.opened_minutes,
                     "opened_seconds": d.opened_seconds, "deadline_minutes": d.deadline_minutes,
-                    "choices": [_choice_to_dict(c) for c in d.choices]})
+                    "choices": [_choice_to_dict(c) for c in d.choices], "written": _written_to_dict(d.written)})
             for d in record.decisions
         ],
         "history": {
@@ -352,6 +425,7 @@ def input_from_dict(data: Mapping[str, Any]) -> ScoringInput:
                                response_seconds=_opt_float(c.get("response_seconds")))
                         for c in d.get("choices", ())
                     ),
+                    written=_written_from_dict(d.get("written")),
                 )
                 for d in data.get("decisions", ())
             ),

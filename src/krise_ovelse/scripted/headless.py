@@ -25,9 +25,11 @@ from krise_ovelse.engine.events import (
     ClockJumped,
     CriterionRated,
     DecisionMade,
+    DecisionMapped,
     DecisionMissed,
     DecisionOpened,
     DecisionRevised,
+    DecisionWritten,
     EvaluatorAdded,
     Event,
     InjectReleased,
@@ -77,8 +79,10 @@ def _fixed_clock() -> Callable[[], dt.datetime]:
 
 def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, seed: int | None = None,
                  clock: Callable[[], dt.datetime] | None = None, *, sink: Sink | None = None,
-                 criteria: frozenset[str] | None = None, tasks: Mapping[str, int] | None = None) -> RunResult:
-    """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0)."""
+                 criteria: frozenset[str] | None = None, tasks: Mapping[str, int] | None = None,
+                 decide_first: bool = False) -> RunResult:
+    """Play `scenario` from start to end; `seed` overrides the playthrough's (default 0).
+    `decide_first` plays it decide-first even if the playthrough does not say so."""
     if seed is None:
         seed = playthrough.seed if playthrough is not None and playthrough.seed is not None else 0
     # a batch of short-lived acyclic objects: the cyclic collector only costs time
@@ -89,7 +93,7 @@ def run_headless(scenario: Scenario, playthrough: Playthrough | None = None, see
             participants=playthrough.participants if playthrough is not None else (),
             facilitator=playthrough.facilitator if playthrough is not None else "",
             mode=Mode.PACED, seed=seed, clock=clock or _fixed_clock(), sink=sink, criteria=criteria,
-            tasks=tasks,
+            tasks=tasks, decide_first=decide_first or (playthrough is not None and playthrough.decide_first),
         )
         runner = _Runner(engine, playthrough)
         runner.run()
@@ -209,6 +213,7 @@ TIMELINE_KINDS = frozenset({
     "inject_released", "inject_skipped", "adhoc_inject_added", "decision_opened", "decision_made",
     "decision_revised", "decision_missed", "phase_changed", "clock_jumped", "observation_added",
     "criterion_rated", "session_ended", "evaluator_added", "task_marked", "reasoning_rated", "rating_reconciled",
+    "decision_written", "decision_mapped",
 })
 
 
@@ -254,6 +259,13 @@ def timeline(result: RunResult, language: str) -> list[dict[str, Any]]:
                       "seen": format_time(event.observed_at)}
         elif isinstance(event, ReasoningRated):
             entry |= {"decision": event.decision_id, "level": event.level.value, "by": event.by, "note": event.note}
+        elif isinstance(event, DecisionWritten):
+            entry |= {"decision": event.decision_id, "text": event.text, "rationale": event.rationale,
+                      "by": event.decided_by}
+        elif isinstance(event, DecisionMapped):
+            entry |= {"decision": event.decision_id, "option": event.option_id, "by": event.by,
+                      "levels": {c: level.value for c, level in event.levels}, "note": event.note,
+                      "applied": event.applied}
         elif isinstance(event, SessionEnded):
             entry |= {"reason": event.reason.value}
         else:
@@ -277,10 +289,16 @@ def _result_dict(result: RunResult, language: str) -> dict[str, Any]:
         current = state.decision(decision.id)
         records = [r for r in state.decision_history if r.decision_id == decision.id]
         option = decision.option(current.option_id) if current.option_id else None
+        written = state.written_decision(decision.id)
         decisions.append({
             "decision": decision.id,
             "title": (decision.title or decision.prompt).get(language),
             "status": current.status.value,
+            **({} if written is None else {"written": {
+                "text": written.text, "rationale": written.rationale, "by": written.decided_by,
+                "time": format_time(written.scenario_minutes), "mapped_option": written.mapped_option,
+                "mapped_by": written.mapped_by, "levels": {c: level.value for c, level in written.levels},
+                "note": written.note}}),
             "option": current.option_id,
             "option_text": option.text.get(language) if option else None,
             "missed": current.missed,
@@ -340,4 +358,8 @@ def format_timeline(result: RunResult, language: str | None = None) -> str:
     made = sum(1 for r in state.decision_history if not r.missed and r.revision == 0)
     revised = sum(1 for r in state.decision_history if r.revision > 0)
     lines.append(text(language, "run.decisions", made=made, missed=missed, revised=revised))
+    if state.decide_first:
+        lines.append(text(language, "run.decide_first", written=len(state.written),
+                          awaiting=len(state.awaiting_mapping()),
+                          other=sum(1 for w in state.written if w.mapped_option == "annet")))
     return "\n".join(lines) + "\n"

@@ -24,6 +24,12 @@
       - {at: ENDEX, rate: {criterion: KH-2, level: S, reason: "…", by: Eva}}
       - {at: ENDEX, reconcile: {criterion: KH-2, level: S, reason: "Enige etter samtale", by: Eva}}
 
+Decide first, see the options after (`decide_first: true` at the top; no `decisions:` then):
+
+      - {at: "D+1 10:00", write: {decision: d01, text: "Daglig status til alle", rationale: "…", by: hr}}
+      - {at: "D+1 11:00", map: {decision: d01, option: a, by: Eva}}
+      - {at: ENDEX, map: {decision: d02, option: annet, levels: {KH-2: S}, by: Eva, note: "…"}}
+
 Loaded like a scenario: safe YAML with positions (`authoring.yamlio`), every problem reported
 as `file:line:col: CODE message (hint)`, references checked against the scenario.
 """
@@ -44,6 +50,7 @@ from krise_ovelse.engine.commands import (
     AddObservation,
     Command,
     EndExercise,
+    MapDecision,
     MarkTask,
     Pause,
     RateCriterion,
@@ -53,23 +60,30 @@ from krise_ovelse.engine.commands import (
     Resume,
     ReviseDecision,
     SkipInject,
+    WriteDecision,
 )
-from krise_ovelse.engine.values import Participant, TaskStatus
+from krise_ovelse.engine.values import OTHER_OPTION, Participant, TaskStatus
 from krise_ovelse.model.errors import FieldFormatError
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.model.scenario import Channel, Level, Scenario
 from krise_ovelse.model.timefmt import TIME_HINT, format_time, parse_time
 
-TOP_KEYS = ("scenario", "team", "participants", "facilitator", "seed", "decisions", "actions")
+TOP_KEYS = ("scenario", "team", "participants", "facilitator", "seed", "decide_first", "decisions", "actions")
 DECISION_KEYS = ("option", "rationale", "at", "by")
-EVALUATOR_KINDS = ("evaluator", "mark", "reasoning", "rate", "reconcile")
-ACTION_KINDS = ("release", "skip", "pause", "resume", "note", "adhoc", "revise", "end", *EVALUATOR_KINDS)
+EVALUATOR_KINDS = ("evaluator", "mark", "reasoning", "rate", "reconcile", "map")
+#: Decide-first mode: the team writes its decision, a facilitator or evaluator maps it.
+DECIDE_FIRST_KINDS = ("write", "map")
+ACTION_KINDS = ("release", "skip", "pause", "resume", "note", "adhoc", "revise", "end", "write", *EVALUATOR_KINDS)
 ACTION_KEYS = ("at", "by", "reason", *ACTION_KINDS)
 NOTE_KEYS = ("text", "author", "criteria", "inject", "decision", "level", "why")
 EVALUATOR_KEYS = ("name", "lead")
 MARK_KEYS = ("criterion", "task", "status", "by", "note", "evidence", "seen")
 REASONING_KEYS = ("decision", "level", "by", "note", "criteria")
 RATE_KEYS = ("criterion", "level", "reason", "by")
+WRITE_KEYS = ("decision", "text", "rationale", "by")
+MAP_KEYS = ("decision", "option", "by", "levels", "note")
+#: Longest decision a team writes in its own words (as the engine's limit).
+WRITE_LIMIT = 2000
 #: `at: ENDEX`: an evaluator's action after the end of play (scripted after everything else).
 AFTER_ENDEX = 10**9
 TASK_STATUS = {"observed": TaskStatus.OBSERVED, "partly": TaskStatus.PARTLY,
@@ -115,6 +129,8 @@ class Playthrough:
     seed: int | None = None
     decisions: tuple[ScriptedDecision, ...] = ()
     actions: tuple[ScriptedAction, ...] = ()  # in time order (stable for equal times)
+    #: Decide first, see the options after: the decisions are `write` and `map` actions.
+    decide_first: bool = False
 
 
 @attrs.frozen
@@ -232,13 +248,19 @@ class _Reader:
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
             self.problem(("seed",), "E-TYPE", f"expected a whole number, found {type_name(seed)}")
             seed = None
+        decide_first = data.get("decide_first", False)
+        if not isinstance(decide_first, bool):
+            self.problem(("decide_first",), "E-TYPE", f"expected true or false, found {type_name(decide_first)}",
+                         "decide_first: true plays the exercise decide-first")
+            decide_first = False
         participants = self.participants(data.get("participants", []))
         decisions = self.decisions(data.get("decisions", {}))
         actions = self.actions(data.get("actions", []))
+        self.check_mode(data, decide_first, actions)
         if self.problems:
             return PlaythroughResult(None, tuple(sorted(self.problems)))
         playthrough = Playthrough(self.doc.file, scenario_id, team, participants, facilitator, seed,
-                                  decisions, tuple(sorted(actions, key=lambda a: a.at)))
+                                  decisions, tuple(sorted(actions, key=lambda a: a.at)), decide_first)
         return PlaythroughResult(playthrough, ())
 
     def participants(self, value: Any) -> tuple[Participant, ...]:
@@ -341,6 +363,10 @@ class _Reader:
             return self.note(value, inner, by)
         if kind == "adhoc":
             return self.adhoc(value, inner, by)
+        if kind == "write":
+            return self.write(value, inner, by)
+        if kind == "map":
+            return self.map(value, inner, by)
         if kind in EVALUATOR_KINDS:
             return self.evaluation(kind, value, inner, by)
         return self.revise(value, inner, by)
@@ -555,6 +581,97 @@ class _Reader:
         command = ReviseDecision(decision_id, option_id, self.text(data, "rationale", path),
                                  self.text(data, "by", path) or by)
         return command, f"revise {decision_id} to {option_id}"
+
+    # --- decide first, see the options after --------------------------------------------------
+
+    def decision_ref(self, data: dict[str, Any], path: tuple[PathStep, ...]) -> str | None:
+        if "decision" not in data:
+            self.problem(path, "E-KEY-MISSING", "missing required key 'decision'", HINT)
+            return None
+        return self.ref(data["decision"], (*path, "decision"), "decision", (d.id for d in self.scenario.decisions))
+
+    def write(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        data = self.mapping(value, path, WRITE_KEYS)
+        if data is None:
+            return None
+        decision_id = self.decision_ref(data, path)
+        text = self.text(data, "text", path, required=True)
+        if len(text) > WRITE_LIMIT:
+            self.problem((*path, "text"), "E-VALUE", f"the decision is {len(text)} characters; at most {WRITE_LIMIT}",
+                         "write the decision itself; details go in `rationale`")
+            return None
+        if decision_id is None or not text.strip():
+            return None
+        who = self.text(data, "by", path) or by
+        return WriteDecision(decision_id, text, self.text(data, "rationale", path), who), f"write {decision_id}"
+
+    def map(self, value: Any, path: tuple[PathStep, ...], by: str) -> tuple[Command, str] | None:
+        data = self.mapping(value, path, MAP_KEYS)
+        if data is None:
+            return None
+        decision_id = self.decision_ref(data, path)
+        who = self.text(data, "by", path, required=True) or by
+        if "option" not in data:
+            self.problem(path, "E-KEY-MISSING", "missing required key 'option'", f"an option id or {OTHER_OPTION}")
+            return None
+        options = [o.id for o in self.scenario.decision(decision_id).options] if decision_id is not None else []
+        option_id = None
+        if decision_id is not None:
+            option_id = self.ref(data["option"], (*path, "option"), "option", [*options, OTHER_OPTION])
+        levels = self.levels(data, path)
+        if decision_id is None or option_id is None or levels is None or not who.strip():
+            return None
+        other = option_id == OTHER_OPTION and OTHER_OPTION not in options
+        if other and not levels:
+            self.problem(path, "E-VALUE", f"a mapping to {OTHER_OPTION} must rate the decision",
+                         "add levels: {KH-2: S} for the criteria it bears on")
+            return None
+        if not other and levels:
+            self.problem((*path, "levels"), "E-VALUE", "levels go with a mapping to annet",
+                         "a mapped option is rated by its own tags; leave levels out")
+            return None
+        return (MapDecision(decision_id, option_id, who, tuple(levels), self.text(data, "note", path)),
+                f"map {decision_id} to {option_id}")
+
+    def levels(self, data: dict[str, Any], path: tuple[PathStep, ...]) -> list[tuple[str, Level]] | None:
+        from krise_ovelse.catalogue import known_criteria
+
+        raw = data.get("levels", {})
+        if not isinstance(raw, dict):
+            self.problem((*path, "levels"), "E-TYPE", f"expected a mapping, found {type_name(raw)}",
+                         "criterion: level, e.g. {KH-2: S}")
+            return None
+        known = sorted(known_criteria(self.scenario))
+        found: list[tuple[str, Level]] = []
+        ok = True
+        for criterion in raw:
+            ident = self.ref(criterion, (*path, "levels", criterion), "criterion", known, key=True)
+            level = self.level(raw, criterion, (*path, "levels"), rated_only=True)
+            if ident is None or level is None:
+                ok = False
+            else:
+                found.append((ident, level))
+        return found if ok else None
+
+    def check_mode(self, data: dict[str, Any], decide_first: bool, actions: list[ScriptedAction]) -> None:
+        """A decide-first file writes and maps its decisions; any other file chooses options."""
+        if decide_first and data.get("decisions"):
+            self.problem(("decisions",), "E-PLAY-MODE", "a decide-first playthrough does not choose options",
+                         "write each decision with a `write` action and map it with `map`", key=True)
+        written: set[str] = set()
+        for action in sorted(actions, key=lambda a: a.at):
+            command = action.command
+            if isinstance(command, WriteDecision | MapDecision) and not decide_first:
+                kind = "write" if isinstance(command, WriteDecision) else "map"
+                self.problems.append(Problem(self.doc.file, action.line, action.col, "E-PLAY-MODE",
+                                             f"`{kind}` is for decide-first playthroughs",
+                                             "add `decide_first: true` at the top, or choose under `decisions:`"))
+            elif isinstance(command, WriteDecision):
+                written.add(command.decision_id)
+            elif isinstance(command, MapDecision) and command.decision_id not in written:
+                self.problems.append(Problem(self.doc.file, action.line, action.col, "E-PLAY-MAP",
+                                             f"decision {command.decision_id} is mapped before the team wrote it",
+                                             "add a `write` for it at or before the time of the `map`"))
 
     def check_pauses(self, actions: list[ScriptedAction]) -> None:
         """Headless play cannot move the clock while paused: a pause needs a resume at its time."""

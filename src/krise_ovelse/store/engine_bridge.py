@@ -161,7 +161,7 @@ def replay_session(store: Store, session_id: str) -> Replay:
 
 def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
                         playthrough: Any = None, seed: int | None = None,
-                        clock: Clock | None = None) -> tuple[str, Any]:
+                        clock: Clock | None = None, decide_first: bool = False) -> tuple[str, Any]:
     """`scripted.headless.run_headless` with every command's events committed to a new session.
 
     For `krise-ovelse run` with a database: if the process dies, `finish_headless` (the
@@ -180,7 +180,7 @@ def run_headless_stored(store: Store, scenario: Scenario, scenario_text: str,
     result = run_headless(scenario, playthrough, seed, clock,
                           sink=engine_sink(store, info.id),
                           criteria=criteria_ids(scenario),
-                          tasks=task_counts(scenario))
+                          tasks=task_counts(scenario), decide_first=decide_first)
     _close_run(store, info.id, scenario, result)
     return info.id, result
 
@@ -235,11 +235,13 @@ def finish_headless(store: Store, session_id: str, playthrough: Any, *,
     stored = store.events(session_id)
     fold_session(scenario, engine_events(stored, session_id), session_id)
     label = f"playthrough {getattr(playthrough, 'file', '')}"
+    # played decide-first (`run --decide-first`) even if the playthrough file does not say so
+    decide_first = bool(stored) and stored[0].get("decide_first") is True
     # A dry run first: a playthrough that did not make this session is refused before the claim,
     # so a failed `resume --force` never takes a session from the console that has it open.
     probe = CatchUpSink(store, session_id, stored, label, write=False)
     run_headless(scenario, playthrough, info.seed, clock, sink=probe,
-                 criteria=criteria_ids(scenario), tasks=task_counts(scenario))
+                 criteria=criteria_ids(scenario), tasks=task_counts(scenario), decide_first=decide_first)
     if probe.produced < len(stored):
         raise StoreError(f"session {session_id} has {len(stored)} events, but the playthrough "
                          f"produces only {probe.produced}", EXIT_PROBLEMS,
@@ -248,7 +250,8 @@ def finish_headless(store: Store, session_id: str, playthrough: Any, *,
     sink = CatchUpSink(store, session_id, stored, label)
     try:
         result = run_headless(scenario, playthrough, info.seed, clock, sink=sink,
-                              criteria=criteria_ids(scenario), tasks=task_counts(scenario))
+                              criteria=criteria_ids(scenario), tasks=task_counts(scenario),
+                              decide_first=decide_first)
     except BaseException:
         release_claim(store, session_id)  # the disk may be what failed: best effort
         raise

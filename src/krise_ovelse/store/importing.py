@@ -93,6 +93,8 @@ def check_references(scenario: Any, events: list[dict[str, Any]], criteria: froz
     option, inject or indicator a forger invents would otherwise be stored and shown."""
     import math
 
+    from krise_ovelse.engine.values import OTHER_OPTION
+
     phases = {p.id for p in scenario.phases}
     injects = {i.id for i in scenario.injects}
     options = {d.id: {o.id for o in d.options} for d in scenario.decisions}
@@ -117,10 +119,13 @@ def check_references(scenario: Any, events: list[dict[str, Any]], criteria: froz
             if decision not in options:
                 raise refuse(event, f"decision {decision!r}")
             option = event.get("option_id")
-            if option is not None and option not in options[decision]:
+            other = event["kind"] == "decision_mapped" and option == OTHER_OPTION  # decide-first: none fitted
+            if option is not None and option not in options[decision] and not other:
                 raise refuse(event, f"option {option!r} of decision {decision!r}")
         named = [event["criterion_id"]] if isinstance(event.get("criterion_id"), str) else []
         named += [c for c in event.get("criteria") or () if isinstance(c, str)]
+        levels = event.get("levels") if event["kind"] == "decision_mapped" else None
+        named += [c for c in levels if isinstance(c, str)] if isinstance(levels, dict) else []
         for criterion in named:
             if criterion not in criteria:
                 raise refuse(event, f"criterion {criterion!r}")

@@ -42,7 +42,8 @@ Clock = Callable[[], dt.datetime]
 
 #: Event kinds that settle a decision point for the first time: the team's choice, or the
 #: default applied at the deadline. `branch --at D` cuts just before the first of these for D.
-FIRST_CHOICE_KINDS = ("decision_made", "decision_missed")
+#: Where a decision is first settled: chosen, missed, or (decide-first) written in the team's words.
+FIRST_CHOICE_KINDS = ("decision_made", "decision_missed", "decision_written")
 CHOICE_KINDS = frozenset({"decision_made", "decision_revised", "decision_missed"})
 
 
@@ -193,12 +194,14 @@ class Live:
 
 def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team: str,
                   clock: Clock = utc_now, participants: Sequence[Any] = (), facilitator: str = "",
-                  mode: Any = None, seed: int = 0, session_mode: str = "live") -> Live:
+                  mode: Any = None, seed: int = 0, session_mode: str = "live", decide_first: bool = False) -> Live:
     """Create a session in the store and start an engine whose sink commits to it.
 
     The session row is written first (with the scenario text); the engine's first command,
     StartSession, then commits `session_started` through the sink. If that fails (the disk,
     the server), the session is released as `interrupted` and the StoreError raised.
+    `decide_first` plays it decide-first (the team writes its decisions before any option is
+    shown; docs/engine.md).
     """
     from krise_ovelse.engine import CommandRefused, Engine, Mode, Participant
 
@@ -211,7 +214,7 @@ def start_session(store: Store, scenario: Scenario, scenario_text: str, *, team:
         engine = Engine.start(scenario, team=team, clock=clock, participants=people,
                               facilitator=facilitator, mode=mode or Mode.PACED, seed=seed,
                               sink=engine_sink(store, info.id), criteria=criteria_ids(scenario),
-                              tasks=task_counts(scenario))
+                              tasks=task_counts(scenario), decide_first=decide_first)
     except BaseException as exc:
         release_claim(store, info.id)
         if isinstance(exc, CommandRefused):
@@ -384,8 +387,8 @@ def choices(events: Iterable[Mapping[str, Any]]) -> dict[str, Choice]:
     found: dict[str, Choice] = {}
     for event in events:
         kind = event.get("kind")
-        if kind not in CHOICE_KINDS:
-            continue
+        if kind not in CHOICE_KINDS and not (kind == "decision_mapped" and event.get("applied") is False):
+            continue  # an applied mapping is followed by its decision_made; annet is settled as itself
         decision = str(event.get("decision_id"))
         before = found.get(decision)
         found[decision] = Choice(

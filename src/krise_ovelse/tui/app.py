@@ -62,6 +62,8 @@ class Launch:
     bell: bool = False
     #: Warn this many real seconds before a deadline (0: no warning).
     warn_before: float = 60.0
+    #: A new exercise starts decide-first (the briefing's checkbox starts ticked).
+    decide_first: bool = False
 
 
 AUTO_PAUSE_MODES = ("auto", "on", "off")
@@ -181,7 +183,7 @@ class KriseApp(App[None]):
     def _briefing(self, loaded: LoadedScenario) -> Screen[None]:
         from krise_ovelse.tui.screens.briefing import BriefingScreen
 
-        return BriefingScreen(loaded, team=self.launch.team)
+        return BriefingScreen(loaded, team=self.launch.team, decide_first=self.launch.decide_first)
 
     # -- lists for the start screen (called from a worker thread) -------------------------
 
@@ -220,13 +222,14 @@ class KriseApp(App[None]):
         self.show_briefing(loaded)
         return []
 
-    def start_exercise(self, loaded: LoadedScenario, team: str, participants: tuple[Participant, ...]) -> None:
+    def start_exercise(self, loaded: LoadedScenario, team: str, participants: tuple[Participant, ...],
+                       decide_first: bool = False) -> None:
         from krise_ovelse.tui.screens.exercise import ExerciseScreen
         from krise_ovelse.tui.session import ExerciseSession, SessionError
 
         try:
             session = ExerciseSession.start(loaded, team=team, participants=participants,
-                                            db=self.launch.db, wall=self.wall)
+                                            db=self.launch.db, wall=self.wall, decide_first=decide_first)
         except SessionError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
             return
@@ -471,10 +474,11 @@ def make_app(
     auto_pause: str = "auto",
     bell: bool = False,
     warn_before: float = 60.0,
+    decide_first: bool = False,
 ) -> KriseApp:
     """The console, ready to `run()` (or `run_test()`)."""
     launch = Launch(lang=lang, view=view, team=team, db=str(db) if db is not None else None,
                     scenario=scenario, session=session, scenarios_dir=scenarios_dir,
                     tick_interval=tick_interval, poll_interval=poll_interval, auto_pause=auto_pause,
-                    bell=bell, warn_before=warn_before)
+                    bell=bell, warn_before=warn_before, decide_first=decide_first)
     return KriseApp(launch, clock=clock, wall=wall)

@@ -152,14 +152,17 @@ class ExerciseSession:
 
     @classmethod
     def start(cls, loaded: LoadedScenario, *, team: str, participants: Sequence[Participant] = (),
-              db: str | None = None, wall: WallClock | None = None, facilitator: str = "") -> ExerciseSession:
-        """A new session in the store, started (paused) in real-time mode (`lifecycle.start_session`)."""
+              db: str | None = None, wall: WallClock | None = None, facilitator: str = "",
+              decide_first: bool = False) -> ExerciseSession:
+        """A new session in the store, started (paused) in real-time mode (`lifecycle.start_session`);
+        `decide_first` plays it decide-first."""
         from krise_ovelse.store.lifecycle import start_session
 
         store = _open_store(db)
         with _lifecycle_errors(store):
             live = start_session(store, loaded.scenario, loaded.text, team=team, clock=wall or utc_now,
-                                 participants=participants, facilitator=facilitator, mode=Mode.REAL_TIME)
+                                 participants=participants, facilitator=facilitator, mode=Mode.REAL_TIME,
+                                 decide_first=decide_first)
         return cls(loaded, engine=live.engine, store=store, session_id=live.session_id, team=team)
 
     @classmethod
@@ -492,8 +495,12 @@ class ExerciseSession:
                                      pause_on_open)
 
     def jump_preview(self) -> JumpPreview | None:
-        """What jumping to the next phase would skip and let lapse (None in the last phase)."""
+        """What jumping to the next phase would skip and let lapse (None in the last phase), named
+        as the skips and lapses will be described (`describe`)."""
+        from krise_ovelse.describe import describe
+
         state = self.state
+        lang = language()
         phases = self.scenario.phases
         index = state.clock.phase_index
         if index + 1 >= len(phases):
@@ -505,15 +512,17 @@ class ExerciseSession:
             if inject.kind is Trigger.SCHEDULED and inject.at is not None and now < inject.at.minutes < to:
                 status = state.inject(inject.id)
                 if status.status is InjectStatus.PENDING:
-                    skipped.append((inject.id, _tr(inject.title), inject.at.minutes))
+                    named = describe({"kind": "inject_skipped", "inject_id": inject.id}, self.scenario, lang,
+                                     parts=True)
+                    skipped.append((inject.id, neutralise(named.subject), inject.at.minutes))
         skipped.sort(key=lambda item: (item[2], item[0]))
         lapsing = []
         for decision in state.open_decisions():
             if decision.deadline is not None and decision.deadline <= to:
-                d = self.scenario.decision(decision.decision_id)
-                default = d.option(d.default)
-                lapsing.append((d.id, _tr(d.title) if d.title else _tr(d.prompt)[:60], d.default,
-                                _tr(default.text) if default is not None else ""))
+                default = self.scenario.decision(decision.decision_id).default
+                lapse = describe({"kind": "decision_missed", "decision_id": decision.decision_id, "option_id": default},
+                                 self.scenario, lang, parts=True)
+                lapsing.append((decision.decision_id, neutralise(lapse.subject), default, neutralise(lapse.option)))
         return JumpPreview(phase_id=target.id, phase_title=_tr(target.title), from_minutes=now, to_minutes=to,
                            skipped=tuple(skipped), lapsing=tuple(lapsing),
                            saves=plan_seconds(self.scenario, now + state.clock.carry, to))
@@ -585,6 +594,23 @@ class ExerciseSession:
 
     def revise(self, decision_id: str, option_id: str, rationale: str = "", by: str = "") -> Outcome:
         return self.handle(cmd.ReviseDecision(decision_id, option_id, rationale=rationale, decided_by=by))
+
+    @property
+    def decide_first(self) -> bool:
+        """The session is played decide-first (the team writes, a facilitator or evaluator maps)."""
+        return self.state.decide_first
+
+    def write(self, decision_id: str, text: str, rationale: str = "", by: str = "") -> Outcome:
+        """Decide-first: the team's decision in its own words (no option is chosen)."""
+        outcome = self.handle(cmd.WriteDecision(decision_id, text, rationale=rationale, decided_by=by))
+        return attrs.evolve(outcome, note=t("decision.written_note", id=decision_id)) if outcome.ok else outcome
+
+    def map_decision(self, decision_id: str, option_id: str, by: str, levels: Sequence[tuple[str, Any]] = (),
+                     note: str = "") -> Outcome:
+        """Decide-first: map a written decision to an option, or to `annet` with levels."""
+        outcome = self.handle(cmd.MapDecision(decision_id, option_id, by, tuple(levels), note))
+        return attrs.evolve(outcome, note=t("decision.mapped_note", id=decision_id, option=option_id)) \
+            if outcome.ok else outcome
 
     def amend(self, decision_id: str, rationale: str, by: str) -> Outcome:
         """Correct who decided or why on the choice in force (an amending event; the original
@@ -713,7 +739,9 @@ class ExerciseSession:
                           compression=phase.compression, exercise_seconds=state.exercise_seconds)
         feed = self._feed()
         open_decisions = tuple(v for d in state.open_decisions()
-                               if (v := self.decision_view(d.decision_id)) is not None)
+                               if (v := self.decision_view(d.decision_id, view)) is not None)
+        awaiting = tuple(v for w in state.awaiting_mapping()
+                         if (v := self.decision_view(w.decision_id, view)) is not None)
         indicators = tuple(
             self.indicator_view(ind.id, minutes) for ind in scenario.indicators
             if ind.visible or view == FACILITATOR)
@@ -724,7 +752,8 @@ class ExerciseSession:
             for o in state.observations) if view == FACILITATOR else ()
         presented = self.inject_record(state.presented) if state.presented else None
         return Snapshot(clock=clock, feed=feed, open_decisions=open_decisions, indicators=indicators,
-                        log=log, upcoming=upcoming, observations=observations, seq=state.seq, presented=presented)
+                        log=log, upcoming=upcoming, observations=observations, seq=state.seq, presented=presented,
+                        awaiting=awaiting, decide_first=state.decide_first)
 
     def indicator_view(self, indicator_id: str, end: float | None = None, points: int = SPARK_POINTS) -> IndicatorView:
         ind = self.scenario.indicator(indicator_id)
@@ -854,11 +883,16 @@ class ExerciseSession:
             speed=state.speed, phase_minutes_left=max(0.0, window.end - position),
             next_phase=following.phase_id if following is not None else None)
 
-    def decision_view(self, decision_id: str) -> DecisionView | None:
+    def decision_view(self, decision_id: str, view: str = FACILITATOR) -> DecisionView | None:
+        """A decision as `view` may see it: in the team's view of a decide-first session its
+        options are left out until the decision is mapped."""
         if not self.scenario.has_decision(decision_id):
             return None
         d = self.scenario.decision(decision_id)
-        ds = self.state.decision(decision_id)
+        state = self.state
+        ds = state.decision(decision_id)
+        written = state.written_decision(decision_id)
+        hidden = view != FACILITATOR and state.options_hidden(decision_id)
         opened = float(ds.opened_at) if ds.opened_at is not None else float(self.state.scenario_minutes)
         deadline = float(ds.deadline) if ds.deadline is not None else opened + d.deadline.minutes
         record = None
@@ -866,13 +900,28 @@ class ExerciseSession:
             record = next((r for r in reversed(self.state.decision_history) if r.decision_id == decision_id), None)
         return DecisionView(decision_id=d.id, title=_tr(d.title), prompt=_tr(d.prompt), opened_minutes=opened,
                             deadline_minutes=deadline, category=d.category.value,
-                            options=tuple((o.id, _tr(o.text)) for o in d.options), default=d.default,
+                            options=() if hidden else tuple((o.id, _tr(o.text)) for o in d.options),
+                            default="" if hidden else d.default,
                             chosen=ds.option_id if ds.status in (DecisionStatus.DECIDED, DecisionStatus.MISSED)
                             else None, missed=ds.missed,
                             decided_by=record.decided_by if record is not None else "",
                             rationale=record.rationale if record is not None else "",
                             real_seconds_left=self.real_seconds_left(deadline) if ds.is_open else None,
-                            clock_running=self.running)
+                            clock_running=self.running, decide_first=state.decide_first, status=ds.status.value,
+                            written=written.text if written is not None else "",
+                            written_by=written.decided_by if written is not None else "",
+                            written_rationale=written.rationale if written is not None else "",
+                            written_minutes=float(written.scenario_minutes) if written is not None else None,
+                            mapped=written.mapped_option if written is not None else None,
+                            criteria=() if hidden or not state.decide_first else self._mapping_criteria(decision_id))
+
+    def _mapping_criteria(self, decision_id: str) -> tuple[tuple[str, str], ...]:
+        """The criteria a mapping to `annet` can rate: those the decision's options name, then
+        the others the scenario tests, each with its name."""
+        d = self.scenario.decision(decision_id)
+        names = dict(self.criteria_choices())
+        ids = list(dict.fromkeys([*(c for o in d.options for c in o.evidence), *self.scenario.scoring.criteria]))
+        return tuple((c, names.get(c, c)) for c in ids)
 
     def consequence(self, decision_id: str, option_id: str) -> str:
         """The option's `consequence` text (what the team is told after choosing it), or ''."""
@@ -889,7 +938,24 @@ class ExerciseSession:
         history = self.state.history()
         last_index = {r.decision_id: i for i, r in enumerate(history)}
         lang = language()
-        entries = []
+        entries: list[tuple[int, LogEntry]] = []
+        #: the team's words behind a choice mapped from them (its decision_made follows the mapping)
+        words = {w.mapped_seq + 1: w.text for w in self.state.written if w.mapped_seq is not None}
+        for written in self.state.written:
+            # decide-first: a mapping that applied no option (annet, or after ENDEX) is not in
+            # the choice history; the log shows it with the team's own words
+            if written.mapped_option is None or (written.mapped_seq is not None and any(
+                    r.decision_id == written.decision_id and r.seq == written.mapped_seq + 1 for r in history)):
+                continue
+            described = describe({"kind": "decision_written", "decision_id": written.decision_id,
+                                  "decided_by": written.decided_by}, self.scenario, lang, parts=True)
+            entries.append((written.mapped_seq or written.seq, LogEntry(
+                decision_id=written.decision_id, title=neutralise(described.subject),
+                option_id=written.mapped_option, option_text="", own_words=written.text,
+                minutes=float(written.mapped_minutes if written.mapped_minutes is not None
+                              else written.scenario_minutes),
+                rationale=written.rationale, decided_by=neutralise(described.by),
+                current=written.decision_id not in last_index)))
         for index, record in enumerate(history):
             kind = "decision_missed" if record.missed else "decision_revised" if record.revision else "decision_made"
             described = describe({"kind": kind, "decision_id": record.decision_id, "option_id": record.option_id,
@@ -897,15 +963,17 @@ class ExerciseSession:
                                  self.scenario, lang, parts=True)
             option = self.scenario.decision(record.decision_id).option(record.option_id) \
                 if self.scenario.has_decision(record.decision_id) else None
-            entries.append(LogEntry(
+            entries.append((record.seq, LogEntry(
                 decision_id=record.decision_id, title=neutralise(described.subject), option_id=record.option_id,
                 option_text=neutralise(described.option), minutes=float(record.scenario_minutes),
                 rationale=record.rationale, decided_by=neutralise(described.by), missed=record.missed,
                 revision=record.revision,
                 current=last_index[record.decision_id] == index,
                 consequence=_tr(option.consequence) if option is not None else "",
-                amendments=record.amendments))
-        return tuple(entries)
+                amendments=record.amendments, own_words=words.get(record.seq, ""))))
+        if self.state.written:
+            entries.sort(key=lambda pair: pair[0])
+        return tuple(entry for _seq, entry in entries)
 
     def upcoming(self, limit: int = 30) -> tuple[UpcomingItem, ...]:
         """The dreiebok from now: pending scheduled injects in time order, follow-ups, then

@@ -118,6 +118,25 @@ class DecisionView:
     #: clock runs (if not, the countdown stands).
     real_seconds_left: float | None = None
     clock_running: bool = False
+    #: Decide first, see the options after: the session is played so. Where the view may not
+    #: see the options yet (the team's, until the decision is mapped) `options` is empty and
+    #: `default` blank: the texts are not in the record at all.
+    decide_first: bool = False
+    #: The engine's status: closed, open, written (awaiting mapping), decided, missed.
+    status: str = ""
+    #: The team's own words (decide-first), who decided, why, and when (scenario minutes).
+    written: str = ""
+    written_by: str = ""
+    written_rationale: str = ""
+    written_minutes: float | None = None
+    #: What a written decision was mapped to (an option id or `annet`), if yet.
+    mapped: str | None = None
+    #: The criteria a mapping to `annet` can rate: (id, name), those the options name first.
+    criteria: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def awaiting_mapping(self) -> bool:
+        return self.status == "written"
 
 
 @attrs.frozen(field_transformer=_clean_fields)
@@ -160,6 +179,8 @@ class LogEntry:
     consequence: str = ""
     #: How often who/why was corrected since (the original stays in the event log).
     amendments: int = 0
+    #: Decide-first: the team's own words, which this choice was mapped from.
+    own_words: str = ""
 
 
 @attrs.frozen(field_transformer=_clean_fields)
@@ -193,3 +214,7 @@ class Snapshot:
     seq: int = 0
     #: The inject on the team's screen (the projector), whole.
     presented: FeedItem | None = None
+    #: Decide-first: decisions the team has written that await mapping, oldest first.
+    awaiting: tuple[DecisionView, ...] = ()
+    #: The session is played decide-first.
+    decide_first: bool = False

@@ -14,6 +14,7 @@ from krise_ovelse.engine.commands import (
     AmendDecisionRecord,
     Command,
     GiveFeedback,
+    MapDecision,
     MarkTask,
     NoteHotwash,
     RateCriterion,
@@ -23,11 +24,12 @@ from krise_ovelse.engine.commands import (
 from krise_ovelse.engine.handlers import clock, decisions, evaluation, injects, session
 from krise_ovelse.engine.handlers.common import Check, Execute, check_text_fields
 
-#: Commands the engine still takes after ENDEX: the evaluation, the hotwash, the questionnaire
-#: and corrections of decision records go on after play has stopped.
+#: Commands the engine still takes after ENDEX: the evaluation, the hotwash, the questionnaire,
+#: corrections of decision records and the mapping of written decisions (decide-first) go on
+#: after play has stopped.
 AFTER_ENDEX: frozenset[type[Command]] = frozenset({
     AddObservation, RateCriterion, AddEvaluator, MarkTask, RateReasoning, ReconcileRating, NoteHotwash, GiveFeedback,
-    AmendDecisionRecord})
+    AmendDecisionRecord, MapDecision})
 
 #: Command type → (check, run), from each concern's table.
 COMMANDS: dict[type[Command], tuple[Check, Execute]] = {

@@ -57,11 +57,14 @@ def _check_start(state: ExerciseState, cmd: StartSession, engine: Engine) -> Non
         refuse("bad_value", f"unknown mode {cmd.mode!r}")
     if not isinstance(cmd.seed, int) or isinstance(cmd.seed, bool):
         refuse("bad_value", "the seed must be a whole number")
+    if not isinstance(cmd.decide_first, bool):
+        refuse("bad_value", "decide_first must be true or false")
 
 
 def _run_start(run: Run, cmd: StartSession) -> None:
     run.emit(SessionStarted, minute=0, seed=cmd.seed, scenario_id=run.plan.scenario.id, team=cmd.team,
-             participants=tuple(cmd.participants), facilitator=cmd.facilitator, mode=cmd.mode)
+             participants=tuple(cmd.participants), facilitator=cmd.facilitator, mode=cmd.mode,
+             decide_first=cmd.decide_first)
     run.arrive()
 
 

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from krise_ovelse.catalogue import load_catalogue
@@ -116,10 +116,11 @@ class BriefingScreen(KriseScreen[None]):
         Binding("escape", "back", "key.back"),
     ]
 
-    def __init__(self, loaded: LoadedScenario, team: str = "") -> None:
+    def __init__(self, loaded: LoadedScenario, team: str = "", decide_first: bool = False) -> None:
         super().__init__(id="briefing")
         self.loaded = loaded
         self.team = team
+        self.decide_first = decide_first
         self.participants: list[Any] = []  # engine Participant(name, role)
 
     def compose(self) -> ComposeResult:
@@ -173,6 +174,8 @@ class BriefingScreen(KriseScreen[None]):
             participants.display = False
             yield participants
             yield Static(lit(t("briefing.no_participants"), "italic"), id="participants-empty", markup=False)
+            yield Checkbox(lit(t("briefing.decide_first")), self.decide_first, id="decide-first")
+            yield Static(lit(t("briefing.decide_first_help"), "italic dim"), id="decide-first-help", markup=False)
             yield Static("", id="briefing-error", markup=False)
             yield Button(t("briefing.start"), id="start-exercise", variant="primary")
         yield KeyFooter()
@@ -245,7 +248,8 @@ class BriefingScreen(KriseScreen[None]):
             self.query_one("#briefing-error", Static).update(lit(t("briefing.need_team"), "bold red"))
             team_input.focus()
             return
-        self.kapp.start_exercise(self.loaded, team, tuple(self.participants))
+        self.kapp.start_exercise(self.loaded, team, tuple(self.participants),
+                                 decide_first=self.query_one("#decide-first", Checkbox).value)
 
     def action_back(self) -> None:
         self.kapp.show_start()

@@ -385,6 +385,10 @@ class ReasoningDialog(KriseModal[bool | None]):
         self.decided = [r for r in session.state.decision_history if not r.missed]
 
     def compose(self) -> ComposeResult:
+        from krise_ovelse.describe import describe
+        from krise_ovelse.safetext import neutralise
+        from krise_ovelse.tui.i18n import language
+
         scenario = self.session.scenario
         with Vertical(classes="dialog-box wide"):
             yield Label(t("reasoning.title"), classes="dialog-title", markup=False)
@@ -393,10 +397,12 @@ class ReasoningDialog(KriseModal[bool | None]):
             else:
                 options = []
                 for n, record in enumerate(self.decided):
-                    decision = scenario.decision(record.decision_id)
-                    title = tr(decision.title or decision.prompt)
+                    named = describe({"kind": "decision_made", "decision_id": record.decision_id,
+                                      "option_id": record.option_id, "decided_by": record.decided_by},
+                                     scenario, language(), parts=True)
+                    title = neutralise(named.subject)
                     rationale = record.rationale.strip() or t("reasoning.no_rationale")
-                    who = f" – {t('reasoning.by', by=record.decided_by)}" if record.decided_by.strip() else ""
+                    who = f" – {t('reasoning.by', by=neutralise(named.by))}" if named.by else ""
                     options.append(Option(Text.assemble((f"{record.decision_id}={record.option_id} ", "bold"),
                                                         clip(title, 40), "\n   ", (rationale, "italic"), who),
                                           id=str(n)))
@@ -457,6 +463,7 @@ class EvaluatorScreen(KriseScreen[None]):
         Binding("n", "evaluator", "key.evaluator", show=False),
         Binding("b", "reasoning", "key.reasoning", show=False),
         Binding("r", "reconcile", "key.reconcile", show=False),
+        Binding("m", "map_decision", "key.map_written"),
         Binding("g", "debrief", "key.debrief"),
         Binding("w", "hotwash", "key.hotwash"),
         Binding("s", "feedback", "key.feedback", show=False),
@@ -628,6 +635,8 @@ class EvaluatorScreen(KriseScreen[None]):
             return False  # a national exercise's evaluator is one named evaluator, recording evaluation only
         if action in ("rate", "confirm", "checklist", "levelled", "evaluator", "reasoning", "reconcile"):
             return self.session.can_rate()
+        if action == "map_decision":  # decide-first: written decisions still awaiting mapping
+            return self.session.can_rate() and bool(self.session.state.awaiting_mapping())
         if action == "back":
             return self.session.evaluating or (not self.session.ended and not self.session.readonly)
         return True
@@ -668,6 +677,26 @@ class EvaluatorScreen(KriseScreen[None]):
 
     def action_reasoning(self) -> None:
         self.app.push_screen(ReasoningDialog(self.session, self._by()), lambda _: self.render_state())
+
+    def action_map_decision(self) -> None:
+        """`m` (decide-first): map a decision the team wrote and nobody mapped yet; after ENDEX the
+        mapping counts in the rating but moves no indicator."""
+        from krise_ovelse.tui.screens.decide_first import MapDecisionDialog
+        from krise_ovelse.tui.screens.dialogs import PickDialog
+
+        views = [v for w in self.session.state.awaiting_mapping()
+                 if (v := self.session.decision_view(w.decision_id)) is not None]
+        if not views:
+            return
+
+        def chosen(decision_id: str | None) -> None:
+            view = next((v for v in views if v.decision_id == decision_id), None)
+            if view is not None:
+                self.app.push_screen(MapDecisionDialog(self.session, view, self._by()), lambda _: self.render_state())
+
+        rows = [(v.decision_id, Text.assemble((v.decision_id, "bold"), "  ", v.title or v.prompt[:60], "\n    «",
+                                              (v.written[:80], "italic"), "»")) for v in views]
+        self.app.push_screen(PickDialog(t("decision.map_pick"), rows), chosen)
 
     def action_reconcile(self) -> None:
         rating = self._current()

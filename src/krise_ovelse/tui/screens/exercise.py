@@ -19,7 +19,7 @@ from krise_ovelse.tui.attention import Alert, alerts, banner_text
 from krise_ovelse.tui.base import KriseScreen
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.text import append_notes, lit, scenario_time
-from krise_ovelse.tui.view import FACILITATOR, TEAM, FeedItem, Snapshot
+from krise_ovelse.tui.view import FACILITATOR, TEAM, DecisionView, FeedItem, Snapshot
 from krise_ovelse.tui.widgets.footer import KeyFooter
 from krise_ovelse.tui.widgets.indicators import IndicatorPanel
 from krise_ovelse.tui.widgets.lists import (
@@ -176,6 +176,8 @@ class ExerciseScreen(KriseScreen[None]):
         extra = t("status.readonly") if self.session.readonly else ""
         if snap.presented is not None and self.view == FACILITATOR:
             extra = t("status.presented", id=snap.presented.inject_id)
+        if snap.decide_first:
+            extra = "  ".join(part for part in (t("status.decide_first"), extra) if part)
         status = status_text(snap.clock, self.view, self.session.team, extra)
         if self.view == FACILITATOR:
             status.append("\n")
@@ -195,7 +197,8 @@ class ExerciseScreen(KriseScreen[None]):
         if self.view == TEAM and presented is not None:
             self.query_one("#projector-text", Static).update(projector_text(presented))
         decisions = self.query_one("#decisions", RecordList)
-        decisions.show([(d.decision_id, decision_prompt(d, snap.clock.minutes)) for d in snap.open_decisions])
+        decisions.show([(d.decision_id, decision_prompt(d, snap.clock.minutes))
+                        for d in (*snap.open_decisions, *snap.awaiting)])
         decisions.border_title = t("panel.decisions")
         panel = self.query_one(IndicatorPanel)
         panel.show(snap.indicators)
@@ -330,14 +333,31 @@ class ExerciseScreen(KriseScreen[None]):
 
         if self.session.readonly:
             return
-        view = self.session.decision_view(decision_id)
+        view = self.session.decision_view(decision_id, self.view)
         if view is None:
+            return
+        if view.decide_first and not revise and view.status in ("open", "written"):
+            self.open_decide_first(view)
             return
         dialog = self.kapp.dialog("decision", lambda: DecisionDialog(self.session, view, revise=revise))
         if dialog in self.app.screen_stack:
             return
         dialog.load(view, revise=revise)
         self.app.push_screen(dialog, lambda _: self.render_state())
+
+    def open_decide_first(self, view: DecisionView) -> None:
+        """Decide-first: the team writes an open decision in its own words (no options shown);
+        a written one is mapped in the facilitator's view, and only waits in the team's."""
+        from krise_ovelse.tui.screens.decide_first import MapDecisionDialog, WriteDecisionDialog
+        from krise_ovelse.tui.session import evaluator_name
+
+        if view.status == "open":
+            self.app.push_screen(WriteDecisionDialog(self.session, view), lambda _: self.render_state())
+        elif self.view == FACILITATOR:
+            self.app.push_screen(MapDecisionDialog(self.session, view, evaluator_name()),
+                                 lambda _: self.render_state())
+        else:
+            self.notify(t("decision.awaiting", id=view.decision_id), markup=False)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -415,8 +435,8 @@ class ExerciseScreen(KriseScreen[None]):
     def action_decide(self) -> None:
         decisions = self.query_one("#decisions", RecordList)
         target = decisions.selected_id
-        if target is None and self.snapshot and self.snapshot.open_decisions:
-            target = self.snapshot.open_decisions[0].decision_id
+        if target is None and self.snapshot and (self.snapshot.open_decisions or self.snapshot.awaiting):
+            target = (*self.snapshot.open_decisions, *self.snapshot.awaiting)[0].decision_id
         if target is None:
             self.notify(t("decisions.none_open"), severity="warning")
             return

@@ -118,6 +118,10 @@ def decision_prompt(item: DecisionView, now: float) -> Text:
     text.append(item.decision_id, style="bold")
     text.append("  ")
     text.append(item.title or item.prompt[:60])
+    if item.awaiting_mapping:  # decide-first: written in time; the deadline no longer runs
+        text.append("\n    ")
+        text.append("✎ " + t("decisions.awaiting"), style="italic yellow")
+        return text
     left = item.deadline_minutes - now
     text.append("\n    ")
     text.append(t("decision.deadline", at=scenario_time(item.deadline_minutes)), style="italic")
@@ -159,6 +163,10 @@ def log_prompt(entry: LogEntry) -> Text:
         text.append("  " + t("log.amended"), style="italic yellow")
     text.append("  ")
     text.append(entry.title)
+    if entry.own_words:  # decide-first: what the team wrote, before it was mapped
+        text.append("\n    ✎ «", style="dim")
+        text.append(entry.own_words, style="italic")
+        text.append("»", style="dim")
     if entry.decided_by:
         text.append("\n    " + t("log.by", who=entry.decided_by), style="dim")
     if entry.rationale:
