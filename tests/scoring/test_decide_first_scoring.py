@@ -89,7 +89,7 @@ def test_an_unmapped_written_decision_awaits_mapping_and_is_not_missed(scenario:
     assert all(e.decision != "d01" for e in timeliness)  # not a missed deadline
     assert all(e.decision != "d01" for e in collect_evidence(scenario, record) if e.source is Source.OPTION)
     view = render_report(build_report(scenario, record), "md", "nb")
-    assert "Venter på kobling til et valg (fristen er overholdt)" in view
+    assert "Venter på kobling til et alternativ (fristen er overholdt)" in view
     assert "SMS til alle nå" in view
 
 
@@ -99,7 +99,7 @@ def test_the_report_shows_the_teams_words_and_the_mapping_in_every_format(
     data = build_report(scenario, record, events=events)
     md = render_report(data, "md", "nb")
     assert "Beslutningen med egne ord: «Kundesenteret jobber på skift" in md
-    assert "Koblet til «annet» (ingen av valgene); Vurdert: KH-4 P, OE-1 S" in md
+    assert "Koblet til «annet» (ingen av alternativene); Vurdert: KH-4 P, OE-1 S" in md
     assert "Koblet av: Eva Lind" in md
     assert "koblet etter ENDEX, uten virkning på indikatorene" in md
     en = render_report(data, "md", "en")

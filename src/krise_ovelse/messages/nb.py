@@ -668,49 +668,49 @@ MESSAGES: dict[str, str] = {
     "key.map_written": "Koble beslutning",
     "decision.write_rationale": "Begrunnelse (kort: hvorfor?)",
     "decision.write_rationale_placeholder": "hvorfor besluttet dere dette?",
-    "decision.map_none": "Ikke koblet ennå: Enter på et valg, eller på «annet».",
-    "decision.map_chosen": "Koblet til valg {option}. Ctrl+S: koble.",
+    "decision.map_none": "Ikke koblet ennå: Enter på et alternativ, eller på «annet».",
+    "decision.map_chosen": "Koblet til alternativ {option}. Ctrl+S: koble.",
     "decision.map_chosen_other": "Koblet til «annet»: gi kriteriene nivå med P, S, M eller U (Enter bytter, "
                                  "- fjerner), så Ctrl+S.",
     "refused.decide_first": "Øvelsen spilles med «beslutt først»: skriv beslutningen med egne ord, så kobler "
-                            "øvingsleder eller evaluator den til et valg.",
-    "refused.not_decide_first": "Øvelsen spilles ikke med «beslutt først»: velg et av valgene.",
+                            "øvingsleder eller evaluator den til et alternativ.",
+    "refused.not_decide_first": "Øvelsen spilles ikke med «beslutt først»: velg et av alternativene.",
     "refused.not_written": "Øvingsdeltakerne har ikke skrevet denne beslutningen ennå.",
-    "refused.already_mapped": "Beslutningen er allerede koblet til et valg, og koblingen er endelig.",
-    "briefing.decide_first": "Beslutt først, se valgene etterpå",
-    "briefing.decide_first_help": "Øvingsdeltakerne skriver hver beslutning med egne ord før noen valg vises. "
-                                  "Øvingsleder eller evaluator kobler den etterpå til nærmeste valg, eller til "
+    "refused.already_mapped": "Beslutningen er allerede koblet til et alternativ, og koblingen er endelig.",
+    "briefing.decide_first": "Beslutt først, se alternativene etterpå",
+    "briefing.decide_first_help": "Øvingsdeltakerne skriver hver beslutning med egne ord før noen alternativer vises. "
+                                  "Øvingsleder eller evaluator kobler den etterpå til nærmeste alternativ, eller til "
                                   "«annet» og vurderer den selv.",
     "status.decide_first": "beslutt først",
     "decision.write_title": "Beslutning {id} – beslutt først",
-    "decision.write_intro": "Skriv beslutningen med egne ord. Valgene vises ikke før øvingsleder eller evaluator "
-                            "har koblet beslutningen til det nærmeste av dem.",
+    "decision.write_intro": "Skriv beslutningen med egne ord. Alternativene vises ikke før øvingsleder eller "
+                            "evaluator har koblet beslutningen til det nærmeste av dem.",
     "decision.own_words": "Beslutningen med egne ord",
     "decision.own_words_placeholder": "Hva bestemmer dere, og hva skjer nå?",
     "decision.write_confirm": "Lagre beslutningen",
     "decision.write_first": "Skriv beslutningen først.",
     "decision.deadline_first": "Frist {at} (om {left} scenariotid). Uten beslutning innen fristen gjelder "
-                               "standardvalget.",
-    "decision.written_note": "Beslutning {id} er lagret med egne ord. Den kobles til et valg etterpå.",
+                               "standardalternativet.",
+    "decision.written_note": "Beslutning {id} er lagret med egne ord. Den kobles til et alternativ etterpå.",
     "decision.map_title": "Koble beslutning {id}",
-    "decision.map_intro": "Velg valget som ligger nærmest beslutningen. Passer ingen, velg «annet» og vurder "
-                          "beslutningen selv for kriteriene den berører.",
+    "decision.map_intro": "Velg alternativet som ligger nærmest beslutningen. Passer ingen, velg «annet» og "
+                          "vurder beslutningen selv for kriteriene den berører.",
     "decision.written_heading": "Øvingsdeltakernes beslutning (skrevet {at})",
     "decision.written_by": "Besluttet av: {who}",
     "decision.written_why": "Begrunnelse: {why}",
-    "decision.other": "annet – ingen av valgene passer",
+    "decision.other": "annet – ingen av alternativene passer",
     "decision.levels": "Vurdering for kriteriene (P, S, M eller U; minst ett)",
     "decision.level_none": "ikke vurdert",
     "decision.mapped_by": "Koblet av",
     "decision.map_note": "Merknad",
-    "decision.map_note_placeholder": "Hvorfor dette valget?",
+    "decision.map_note_placeholder": "Hvorfor dette alternativet?",
     "decision.map_confirm": "Koble",
-    "decision.choose_mapping": "Velg et valg, eller «annet», først.",
+    "decision.choose_mapping": "Velg et alternativ, eller «annet», først.",
     "decision.need_level": "Gi minst ett kriterium et nivå når beslutningen kobles til «annet».",
     "decision.need_mapper": "Skriv hvem som kobler beslutningen.",
     "decision.mapped_note": "Beslutning {id} er koblet til {option}.",
     "decision.awaiting": "Beslutning {id} er skrevet og venter på at øvingsleder eller evaluator kobler den til "
-                         "et valg.",
+                         "et alternativ.",
     "decisions.awaiting": "skrevet – venter på kobling",
     "key.map_decision": "Koble",
     "run.decide_first": "Beslutt først: {written} skrevet med egne ord, {other} koblet til «annet», "
