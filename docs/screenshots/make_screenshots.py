@@ -148,7 +148,7 @@ async def play_exercise(lang: str, shoot: Shooter) -> str:
     async with app.run_test(size=SIZE) as pilot:
         # Briefing: the top (bakteppe, virksomheten, mål), then the team form at the bottom.
         await shoot(pilot, "orientering")
-        await type_into(pilot, "#team-name", "Ledergruppen DTT")
+        await type_into(pilot, "#team-name", "DTT-ledelsen")
         for name, role in (("Kari Nordmann", "hr"), ("Per Hansen", "beredskap")):
             await choose_role(pilot, role)
             await type_into(pilot, "#participant-name", name)

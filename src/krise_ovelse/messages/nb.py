@@ -130,7 +130,7 @@ MESSAGES: dict[str, str] = {
     "briefing.clock": "Slik går klokka",
     "briefing.team_section": "Ledergruppen",
     "briefing.team_name": "Navn på ledergruppen",
-    "briefing.team_placeholder": "f.eks. Ledergruppen DTT",
+    "briefing.team_placeholder": "f.eks. DTT-ledelsen",
     "briefing.participant": "Deltaker",
     "briefing.participant_placeholder": "navn, Enter for å legge til",
     "briefing.role": "Rolle",
