@@ -68,6 +68,24 @@ h4 { margin: .8rem 0 .2rem; font-size: .98rem; }
 """
 
 
+
+def document_start(lang: str, title: str, css: str) -> list[str]:
+    """The opening of a self-contained report page up to <body>: one place for the policy that
+    forbids scripts and outside resources, shared by the session and the national report."""
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{esc(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+    ]
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -136,17 +154,7 @@ def render_html(view: ReportView) -> str:
                 ("timeline", m["appendix_timeline"]), ("indicators", m["appendix_indicators"]),
                 ("ratings", m["appendix_ratings"]), ("learning", m["appendix_learning"])]
     out: list[str] = [
-        "<!DOCTYPE html>",
-        f'<html lang="{esc(view.lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{esc(view.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
+        *document_start(view.lang, view.title, CSS),
         "<header>",
     ]
     if view.classification:

@@ -10,7 +10,7 @@ new page and tables keep their rows whole.
 
 from __future__ import annotations
 
-from krise_ovelse.report.html import CSS, _kv, _table, _td, esc, level_badge
+from krise_ovelse.report.html import CSS, _kv, _table, _td, document_start, esc, level_badge
 from krise_ovelse.report.national import LEVEL_CODES, SUGGESTION_MARK, Cell, NationalView
 from krise_ovelse.report.svg import BarRow, stacked_bars
 from krise_ovelse.report.view import FindingView
@@ -55,17 +55,7 @@ def render_html(view: NationalView) -> str:
     toc += [(f"org-{c.org_id}", c.title) for c in view.chapters]
     toc.append(("legend", m["legend"]))
     out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{esc(view.lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>{esc(view.title)}</title>",
-        f"<style>{CSS}{NATIONAL_CSS}</style>",
-        "</head>",
-        "<body>",
+        *document_start(view.lang, view.title, CSS + NATIONAL_CSS),
         "<header>",
         f'<p class="classification">{esc(view.classification)}</p>' if view.classification else "",
         f"<h1>{esc(view.title)}</h1>",
