@@ -33,6 +33,7 @@ from krise_ovelse.engine import (
 from krise_ovelse.model.scenario import Level, Scenario
 from krise_ovelse.model.timefmt import parse_time
 
+from ..budget import examples
 from .engine_helpers import FakeClock, basic, decision, do, inject, kinds, option, phase, scenario, start
 
 OPENS = parse_time("D+0 08:00").minutes
@@ -287,7 +288,7 @@ def _play(script: list[Command], resume_at: int | None = None) -> Engine:
     return engine
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, min_size=3, max_size=40), st.integers(min_value=0, max_value=30))
 def test_random_decide_first_sessions_fold_deterministically(script: list[Command], resume_at: int) -> None:
     first = _play(script)

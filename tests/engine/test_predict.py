@@ -11,6 +11,7 @@ from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.model.conditions import holds, parse_condition
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
 
+from ..budget import examples
 from .engine_helpers import indicator, phase, scenario, start
 
 NAMES = ["a", "b", "day"]
@@ -68,7 +69,7 @@ class At:
         return self.t / MINUTES_PER_DAY
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(conditions, st.floats(0, 100), st.floats(-30, 30), st.floats(0, 100), st.floats(-30, 30),
        st.integers(0, 2000), st.integers(0, 2500))
 def test_first_time_matches_brute_force(source: str, a0: float, a_rate: float, b0: float, b_rate: float,

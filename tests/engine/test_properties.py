@@ -40,6 +40,7 @@ from krise_ovelse.engine import (
 )
 from krise_ovelse.model.scenario import Channel, Level
 
+from ..budget import examples
 from .engine_helpers import FakeClock, rich
 
 SCENARIO = rich()
@@ -123,7 +124,7 @@ def play(mode: Mode, script: list[tuple[Command, float]], resume_at: int | None 
     return engine
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(list(Mode)), steps)
 def test_random_commands_never_crash_and_state_is_the_fold(mode: Mode, script: list[tuple[Command, float]]) -> None:
     engine = play(mode, script, check_fold=True)
@@ -138,7 +139,7 @@ def test_random_commands_never_crash_and_state_is_the_fold(mode: Mode, script: l
     assert all(isinstance(e.exercise_seconds, float) for e in events)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(list(Mode)), steps, st.integers(min_value=0, max_value=40))
 def test_same_commands_same_events_even_across_a_resume(mode: Mode, script: list[tuple[Command, float]],
                                                         resume_at: int) -> None:
