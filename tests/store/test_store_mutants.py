@@ -146,6 +146,24 @@ def test_state_summary_shows_paused_decided_and_ended(store: SessionStore, examp
     assert summary["last"][-1] == "ENDEX (øvingsleder avsluttet): ferdig"
 
 
+def test_state_summary_names_an_open_decision_without_a_title_by_its_prompt(store: SessionStore,
+                                                                           example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.authoring import load_scenario_text
+
+    _, text = example
+    untitled = text.replace('    title: "Første beskjed til ansatte"\n', "", 1)
+    scenario = load_scenario_text(untitled, "untitled.yaml").scenario
+    assert untitled != text and scenario is not None
+    live = bridge.start_session(store, scenario, untitled, team="Lag A", clock=clock, seed=3)
+    live.engine.handle(c.Resume())
+    while not live.engine.state.open_decisions():
+        live.engine.handle(c.AdvanceToNext())
+    (shown,) = bridge.state_summary(store, live.session_id)["open_decisions"]
+    assert shown["decision"] == "d01"
+    assert shown["title"] == scenario.decision("d01").prompt.get()
+    assert shown["title"].startswith("Klokka er halv sju.")
+
+
 # --- CatchUpSink and finish_headless: `resume --play` ------------------------------------------------
 
 PLAY = "scenario: kort-eksempel\nteam: Lag K\nseed: 11\ndecisions:\n  d01: {option: b, rationale: valg}\n"
@@ -526,6 +544,22 @@ def test_a_follower_reads_the_text_and_names_a_new_event_that_does_not_fold(
         f"session {live.session_id}: a new event does not fold (EventFormatError: decision_record_amended {seq}: "
         "no decision record with seq 99)", EXIT_PROBLEMS)
     assert len(follower.events) == seq - 1  # unchanged
+
+
+def test_a_follower_names_the_session_of_a_new_event_it_cannot_read(
+        store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.lifecycle import follow_session
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    follower = follow_session(store, live.session_id)
+    seq = store.last_seq(live.session_id) + 1
+    store.append(live.session_id, [{"seq": seq, "kind": "written_by_a_newer_version"}])
+    with pytest.raises(StoreError) as info:
+        follower.poll()
+    assert info.value.message.startswith(
+        f"session {live.session_id}: stored event {seq} cannot be read by this version of the engine: ")
+    assert info.value.exit_code == EXIT_PROBLEMS and follower.state.seq == seq - 1
 
 
 def test_an_export_header_says_what_is_missing_or_wrong(store: SessionStore, tmp_path: Path) -> None:
