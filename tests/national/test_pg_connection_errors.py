@@ -69,11 +69,15 @@ def test_a_server_out_of_reach_is_said_so_with_libpqs_reason(libpq_says: str) ->
         f"cannot reach the PostgreSQL server at {WHERE} ({libpq_says})", REACH_HINT, EXIT_USAGE)
 
 
-def test_an_unrecognised_failure_keeps_the_servers_words_on_one_line() -> None:
-    error = connect_error(psycopg.OperationalError("server does not support SSL,\n\tbut SSL was required"), WHERE)
+@pytest.mark.parametrize(("server_says", "one_line"), [
+    ("server does not support SSL,\n\tbut SSL was required", "server does not support SSL, but SSL was required"),
+    ('FATAL:  role "nav" is not permitted to log in', 'FATAL: role "nav" is not permitted to log in'),
+    ('FATAL:  tablespace "fast" does not exist', 'FATAL: tablespace "fast" does not exist'),
+])
+def test_an_unrecognised_failure_keeps_the_servers_words_on_one_line(server_says: str, one_line: str) -> None:
+    error = connect_error(psycopg.OperationalError(server_says), WHERE)
     assert (error.message, error.hint, error.exit_code) == (
-        f"cannot use the PostgreSQL store at {WHERE}: server does not support SSL, but SSL was required", "",
-        EXIT_USAGE)
+        f"cannot use the PostgreSQL store at {WHERE}: {one_line}", "", EXIT_USAGE)
 
 
 def test_a_url_with_a_port_that_is_not_a_number_is_refused_before_connecting() -> None:
