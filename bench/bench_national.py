@@ -267,7 +267,7 @@ def main() -> int:
             p.wait(timeout=120)
         total = _count_events(url) - count_before
         with psycopg.connect(url, autocommit=True) as conn:
-            positions = dict(conn.execute("SELECT seq, position FROM events WHERE session_id = %s",
+            positions: dict[int, int] = dict(conn.execute("SELECT seq, position FROM events WHERE session_id = %s",
                                           (f"{exercise}_control",)).fetchall())
         folded: dict[int, dict[str, float]] = {}
         memory = []
