@@ -14,7 +14,8 @@ import sys
 import time
 import timeit
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import TypeVar
 
 from krise_ovelse.engine import event_from_dict, event_to_dict, fold
 from krise_ovelse.model.conditions import parse_condition
@@ -37,6 +38,7 @@ from krise_ovelse.scripted.playthrough import Playthrough, ScriptedDecision
 
 DAY = 1440
 CHANNELS = list(Channel)
+T = TypeVar("T")
 
 
 def synthetic(injects: int, decisions: int, conditional: int = 50) -> Scenario:
@@ -94,17 +96,17 @@ def playthrough(scenario: Scenario) -> Playthrough:
     return Playthrough("bench", scenario.id, "Ledergruppen", decisions=scripted)
 
 
-def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+def best_of(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
     """Best CPU time of the process over `repeat` runs: on a shared 2-core machine, wall time
     also counts the moments other processes had the CPU."""
-    best, result = float("inf"), None
+    best, kept = float("inf"), list[T]()
     for _ in range(repeat):
-        result = None  # free the previous result outside the timed part
+        kept.clear()  # free the previous result outside the timed part
         gc.collect()
         start = time.process_time()
-        result = fn()
+        kept.append(fn())
         best = min(best, time.process_time() - start)
-    return best, result
+    return best, kept[0]
 
 
 def reference() -> float:
@@ -121,11 +123,11 @@ def main() -> None:
     for injects, decisions, conditional in ((5000, 1000, 50), (50000, 10000, 50), (50000, 10000, 500)):
         scenario = synthetic(injects, decisions, conditional)
         script = playthrough(scenario)
-        seconds, result = best_of(lambda s=scenario, p=script: run_headless(s, p))
-        events = len(result.events)
-        rows.append((injects, conditional, events, seconds, result, scenario))
+        seconds, result = best_of(partial(run_headless, scenario, script))
+        count = len(result.events)
+        rows.append((injects, conditional, count, seconds, result, scenario))
         label = f"headless {injects} injects/{decisions} dec/{conditional} cond"
-        print(f"{label:<38} {events:>8} {seconds * 1000:>7.0f}ms {events / seconds:>10,.0f}")
+        print(f"{label:<38} {count:>8} {seconds * 1000:>7.0f}ms {count / seconds:>10,.0f}")
     _, _, small_events, small_time, _, _ = rows[0]
     _, _, big_events, big_time, big_result, big_scenario = rows[1]
     event_ratio, time_ratio = big_events / small_events, big_time / small_time

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline anywhere: a deadline is a timed assertion, and on a loaded machine (CI,
+# mutation runs) it fails for slowness, not for a fault. pytest-timeout bounds every test instead.
+settings.register_profile("krise", deadline=None)
+settings.load_profile("krise")
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(extra=st.dictionaries(st.text(min_size=1, max_size=10), json_values, max_size=5),
        minutes=st.none() | st.integers(0, 10**6) | st.floats(0, 1e6),
        seconds=st.none() | st.floats(0, 1e6))

@@ -213,7 +213,7 @@ class _Linter:
     def name_clashes(self) -> Iterator[Problem]:
         """The same name for things of different kinds (a phase and a role, a flag and an inject):
         legal, but a reader of conditions and reports mixes them up. Pairs that are errors
-        already (injects, decisions and indicators; flags and indicators) are left out."""
+        already (an inject and a decision or indicator; a flag and an indicator) are left out."""
         kinds: list[tuple[str, Iterable[tuple[tuple[Any, ...], str]]]] = [
             ("phase", ((("phases", i, "id"), p.id) for i, p in enumerate(self.s.phases))),
             ("indicator", ((("indicators", i, "id"), x.id) for i, x in enumerate(self.s.indicators))),
@@ -223,7 +223,7 @@ class _Linter:
             ("flag", _flag_paths(self.s)),
         ]
         errors_already = {frozenset(pair) for pair in (("inject", "decision"), ("inject", "indicator"),
-                                                      ("decision", "indicator"), ("flag", "indicator"))}
+                                                      ("flag", "indicator"))}
         first: dict[str, tuple[str, tuple[Any, ...]]] = {}
         for kind, items in kinds:
             for path, name in items:
@@ -234,7 +234,8 @@ class _Linter:
                 if other_kind == kind or frozenset((kind, other_kind)) in errors_already:
                     continue
                 line = self.doc.node(other_path).start_mark.line + 1
-                yield self.warn(path, "W-NAME-CLASH", f"{name!r} names a {kind} and a {other_kind} (line {line})",
+                yield self.warn(path, "W-NAME-CLASH",
+                                f"{name!r} names {_a(kind)} and {_a(other_kind)} (line {line})",
                                 "give things of different kinds different names")
 
     def own_themes(self) -> Iterator[Problem]:
@@ -256,6 +257,11 @@ class _Linter:
     def _in_jump(self, minutes: int) -> bool:
         phase = self.s.phase_at(minutes)
         return phase.ends is not None and minutes > phase.ends.minutes
+
+
+def _a(kind: str) -> str:
+    """The kind with its indefinite article ("an inject", "a phase")."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _flag_paths(scenario: Scenario) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -49,10 +49,34 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(("krise:" + name).encode()).digest()[:8], "big", signed=True)
 
 
-#: Suffix of an exercise's second channel: appends to organisation and evaluator streams notify
-#: there (for the control cell's status), so that they do not wake every organisation's client,
-#: which follows the control stream only (`channel_for(exercise)`).
+def append_group(session_id: str, exercise: str | None, stream: str | None, team: str = "") -> str:
+    """The streams whose appends take one lock, so that their commit order is their position
+    order: the streams that are read together by position. That is the control stream alone (the
+    organisations' clients read only it), and one organisation's stream together with its
+    evaluators' streams (the evaluators' clients and the report merge exactly those). A lock per
+    exercise would make sixty organisations wait for each other on every control event; a lone
+    session is its own group."""
+    if not exercise or not stream:
+        return session_id
+    if stream.startswith("org."):
+        return f"{exercise}:org:{stream[4:]}"
+    if stream.startswith("eval."):
+        return f"{exercise}:org:{team}"  # an evaluator stream's team is its organisation's id
+    return f"{exercise}:{stream}"
+
+
+#: Suffix of a group's activity channel (`activity_channel`): appends to an organisation's and
+#: its evaluators' streams notify there, so that they wake neither the organisations' clients,
+#: which follow the control stream only (`channel_for(exercise)`), nor other organisations'
+#: evaluators.
 ACTIVITY = ":activity"
+
+
+def activity_channel(group: str) -> str:
+    """The name (for `channel_for` / `PgListener`) on which the appends of a group of streams
+    (`append_group`) other than the control stream notify: an evaluator's client listens on its
+    organisation's."""
+    return group + ACTIVITY
 
 
 def channel_for(name: str) -> str:
@@ -142,7 +166,7 @@ class PgStore(SessionRows):
         self.clock = clock
         self._location = display_target(url)
         self._lock = threading.RLock()
-        self._streams: dict[str, tuple[str | None, str | None]] = {}
+        self._streams: dict[str, tuple[str | None, str | None, str]] = {}
         self._conn = open_connection(url, self._location)
         try:
             version = stored_version(self._conn)
@@ -236,7 +260,7 @@ class PgStore(SessionRows):
 
         def work(conn: psycopg.Connection[Any]) -> str:
             new_id = self._insert_session(conn, scenario_text, session_id, columns)
-            self._insert(conn, new_id, rows, exercise_id, stream)
+            self._insert(conn, new_id, rows, exercise_id, stream, team)
             return new_id
 
         new_id: str = self._write(work, "create a session in")
@@ -247,28 +271,31 @@ class PgStore(SessionRows):
 
     # -- events ----------------------------------------------------------------------------
 
-    def _stream_of(self, session_id: str) -> tuple[str | None, str | None]:
-        """(exercise id, stream) of a session: fixed when it is created, so read once."""
+    def _stream_of(self, session_id: str) -> tuple[str | None, str | None, str]:
+        """(exercise id, stream, append group) of a session: fixed when it is created (no role
+        may change them), so read once."""
         found = self._streams.get(session_id)
         if found is None:
-            rows = self._read("SELECT exercise_id, stream FROM sessions WHERE id = %s", (session_id,))
+            rows = self._read("SELECT exercise_id, stream, team FROM sessions WHERE id = %s", (session_id,))
             if not rows:
                 raise UnknownSession(session_id, self._location)
-            found = self._streams[session_id] = (rows[0][0], rows[0][1])
+            exercise, stream, team = rows[0]
+            found = self._streams[session_id] = (exercise, stream,
+                                                  append_group(session_id, exercise, stream, team or ""))
         return found
 
     def _append_statement(self, session_id: str, rows: Sequence[Any], exercise: str | None, stream: str | None,
-                          applied_control: int | None) -> tuple[sql.Composed, list[Any]]:
-        """One statement that appends a command's events: it takes the exercise's append lock,
-        inserts the rows (the trigger checks the writer and the numbering), records the applied
-        control position and notifies, so an append is one round trip and one transaction.
+                          applied_control: int | None, group: str) -> tuple[sql.Composed, list[Any]]:
+        """One statement that appends a command's events: it takes the append lock of the
+        session's group (`append_group`), inserts the rows (the trigger checks the writer and the
+        numbering), records the applied control position and notifies, so an append is one round
+        trip and one transaction.
 
         Events an organisation derived from the control stream (`applied_control`) are
         committed without waiting for the disk: they can be derived again, and if a crash loses
         them the applied position goes with them (same transaction), so the client applies that
         control event again. The control cell's own appends and the teams' decisions wait."""
-        lock = exercise or session_id
-        channel = channel_for(exercise + ACTIVITY if exercise and stream != "control" else lock)
+        channel = channel_for(activity_channel(group) if exercise and stream != "control" else exercise or session_id)
         payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
         derived = applied_control is not None
         setup = sql.SQL("SELECT pg_advisory_xact_lock(%s), set_config('krise.applied_control', %s, true)"
@@ -280,16 +307,17 @@ class PgStore(SessionRows):
             "scenario_minutes, exercise_seconds, wall) SELECT v.* FROM setup CROSS JOIN (VALUES {values}) "
             "AS v(session_id, seq, kind, payload, scenario_minutes, exercise_seconds, wall) RETURNING position) "
             "SELECT max(position), pg_notify(%s, %s) FROM ins").format(setup=setup, values=values)
-        params: list[Any] = [lock_key(lock), "" if applied_control is None else str(applied_control)]
+        params: list[Any] = [lock_key(group), "" if applied_control is None else str(applied_control)]
         for row in rows:
             params.extend((session_id, *row))
         params.extend((channel, payload))
         return query, params
 
     def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], exercise: str | None,
-                stream: str | None) -> None:
+                stream: str | None, team: str) -> None:
         if rows:
-            query, params = self._append_statement(session_id, rows, exercise, stream, None)
+            query, params = self._append_statement(session_id, rows, exercise, stream, None,
+                                                   append_group(session_id, exercise, stream, team))
             conn.execute(query, params)
 
     def append(self, session_id: str, events: Sequence[Mapping[str, Any]], *,
@@ -305,8 +333,8 @@ class PgStore(SessionRows):
             return self.last_seq(session_id)
         if self.readonly:
             raise StoreError(f"the store {self._location} was opened for reading only")
-        exercise, stream = self._stream_of(session_id)
-        query, params = self._append_statement(session_id, rows, exercise, stream, applied_control)
+        exercise, stream, group = self._stream_of(session_id)
+        query, params = self._append_statement(session_id, rows, exercise, stream, applied_control, group)
         with self._lock:
             if self._conn.closed or self._conn.broken:
                 self._reconnect()
