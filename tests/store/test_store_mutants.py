@@ -342,7 +342,9 @@ def test_finish_headless_names_the_session_whose_stored_events_are_broken(
     sid = _interrupted(tmp_path / "s.db", example)
     with SessionStore(tmp_path / "s.db") as store:
         seq = store.last_seq(sid) + 1
-        store.append(sid, [{**store.events(sid)[-1], "seq": seq, **added}])
+        last = store.events(sid)[-1]
+        common = {k: last[k] for k in ("scenario_minutes", "exercise_seconds", "wall") if k in last}
+        store.append(sid, [{**common, "seq": seq, **added}])
         store.set_status(sid, "interrupted")
         with pytest.raises(StoreError) as info:
             bridge.finish_headless(store, sid, _playthrough(scenario))
