@@ -343,7 +343,7 @@ def test_finish_headless_names_the_session_whose_stored_events_are_broken(
     with SessionStore(tmp_path / "s.db") as store:
         seq = store.last_seq(sid) + 1
         last = store.events(sid)[-1]
-        common = {k: last[k] for k in ("scenario_minutes", "exercise_seconds", "wall") if k in last}
+        common: dict[str, Any] = {k: last[k] for k in ("scenario_minutes", "exercise_seconds", "wall") if k in last}
         store.append(sid, [{**common, "seq": seq, **added}])
         store.set_status(sid, "interrupted")
         with pytest.raises(StoreError) as info:
