@@ -9,16 +9,12 @@ guarantee where it is needed and nowhere else."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import psycopg
-from click.testing import CliRunner
 
-from krise_ovelse.cli import main
-from krise_ovelse.store.pg import PgStore, append_group, lock_key
+from krise_ovelse.store.pg import PgListener, PgStore, activity_channel, append_group, lock_key
 
-from .pg_helpers import EXAMPLE
-from .test_national import participants
+from .test_national import creds as creds  # the fixture: NAV with evaluator eva-nav, and DSB
 
 
 def test_the_groups_are_the_streams_read_together() -> None:
@@ -38,12 +34,7 @@ def _append(url: str, session_id: str, done: threading.Event) -> None:
     done.set()
 
 
-def test_a_held_group_lock_holds_back_that_group_only(pg_url: str, exercise_id: str, tmp_path: Path) -> None:
-    out = tmp_path / "tilgang.txt"
-    result = CliRunner().invoke(main, ["national", "setup", str(EXAMPLE), str(participants(tmp_path, exercise_id)),
-                                       "--credentials", str(out), "--db", pg_url], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    creds = dict(line.split("\t") for line in out.read_text(encoding="utf-8").splitlines())
+def test_a_held_group_lock_holds_back_that_group_only(pg_url: str, exercise_id: str, creds: dict[str, str]) -> None:
     with psycopg.connect(pg_url) as holder:  # NAV's group lock, held in an open transaction
         holder.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(f"{exercise_id}:org:nav"),))
         writers = {
@@ -68,3 +59,18 @@ def test_a_held_group_lock_holds_back_that_group_only(pg_url: str, exercise_id: 
         order = [r[0] for r in conn.execute("SELECT session_id FROM events WHERE kind = 'note_added' "
                                             "ORDER BY position").fetchall()]
     assert order[0] == f"{exercise_id}_org_dsb"
+
+
+def test_an_evaluator_wakes_for_its_organisation_only(exercise_id: str, creds: dict[str, str]) -> None:
+    listener = PgListener(creds["eval.eva-nav"], activity_channel(f"{exercise_id}:org:nav"))
+    try:
+        assert listener.wait(1)  # the first call connects (then the caller reads everything)
+        assert not listener.wait(0.2)
+        _append(creds["org.dsb"], f"{exercise_id}_org_dsb", threading.Event())
+        assert not listener.wait(1), "woken by another organisation's append"
+        _append(creds["org.nav"], f"{exercise_id}_org_nav", threading.Event())
+        assert listener.wait(10), "not woken by its organisation's append"
+        _append(creds["eval.eva-nav"], f"{exercise_id}_eval_eva-nav", threading.Event())
+        assert listener.wait(10), "not woken by an evaluator's append"
+    finally:
+        listener.close()

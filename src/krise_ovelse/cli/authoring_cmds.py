@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from krise_ovelse.authoring.load import LoadResult, load_scenario
+from krise_ovelse.authoring.load import load_scenario
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main, problems_exit_code
+from krise_ovelse.cli.loading import scenario_or_exit, write_output
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.paths import PLAYTHROUGH_DIR, resolve_scenario_arg
 
@@ -106,18 +107,6 @@ def schema() -> None:
     click.echo(json.dumps(scenario_schema(), ensure_ascii=False, indent=2))
 
 
-def load_or_exit(path: str) -> LoadResult:
-    """Load a scenario (a path or a shipped id) for a command that needs a good one; print
-    problems and exit if not."""
-    result = load_scenario(resolve_scenario_arg(path))
-    for problem in result.problems:
-        if problem.is_error:
-            click.echo(problem.render(), err=True)
-    if result.scenario is None:
-        sys.exit(_exit_code(list(result.problems)))
-    return result
-
-
 @main.command()
 @click.argument("scenario")
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
@@ -125,9 +114,7 @@ def inspect(scenario: str, as_json: bool) -> None:
     """Show a scenario's span, phases and counts of injects, decisions, criteria and indicators."""
     from krise_ovelse.authoring.inspect import format_inspection, inspect_scenario
 
-    result = load_or_exit(scenario)
-    assert result.scenario is not None
-    info = inspect_scenario(result.scenario)
+    info = inspect_scenario(scenario_or_exit(scenario).scenario)
     click.echo(json.dumps(info, ensure_ascii=False, indent=2) if as_json else format_inspection(info))
 
 
@@ -142,18 +129,8 @@ def dreiebok(scenario: str, lang: str, output: str | None) -> None:
     """
     from krise_ovelse.authoring.dreiebok import dreiebok_markdown
 
-    result = load_or_exit(scenario)
-    assert result.scenario is not None
-    text = dreiebok_markdown(result.scenario, lang)
-    from krise_ovelse.fileio import STDOUT, WriteError, write_text
-
-    if output is None or output == STDOUT:
+    text = dreiebok_markdown(scenario_or_exit(scenario).scenario, lang)
+    if output is None:
         click.echo(text, nl=False)
-        return
-
-    try:  # never through a link, never over a FIFO or device (fileio)
-        write_text(output, text)
-    except WriteError as exc:
-        click.echo(exc.render(), err=True)
-        sys.exit(exc.exit_code)
-    click.echo(f"{output}: written", err=True)
+    else:
+        write_output(output, text)

@@ -6,19 +6,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, exit_with_problems, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.loading import playthrough_or_exit, scenario_or_exit
 from krise_ovelse.model.problems import Problem, Severity
 
 CODE = "W-BALANCE-SHALLOW"
-
-
-def _fail(problems: tuple[Problem, ...] | list[Problem]) -> NoReturn:
-    """Print the errors (file:line:col: CODE message (hint)) and exit 1, or 2 if unreadable."""
-    exit_with_problems(problems, [p for p in problems if p.is_error])
 
 
 @main.command("balance")
@@ -65,23 +61,14 @@ def balance(scenario: str, strong_file: str | None, random_teams: int, seed: int
 
 def _analyse(scenario_arg: str, strong_file: str | None, random_teams: int, seed: int, jobs: int | None,
              margin: float) -> Any:
-    from krise_ovelse.authoring import load_scenario
     from krise_ovelse.balance import analyse, strong_playthrough_path
-    from krise_ovelse.paths import resolve_scenario_arg
-    from krise_ovelse.scripted.playthrough import load_playthrough
 
-    path = resolve_scenario_arg(scenario_arg)
-    loaded = load_scenario(path)
-    if loaded.scenario is None:
-        _fail(loaded.problems)
-    assert loaded.scenario is not None
+    loaded = scenario_or_exit(scenario_arg)
+    path = loaded.path
     strong_path = Path(strong_file) if strong_file else strong_playthrough_path(path)
     strong = None
     if strong_path is not None:
-        scripted = load_playthrough(strong_path, loaded.scenario)
-        if scripted.playthrough is None:
-            _fail(scripted.problems)
-        strong = scripted.playthrough
+        strong = playthrough_or_exit(strong_path, loaded.scenario)
     elif strong_file is None:
         click.echo(f"{path}: no strong playthrough found (playthroughs/{path.stem}/sterkt.yaml); "
                    "showing the strategies only (give one with --strong)", err=True)

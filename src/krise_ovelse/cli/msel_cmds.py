@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main, problems_exit_code
+from krise_ovelse.cli.loading import scenario_or_exit, write_output
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.msel.profiles import PROFILES, ColumnMapping
 
@@ -17,21 +18,6 @@ from krise_ovelse.msel.profiles import PROFILES, ColumnMapping
 def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
     for problem in problems:
         click.echo(problem.render(), err=True)
-
-
-def _write(target: str, data: bytes | str) -> None:
-    from krise_ovelse.fileio import WriteError, write_bytes, write_text
-
-    try:
-        if isinstance(data, bytes):
-            write_bytes(target, data)
-        else:
-            write_text(target, data)
-    except WriteError as exc:
-        click.echo(exc.render(), err=True)
-        sys.exit(EXIT_USAGE)
-    if target != "-":
-        click.echo(f"{target}: written", err=True)
 
 
 @main.group()
@@ -88,7 +74,7 @@ def msel_import(file: Path, output: str, profile: str, mapping_file: Path | None
         errors = sum(p.is_error for p in result.problems)
         click.echo(f"{file}: {errors} problem(s); nothing written", err=True)
         sys.exit(EXIT_PROBLEMS)
-    _write(output, result.yaml_text)
+    write_output(output, result.yaml_text)
     checked = load_scenario_text(result.yaml_text, output)
     _echo_problems([p for p in checked.problems if p.is_error])
     click.echo(f"{file}: {result.injects} inject(s) imported"
@@ -136,9 +122,9 @@ def msel_export(scenario: str, output: str, profile: str, lang: str) -> None:
     chosen = PROFILES[profile]
     suffix = Path(output).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        _write(output, to_xlsx(result.structured, chosen, lang))
+        write_output(output, to_xlsx(result.structured, chosen, lang))
     elif suffix in (".csv", ".txt") or output == "-":
-        _write(output, to_csv(result.structured, chosen, lang))
+        write_output(output, to_csv(result.structured, chosen, lang))
     else:
         click.echo(f"{output}: E-WRITE give a file ending in .xlsx or .csv", err=True)
         sys.exit(EXIT_USAGE)
@@ -170,9 +156,7 @@ def cards(scenario: str, output: str, size: str, lang: str, facilitator: bool) -
 
     Print from a browser. Player cards never show evidence levels; --facilitator adds the notes.
     """
-    from krise_ovelse.cli.authoring_cmds import load_or_exit
     from krise_ovelse.msel.cards import cards_html
 
-    result = load_or_exit(scenario)
-    assert result.scenario is not None
-    _write(output, cards_html(result.scenario, lang=lang, size=size, facilitator=facilitator))
+    write_output(output, cards_html(scenario_or_exit(scenario).scenario, lang=lang, size=size,
+                                    facilitator=facilitator))

@@ -394,8 +394,8 @@ def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, cl
     chapter with ratings and action plan per organisation. Markdown, HTML or Word by the
     extension of -o; .xlsx writes every action plan and the ratings as a workbook. Run by the
     control cell or the database owner (they may read the evaluators' streams)."""
+    from krise_ovelse.cli.loading import write_output
     from krise_ovelse.cli.report_cmd import ReportInputError, format_for
-    from krise_ovelse.fileio import WriteError, write_bytes, write_text
     from krise_ovelse.national.gather import chapters
     from krise_ovelse.national.setup import load_setup
     from krise_ovelse.report.national import build_national_view, render_national_bytes
@@ -422,16 +422,7 @@ def report_cmd(exercise: str, output: str, fmt: str | None, lang: str | None, cl
                     raise
                 raise StoreError(f"internal error: {type(exc).__name__}: {exc}", EXIT_USAGE,
                                  "set KRISE_OVELSE_DEBUG=1 for the details and report it") from None
-    try:
-        if chosen in ("md", "html"):
-            write_text(output, content.decode("utf-8"))
-        else:
-            write_bytes(output, content)
-    except WriteError as error:
-        click.echo(error.render(), err=True)
-        sys.exit(EXIT_USAGE)
-    if output != "-":
-        click.echo(f"wrote {output}", err=True)
+    write_output(output, content.decode("utf-8") if chosen in ("md", "html") else content)
 
 
 def _refuse_organisation_role(user: str, setup: Any) -> None:

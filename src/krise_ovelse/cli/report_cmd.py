@@ -27,7 +27,8 @@ from typing import Any, NoReturn
 
 import click
 
-from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, exit_with_problems, main
+from krise_ovelse.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
+from krise_ovelse.cli.loading import playthrough_or_exit, scenario_or_exit
 
 #: A `run --json` result larger than this is refused before parsing.
 MAX_RUN_BYTES = 64 * 1024 * 1024
@@ -52,21 +53,6 @@ class ReportInputError(Exception):
 def _fail(message: str, exit_code: int = EXIT_USAGE, hint: str = "") -> NoReturn:
     click.echo(f"krise-ovelse report: {message}" + (f"\n  hint: {hint}" if hint else ""), err=True)
     sys.exit(exit_code)
-
-
-def _problems(problems: Any) -> NoReturn:
-    """Positioned problems (file:line:col: CODE message) from loading a scenario or playthrough."""
-    errors = [p for p in problems if p.is_error]
-    exit_with_problems(errors)
-
-
-def _load_scenario(path: str) -> Any:
-    from krise_ovelse.authoring import load_scenario
-
-    loaded = load_scenario(path)
-    if loaded.scenario is None:
-        _problems(loaded.problems)
-    return loaded.scenario
 
 
 def _from_session(session_id: str, db: str | None) -> Any:
@@ -112,13 +98,9 @@ def _from_playthrough(scenario_path: str, play: str, seed: int | None) -> Any:
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.adapter import scoring_input_from_events
     from krise_ovelse.scripted.headless import run_headless
-    from krise_ovelse.scripted.playthrough import load_playthrough
 
-    scenario = _load_scenario(scenario_path)
-    scripted = load_playthrough(play, scenario)
-    if scripted.playthrough is None:
-        _problems(scripted.problems)
-    result = run_headless(scenario, scripted.playthrough, seed)
+    scenario = scenario_or_exit(scenario_path).scenario
+    result = run_headless(scenario, playthrough_or_exit(play, scenario), seed)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     record = scoring_input_from_events(scenario, result.events)
@@ -130,7 +112,7 @@ def _from_run(scenario_path: str, run_file: str) -> Any:
     from krise_ovelse.report.view import session_meta_from_record
     from krise_ovelse.scoring.inputs import InputFormatError, input_from_dict
 
-    scenario = _load_scenario(scenario_path)
+    scenario = scenario_or_exit(scenario_path).scenario
     from krise_ovelse.fileio import ReadError, read_text_limited
 
     try:  # regular files only, bounded: a FIFO or /dev/zero is refused, not waited on

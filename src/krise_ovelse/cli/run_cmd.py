@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -12,17 +12,11 @@ from krise_ovelse.cli.base import (
     EXIT_OK,
     EXIT_USAGE,
     db_option,
-    exit_with_problems,
     lang_option,
     main,
     user_lang,
 )
-from krise_ovelse.model.problems import Problem
-
-
-def _fail(problems: tuple[Problem, ...] | list[Problem]) -> NoReturn:
-    """Print the errors (file:line:col: CODE message (hint)) and exit 1, or 2 if unreadable."""
-    exit_with_problems(problems, [p for p in problems if p.is_error])
+from krise_ovelse.cli.loading import playthrough_or_exit, scenario_or_exit
 
 
 @main.command("run")
@@ -63,26 +57,15 @@ def run(scenario: str, play: str | None, seed: int | None, as_json: bool, db: st
 def _run(scenario_path: str, play: str | None, seed: int | None, as_json: bool, db: str | None, lang: str,
          decide_first: bool = False) -> None:
     """`db` is None for an unstored run, "" for the default database, else its path."""
-    from krise_ovelse.authoring import load_scenario
-    from krise_ovelse.paths import resolve_scenario_arg
     from krise_ovelse.scripted.headless import format_timeline, run_headless
-    from krise_ovelse.scripted.playthrough import load_playthrough
 
-    loaded = load_scenario(resolve_scenario_arg(scenario_path))
-    if loaded.scenario is None:
-        _fail(loaded.problems)
-    assert loaded.scenario is not None
-    playthrough = None
-    if play is not None:
-        scripted = load_playthrough(play, loaded.scenario)
-        if scripted.playthrough is None:
-            _fail(scripted.problems)
-        playthrough = scripted.playthrough
+    loaded = scenario_or_exit(scenario_path)
+    playthrough = None if play is None else playthrough_or_exit(play, loaded.scenario)
     session_id = None
     if db is None:
         result = run_headless(loaded.scenario, playthrough, seed, decide_first=decide_first)
     else:
-        session_id, result = _run_stored(loaded.scenario, loaded.text or "", playthrough, seed, db, decide_first)
+        session_id, result = _run_stored(loaded.scenario, loaded.text, playthrough, seed, db, decide_first)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     from krise_ovelse.scoring.adapter import run_json_sections

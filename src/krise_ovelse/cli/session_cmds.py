@@ -275,18 +275,11 @@ def resume_cmd(store: Store, session: str, play: str | None, force: bool,
                 click.echo(f"Or finish the headless run:  krise-ovelse resume {sid} --play PLAYTHROUGH.yaml "
                            "(the playthrough it was started with)")
         return
-    from krise_ovelse.scripted.playthrough import load_playthrough
+    from krise_ovelse.cli.loading import playthrough_or_exit
 
-    scenario = stored_scenario(store, sid)
-    loaded = load_playthrough(play, scenario)
-    if loaded.playthrough is None:
-        for problem in loaded.problems:
-            if problem.is_error:
-                click.echo(problem.render(), err=True)
-        unreadable = any(p.code.startswith("E-READ") for p in loaded.problems)
-        sys.exit(EXIT_USAGE if unreadable else EXIT_PROBLEMS)
+    playthrough = playthrough_or_exit(play, stored_scenario(store, sid))
     before = store.last_seq(sid)
-    result = finish_headless(store, sid, loaded.playthrough, force=force)
+    result = finish_headless(store, sid, playthrough, force=force)
     for warning in result.warnings:
         click.echo(warning.render(), err=True)
     after = store.get(sid)

@@ -9,9 +9,10 @@ RateReasoning, RateCriterion, ReconcileRating) checked by the engine's own rules
 state, so bad input is refused with a code and nothing is stored. The events it causes go to
 the evaluator's stream only, under the evaluator's id (the database role allows no other).
 
-Like the organisation's client it wakes on a notification (the exercise's activity channel,
-where organisation and evaluator appends notify) and on every wake-up and every reconnect
-reads everything after the last position it saw: a lost notification costs latency, never data.
+Like the organisation's client it wakes on a notification (the activity channel of the
+organisation's group, where the organisation's and its evaluators' appends notify, and no one
+else's) and on every wake-up and every reconnect reads everything after the last position it
+saw: a lost notification costs latency, never data.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import attrs
 
 from krise_ovelse.national.setup import Setup, eval_stream, load_setup, org_stream, stream_id
 from krise_ovelse.store.errors import StoreError
-from krise_ovelse.store.pg import ACTIVITY, PgListener, PgStore
+from krise_ovelse.store.pg import PgListener, PgStore, activity_channel, append_group
 from krise_ovelse.wallclock import utc_now
 
 Clock = Callable[[], dt.datetime]
@@ -147,7 +148,8 @@ class EvaluatorClient:
         except BaseException:
             self.store.close()
             raise
-        self.listener = PgListener(url, exercise + ACTIVITY) if listen else None
+        group = append_group(self.org_session, exercise, org_stream(self.org.id))
+        self.listener = PgListener(url, activity_channel(group)) if listen else None
 
     @property
     def name(self) -> str:

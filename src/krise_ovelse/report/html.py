@@ -86,6 +86,27 @@ def document_start(lang: str, title: str, css: str) -> list[str]:
         "<body>",
     ]
 
+
+def classification_line(classification: str) -> str:
+    """The document's classification (dokumentkontroll), shown above the title and below the
+    footer; '' when none is given."""
+    return f'<p class="classification">{esc(classification)}</p>' if classification else ""
+
+
+def contents(heading: str, sections: Iterable[tuple[str, str]]) -> str:
+    """The table of contents: a link to each (section id, title)."""
+    return (f'<nav class="toc"><strong>{esc(heading)}</strong><ol>'
+            + "".join(f'<li><a href="#{esc(key)}">{esc(label)}</a></li>' for key, label in sections)
+            + "</ol></nav>")
+
+
+def document_end(footer: str, classification: str) -> str:
+    """The close of a report page after its </main>: the footer, the classification again, and
+    the end of the document (the counterpart of `document_start`)."""
+    return "\n".join(part for part in (f"<footer>{esc(footer)}</footer>", classification_line(classification),
+                                        "</body>\n</html>\n") if part)
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -158,13 +179,11 @@ def render_html(view: ReportView) -> str:
         "<header>",
     ]
     if view.classification:
-        out.append(f'<p class="classification">{esc(view.classification)}</p>')
+        out.append(classification_line(view.classification))
     out += [f"<h1>{esc(view.title)}</h1>", f'<p class="subtitle">{esc(m["subtitle"])}</p>',
             f'<section class="keep"><h3>{esc(m["document_control"])}</h3>{_kv(view.control)}</section>',
             "</header>"]
-    out.append(f'<nav class="toc"><strong>{esc(m["contents"])}</strong><ol>'
-               + "".join(f'<li><a href="#{key}">{esc(label)}</a></li>' for key, label in sections)
-               + "</ol></nav>")
+    out.append(contents(m["contents"], sections))
     out.append("<main>")
 
     out.append(f'<section id="summary"><h2>{esc(m["summary"])}</h2>')
@@ -318,8 +337,5 @@ def render_html(view: ReportView) -> str:
          + "</td>") for p in view.learning_points), num=[2]))
     out.append("</section>")
     out.append("</main>")
-    out.append(f"<footer>{esc(m['footer'])}</footer>")
-    if view.classification:
-        out.append(f'<p class="classification">{esc(view.classification)}</p>')
-    out.append("</body>\n</html>\n")
+    out.append(document_end(m["footer"], view.classification))
     return "\n".join(out)

@@ -10,7 +10,18 @@ new page and tables keep their rows whole.
 
 from __future__ import annotations
 
-from krise_ovelse.report.html import CSS, _kv, _table, _td, document_start, esc, level_badge
+from krise_ovelse.report.html import (
+    CSS,
+    _kv,
+    _table,
+    _td,
+    classification_line,
+    contents,
+    document_end,
+    document_start,
+    esc,
+    level_badge,
+)
 from krise_ovelse.report.national import LEVEL_CODES, SUGGESTION_MARK, Cell, NationalView
 from krise_ovelse.report.svg import BarRow, stacked_bars
 from krise_ovelse.report.view import FindingView
@@ -57,13 +68,12 @@ def render_html(view: NationalView) -> str:
     out = [
         *document_start(view.lang, view.title, CSS + NATIONAL_CSS),
         "<header>",
-        f'<p class="classification">{esc(view.classification)}</p>' if view.classification else "",
+        classification_line(view.classification),
         f"<h1>{esc(view.title)}</h1>",
         f'<p class="subtitle">{esc(m["nat_subtitle"])}</p>',
         _kv(view.facts),
         "</header>",
-        f'<nav class="toc"><strong>{esc(m["contents"])}</strong><ol>'
-        + "".join(f'<li><a href="#{esc(key)}">{esc(label)}</a></li>' for key, label in toc) + "</ol></nav>",
+        contents(m["contents"], toc),
         "<main>",
     ]
 
@@ -149,10 +159,7 @@ def render_html(view: NationalView) -> str:
                         ((f"<td>{level_badge(code)}</td>", _td(label), _td(text)) for code, label, text in view.legend))
                + "</section>")
     out.append("</main>")
-    out.append(f"<footer>{esc(m['footer'])}</footer>")
-    if view.classification:
-        out.append(f'<p class="classification">{esc(view.classification)}</p>')
-    out.append("</body>\n</html>\n")
+    out.append(document_end(m["footer"], view.classification))
     return "\n".join(out)
 
 

@@ -11,10 +11,8 @@ show as visible symbols (`plan_xlsx.text_row`).
 
 from __future__ import annotations
 
-import io
-
 from krise_ovelse.report.national import LEVEL_CODES, SUGGESTION_MARK, NationalView
-from krise_ovelse.report.plan_xlsx import fill_plan_sheet, header_style, text_row
+from krise_ovelse.report.plan_xlsx import about_sheet, fill_plan_sheet, header_style, text_row
 from krise_ovelse.report.svg import LEVEL_COLOURS
 
 FORMAT = "krise-ovelse/national-report"
@@ -67,14 +65,6 @@ def render_xlsx(view: NationalView) -> bytes:
     spread.column_dimensions["B"].width = 60
     spread.freeze_panes = "C2"
 
-    about = book.create_sheet(m["nat_sheet_about"][:31])
-    facts: tuple[tuple[str, str | int], ...] = (
+    return about_sheet(book, m["nat_sheet_about"], (
         ("format", FORMAT), ("version", VERSION), ("exercise", view.exercise), ("title", view.heading),
-        ("scenario", view.scenario_title), ("language", view.lang), ("organisations", view.org_count))
-    for key, fact in facts:
-        text_row(about, [key, fact])
-    about.column_dimensions["A"].width = 14
-    about.column_dimensions["B"].width = 40
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        ("scenario", view.scenario_title), ("language", view.lang), ("organisations", view.org_count)))

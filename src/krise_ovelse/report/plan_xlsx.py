@@ -72,6 +72,19 @@ def text_row(sheet: Any, values: Sequence[Any]) -> None:
             cell.data_type = "s"
 
 
+def about_sheet(book: Any, title: str, facts: Iterable[tuple[str, str | int]]) -> bytes:
+    """Add the last sheet, which says what the file is (format, version, …: a key and a value a
+    row), and return the workbook's bytes."""
+    sheet = book.create_sheet(title[:31])
+    for key, value in facts:
+        text_row(sheet, [key, value])
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def header_style(row: Any) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -125,15 +138,9 @@ def plan_to_xlsx(plan: Plan) -> bytes:
     assert sheet is not None
     sheet.title = SHEET[lang]
     fill_plan_sheet(sheet, (((), item) for item in plan.items), lang)
-    meta = book.create_sheet(META_SHEET[lang])
-    for key, value in (("format", FORMAT), ("version", VERSION), ("scenario", plan.scenario),
-                       ("session", plan.session), ("language", lang)):
-        text_row(meta, [key, value])
-    meta.column_dimensions["A"].width = 12
-    meta.column_dimensions["B"].width = 30
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return about_sheet(book, META_SHEET[lang], (("format", FORMAT), ("version", VERSION),
+                                                ("scenario", plan.scenario), ("session", plan.session),
+                                                ("language", lang)))
 
 
 def _header_keys() -> dict[str, str]:

@@ -65,10 +65,18 @@ def append_group(session_id: str, exercise: str | None, stream: str | None, team
     return f"{exercise}:{stream}"
 
 
-#: Suffix of an exercise's second channel: appends to organisation and evaluator streams notify
-#: there (for the control cell's status), so that they do not wake every organisation's client,
-#: which follows the control stream only (`channel_for(exercise)`).
+#: Suffix of a group's activity channel (`activity_channel`): appends to an organisation's and
+#: its evaluators' streams notify there, so that they wake neither the organisations' clients,
+#: which follow the control stream only (`channel_for(exercise)`), nor other organisations'
+#: evaluators.
 ACTIVITY = ":activity"
+
+
+def activity_channel(group: str) -> str:
+    """The name (for `channel_for` / `PgListener`) on which the appends of a group of streams
+    (`append_group`) other than the control stream notify: an evaluator's client listens on its
+    organisation's."""
+    return group + ACTIVITY
 
 
 def channel_for(name: str) -> str:
@@ -287,7 +295,7 @@ class PgStore(SessionRows):
         committed without waiting for the disk: they can be derived again, and if a crash loses
         them the applied position goes with them (same transaction), so the client applies that
         control event again. The control cell's own appends and the teams' decisions wait."""
-        channel = channel_for(exercise + ACTIVITY if exercise and stream != "control" else exercise or session_id)
+        channel = channel_for(activity_channel(group) if exercise and stream != "control" else exercise or session_id)
         payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
         derived = applied_control is not None
         setup = sql.SQL("SELECT pg_advisory_xact_lock(%s), set_config('krise.applied_control', %s, true)"

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from krise_ovelse.tui.base import KriseModal
 from krise_ovelse.tui.i18n import t
+from krise_ovelse.tui.screens.decision import option_prompt, radio, tell_consequence
 from krise_ovelse.tui.text import duration, lit, scenario_time
 from krise_ovelse.tui.view import DecisionView
 
@@ -246,17 +247,9 @@ class MapDecisionDialog(KriseModal[bool | None]):
         self.query_one("#map-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _options(self) -> list[Option]:
-        rows = []
-        for oid, text in self.decision.options:
-            row = Text()
-            chosen = oid == self.choice
-            row.append("◉ " if chosen else "○ ", style="bold green" if chosen else "dim")
-            row.append(f"{oid})  ", style="bold")
-            row.append(text)
-            rows.append(Option(row, id=oid))
+        rows = [Option(option_prompt(oid, text, oid == self.choice), id=oid) for oid, text in self.decision.options]
         if OTHER not in {oid for oid, _ in self.decision.options}:
-            row = Text()
-            row.append("◉ " if self.choice == OTHER else "○ ", style="bold green" if self.choice == OTHER else "dim")
+            row = radio(self.choice == OTHER)
             row.append(t("decision.other"), style="italic")
             rows.append(Option(row, id=OTHER))
         return rows
@@ -325,11 +318,8 @@ class MapDecisionDialog(KriseModal[bool | None]):
             return
         self.kapp.refresh_views()
         self.app.notify(outcome.note, timeout=6, markup=False)
-        if not self.other:
-            consequence = self.session.consequence(self.decision.decision_id, self.choice)
-            if consequence:  # what the team is told once its decision is mapped to this option
-                self.app.notify(consequence, title=t("decision.consequence_title", id=self.decision.decision_id,
-                                                     option=self.choice), timeout=12, markup=False)
+        if not self.other:  # what the team is told once its decision is mapped to this option
+            tell_consequence(self.app, self.session, self.decision.decision_id, self.choice)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

@@ -6,11 +6,11 @@ accepted it (and the store sink has committed its events). A refusal stays in th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
@@ -26,14 +26,28 @@ if TYPE_CHECKING:
     from krise_ovelse.tui.session import ExerciseSession
 
 
-def option_prompt(option_id: str, text: str, chosen: bool, current: bool) -> Text:
-    prompt = Text()
-    prompt.append("◉ " if chosen else "○ ", style="bold green" if chosen else "dim")
+def radio(chosen: bool) -> Text:
+    """The mark before an option: filled once it is chosen."""
+    return Text.assemble(("◉ ", "bold green") if chosen else ("○ ", "dim"))
+
+
+def option_prompt(option_id: str, text: str, chosen: bool, current: bool = False) -> Text:
+    """An option of a decision as its dialogs list it; `current`: the option in force."""
+    prompt = radio(chosen)
     prompt.append(f"{option_id})  ", style="bold")
     prompt.append(text)
     if current:
         prompt.append("  " + t("decision.current"), style="italic yellow")
     return prompt
+
+
+def tell_consequence(app: App[Any], session: ExerciseSession, decision_id: str, option_id: str) -> None:
+    """Show what the team is told once `option_id` is its choice (also in the decision log), if
+    the scenario says anything."""
+    consequence = session.consequence(decision_id, option_id)
+    if consequence:
+        app.notify(consequence, title=t("decision.consequence_title", id=decision_id, option=option_id),
+                   timeout=12, markup=False)
 
 
 class DecisionDialog(KriseModal[bool | None]):
@@ -215,10 +229,7 @@ class DecisionDialog(KriseModal[bool | None]):
         if amend:
             self.app.notify(outcome.note, timeout=6, markup=False)
         else:
-            consequence = self.session.consequence(d.decision_id, choice)
-            if consequence:  # what the team is told after choosing (also in the decision log)
-                self.app.notify(consequence, title=t("decision.consequence_title", id=d.decision_id,
-                                                     option=choice), timeout=12, markup=False)
+            tell_consequence(self.app, self.session, d.decision_id, choice)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

@@ -237,10 +237,32 @@ def endex_question(unplayed: Unplayed) -> str:
     return words + "\n\n" + question
 
 
-class ConfirmDialog(KriseModal[bool]):
+class YesNoDialog(KriseModal[bool]):
+    """A question answered yes or no: the Yes and No buttons (`yes_no_buttons`, last in the
+    dialog), the `yes` and `no` actions for a subclass's key bindings. No has the focus, so
+    Enter answers no: the questions are about ending or skipping something."""
+
+    def yes_no_buttons(self) -> ComposeResult:
+        with Horizontal(classes="dialog-buttons"):
+            yield Button(t("dialog.yes_key"), id="yes", variant="error", compact=True)
+            yield Button(t("dialog.no_key"), id="no", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmDialog(YesNoDialog):
     """Yes or no: `j`/`y` for yes, `n`/escape for no; Enter presses the button with the focus,
-    which is No (the questions are about ending something). The keys are shown under the
-    question."""
+    which is No. The keys are shown under the question."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,j", "yes", "key.yes"),
@@ -257,20 +279,7 @@ class ConfirmDialog(KriseModal[bool]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(lit(self.question), markup=False)
             yield Static(lit(t("confirm.keys"), "dim italic"), id="confirm-keys", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("dialog.yes_key"), id="yes", variant="error", compact=True)
-                yield Button(t("dialog.no_key"), id="no", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed, "#yes")
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#no")
-    def action_no(self) -> None:
-        self.dismiss(False)
+            yield from self.yes_no_buttons()
 
 
 class AdHocDialog(KriseModal[AdHocInject | None]):

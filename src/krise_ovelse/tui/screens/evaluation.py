@@ -4,6 +4,7 @@ lead evaluator's reconciliation where they disagree (docs/console.md, docs/scori
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -66,6 +67,14 @@ def status_cell(rating: Any) -> Text:
 def level_label(code: str) -> str:
     labels = load_catalogue().level_labels
     return tr(labels[code]) if code in labels else code
+
+
+def level_options(levels: Iterable[Level], suggested: Level | None = None) -> list[Option]:
+    """One option per level to choose from: its letter in the level's colour and its label,
+    the suggested one marked."""
+    return [Option(Text.assemble(level_text(level), "  ", level_label(level.value),
+                                 ("  " + t("rate.suggested")) if level is suggested else ""), id=level.value)
+            for level in levels]
 
 
 def is_confirmed(rating: Any) -> bool:
@@ -139,11 +148,7 @@ class RateDialog(KriseModal[bool | None]):
             with VerticalScroll(classes="dialog-scroll short fit"):
                 yield Static(evidence_text(self.rating), markup=False)
             yield Label(t("rate.level"))
-            yield OptionList(*[
-                Option(Text.assemble(level_text(level), "  ", level_label(level.value),
-                                     ("  " + t("rate.suggested")) if level is self.rating.suggested else ""),
-                       id=level.value)
-                for level in Level], id="rate-levels", markup=False)
+            yield OptionList(*level_options(Level, self.rating.suggested), id="rate-levels", markup=False)
             yield Label(t("reconcile.reason" if self.reconcile else "rate.reason"))
             yield Input(id="rate-reason", placeholder="" if self.reconcile else t("rate.reason_placeholder"))
             yield Static("", id="dialog-error", classes="error", markup=False)
@@ -333,8 +338,7 @@ class LevelledObservationDialog(KriseModal[bool | None]):
             yield Label(t("levelled.text"))
             yield Input(id="levelled-text")
             yield Label(t("rate.level"))
-            yield OptionList(*[Option(Text.assemble(level_text(level), "  ", level_label(level.value)), id=level.value)
-                               for level in EVIDENCE_LEVELS], id="levelled-levels", markup=False)
+            yield OptionList(*level_options(EVIDENCE_LEVELS), id="levelled-levels", markup=False)
             yield Label(t("levelled.why"))
             yield Input(id="levelled-why")
             yield Static("", id="dialog-error", classes="error", markup=False)
@@ -408,9 +412,7 @@ class ReasoningDialog(KriseModal[bool | None]):
                                           id=str(n)))
                 yield OptionList(*options, id="reasoning-decisions", markup=False)
                 yield Label(t("rate.level"))
-                yield OptionList(*[Option(Text.assemble(level_text(level), "  ", level_label(level.value)),
-                                          id=level.value) for level in EVIDENCE_LEVELS],
-                                 id="reasoning-levels", markup=False)
+                yield OptionList(*level_options(EVIDENCE_LEVELS), id="reasoning-levels", markup=False)
                 yield Label(t("reasoning.note"))
                 yield Input(id="reasoning-note")
             yield Static("", id="dialog-error", classes="error", markup=False)

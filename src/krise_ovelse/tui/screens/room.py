@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
 
 from krise_ovelse.tui.base import KriseModal
 from krise_ovelse.tui.i18n import t
 from krise_ovelse.tui.pacing import Pacing, Suggestion, clock_text, plan_seconds, suggest, windows
+from krise_ovelse.tui.screens.dialogs import YesNoDialog
 from krise_ovelse.tui.text import lit, scenario_time, tr
 from krise_ovelse.tui.view import JumpPreview
 from krise_ovelse.tui.widgets.status import speed_label
@@ -47,7 +47,7 @@ def jump_text(preview: JumpPreview) -> Text:
     return text
 
 
-class JumpDialog(KriseModal[bool]):
+class JumpDialog(YesNoDialog):
     """`j`: what the jump to the next phase skips and lets lapse, and a yes or no (No has the
     focus: the jump cannot be undone)."""
 
@@ -68,21 +68,7 @@ class JumpDialog(KriseModal[bool]):
             with VerticalScroll(classes="dialog-scroll fit"):
                 yield Static(jump_text(self.preview), id="jump-text", markup=False)
             yield Static(lit(t("jump.question") + "  " + t("confirm.keys"), "dim italic"), markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("dialog.yes_key"), id="yes", variant="error", compact=True)
-                yield Button(t("dialog.no_key"), id="no", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed, "#yes")
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#no")
-    def action_no(self) -> None:
-        self.dismiss(False)
+            yield from self.yes_no_buttons()
 
 
 def suggestion_text(suggestion: Suggestion, pacing: Pacing) -> str:
