@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from krise_ovelse.store.errors import EXIT_USAGE, StoreError
-from krise_ovelse.store.pg import PgListener, PgStore, check_url, connect_error, open_connection
+from krise_ovelse.store.pg import PgListener, PgStore, channel_for, check_url, connect_error, open_connection
 
 from .pg_helpers import admin_url, with_database
 
@@ -149,14 +149,26 @@ def test_a_listener_that_cannot_connect_says_nothing_and_tries_again_later(pg_ur
     listener = PgListener("postgresql://u:p@127.0.0.1:1/db", "ex")
     assert listener.wait(0.01) is False and listener.reconnects == 0 and listener.backend_pid is None
     listener.close()
-    listener = PgListener(pg_url, "ex")
+    with pytest.raises(ValueError):
+        PgListener(pg_url)  # nothing to listen on
+    listener = PgListener(pg_url, "ex", "ex:org:nav:activity")
     try:
-        assert listener.wait(0.01) is True and listener.reconnects == 1  # connected: read what is new
+        # (re)connected: every name, for the caller reads everything after its last position
+        assert listener.wait_for(0.01) == {"ex", "ex:org:nav:activity"} and listener.reconnects == 1
         assert listener.backend_pid is not None
-        assert listener.wait(0.01) is False  # nothing came
+        assert listener.wait_for(0.01) == frozenset() and listener.wait(0.01) is False  # nothing came
         with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute("SELECT pg_notify(%s, 'x')", (listener.channel,))
-        assert listener.wait(5) is True
+            conn.execute("SELECT pg_notify(%s, 'x')", (channel_for("ex:org:nav:activity"),))
+        assert listener.wait_for(5) == {"ex:org:nav:activity"}
+        with psycopg.connect(pg_url) as conn:  # a burst (one transaction, delivered at its commit): one call
+            for n, name in enumerate(("ex", "ex:org:nav:activity", "ex")):
+                conn.execute("SELECT pg_notify(%s, %s)", (channel_for(name), str(n)))
+        assert listener.wait_for(5) == {"ex", "ex:org:nav:activity"}
+        assert listener.wait_for(0.01) == frozenset()
+        with psycopg.connect(admin_url(), autocommit=True) as admin:  # the server drops the connection
+            admin.execute("SELECT pg_terminate_backend(%s)", (listener.backend_pid,))
+        assert listener.wait_for(1) == frozenset()  # noticed; no exception
+        assert listener.wait_for(0.01) == {"ex", "ex:org:nav:activity"} and listener.reconnects == 2
     finally:
         listener.close()
     assert listener.backend_pid is None
