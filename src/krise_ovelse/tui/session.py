@@ -414,18 +414,24 @@ class ExerciseSession:
         outcome = self.handle(cmd.Tick(left))
         return attrs.evolve(outcome, changed=changed or outcome.changed)
 
-    def _follow_control(self) -> Outcome:
-        """A national exercise: the control cell runs the clock. Apply what it wrote since the last
-        look, on a notification, or every few seconds in case one was lost."""
-        from krise_ovelse.store.errors import StoreError
-
-        client = self._org
+    def _time_to_look(self, client: Any) -> bool:
+        """Whether a national client should look in the store now: on a notification, or every
+        few seconds in case one was lost."""
         woke = client.listener.wait(0) if client.listener is not None else True
         if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
-            return Outcome(True)
+            return False
         self._synced = time.monotonic()
+        return True
+
+    def _follow_control(self) -> Outcome:
+        """A national exercise: the control cell runs the clock. Apply what it wrote since the last
+        look (`_time_to_look`)."""
+        from krise_ovelse.store.errors import StoreError
+
+        if not self._time_to_look(self._org):
+            return Outcome(True)
         try:
-            applied = client.sync()
+            applied = self._org.sync()
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
         if applied and self.state.ended:
@@ -434,16 +440,13 @@ class ExerciseSession:
 
     def _follow_evaluated(self) -> Outcome:
         """A national exercise's evaluator: fold what the organisation and the other evaluators
-        stored since the last look, on a notification, or every few seconds in case one was lost."""
+        stored since the last look (`_time_to_look`)."""
         from krise_ovelse.store.errors import StoreError
 
-        client = self._evaluator
-        woke = client.listener.wait(0) if client.listener is not None else True
-        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
+        if not self._time_to_look(self._evaluator):
             return Outcome(True)
-        self._synced = time.monotonic()
         try:
-            arrived = client.sync()
+            arrived = self._evaluator.sync()
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
         if arrived:
