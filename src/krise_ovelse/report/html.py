@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable
 
 from krise_ovelse.report.svg import line_chart
-from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.report.view import FindingView, ReportView, evaluator_word
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #5a5a5f; --line: #d6d6db; --soft: #f4f5f7;
@@ -144,11 +144,9 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
            f"<p><strong>{level_badge(finding.level)} {esc(finding.criterion)} {esc(finding.name)}</strong> "
            f'<span class="note">({esc(finding.label.lower())})</span></p>']
     items = [f"<li>{esc(e)}</li>" for e in finding.evidence]
-    if finding.confirmed:
-        note = f": {finding.note}" if finding.note else ""
-        items.append(f'<li class="override">{esc(m["confirmed"] + note)}</li>')
-    elif finding.note:
-        items.append(f'<li class="override">{esc(m["override"])}: {esc(finding.note)}</li>')
+    word = evaluator_word(finding, m)
+    if word:
+        items.append(f'<li class="override">{esc(word)}</li>')
     if items:
         out.append('<ul class="evidence">' + "".join(items) + "</ul>")
     if finding.interpretation:
