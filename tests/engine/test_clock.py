@@ -47,7 +47,9 @@ class TestRealTime:
 
     def test_speed_multiplies(self) -> None:
         engine = start(two_phases(), mode=Mode.REAL_TIME)
-        do(engine, SetSpeed(2), Tick(10), SetSpeed(0.5), Tick(10))
+        do(engine, SetSpeed(2), Tick(10))
+        assert engine.state.scenario_minutes == 240  # twice as fast: 24 scenario minutes per second
+        do(engine, SetSpeed(0.5), Tick(10))
         assert engine.state.scenario_minutes == 240 + 60
         assert engine.state.exercise_seconds == 20.0  # speed changes scenario time, not play time
 
@@ -85,6 +87,23 @@ class TestRealTime:
         events = do(engine, Tick(25))  # 60 scenario minutes per minute: one per second
         released = [e for e in events if e.kind == "inject_released"]
         assert [(e.scenario_minutes, e.exercise_seconds) for e in released] == [(10, 10.0), (20, 20.0)]
+
+    def test_a_tick_that_ends_on_an_injects_minute_releases_it(self) -> None:
+        scn = scenario(phases=[phase("p1", "D+0", 60)], injects=[inject("i1", "D+0 00:10")])
+        engine = start(scn, mode=Mode.REAL_TIME)
+        events = do(engine, Tick(10))
+        assert kinds(events) == ["clock_advanced", "inject_released"]
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (10, 0.0)
+
+    def test_the_part_of_a_tick_after_a_release_still_counts(self) -> None:
+        scn = scenario(phases=[phase("p1", "D+0", 60)], injects=[inject("i1", "D+0 00:10")])
+        engine = start(scn, mode=Mode.REAL_TIME)
+        events = do(engine, Tick(10.5))
+        assert kinds(events) == ["clock_advanced", "inject_released", "clock_advanced"]
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (10, 0.5)
+        assert engine.state.exercise_seconds == 10.5
+        do(engine, Tick(1))  # a single second is a minute here
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (11, 0.5)
 
     def test_paused_clock_does_not_tick(self) -> None:
         engine = start(two_phases(), mode=Mode.REAL_TIME)

@@ -168,6 +168,34 @@ class TestMapping:
         events = do(engine, MapDecision("d01", "annet", by="facilitator", levels=(("KH-1", Level.M),)))
         assert [(e.kind, getattr(e, "inject_id", "")) for e in events][-1] == ("inject_released", "c1")
 
+    def test_the_written_record_keeps_the_teams_words_times_and_who_mapped_it(self) -> None:
+        clock = FakeClock()
+        engine = start(basic(), clock, decide_first=True)
+        clock.advance(100)  # the decision opens 100 s into the exercise
+        do(engine, Advance(OPENS + 45))
+        clock.advance(20)
+        do(engine, WriteDecision("d01", "Daglig status til alle", "Ro", "hr"))
+        written = engine.state.written_decision("d01")
+        assert written is not None and not written.mapped
+        assert (written.seq, written.text, written.rationale, written.decided_by) == (
+            engine.events[-1].seq, "Daglig status til alle", "Ro", "hr")
+        assert (written.scenario_minutes, written.exercise_seconds, written.wall) == (
+            OPENS + 45, engine.events[-1].exercise_seconds, engine.events[-1].wall)
+        assert written.exercise_seconds > 100 and written.wall
+        assert (written.response_minutes, written.response_seconds) == (45, 20.0)  # from the opening
+        assert engine.state.seq == engine.events[-1].seq
+        clock.advance(600)
+        do(engine, Advance(300), MapDecision("d01", OTHER_OPTION, by="Eva", levels=(("KH-2", Level.S),),
+                                             note="Egen løsning"))
+        mapped = engine.state.written_decision("d01")
+        event = engine.events[-1]
+        assert mapped is not None and event.kind == "decision_mapped"
+        assert (mapped.mapped_option, mapped.mapped_by, mapped.mapped_seq, mapped.mapped_minutes) == (
+            OTHER_OPTION, "Eva", event.seq, OPENS + 345)
+        assert (mapped.levels, mapped.note) == ((("KH-2", Level.S),), "Egen løsning")
+        assert (mapped.seq, mapped.text, mapped.response_minutes) == (written.seq, written.text, 45)
+        assert engine.state.seq == event.seq  # the state follows the log
+
     def test_mapping_twice_is_refused(self) -> None:
         engine = self.written()
         do(engine, MapDecision("d01", "a", by="Eva"))
@@ -239,13 +267,22 @@ class TestStoredForm:
         for key in ("text", "rationale", "decided_by", "response_minutes", "response_seconds"):
             mapped.pop(key)
         from krise_ovelse.engine import EventFormatError
-        with pytest.raises(EventFormatError):
+        with pytest.raises(EventFormatError) as error:
             event_from_dict(mapped)
-        with pytest.raises(EventFormatError):
+        assert str(error.value) == f"decision_mapped event {mapped['seq']}: 'Q' is not a valid Level"
+        with pytest.raises(EventFormatError) as error:
             event_from_dict({**mapped, "levels": ["KH-2"]})
+        assert str(error.value) == f"decision_mapped event {mapped['seq']}: expected a mapping, found list ['KH-2']"
         good = event_from_dict({**mapped, "levels": {"KH-2": "S"}})
-        with pytest.raises(EventFormatError):  # no written decision to map at that point of a log
+        with pytest.raises(EventFormatError) as error:  # no written decision to map at that point of a log
             fold(engine.scenario, [*list(engine.events)[:-1], attrs.evolve(good, seq=data["seq"])])
+        assert str(error.value) == f"decision_mapped {data['seq']}: no written, unmapped decision 'd01'"
+        with pytest.raises(EventFormatError) as error:  # mapped twice
+            fold(engine.scenario, [*engine.events, good, attrs.evolve(good, seq=data["seq"] + 2)])
+        assert str(error.value) == f"decision_mapped {data['seq'] + 2}: no written, unmapped decision 'd01'"
+        with pytest.raises(EventFormatError) as error:  # written twice
+            fold(engine.scenario, [*engine.events, attrs.evolve(engine.events[-1], seq=data["seq"] + 1)])
+        assert str(error.value) == f"decision_written {data['seq'] + 1}: decision d01 is written, not open"
 
 
 # --- property: random decide-first sessions fold to the engine's state, deterministically -----

@@ -40,6 +40,7 @@ from krise_ovelse.engine import (
     SkipInject,
     TaskStatus,
     Tick,
+    apply,
     event_from_dict,
     event_to_dict,
     fold,
@@ -47,7 +48,7 @@ from krise_ovelse.engine import (
 from krise_ovelse.engine.events import FeedbackGiven
 from krise_ovelse.model.scenario import Level
 
-from .engine_helpers import FakeClock, dicts, rich
+from .engine_helpers import FakeClock, dicts, rich, scenario
 
 
 def scripted(clock: FakeClock) -> Engine:
@@ -85,6 +86,25 @@ def test_a_scripted_session_produces_every_kind_and_round_trips() -> None:
         text = json.dumps(event_to_dict(event), sort_keys=True, ensure_ascii=False)
         assert event_from_dict(json.loads(text)) == event
     assert engine.state == fold(engine.scenario, engine.events)
+
+
+def test_applying_events_one_at_a_time_keeps_the_state_in_step_with_the_log() -> None:
+    engine = scripted(FakeClock())
+    state = fold(engine.scenario, [])
+    for event in engine.events:  # every kind but the two decide-first ones (test_decide_first.py)
+        state = apply(engine.scenario, state, event)
+        assert (state.seq, state.scenario_minutes, state.exercise_seconds, state.wall) == (
+            event.seq, event.scenario_minutes, event.exercise_seconds, event.wall), event.kind
+    assert state == engine.state
+
+
+def test_apply_refuses_a_state_of_another_scenario() -> None:
+    engine = scripted(FakeClock())
+    event = engine.events[1]
+    state = fold(engine.scenario, engine.events[:1])
+    assert apply(rich(), state, event) == fold(engine.scenario, engine.events[:2])  # an equal scenario will do
+    with pytest.raises(ValueError, match=r"^the state belongs to another scenario$"):
+        apply(scenario(), state, event)
 
 
 def test_same_session_twice_gives_identical_json() -> None:

@@ -13,6 +13,7 @@ from krise_ovelse.engine import (
     Decide,
     InjectStatus,
     MarkInjectDone,
+    PresentInject,
     ReleaseInject,
     ReleaseSource,
     SkipInject,
@@ -21,7 +22,7 @@ from krise_ovelse.engine import (
 from krise_ovelse.model.scenario import Channel
 from krise_ovelse.model.timefmt import parse_time
 
-from .engine_helpers import basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
+from .engine_helpers import FakeClock, basic, decision, do, indicator, inject, kinds, option, phase, scenario, start
 
 
 def minutes(text: str) -> int:
@@ -46,6 +47,41 @@ def test_status_goes_released_acknowledged_done() -> None:
     state = engine.state.inject("i01")
     assert (state.status, state.acknowledged_at, state.done_at) == (InjectStatus.DONE, 480, 480)
     assert state.released
+
+
+def test_an_inject_marked_done_keeps_when_and_how_it_was_released() -> None:
+    clock = FakeClock()
+    engine = start(basic(), clock)
+    clock.advance(90)
+    do(engine, Advance(minutes("D+0 08:00")))
+    released = engine.state.inject("i01")
+    assert released.released_exercise_seconds == 90.0
+    do(engine, Advance(30), MarkInjectDone("i01", by="Kari"))
+    done = engine.state.inject("i01")
+    assert (done.inject_id, done.status, done.source, done.released_at, done.released_exercise_seconds,
+            done.acknowledged_at, done.done_at) == ("i01", InjectStatus.DONE, ReleaseSource.SCHEDULE, 480, 90.0,
+                                                    None, 510)
+    assert done.released and engine.state.released_injects()[0] == done
+
+
+def test_the_inject_on_the_teams_screen_is_remembered_until_another_is_shown() -> None:
+    engine = start(basic())
+    do(engine, Advance(minutes("D+0 08:00")), PresentInject("i01", by="Kari"))
+    assert engine.state.presented == "i01" and engine.state.seq == engine.events[-1].seq
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(PresentInject("i01"))
+    assert refused.value.code == "no_change"
+    do(engine, PresentInject(None))
+    assert engine.state.presented is None
+
+
+def test_the_state_lists_scenario_injects_then_ad_hoc_ones() -> None:
+    engine = start(basic())
+    do(engine, AddAdhocInject("VG ringer", "", Channel.PHONE, release=False))
+    states = engine.state.inject_states()
+    assert [s.inject_id for s in states] == ["i01", "i02", "i03", "i04", "i05", "i06", "i07", "adhoc-1"]
+    assert all(engine.state.has_inject(s.inject_id) for s in states)
+    assert not engine.state.has_inject("i99") and not engine.state.has_inject("adhoc-2")
 
 
 def test_done_without_acknowledging_is_fine_but_not_twice() -> None:
@@ -218,3 +254,5 @@ def test_upcoming_injects_for_the_dreiebok() -> None:
         ("i02", None), ("i03", None),
     ]
     assert upcoming_injects(engine.state, engine.scenario, 2)[1].inject_id == "i05"
+    # every entry carries the inject's title: follow-ups and manual ones too
+    assert [u.title for u in upcoming] == [engine.scenario.inject(u.inject_id).title for u in upcoming]

@@ -63,7 +63,6 @@ from krise_ovelse.engine import (
     upcoming_injects,
 )
 from krise_ovelse.engine.plan import drift_value
-from krise_ovelse.engine.pvec import PVec, pvec
 from krise_ovelse.model.scenario import Channel, Level
 from krise_ovelse.model.text import Text
 from krise_ovelse.model.timefmt import parse_time
@@ -392,34 +391,6 @@ def test_amending_a_record_that_is_not_there_is_a_format_error() -> None:
     with pytest.raises(EventFormatError) as error:
         fold(engine.scenario, [*engine.events, event_from_dict(amended)])
     assert str(error.value) == f"decision_record_amended {amended['seq']}: no decision record with seq 1"
-
-
-# --- the persistent vector behind the state: appends, sets and reads past one and two levels ------------
-
-
-@pytest.mark.parametrize("size", [0, 1, 31, 32, 33, 64, 65, 1024, 1056, 1057, 1100, 33 * 1024 + 40])
-def test_a_pvec_built_by_appends_reads_like_a_list(size: int) -> None:
-    vec: PVec[int] = PVec()
-    items: list[int] = []
-    for n in range(size):
-        vec = vec.append(n)
-        items.append(n)
-        if n < 1100 and n % 97 == 0:  # every level boundary on the way, read back in full
-            assert list(vec) == items and len(vec) == len(items)
-    assert list(vec) == items and [vec[i] for i in range(size)] == items
-    assert vec == pvec(items) and pvec(items) == vec and list(pvec(items)) == items
-    for index in sorted({0, 31, 32, 33, 1023, 1024, 1055, 1056, size // 2, size - 1}):
-        if 0 <= index < size:
-            changed = vec.set(index, -1)
-            expected = [*items[:index], -1, *items[index + 1:]]
-            assert list(changed) == expected and changed[index] == -1 and changed[-1] == expected[-1]
-            assert list(vec) == items  # the original is unchanged
-    if size:
-        assert vec[-1] == items[-1] and vec[1:3] == tuple(items[1:3])
-        with pytest.raises(IndexError):
-            vec[size]
-        with pytest.raises(IndexError):
-            vec.set(size, 0)
 
 
 def test_an_unknown_inject_is_a_key_error_naming_it() -> None:

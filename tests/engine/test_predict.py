@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from krise_ovelse.engine.plan import drift_value
-from krise_ovelse.engine.predict import first_time
+from krise_ovelse.engine.predict import _flip, first_time
 from krise_ovelse.engine.state import ExerciseState
 from krise_ovelse.model.conditions import holds, parse_condition
 from krise_ovelse.model.timefmt import MINUTES_PER_DAY
@@ -84,3 +85,24 @@ def test_first_time_matches_brute_force(source: str, a0: float, a_rate: float, b
     high = low + span
     expected = next((t for t in range(low, high + 1) if holds(condition, At(state, t))), None)
     assert first_time(condition, state, low, high) == expected, source
+
+
+@pytest.mark.parametrize(("start", "end", "first"), [(0, 100, 71), (1000, 1100, 1071), (0, 100, 100), (0, 100, 1),
+                                                     (0, 100, 2), (5000, 9000, 8123), (7, 9, 8)])
+@pytest.mark.parametrize("at_end", [True, False])
+def test_a_flip_the_straight_line_misses_is_found_by_search(start: int, end: int, first: int, at_end: bool) -> None:
+    """The comparisons of the condition language are straight lines between their bends, so the
+    guess from the gaps at both ends is right but for float rounding; when it is not (here a gap
+    that jumps), the search still finds the first minute from which the comparison has its value
+    at the end."""
+    late = first - start > (end - start) / 2  # a jump that puts the straight-line guess at the other end
+
+    def holds(minute: int) -> bool:
+        return (minute >= first) == at_end
+
+    def gap(minute: int) -> float:
+        value = (-1.0 if late else -1e9) if minute < first else (1e9 if late else 1.0)
+        return value if at_end else -value
+
+    found = _flip(holds, gap, start, end, at_end)
+    assert found == first and type(found) is int

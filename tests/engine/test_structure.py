@@ -14,7 +14,7 @@ from krise_ovelse.engine.handlers import COMMANDS, clock, decisions, evaluation,
 from krise_ovelse.engine.scheduler import SchedulerStuck, event_budget
 from krise_ovelse.model.timefmt import parse_time
 
-from .engine_helpers import basic, do, start
+from .engine_helpers import basic, decision, do, inject, option, scenario, start
 
 
 def test_every_command_is_registered_once_by_its_concern() -> None:
@@ -27,7 +27,10 @@ def test_every_command_is_registered_once_by_its_concern() -> None:
 
 def test_a_release_that_changes_nothing_fails_the_command_instead_of_hanging(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = start(basic())
+    # a short scenario: the command fails after its event budget, which grows with the play left
+    short = scenario(ends="D+2", injects=[inject("i01", "D+0 08:00"), inject("i04", trigger="follow_up", after="1d")],
+                     decisions=[decision("d01", "i01", [option("a", follow_up=["i04"]), option("b")], "b")])
+    engine = start(short)
     do(engine, Advance(parse_time("D+0 08:00").minutes), Decide("d01", "a"))  # schedules follow-up i04
     before = (engine.state, len(engine.events))
     # a broken apply handler: the follow-up stays due, so the settle loop would release it for ever

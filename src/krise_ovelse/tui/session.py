@@ -414,24 +414,18 @@ class ExerciseSession:
         outcome = self.handle(cmd.Tick(left))
         return attrs.evolve(outcome, changed=changed or outcome.changed)
 
-    def _time_to_look(self, client: Any) -> bool:
-        """Whether a national client should look in the store now: on a notification, or every
-        few seconds in case one was lost."""
-        woke = client.listener.wait(0) if client.listener is not None else True
-        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
-            return False
-        self._synced = time.monotonic()
-        return True
-
     def _follow_control(self) -> Outcome:
         """A national exercise: the control cell runs the clock. Apply what it wrote since the last
-        look (`_time_to_look`)."""
+        look, on a notification, or every few seconds in case one was lost."""
         from krise_ovelse.store.errors import StoreError
 
-        if not self._time_to_look(self._org):
+        client = self._org
+        woke = client.listener.wait(0) if client.listener is not None else True
+        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
             return Outcome(True)
+        self._synced = time.monotonic()
         try:
-            applied = self._org.sync()
+            applied = client.sync()
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
         if applied and self.state.ended:
@@ -440,13 +434,12 @@ class ExerciseSession:
 
     def _follow_evaluated(self) -> Outcome:
         """A national exercise's evaluator: fold what the organisation and the other evaluators
-        stored since the last look (`_time_to_look`)."""
+        stored since the last look, when the client finds something due (a notification, a
+        moment after the control cell's, or every few seconds in case one was lost)."""
         from krise_ovelse.store.errors import StoreError
 
-        if not self._time_to_look(self._evaluator):
-            return Outcome(True)
         try:
-            arrived = self._evaluator.sync()
+            arrived = self._evaluator.wait_and_sync(0)
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
         if arrived:
