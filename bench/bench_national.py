@@ -225,8 +225,9 @@ def main() -> int:
         evals = [f"e{n:02d}" for n in range(args.evaluators)]
         (tmp / "p.yaml").write_text(
             f"exercise: {exercise}\norganisations:\n" + "".join(f"  - {{id: {o}, name: Org {o}}}\n" for o in orgs)
-            + "evaluators:\n" + "".join(f"  - {{id: {e}, organisation: {orgs[i % len(orgs)]}}}\n"
-                                        for i, e in enumerate(evals)), encoding="utf-8")
+            + ("evaluators:\n" if evals else "evaluators: []\n")
+            + "".join(f"  - {{id: {e}, organisation: {orgs[i % len(orgs)]}}}\n" for i, e in enumerate(evals)),
+            encoding="utf-8")
         setup, problems = read_setup(tmp / "p.yaml")
         assert setup is not None, problems
         proc = subprocess.run([sys.executable, "-m", "krise_ovelse", "national", "setup", str(EXAMPLE),

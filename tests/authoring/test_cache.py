@@ -126,6 +126,7 @@ def test_the_fingerprint_follows_the_source_files(tmp_path: Path, monkeypatch: p
     "header-only",
     "truncated",
     "wrong-type",
+    "text-without-scenario",
 ])
 def test_a_corrupt_entry_is_ignored_and_rewritten(minimal: Path, cache_dir: Path, damage: bytes | str) -> None:
     load_scenario_cached(minimal)
@@ -140,6 +141,10 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(minimal: Path, cache_dir: Path
         import pickle
 
         entry.write_bytes(header + pickle.dumps(("not a scenario", 1)))
+    elif damage == "text-without-scenario":
+        import pickle
+
+        entry.write_bytes(header + pickle.dumps(("not a scenario", MINIMAL)))
     else:
         assert isinstance(damage, bytes)
         entry.write_bytes(damage)
@@ -203,6 +208,15 @@ def test_unreadable_and_missing_files_report_as_before(tmp_path: Path, cache_dir
         result = load_scenario_cached(path)
         assert isinstance(result, LoadResult) and result.scenario is None
         assert [p.code for p in result.problems] == [code]
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_its_first_bad_byte(tmp_path: Path, cache_dir: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(MINIMAL.encode("latin-1"))  # the ø of "Nøkkelperson" (line 37) is one byte
+    result = load_scenario_cached(path)
+    assert isinstance(result, LoadResult) and result.scenario is None
+    assert [p.render() for p in result.problems] == [
+        f"{path}:37:14: E-READ-UTF8 the byte 0xf8 is not UTF-8 (save the file as UTF-8)"]
 
 
 def test_old_entries_are_pruned(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -116,9 +116,21 @@ def test_a_follow_up_that_a_late_choice_pushes_past_the_end() -> None:
         "after D+1 00:00 (shorten its `after` or the deadline, or open the decision earlier)"]
 
 
-def test_a_follow_up_due_exactly_at_the_end_if_chosen_at_once_is_late() -> None:
-    (line,) = lines(replace("after: 2d", "after: 712h"), "W-FOLLOWUP-LATE")
+def test_a_follow_up_due_exactly_at_the_end_if_chosen_at_once_is_late_but_reachable() -> None:
+    text = replace("after: 2d", "after: 712h")
+    (line,) = lines(text, "W-FOLLOWUP-LATE")
     assert "if 'd01' is decided after D+0 08:00" in line
+    assert lines(text, "W-UNREACHABLE") == []
+
+
+def test_a_follow_up_of_a_decision_opened_by_hand_may_come_from_the_start() -> None:
+    # i03 is manual: d01 may open at D+0 00:00, so i04 30 days later is still in play
+    manual = replace("opens_with: i01", "opens_with: i03")
+    assert lines(replace("after: 2d", "after: 30d", manual), "W-UNREACHABLE") == []
+    assert lines(replace("after: 2d", "after: 43201m", manual), "W-UNREACHABLE") == [
+        "s.yaml:44:14: W-UNREACHABLE the follow-up 'i04' is never released: it would be due at D+30 00:01 at "
+        "the earliest, after the end of play (D+30 00:00) (list it in an option of a decision that opens, "
+        "or shorten `after`)"]
 
 
 def test_a_follow_up_due_exactly_at_the_end_at_the_deadline_is_not_late() -> None:

@@ -11,7 +11,12 @@ from __future__ import annotations
 import threading
 
 import psycopg
+import pytest
 
+from krise_ovelse.national import evaluator as evaluator_module
+from krise_ovelse.national.control import ControlCell
+from krise_ovelse.national.evaluator import EvaluatorClient
+from krise_ovelse.national.org import OrgClient
 from krise_ovelse.store.pg import PgListener, PgStore, activity_channel, append_group, lock_key
 
 from .test_national import creds as creds  # the fixture: NAV with evaluator eva-nav, and DSB
@@ -74,3 +79,35 @@ def test_an_evaluator_wakes_for_its_organisation_only(exercise_id: str, creds: d
         assert listener.wait(10), "not woken by an evaluator's append"
     finally:
         listener.close()
+
+
+def test_derived_events_wake_no_one_and_the_evaluator_reads_them_after_the_control_event(
+        exercise_id: str, creds: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An organisation's answers to control events are stored without NOTIFY (every listener on
+    the server would wake for each); its evaluator wakes on the control event and reads them a
+    moment later, without waiting for the periodic re-check."""
+    monkeypatch.setattr(evaluator_module, "RECHECK", 3600.0)  # only the follow-up can bring them
+    control = ControlCell.open(creds["control"], exercise_id)
+    nav = OrgClient(creds["org.nav"], exercise_id, "nav", listen=False)
+    activity = PgListener(creds["eval.eva-nav"], activity_channel(f"{exercise_id}:org:nav"))
+    evaluator = None
+    try:
+        control.resume()
+        nav.sync()
+        evaluator = EvaluatorClient(creds["eval.eva-nav"], exercise_id, "eva-nav", listen=True)
+        evaluator.wait_and_sync(0)  # connects its listener (and reads, as after every reconnect)
+        assert activity.wait(1)  # connects
+        control.advance_to(300)
+        assert nav.sync() == 1 and nav.state.scenario_minutes == 300
+        assert not activity.wait(1), "the organisation's derived events notified"
+        for _ in range(40):
+            evaluator.wait_and_sync(0.25)
+            if evaluator.state.scenario_minutes == 300:
+                break
+        assert evaluator.state.scenario_minutes == 300
+    finally:
+        if evaluator is not None:
+            evaluator.close()
+        activity.close()
+        nav.close()
+        control.close()

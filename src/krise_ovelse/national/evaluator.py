@@ -32,6 +32,10 @@ from krise_ovelse.wallclock import utc_now
 Clock = Callable[[], dt.datetime]
 #: Events read per round trip when catching up.
 BATCH = 10_000
+#: Seconds after the control cell's notification to read what the organisation derived from it.
+FOLLOW_UP = 0.5
+#: Seconds between reads when no notification comes (one may have been lost).
+RECHECK = 5.0
 
 
 def evaluator_streams(setup: Setup, org_id: str) -> list[str]:
@@ -143,13 +147,17 @@ class EvaluatorClient:
             #: How often the fold was built from the start (the console forgets what it read from
             #: the old one); otherwise new events are folded onto the engine's state.
             self.rebuilds = 0
+            self._synced = 0.0
             self.engine: Any = None
             self.sync()
         except BaseException:
             self.store.close()
             raise
         group = append_group(self.org_session, exercise, org_stream(self.org.id))
-        self.listener = PgListener(url, activity_channel(group)) if listen else None
+        self._activity = activity_channel(group)
+        self.listener = PgListener(url, self._activity, exercise) if listen else None
+        #: When to read what the organisation derived from a control event it was told of.
+        self._follow_up: float | None = None
 
     @property
     def name(self) -> str:
@@ -172,6 +180,7 @@ class EvaluatorClient:
         (in position order, as the report does); return how many events arrived."""
         from krise_ovelse.store.lifecycle import engine_events
 
+        self._synced = time.monotonic()
         found = read_streams(self.store, self.exercise, self.streams, self.position)
         if found:
             self.position = found[-1][0]
@@ -189,11 +198,31 @@ class EvaluatorClient:
         return len(found)
 
     def wait_and_sync(self, timeout: float) -> int:
-        """Wait for a notification (or the timeout, or a reconnect), then catch up."""
-        if self.listener is not None:
-            self.listener.wait(timeout)
-        else:
+        """Wait up to `timeout` for news and read it; return how many events arrived (0: none,
+        or nothing was due). The console calls it with 0 on every tick.
+
+        Woken by the organisation's or its evaluators' appends (their group's activity channel),
+        it reads at once. Woken by the control cell (the exercise's channel), it reads FOLLOW_UP
+        seconds later: the organisation derives its events from the control event within moments
+        and stores them without a notification (see `PgStore._append_statement`). Without any
+        notification it reads every RECHECK seconds (a lost notification costs latency, never
+        data); without a listener, on every call."""
+        if self.listener is None:
             time.sleep(timeout)
+            return self.sync()
+        now = time.monotonic()
+        deadline = self._synced + RECHECK
+        if self._follow_up is not None:
+            deadline = min(deadline, self._follow_up)
+        came = self.listener.wait_for(max(0.0, min(timeout, deadline - now)))
+        now = time.monotonic()
+        if self.exercise in came and self._follow_up is None:
+            self._follow_up = now + FOLLOW_UP
+        follow_up = self._follow_up is not None and now >= self._follow_up
+        if self._activity not in came and not follow_up and now < self._synced + RECHECK:
+            return 0
+        if follow_up:
+            self._follow_up = None
         return self.sync()
 
     def _fold(self) -> Any:

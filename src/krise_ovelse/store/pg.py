@@ -294,7 +294,15 @@ class PgStore(SessionRows):
         Events an organisation derived from the control stream (`applied_control`) are
         committed without waiting for the disk: they can be derived again, and if a crash loses
         them the applied position goes with them (same transaction), so the client applies that
-        control event again. The control cell's own appends and the teams' decisions wait."""
+        control event again. The control cell's own appends and the teams' decisions wait.
+
+        Those derived events send no notification either. The server wakes every listening
+        connection of the database for every NOTIFY and only then looks at the channel (on
+        PostgreSQL 15, 120 idle listeners cost it about 4 ms of CPU per NOTIFY), so sixty
+        organisations answering each control event cost the server a quarter of a second of CPU
+        just when the organisations needed it. The only listeners that care, the organisation's
+        evaluators, wake on the control event itself and read a moment later
+        (`national.evaluator.EvaluatorClient.wait_and_sync`)."""
         channel = channel_for(activity_channel(group) if exercise and stream != "control" else exercise or session_id)
         payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
         derived = applied_control is not None
@@ -306,11 +314,13 @@ class PgStore(SessionRows):
             "WITH setup AS ({setup}), ins AS (INSERT INTO events (session_id, seq, kind, payload, "
             "scenario_minutes, exercise_seconds, wall) SELECT v.* FROM setup CROSS JOIN (VALUES {values}) "
             "AS v(session_id, seq, kind, payload, scenario_minutes, exercise_seconds, wall) RETURNING position) "
-            "SELECT max(position), pg_notify(%s, %s) FROM ins").format(setup=setup, values=values)
+            "SELECT max(position)" + ("" if derived else ", pg_notify(%s, %s)") + " FROM ins"
+        ).format(setup=setup, values=values)
         params: list[Any] = [lock_key(group), "" if applied_control is None else str(applied_control)]
         for row in rows:
             params.extend((session_id, *row))
-        params.extend((channel, payload))
+        if not derived:
+            params.extend((channel, payload))
         return query, params
 
     def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], exercise: str | None,
@@ -407,23 +417,29 @@ def _is_disconnect(exc: BaseException) -> bool:
 
 
 class PgListener:
-    """LISTEN on an exercise's channel on a dedicated connection.
+    """LISTEN on one or more channels (`channel_for` of each name) on a dedicated connection.
 
-    `wait(timeout)` returns True when a notification came or the connection had to be opened
-    again (after which the caller must read everything after its last position, as after every
-    wake-up): a lost notification costs latency, never data. It never raises for a dropped
-    connection; it retries at the next call."""
+    `wait_for(timeout)` returns the names on which a notification came (all of them when the
+    connection had to be opened again, after which the caller must read everything after its
+    last position, as after every wake-up; none at the timeout): a lost notification costs
+    latency, never data. Notifications already waiting after the first are taken in the same
+    call, so a burst costs the caller one read. It never raises for a dropped connection; it
+    retries at the next call."""
 
-    def __init__(self, url: str, name: str) -> None:
+    def __init__(self, url: str, *names: str) -> None:
+        if not names:
+            raise ValueError("PgListener needs at least one channel name")
         self.url = url
-        self.channel = channel_for(name)
+        self.names = names
+        self._by_channel = {channel_for(name): name for name in names}
         self._location = display_target(url)
         self._conn: psycopg.Connection[Any] | None = None
         self.reconnects = 0
 
     def _connect(self) -> None:
         conn = open_connection(self.url, self._location)
-        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+        for channel in self._by_channel:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         self._conn = conn
 
     @property
@@ -431,22 +447,30 @@ class PgListener:
         return None if self._conn is None or self._conn.closed else int(self._conn.info.backend_pid)
 
     def wait(self, timeout: float) -> bool:
+        """Whether anything came within `timeout` (see `wait_for`)."""
+        return bool(self.wait_for(timeout))
+
+    def wait_for(self, timeout: float) -> frozenset[str]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             try:
                 self._connect()
             except StoreError:
-                return False
+                return frozenset()
             self.reconnects += 1
-            return True
+            return frozenset(self.names)
         assert self._conn is not None
+        came: set[str] = set()
         try:
-            for _notify in self._conn.notifies(timeout=timeout, stop_after=1):
-                return True
+            for notify in self._conn.notifies(timeout=timeout, stop_after=1):
+                came.add(self._by_channel.get(notify.channel, self.names[0]))
+            if came:
+                for notify in self._conn.notifies(timeout=0):
+                    came.add(self._by_channel.get(notify.channel, self.names[0]))
         except psycopg.Error:
             if self._conn is not None:
                 self._conn.close()
-            return False  # connect again at the next call
-        return False
+            return frozenset()  # connect again at the next call
+        return frozenset(came)
 
     def close(self) -> None:
         if self._conn is not None:

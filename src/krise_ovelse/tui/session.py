@@ -434,16 +434,12 @@ class ExerciseSession:
 
     def _follow_evaluated(self) -> Outcome:
         """A national exercise's evaluator: fold what the organisation and the other evaluators
-        stored since the last look, on a notification, or every few seconds in case one was lost."""
+        stored since the last look, when the client finds something due (a notification, a
+        moment after the control cell's, or every few seconds in case one was lost)."""
         from krise_ovelse.store.errors import StoreError
 
-        client = self._evaluator
-        woke = client.listener.wait(0) if client.listener is not None else True
-        if not woke and time.monotonic() - self._synced < NATIONAL_RECHECK_SECONDS:
-            return Outcome(True)
-        self._synced = time.monotonic()
         try:
-            arrived = client.sync()
+            arrived = self._evaluator.wait_and_sync(0)
         except StoreError as error:
             return Outcome(False, t("session.store_failed", error=error.render()))
         if arrived:
