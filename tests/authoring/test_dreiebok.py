@@ -78,3 +78,136 @@ def test_dreiebok_lists_each_phase_with_its_summary() -> None:
     markdown = dreiebok_markdown(scenario)
     phase_line = next(i for i, line in enumerate(markdown.splitlines()) if line.startswith("- **Akuttfasen**"))
     assert markdown.splitlines()[phase_line + 1] == "  Tre hektiske døgn. \\*Ingen\\* rutiner."
+
+
+def _replace(old: str, new: str, text: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def _translated() -> str:
+    """MINIMAL with a summary, a named role, a two-paragraph phase summary and English texts."""
+    text = _replace('title: {nb: "Mini", en: "Mini"}\n',
+                    'title: {nb: "Mini", en: "Small"}\nsummary: {nb: "Kort øvelse.", en: "A short exercise."}\n'
+                    "roles:\n  - {id: leder, name: {nb: Leder, en: Leader}}\n", MINIMAL)
+    text = _replace("to: [alle]", "to: [leder, alle]", text)
+    text = _replace("    title: Akuttfasen\n", "    title: {nb: Akuttfasen, en: Acute phase}\n"
+                    '    summary: {nb: "Første linje.\\n\\nAndre linje.", en: "First line."}\n', text)
+    return _replace('    title: "Regjeringen stenger ned"\n',
+                    '    title: {nb: "Regjeringen stenger ned", en: "Lockdown"}\n', text)
+
+
+TRANSLATED_NB = """\
+# Dreiebok: Mini
+
+Kort øvelse.
+
+## Faser
+
+- **Akuttfasen** — D+0 00:00 (12.03.2020) (1 minutt spill = 12 timer, deretter tidshopp til D+14 00:00 (26.03.2020))
+  Første linje.
+
+  Andre linje.
+- **Maratonet** — D+14 00:00 (26.03.2020) (1 minutt spill = 1 uke)
+- Øvelsen slutter D+30 00:00 (11.04.2020)
+
+## Indikatorer
+
+- Belastning (`load`, start 40)
+- Tillit (`trust`, start 60, skjult for øvingsdeltakerne)
+
+## Planlagte innspill
+
+### D+0 08:00 (12.03.2020) · i01 · Regjeringen stenger ned
+
+Kanal: nyheter · Fra: NRK · Til: Leder, alle
+
+> Alle som kan, skal jobbe hjemmefra.
+
+**Kriterier:** KH-1
+
+**Beslutningspunkt d01** (kommunikasjon, Frist 2 døgn): Hvordan informerer dere?
+
+a. Daglig status — *virkning: Belastning +5, Tillit +10; grunnlag: KH-2 P*
+b. Vent — *virkning: Tillit -10; grunnlag: KH-2 U*
+
+*Standardvalg ved fristen: b*
+
+### D+15 09:00 (27.03.2020) · i05 · Status
+
+Kanal: e-post
+
+## Innspill uten fast tidspunkt
+
+### Utløses når `load >= 75 and not daily` · i02 · Nøkkelperson sykmeldt
+
+Kanal: telefon
+
+### Utløses av øvingsleder · i03 · Vi ble ikke drøftet
+
+Kanal: tillitsvalgt · Fra: Hovedtillitsvalgt
+
+### Følger av valg d01/a (etter 2 døgn) · i04 · Oppfølging
+
+Kanal: intranett
+"""
+
+TRANSLATED_EN_HEAD = """\
+# Master scenario events list: Small
+
+A short exercise.
+
+## Phases
+
+- **Acute phase** — D+0 00:00 (12.03.2020) (1 minute of play = 12 hours, then a jump to D+14 00:00 (26.03.2020))
+  First line.
+- **Maratonet** — D+14 00:00 (26.03.2020) (1 minute of play = 1 week)
+- The exercise ends D+30 00:00 (11.04.2020)
+
+## Indicators
+
+- Load (`load`, initial 40)
+- Tillit (`trust`, initial 60, hidden from the team)
+
+## Scheduled injects
+
+### D+0 08:00 (12.03.2020) · i01 · Lockdown
+
+Channel: news · From: NRK · To: Leader, alle
+"""
+
+
+def test_the_whole_dreiebok_in_norwegian() -> None:
+    scenario = load(_translated()).scenario
+    assert scenario is not None
+    assert dreiebok_markdown(scenario) == TRANSLATED_NB
+    assert dreiebok_markdown(scenario, "de") == TRANSLATED_NB  # a language without labels: bokmål
+
+
+def test_the_dreiebok_in_english_takes_the_english_texts() -> None:
+    scenario = load(_translated()).scenario
+    assert scenario is not None
+    assert dreiebok_markdown(scenario, "en").startswith(TRANSLATED_EN_HEAD)
+
+
+def test_without_a_start_date_times_have_no_dates_and_phases_run_to_the_next() -> None:
+    four = ("phases:\n  - {id: a, title: A, starts: D+0, compression: 720}\n"
+            "  - {id: b, title: B, starts: D+5, compression: 1, ends: D+5 08:00}\n"
+            "  - {id: c, title: C, starts: D+10, compression: 720}\n"
+            "  - {id: d, title: D, starts: D+14, compression: 10080}\n")
+    text = _replace(MINIMAL[MINIMAL.index("phases:"):MINIMAL.index("ends: D+30")], four, MINIMAL)
+    text = _replace("drift: {akutt: 3/week, lang: 2/week}", "drift: {a: 3/week}", text)
+    text = _replace("start_date: 2020-03-12\n", "", text)
+    text = _replace('    title: "Status"\n', "    title: 'Status: C:\\Felles\\X'\n", text)
+    scenario = load(text).scenario
+    assert scenario is not None
+    lines = dreiebok_markdown(scenario).splitlines()
+    assert lines[4:9] == [
+        "- **A** — D+0 00:00 (1 minutt spill = 12 timer)",
+        "- **B** — D+5 00:00 (1 minutt spill = 1 minutt, deretter tidshopp til D+10 00:00)",
+        "- **C** — D+10 00:00 (1 minutt spill = 12 timer)",
+        "- **D** — D+14 00:00 (1 minutt spill = 1 uke)",
+        "- Øvelsen slutter D+30 00:00",
+    ]
+    assert "### D+0 08:00 · i01 · Regjeringen stenger ned" in lines
+    assert "### D+15 09:00 · i05 · Status: C:\\\\Felles\\\\X" in lines  # a backslash is not markup either

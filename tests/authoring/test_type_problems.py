@@ -1,0 +1,62 @@
+"""A value of the wrong kind (a number for a time, a list for a mapping, an unknown enum value),
+as `validate` reports it: at the value, saying what was expected and what was found, with a hint
+how to write it. And the forms that are allowed: one id or text where a list may stand."""
+
+from __future__ import annotations
+
+import pytest
+
+from .minimal_scenario import MINIMAL, load
+
+CHANNELS = "email, news, phone, intranet, social_media, meeting, union_rep, safety_rep, letter, sitrep"
+
+
+def replace(old: str, new: str, text: str = MINIMAL) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(("old", "new", "line"), [
+    ("at: D+15 09:00", "at: 15",
+     "s.yaml:49:9: E-TYPE expected a scenario time, found a number (write D+n or D+n HH:MM)"),
+    ("after: 2d", "after: 2", "s.yaml:45:12: E-TYPE expected a duration, found a number (e.g. 2d or 12h)"),
+    ("drift: {akutt: 3/week, lang: 2/week}", "drift: {akutt: 3, lang: 2/week}",
+     "s.yaml:20:20: E-TYPE expected a rate, found a number (e.g. 3/week)"),
+    ('when: "load >= 75 and not daily"', "when: 75",
+     "s.yaml:35:11: E-TYPE expected a condition, found a number (see docs)"),
+    ("channel: phone", "channel: zzzzzz",
+     f"s.yaml:36:14: E-VALUE 'zzzzzz' is not a valid channel (one of: {CHANNELS})"),
+    ("channel: phone", "channel: 5", f"s.yaml:36:14: E-VALUE 5 is not a valid channel (one of: {CHANNELS})"),
+    ("channel: phone", "channel: emial",
+     "s.yaml:36:14: E-VALUE 'emial' is not a valid channel (did you mean 'email'?)"),
+    ("to: [alle]", "to: [alle, [x]]", "s.yaml:30:16: E-TYPE expected text, found a list"),
+    ("effects: {trust: -10}", "effects: [1]", "s.yaml:67:18: E-TYPE expected a mapping, found a list"),
+    ("effects: {trust: -10}", "effects: {trust: x}",
+     "s.yaml:67:26: E-TYPE expected a number, found text (write a plain number without a unit, e.g. 720)"),
+])
+def test_a_value_of_the_wrong_kind(old: str, new: str, line: str) -> None:
+    result = load(replace(old, new))
+    assert result.scenario is None
+    assert [p.render() for p in result.problems] == [line]
+
+
+def test_a_list_given_as_a_mapping_names_both() -> None:
+    (problem,) = load(replace("to: [alle]", "to: {a: 1}")).problems
+    assert (problem.line, problem.col, problem.message) == (30, 9, "expected a list, found a mapping")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "value"), [
+    ("to: [alle]", "to: alle", "to", ("alle",)),
+    ("criteria: [KH-1]", "criteria: KH-1", "criteria", ("KH-1",)),
+])
+def test_one_id_where_a_list_may_stand(old: str, new: str, field: str, value: tuple[str, ...]) -> None:
+    result = load(replace(old, new))
+    assert result.scenario is not None, [p.render() for p in result.problems]
+    assert getattr(result.scenario.inject("i01"), field) == value
+
+
+def test_plain_text_is_in_the_scenarios_language() -> None:
+    result = load(replace('title: {nb: "Mini", en: "Mini"}\n', 'title: {nb: "Mini", en: "Mini"}\nlanguage: en\n'))
+    assert result.scenario is not None
+    title = result.scenario.inject("i05").title
+    assert title.has("en") and not title.has("nb")
