@@ -266,3 +266,161 @@ def test_a_decide_first_session_round_trips_and_a_forged_mapping_is_refused(
     mapped["levels"], mapped["option_id"] = {"KH-4": "P"}, "z"
     with pytest.raises(ExportFileError, match="option 'z'"):
         check_references(scenario, events, criteria, "x.jsonl")
+
+
+# --- what an import derives, and what it keeps from the file -------------------------------------
+
+
+def forge(path: Path, edit: Any) -> Path:
+    """Edit an export's header and events and recompute every hash, as anyone holding the file
+    can (docs/sessions.md): the import must derive, not believe."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, events = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    edit(header, events)
+    header["event_count"] = len(events)
+    header["events_sha256"] = events_sha256(events)
+    header["session_sha256"] = sha256_text(canonical_json(header["session"]))
+    header["scenario_sha256"] = sha256_text(header["scenario_text"])
+    path.write_text("\n".join([json.dumps(header, ensure_ascii=False), *map(canonical_json, events)]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _session(**change: Any) -> Any:
+    return lambda header, _events: header["session"].update(change)
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("2025-03-12T09:15:00+01:00", "2025-03-12T09:15:00+01:00"),
+    ("2025-03-12T09:15:00.250000+01:00", "2025-03-12T09:15:00+01:00"),
+    ("2025-03-12T09:15:00", None),  # no zone: the first event's time
+    ("last Tuesday", None),
+])
+def test_an_import_keeps_when_the_session_really_started_if_it_is_a_time_with_a_zone(
+        exported: Path, other: SessionStore, given: str, kept: str | None) -> None:
+    first_wall = json.loads(exported.read_text(encoding="utf-8").splitlines()[1])["wall"]
+    info = import_verified(other, forge(exported, _session(started=given))).info
+    assert info.started == (kept or first_wall)
+
+
+def test_an_ended_session_imports_ended_when_its_events_say_so_whatever_the_header_says(
+        exported: Path, other: SessionStore, store: SessionStore, session: str) -> None:
+    ended_wall = [e for e in store.events(session) if e["kind"] == "session_ended"][-1]["wall"]
+    info = import_verified(other, forge(exported, _session(status="paused", ended=None))).info
+    assert (info.status, info.ended, info.owner) == ("ended", ended_wall, None)
+
+
+@pytest.fixture
+def paused_export(store: SessionStore, tmp_path: Path) -> Path:
+    """A session played a little and closed (paused), exported."""
+    from krise_ovelse.engine import commands as c
+    from krise_ovelse.store.lifecycle import close_session, start_session
+
+    scenario = load_scenario_text(SCENARIO_TEXT, str(EXAMPLE)).scenario
+    assert scenario is not None
+    live = start_session(store, scenario, SCENARIO_TEXT, team="Lag P", participants=["Kari"])
+    live.engine.handle(c.Resume())
+    live.engine.handle(c.AdvanceToNext())
+    close_session(store, live.session_id, live.engine)
+    path = tmp_path / "paused.jsonl"
+    export_to_path(store, live.session_id, path)
+    return path
+
+
+@pytest.mark.parametrize(("given", "status"), [
+    ("paused", "paused"), ("interrupted", "interrupted"),
+    ("running", "interrupted"),  # nobody runs it here
+    ("ended", "interrupted"),  # its events did not end it
+])
+def test_an_unfinished_session_imports_paused_or_interrupted(paused_export: Path, other: SessionStore,
+                                                             given: str, status: str) -> None:
+    info = import_verified(other, forge(paused_export, _session(status=given, ended="2030-01-01T00:00:00+00:00"))).info
+    assert (info.status, info.ended, info.owner) == (status, None, None)
+
+
+@pytest.mark.parametrize(("given", "mode"), [
+    ("headless", "headless"), ("live", "live"), ("bogus", "live"), (None, "live"),
+])
+def test_an_import_keeps_how_the_session_was_played_if_it_is_a_known_mode(exported: Path, other: SessionStore,
+                                                                         given: str | None, mode: str) -> None:
+    assert import_verified(other, forge(exported, _session(mode=given))).info.mode == mode
+
+
+def test_participants_come_from_the_session_started_event_with_their_roles(exported: Path,
+                                                                          other: SessionStore) -> None:
+    def edit(header: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        header["session"]["participants"] = ["Forged (Boss)"]
+        events[0]["participants"] = [{"name": "Kari", "role": "Direktør"}, {"name": "Ola", "role": ""}]
+
+    info = import_verified(other, forge(exported, edit)).info
+    assert info.participants == ("Kari (Direktør)", "Ola")
+
+
+@pytest.fixture
+def branch(store: SessionStore, session: str, tmp_path: Path) -> tuple[str, Path, Path]:
+    """(branch id, the parent's export, the branch's export)."""
+    from krise_ovelse.store.lifecycle import branch_session
+
+    info = branch_session(store, session, "d01")
+    parent, child = tmp_path / "parent.jsonl", tmp_path / "branch.jsonl"
+    export_to_path(store, session, parent)
+    export_to_path(store, info.id, child)
+    return info.id, parent, child
+
+
+def test_a_branch_keeps_its_parent_where_the_parent_is_and_only_its_point_elsewhere(
+        store: SessionStore, session: str, branch: tuple[str, Path, Path], other: SessionStore,
+        tmp_path: Path) -> None:
+    branch_id, parent, child = branch
+    stored = store.get(branch_id)
+    assert stored.branch_seq is not None and stored.branch_seq > 0
+    import_verified(other, parent)
+    info = import_verified(other, child).info
+    assert (info.parent_id, info.branch_decision, info.branch_seq) == (session, "d01", stored.branch_seq)
+    with SessionStore(tmp_path / "alone.db") as alone:  # the parent is not there
+        info = import_verified(alone, child).info
+        assert (info.parent_id, info.branch_decision, info.branch_seq) == (None, None, None)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"branch_seq": 0}, ("d01", 0)),  # a what-if from before the first event
+    ({"branch_seq": "all"}, ("d01", "all")),  # not a number: all the copied events
+    ({"branch_seq": -1}, ("d01", "all")),
+    ({"branch_seq": 10_000}, ("d01", "all")),  # more than it holds
+    ({"branch_decision": 5}, (None, "all")),
+])
+def test_a_branch_point_that_cannot_be_is_not_believed(branch: tuple[str, Path, Path], other: SessionStore,
+                                                      change: dict[str, Any], expected: tuple[Any, Any]) -> None:
+    _branch_id, parent, child = branch
+    events = len(child.read_text(encoding="utf-8").splitlines()) - 1
+    import_verified(other, parent)
+    info = import_verified(other, forge(child, _session(**change))).info
+    decision, seq = expected
+    assert (info.branch_decision, info.branch_seq) == (decision, events if seq == "all" else seq)
+
+
+def test_what_the_import_refuses_names_the_file_and_the_line(exported: Path, other: SessionStore,
+                                                             tmp_path: Path) -> None:
+    def copy(name: str) -> Path:
+        path = tmp_path / name
+        path.write_text(exported.read_text(encoding="utf-8"), encoding="utf-8")
+        return path
+
+    cases: list[tuple[Path, str, str]] = []
+    path = forge(copy("no-scenario.jsonl"), lambda h, _e: h.update(scenario_text="id: x\n"))
+    cases.append((path, f"{path}:1: the scenario in the export does not load with this version of krise-øvelse: "
+                  f"{path}:scenario_text:", "the file cannot be replayed here; nothing was imported"))
+    path = forge(copy("other-scenario.jsonl"), _session(scenario_id="annet"))
+    cases.append((path, f"{path}:1: the session says scenario 'annet', its scenario text is 'kort-eksempel'", ""))
+    path = forge(copy("newer.jsonl"), lambda _h, e: e.append({"seq": len(e) + 1, "kind": "from_a_newer_version"}))
+    cases.append((path, f"{path}: stored event {len(exported.read_text().splitlines())} cannot be read by this "
+                  "version of the engine: ", "the events are not ones this krise-øvelse can replay; nothing was "
+                  "imported"))
+    path = forge(copy("empty.jsonl"), lambda _h, e: e.clear())
+    cases.append((path, f"{path}:2: the export holds no session_started event", ""))
+    for path, message, hint in cases:
+        with pytest.raises(ExportFileError) as info:
+            import_verified(other, path)
+        assert info.value.message.startswith(message), (info.value.message, message)
+        assert (info.value.hint, info.value.exit_code) == (hint, 1)
+    assert other.list_sessions() == []
