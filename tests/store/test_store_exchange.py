@@ -424,3 +424,81 @@ def test_what_the_import_refuses_names_the_file_and_the_line(exported: Path, oth
         assert info.value.message.startswith(message), (info.value.message, message)
         assert (info.value.hint, info.value.exit_code) == (hint, 1)
     assert other.list_sessions() == []
+
+
+@pytest.mark.parametrize(("event_line", "says"), [
+    ('{"seq": 1, "kind": "x", "value": NaN}', "not valid JSON: NaN is not a number JSON allows"),
+    ('{"seq": 1, "kind": "x", "value": -Infinity}', "not valid JSON: -Infinity is not a number JSON allows"),
+    ('{"seq": 1, "kind": "x", "value": 1e999}', "not valid JSON: a number out of range or a lone surrogate in a string"),
+    ('{"seq": 1, "kind": "x", "value": "\\ud800"}', "not valid JSON: a lone surrogate in a string"),
+    ('{"seq": 1, "kind": "x", "value": ' + "[" * 5000 + "]" * 5000 + "}", "not valid JSON: nested too deeply"),
+    ("[1, 2]", "expected a JSON object {...}"),
+])
+def test_an_event_line_no_export_holds_is_refused_with_its_position(exported: Path, event_line: str,
+                                                                   says: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join([lines[0], event_line, *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.exit_code) == (f"{exported}:2: {says}", 1)
+
+
+def test_a_header_line_that_is_no_object_is_not_an_export(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join(["[1, 2]", *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"{exported}:1: expected a JSON object {{...}}: not a krise-øvelse session export (JSON Lines)",
+        "give a file written by `krise-ovelse export SESSION -o FILE.jsonl`", 2)
+
+
+def test_an_export_that_starts_with_a_byte_order_mark_imports(exported: Path, other: SessionStore) -> None:
+    """Editors on Windows save UTF-8 with a BOM; only the first line may carry one."""
+    exported.write_bytes(b"\xef\xbb\xbf" + exported.read_bytes())
+    assert import_verified(other, exported).info.last_seq > 0
+    lines = exported.read_bytes()[3:].split(b"\n")
+    lines[1] = b"\xef\xbb\xbf" + lines[1]
+    exported.write_bytes(b"\n".join(lines))
+    with pytest.raises(ExportFileError, match=":2: not valid JSON"):
+        read_export(exported)
+
+
+def test_an_empty_line_between_events_names_the_file_and_line(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert info.value.message == f"{exported}:4: empty line in the middle of the events"
+
+
+def test_a_header_without_participants_is_read_and_a_missing_hash_named(exported: Path, other: SessionStore) -> None:
+    """Participants are derived from the events; the header's list may be left out."""
+    def drop(header: dict[str, Any], _events: Any) -> None:
+        del header["session"]["participants"]
+
+    assert import_verified(other, forge(exported, drop)).info.participants
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    del header["scenario_sha256"]
+    exported.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint) == (f"{exported}:1: the header needs 'scenario_sha256' (text)",
+                                                     "the file is not a complete krise-øvelse session export")
+
+
+def test_an_export_that_cannot_be_read_says_why(exported: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse.store import exchange
+
+    with pytest.raises(StoreError) as info:
+        read_export(tmp_path)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"cannot read {tmp_path}: E-READ-DIR is a directory, not a file", "give the path of a file", 2)
+    monkeypatch.setattr(exchange, "MAX_EXPORT_BYTES", 100)
+    with pytest.raises(StoreError) as info:
+        read_export(exported)
+    assert info.value.message.startswith(
+        f"cannot read {exported}: E-READ-SIZE the export file is larger than the limit of 100 bytes")
+    assert info.value.hint == "give a smaller file"
