@@ -429,7 +429,8 @@ def test_what_the_import_refuses_names_the_file_and_the_line(exported: Path, oth
 @pytest.mark.parametrize(("event_line", "says"), [
     ('{"seq": 1, "kind": "x", "value": NaN}', "not valid JSON: NaN is not a number JSON allows"),
     ('{"seq": 1, "kind": "x", "value": -Infinity}', "not valid JSON: -Infinity is not a number JSON allows"),
-    ('{"seq": 1, "kind": "x", "value": 1e999}', "not valid JSON: a number out of range or a lone surrogate in a string"),
+    ('{"seq": 1, "kind": "x", "value": 1e999}',
+     "not valid JSON: a number out of range or a lone surrogate in a string"),
     ('{"seq": 1, "kind": "x", "value": "\\ud800"}', "not valid JSON: a lone surrogate in a string"),
     ('{"seq": 1, "kind": "x", "value": ' + "[" * 5000 + "]" * 5000 + "}", "not valid JSON: nested too deeply"),
     ("[1, 2]", "expected a JSON object {...}"),
