@@ -503,3 +503,53 @@ def test_an_export_that_cannot_be_read_says_why(exported: Path, tmp_path: Path,
     assert info.value.message.startswith(
         f"cannot read {exported}: E-READ-SIZE the export file is larger than the limit of 100 bytes")
     assert info.value.hint == "give a smaller file"
+
+
+def _renumber(lines: list[str]) -> list[str]:
+    event = json.loads(lines[3])
+    event["seq"] = 9
+    return [*lines[:3], canonical_json(event), *lines[4:]]
+
+
+@pytest.mark.parametrize(("content", "message", "hint"), [
+    (_renumber, "{path}:4: expected event seq 3, found 9",
+     "events must be numbered 1, 2, 3, … without gaps or repeats"),
+    (lambda lines: [], "{path}: the file is empty",
+     "export a session with `krise-ovelse export SESSION -o FILE.jsonl`"),
+    (lambda lines: lines[:-1], "{path}: the header says {n} events but the file has {m}",
+     "the file is incomplete or was edited; export it again"),
+    (lambda lines: [*lines[:2], lines[3], lines[2], *lines[4:]],  # two events swapped
+     "{path}:3: expected event seq 2, found 3", "events must be numbered 1, 2, 3, … without gaps or repeats"),
+])
+def test_each_damage_to_the_event_lines_is_one_sentence_with_a_hint(exported: Path, content: Any, message: str,
+                                                                    hint: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join(content(lines)) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    n = len(lines) - 1
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        message.format(path=exported, n=n, m=n - 1), hint, 1)
+
+
+def test_changed_event_values_are_found_by_the_events_hash(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    event = json.loads(lines[2])
+    event["forged"] = True
+    exported.write_text("\n".join([*lines[:2], canonical_json(event), *lines[3:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"{exported}: the events do not match events_sha256: the file was changed after it was exported",
+        "use the file as exported", 1)
+
+
+@pytest.mark.parametrize("line", [1, 3])
+def test_bytes_that_are_not_utf8_are_named_with_their_line(exported: Path, line: int) -> None:
+    lines = exported.read_bytes().split(b"\n")
+    lines[line - 1] = lines[line - 1][:-1] + b"\xff}"
+    exported.write_bytes(b"\n".join(lines))
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    where = f"{exported}:{line}: not UTF-8 text (invalid start byte)"
+    assert info.value.message == (where + ": not a krise-øvelse session export (JSON Lines)" if line == 1 else where)
