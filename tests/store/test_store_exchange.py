@@ -553,3 +553,22 @@ def test_bytes_that_are_not_utf8_are_named_with_their_line(exported: Path, line:
         read_export(exported)
     where = f"{exported}:{line}: not UTF-8 text (invalid start byte)"
     assert info.value.message == (where + ": not a krise-øvelse session export (JSON Lines)" if line == 1 else where)
+
+
+def test_a_signed_export_imports_with_who_signed_it(store: SessionStore, session: str, other: SessionStore,
+                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse import signing
+
+    monkeypatch.setenv(signing.ENV_KEYS, str(tmp_path / "keys"))
+    key = signing.create_key("lag-a")
+    unsigned, signed = tmp_path / "unsigned.jsonl", tmp_path / "signed.jsonl"
+    export_to_path(store, session, unsigned)
+    export_to_path(store, session, signed, sign_with="lag-a")
+    assert json.loads(signed.read_text(encoding="utf-8").splitlines()[0])["signature"]["key_id"] == key.key_id
+    with pytest.raises(ExportFileError) as info:
+        import_verified(other, unsigned, verify=True)
+    assert info.value.message == f"{unsigned}:1: the export is not signed, and --verify asks for a signature"
+    imported = import_verified(other, signed, verify=True)  # one's own key is trusted
+    assert (imported.signer, imported.trusted, imported.key_id) == ("lag-a", True, key.key_id)
+    plain = import_verified(other, unsigned, new_id=True)
+    assert (plain.signer, plain.trusted, plain.key_id) == (None, False, "")
