@@ -179,3 +179,89 @@ def test_claim_summary_and_lookups_behave_as_in_sqlite(pg_url: str, tmp_path: Pa
             assert (ended.value.message, ended.value.hint) == (
                 "session abcd1234 has ended; it cannot be continued",
                 "start a what-if from it with `krise-ovelse branch abcd1234 --at DECISION`")
+
+
+def _exercise_with_two_streams(pg_url: str, exercise: str) -> tuple[PgStore, dict[str, str]]:
+    """An exercise with streams org.a and org.b, each written by its own role (`pg_roles`)."""
+    from krise_ovelse.store.pg_roles import Writer, set_up_roles
+
+    store = PgStore(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO scenario_texts (sha256, text) VALUES ('h', 'id: x\n')")
+        conn.execute("INSERT INTO exercises (id, scenario_sha256, created) VALUES (%s, 'h', '2026-01-01')",
+                     (exercise,))
+    for stream in ("org.a", "org.b"):
+        store.create_session(scenario_text="id: x\n", scenario_id="x", session_id=f"{exercise}_{stream[-1]}",
+                             exercise_id=exercise, stream=stream, events=[{"seq": 1, "kind": "session_started"}])
+    writers = [Writer(stream, f"kx_{exercise}_{stream[-1]}", staff=False, readers=None)
+               for stream in ("org.a", "org.b")]
+    passwords = set_up_roles(store, exercise, writers, f"kx_{exercise}_staff")
+    split = urlsplit(pg_url)
+    host = split.netloc.rpartition("@")[2]
+    urls = {w.stream: urlunsplit(split._replace(netloc=f"{w.role}:{passwords[w.role]}@{host}")) for w in writers}
+    return store, urls
+
+
+def test_a_stream_written_by_another_role_is_refused_with_who_may_write(pg_url: str, exercise_id: str) -> None:
+    owner, urls = _exercise_with_two_streams(pg_url, exercise_id)
+    with owner, PgStore(urls["org.a"]) as a:
+        assert a.append(f"{exercise_id}_a", [{"seq": 2, "kind": "paused"}]) == 2  # its own stream
+        with pytest.raises(StoreError) as info:
+            a.append(f"{exercise_id}_b", [{"seq": 2, "kind": "paused"}])
+        assert info.value.message.startswith("the server refused to store events in: this user may not (")
+        assert (info.value.hint, info.value.exit_code) == (
+            "each organisation and evaluator writes only its own stream", 2)
+        assert owner.last_seq(f"{exercise_id}_b") == 1  # nothing was stored
+        # setting up again gives the existing role a new password
+        assert set(_exercise_roles_again(owner, exercise_id)) == {f"kx_{exercise_id}_a"}
+        with pytest.raises(StoreError, match="refused the user name or password"):
+            PgStore(urls["org.a"])  # the old password no longer works
+
+
+def _exercise_roles_again(store: PgStore, exercise: str) -> dict[str, str]:
+    from krise_ovelse.store.pg_roles import Writer, set_up_roles
+
+    return set_up_roles(store, exercise, [Writer("org.a", f"kx_{exercise}_a", staff=False, readers=None)],
+                        f"kx_{exercise}_staff")
+
+
+def test_a_failed_statement_names_what_was_being_done_and_where(pg_url: str) -> None:
+    with PgStore(pg_url) as store:
+        with pytest.raises(StoreError) as info:  # the parent must be a stored session
+            store.create_session(scenario_text="id: x\n", scenario_id="x", parent_id="nosuchparent")
+        assert info.value.message.startswith(f"cannot create a session in the PostgreSQL store at {store.location}: ")
+        assert info.value.exit_code == 2
+        assert store.list_sessions() == []  # one transaction: not even the scenario text stayed
+        assert store.execute("SELECT count(*) FROM scenario_texts") == [(0,)]
+
+
+def test_the_engine_sink_and_the_exercise_reads_on_the_server(pg_url: str) -> None:
+    """What a national exercise's clients use: the sink, reads in position order, the applied position."""
+    with PgStore(pg_url) as store:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("INSERT INTO scenario_texts (sha256, text) VALUES ('h', 'id: x\n')")
+            conn.execute("INSERT INTO exercises (id, scenario_sha256, created) VALUES ('ex', 'h', '2026-01-01')")
+        first = store.create_session(scenario_text="id: x\n", scenario_id="x", exercise_id="ex", stream="control",
+                                     session_id="ex_control", events=[{"seq": 1, "kind": "session_started"}])
+        second = store.create_session(scenario_text="id: x\n", scenario_id="x", exercise_id="ex", stream="org.a",
+                                      session_id="ex_org_a", events=[{"seq": 1, "kind": "session_started"}])
+        store.create_session(scenario_text="id: x\n", scenario_id="x", session_id="alone",
+                             events=[{"seq": 1, "kind": "session_started"}])  # in no exercise
+        store.sink(first.id)([{"seq": 2, "kind": "resumed"}, {"seq": 3, "kind": "paused"}])
+        assert [e["kind"] for e in store.events(first.id)] == ["session_started", "resumed", "paused"]
+        store.append(second.id, [{"seq": 2, "kind": "resumed"}], applied_control=3)
+        after = store.events_after("ex", 0)
+        assert [(sid, e["seq"]) for _p, sid, e in after] == [
+            ("ex_control", 1), ("ex_org_a", 1), ("ex_control", 2), ("ex_control", 3), ("ex_org_a", 2)]
+        positions = [p for p, _sid, _e in after]
+        assert positions == sorted(positions) and len(set(positions)) == 5
+        assert [(sid, e["seq"]) for _p, sid, e in store.events_after("ex", positions[1], ["ex_control"])] == [
+            ("ex_control", 2), ("ex_control", 3)]
+        assert len(store.events_after("ex", 0, limit=2)) == 2
+        assert store.events_after("ex", positions[-1]) == []
+        assert store.applied_control(second.id) == 3
+        store.set_applied_control(second.id, 2)  # never goes back
+        assert store.applied_control(second.id) == 3
+        store.set_applied_control(second.id, 7)
+        assert (store.applied_control(second.id), store.applied_control(first.id)) == (7, 0)
+        assert store.integrity_problems() == []

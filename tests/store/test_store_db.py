@@ -131,6 +131,18 @@ def test_ids_resolve_from_a_unique_prefix(store: SessionStore) -> None:
     assert store.resolve("abcd1111") == a.id  # a whole id of any length is found
 
 
+def test_a_prefix_finds_ids_whatever_characters_follow_it(store: SessionStore) -> None:
+    """Generated ids are lowercase hex and imported ones may hold any id character: the prefix
+    lookup must not stop at some character after the prefix."""
+    ids = ["feedzz-1", "beefcafe", "cafe_Z_9", "deadffff"]
+    for session_id in ids:
+        store.create_session(scenario_text=SCENARIO_TEXT, scenario_id="s", session_id=session_id)
+    assert [store.resolve(i[:4]) for i in ids] == ids
+    assert store.resolve("beefc") == "beefcafe"
+    with pytest.raises(UnknownSession):
+        store.resolve("beefd")  # the lookup is a prefix, not a range that runs past it
+
+
 def test_scenario_text_is_kept_once_per_hash(store: SessionStore) -> None:
     ids = [store.create_session(scenario_text=SCENARIO_TEXT, scenario_id="s").id for _ in range(3)]
     assert store._conn.execute("SELECT count(*) FROM scenario_texts").fetchone()[0] == 1

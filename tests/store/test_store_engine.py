@@ -77,6 +77,21 @@ def test_engine_events_are_stored_before_they_are_applied(store: SessionStore,
     assert (info.team, info.seed, info.scenario_id) == ("Lag A", 3, scenario.id)
 
 
+def test_a_summary_saved_at_endex_is_what_a_replay_recomputes(store: SessionStore,
+                                                              example: tuple[Scenario, str]) -> None:
+    """The console saves the summary and index at ENDEX without closing (`save_summary`)."""
+    from krise_ovelse.store.lifecycle import index_of, save_summary, session_summary
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="T", clock=clock)
+    while not live.engine.state.ended:
+        step(live.engine, 0)
+    save_summary(store, live.session_id, live.engine)
+    expected = session_summary(scenario, live.engine.state, list(live.engine.events))
+    assert store.summary(live.session_id) == json.loads(json.dumps(expected))
+    assert store.get(live.session_id).score_index == index_of(expected) is not None
+
+
 def test_a_refused_store_write_leaves_the_engine_unchanged(store: SessionStore,
                                                            example: tuple[Scenario, str]) -> None:
     scenario, text = example

@@ -18,7 +18,7 @@ from krise_ovelse.store.codec import canonical_json, events_sha256, sha256_text
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.engine_bridge import run_headless_stored
 from krise_ovelse.store.errors import ExportFileError, StoreError
-from krise_ovelse.store.exchange import FORMAT, export_to_path, read_export
+from krise_ovelse.store.exchange import FORMAT, export_session, export_to_path, read_export
 from krise_ovelse.store.importing import import_verified
 
 EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
@@ -66,6 +66,16 @@ def test_export_format(exported: Path, store: SessionStore, session: str) -> Non
     assert header["event_count"] == len(store.events(session)) == len(lines) - 1
     assert lines[1:] == [canonical_json(e) for e in store.events(session)]
     assert header["events_sha256"] == events_sha256(store.events(session))
+
+
+def test_export_to_standard_output_writes_the_same_lines_as_the_file(exported: Path, store: SessionStore,
+                                                                     session: str) -> None:
+    """`export SESSION -o -` (export_session on a stream) and `-o FILE` write the same file."""
+    import io
+
+    out = io.StringIO()
+    assert export_session(store, session, out) == len(store.events(session))
+    assert out.getvalue() == exported.read_text(encoding="utf-8")
 
 
 def test_round_trip_to_another_database(exported: Path, store: SessionStore, session: str,

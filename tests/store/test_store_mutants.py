@@ -146,6 +146,24 @@ def test_state_summary_shows_paused_decided_and_ended(store: SessionStore, examp
     assert summary["last"][-1] == "ENDEX (øvingsleder avsluttet): ferdig"
 
 
+def test_state_summary_names_an_open_decision_without_a_title_by_its_prompt(store: SessionStore,
+                                                                           example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.authoring import load_scenario_text
+
+    _, text = example
+    untitled = text.replace('    title: "Første beskjed til ansatte"\n', "", 1)
+    scenario = load_scenario_text(untitled, "untitled.yaml").scenario
+    assert untitled != text and scenario is not None
+    live = bridge.start_session(store, scenario, untitled, team="Lag A", clock=clock, seed=3)
+    live.engine.handle(c.Resume())
+    while not live.engine.state.open_decisions():
+        live.engine.handle(c.AdvanceToNext())
+    (shown,) = bridge.state_summary(store, live.session_id)["open_decisions"]
+    assert shown["decision"] == "d01"
+    assert shown["title"] == scenario.decision("d01").prompt.get()
+    assert shown["title"].startswith("Klokka er halv sju.")
+
+
 # --- CatchUpSink and finish_headless: `resume --play` ------------------------------------------------
 
 PLAY = "scenario: kort-eksempel\nteam: Lag K\nseed: 11\ndecisions:\n  d01: {option: b, rationale: valg}\n"
@@ -237,6 +255,117 @@ def test_finish_headless_refuses_a_session_longer_than_the_playthrough(tmp_path:
             f"session {sid} has {len(stored)} events, but the playthrough produces only {len(stored) - 1}",
             "this session was not started by this playthrough", EXIT_PROBLEMS)
         assert store.events(sid) == stored
+
+
+def test_finish_headless_plays_on_decide_first_when_the_run_was_started_so(tmp_path: Path,
+                                                                          example: tuple[Scenario, str]) -> None:
+    """`run --decide-first` with an ordinary playthrough: `resume --play` finishes it decide-first
+    too, though the playthrough file does not say so (the stored session_started does)."""
+    scenario, text = example
+    plain = "scenario: kort-eksempel\nteam: Lag K\nseed: 11\n"
+    with SessionStore(tmp_path / "ref.db") as ref:
+        ref_id, _ = bridge.run_headless_stored(ref, scenario, text, _playthrough(scenario, plain), decide_first=True)
+        reference = ref.events(ref_id)
+    assert reference[0]["decide_first"] is True
+    with CrashingStore(tmp_path / "s.db") as crashing:
+        crashing.appends = 3
+        with pytest.raises(Crash):
+            bridge.run_headless_stored(crashing, scenario, text, _playthrough(scenario, plain), decide_first=True)
+        (info,) = crashing.list_sessions()
+    with SessionStore(tmp_path / "s.db") as store:
+        store.set_status(info.id, "interrupted")
+        result = bridge.finish_headless(store, info.id, _playthrough(scenario, plain))
+        assert result.state.ended and store.events(info.id) == reference
+
+
+def test_finish_headless_is_refused_while_another_live_process_has_the_session(
+        tmp_path: Path, example: tuple[Scenario, str]) -> None:
+    import os
+
+    from krise_ovelse.store.session_rows import this_host
+
+    scenario, _text = example
+    sid = _interrupted(tmp_path / "s.db", example)
+    with SessionStore(tmp_path / "s.db") as store:
+        other = f"{this_host()}:{os.getppid()}"  # a live process on this machine
+        store._conn.execute("UPDATE sessions SET owner = ?, status = 'running' WHERE id = ?", (other, sid))
+        before = store.events(sid)
+        with pytest.raises(SessionHeld) as held:
+            bridge.finish_headless(store, sid, _playthrough(scenario))
+        assert held.value.owner == other and store.events(sid) == before
+        assert bridge.finish_headless(store, sid, _playthrough(scenario), force=True).state.ended
+
+
+def test_finish_headless_uses_the_seed_the_run_was_started_with(tmp_path: Path,
+                                                               example: tuple[Scenario, str]) -> None:
+    """`run --seed 5 --play FILE` (the file says seed 11): finishing it replays with seed 5."""
+    scenario, text = example
+    with SessionStore(tmp_path / "ref.db") as ref:
+        ref_id, _ = bridge.run_headless_stored(ref, scenario, text, _playthrough(scenario), seed=5)
+        reference = ref.events(ref_id)
+    assert reference[0]["seed"] == 5
+    with CrashingStore(tmp_path / "s.db") as crashing:
+        crashing.appends = 3
+        with pytest.raises(Crash):
+            bridge.run_headless_stored(crashing, scenario, text, _playthrough(scenario), seed=5)
+        (info,) = crashing.list_sessions()
+    with SessionStore(tmp_path / "s.db") as store:
+        store.set_status(info.id, "interrupted")
+        bridge.finish_headless(store, info.id, _playthrough(scenario))
+        assert store.events(info.id) == reference
+
+
+def test_finish_headless_closes_a_run_that_died_after_its_last_event(tmp_path: Path,
+                                                                    example: tuple[Scenario, str]) -> None:
+    """Every event was stored but the process died before it closed the session: finishing it
+    stores nothing more and records the summary and the end."""
+    scenario, text = example
+    with SessionStore(tmp_path / "s.db") as store:
+        sid, _ = bridge.run_headless_stored(store, scenario, text, _playthrough(scenario))
+        events, summary = store.events(sid), store.summary(sid)
+        store._conn.execute("UPDATE sessions SET summary = NULL, score_index = NULL, status = 'interrupted' "
+                            "WHERE id = ?", (sid,))
+        result = bridge.finish_headless(store, sid, _playthrough(scenario))
+        assert result.state.ended and store.events(sid) == events
+        assert (store.summary(sid), store.get(sid).status) == (summary, "ended")
+
+
+@pytest.mark.parametrize(("added", "says"), [
+    ({"kind": "written_by_a_newer_version"}, "stored event {seq} cannot be read by this version of the engine: "),
+    ({"kind": "decision_record_amended", "decision_id": "d01", "record_seq": 99, "rationale": "", "decided_by": "",
+      "previous_rationale": "", "previous_decided_by": "", "by": ""},
+     "the events do not fold over the stored scenario (EventFormatError: "),
+])
+def test_finish_headless_names_the_session_whose_stored_events_are_broken(
+        tmp_path: Path, example: tuple[Scenario, str], added: dict[str, Any], says: str) -> None:
+    scenario, _text = example
+    sid = _interrupted(tmp_path / "s.db", example)
+    with SessionStore(tmp_path / "s.db") as store:
+        seq = store.last_seq(sid) + 1
+        last = store.events(sid)[-1]
+        common: dict[str, Any] = {k: last[k] for k in ("scenario_minutes", "exercise_seconds", "wall") if k in last}
+        store.append(sid, [{**common, "seq": seq, **added}])
+        store.set_status(sid, "interrupted")
+        with pytest.raises(StoreError) as info:
+            bridge.finish_headless(store, sid, _playthrough(scenario))
+        assert info.value.message.startswith(f"session {sid}: " + says.format(seq=seq))
+        assert info.value.exit_code == EXIT_PROBLEMS and store.get(sid).status == "interrupted"
+
+
+def test_a_wrong_playthrough_never_takes_a_session_the_console_has_open(store: SessionStore,
+                                                                        example: tuple[Scenario, str]) -> None:
+    """`resume --play --force` with a playthrough that did not make the session is refused before
+    the claim: the console that has the session open keeps it, and it stays `running`."""
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag K", clock=clock, seed=11, session_mode="headless")
+    live.engine.handle(c.Resume())
+    store._conn.execute("UPDATE sessions SET owner = 'konsoll-pc:4242' WHERE id = ?", (live.session_id,))
+    before = store.events(live.session_id)
+    with pytest.raises(StoreError, match="is not what playthrough"):
+        bridge.finish_headless(store, live.session_id, _playthrough(scenario), force=True)
+    info = store.get(live.session_id)
+    assert (info.owner, info.status) == ("konsoll-pc:4242", "running")
+    assert store.events(live.session_id) == before
 
 
 def test_the_catch_up_sink_counts_and_appends_only_what_is_new(store: SessionStore,
@@ -526,6 +655,22 @@ def test_a_follower_reads_the_text_and_names_a_new_event_that_does_not_fold(
         f"session {live.session_id}: a new event does not fold (EventFormatError: decision_record_amended {seq}: "
         "no decision record with seq 99)", EXIT_PROBLEMS)
     assert len(follower.events) == seq - 1  # unchanged
+
+
+def test_a_follower_names_the_session_of_a_new_event_it_cannot_read(
+        store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.lifecycle import follow_session
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock, seed=3)
+    follower = follow_session(store, live.session_id)
+    seq = store.last_seq(live.session_id) + 1
+    store.append(live.session_id, [{"seq": seq, "kind": "written_by_a_newer_version"}])
+    with pytest.raises(StoreError) as info:
+        follower.poll()
+    assert info.value.message.startswith(
+        f"session {live.session_id}: stored event {seq} cannot be read by this version of the engine: ")
+    assert info.value.exit_code == EXIT_PROBLEMS and follower.state.seq == seq - 1
 
 
 def test_an_export_header_says_what_is_missing_or_wrong(store: SessionStore, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from krise_ovelse.report.svg import resample, sparkline
-from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.report.view import FindingView, ReportView, evaluator_word
 from krise_ovelse.safetext import neutralise
 
 SPARK_POINTS = 24
@@ -164,12 +164,8 @@ class _Doc:
         m = self.view.m
         self.para(f"{finding.criterion} {finding.name}: {finding.level} ({finding.label.lower()})", keep=True,
                   style=None).runs[0].bold = True
-        items = list(finding.evidence)
-        if finding.confirmed:
-            items.append(m["confirmed"] + (f": {finding.note}" if finding.note else ""))
-        elif finding.note:
-            items.append(f"{m['override']}: {finding.note}")
-        self.bullets(items)
+        word = evaluator_word(finding, m)
+        self.bullets([*finding.evidence, *([word] if word else [])])
         if finding.interpretation:
             self.para(finding.interpretation, bold_lead=f"{m['interpretation']}:", italic=True)
         if not strength:

@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable
 
 from krise_ovelse.report.svg import line_chart
-from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.report.view import FindingView, ReportView, evaluator_word
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #5a5a5f; --line: #d6d6db; --soft: #f4f5f7;
@@ -120,6 +120,15 @@ def _rows(rows: Iterable[Iterable[str]]) -> str:
     return "\n".join("<tr>" + "".join(row) + "</tr>" for row in rows)
 
 
+def _bullets(texts: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(text)}</li>" for text in texts) + "</ul>"
+
+
+def _headed_bullets(level: int, heading: str, texts: Iterable[str]) -> str:
+    """A heading and its list, kept together on one page."""
+    return f'<div class="keep"><h{level}>{esc(heading)}</h{level}>{_bullets(texts)}</div>'
+
+
 def _td(text: object, css: str = "") -> str:
     cls = f' class="{css}"' if css else ""
     return f"<td{cls}>{esc(text)}</td>"
@@ -135,11 +144,9 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> str:
            f"<p><strong>{level_badge(finding.level)} {esc(finding.criterion)} {esc(finding.name)}</strong> "
            f'<span class="note">({esc(finding.label.lower())})</span></p>']
     items = [f"<li>{esc(e)}</li>" for e in finding.evidence]
-    if finding.confirmed:
-        note = f": {finding.note}" if finding.note else ""
-        items.append(f'<li class="override">{esc(m["confirmed"] + note)}</li>')
-    elif finding.note:
-        items.append(f'<li class="override">{esc(m["override"])}: {esc(finding.note)}</li>')
+    word = evaluator_word(finding, m)
+    if word:
+        items.append(f'<li class="override">{esc(word)}</li>')
     if items:
         out.append('<ul class="evidence">' + "".join(items) + "</ul>")
     if finding.interpretation:
@@ -248,8 +255,7 @@ def render_html(view: ReportView) -> str:
     if view.hotwash:
         out.append(f'<p class="note">{esc(m["hotwash_note"])}</p>')
         for heading, texts in view.hotwash:
-            out.append(f'<div class="keep"><h4>{esc(heading)}</h4><ul>'
-                       + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul></div>")
+            out.append(_headed_bullets(4, heading, texts))
     else:
         out.append(f"<p>{esc(m['none_recorded'])}.</p>")
     out.append("</section>")
@@ -265,21 +271,19 @@ def render_html(view: ReportView) -> str:
                                 "</td>", _td(s.answers, "num"), _td(s.mean, "num"), _td(s.spread))
                                for s in feedback.scales), num=[1, 2]))
         for question, answers in feedback.comments:
-            out.append(f'<div class="keep"><h4>{esc(question)}</h4><ul>'
-                       + "".join(f"<li>{esc(a)}</li>" for a in answers) + "</ul></div>")
+            out.append(_headed_bullets(4, question, answers))
     else:
         out.append(f"<p>{esc(m['none_recorded'])}.</p>")
     out.append("</section>")
 
     out.append(f'<section id="exercise"><h2>{esc(m["exercise_evaluation"])}</h2>{_kv(view.exercise_eval)}')
     if view.exercise_notes:
-        out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in view.exercise_notes) + "</ul>")
+        out.append(_bullets(view.exercise_notes))
     out.append("</section>")
 
     out.append(f'<section id="method"><h2>{esc(m["method_and_data"])}</h2><p>{esc(m["method_text"])}</p>'
                + _kv(view.method))
-    out.append(f'<div class="keep"><h3>{esc(m["limitations"])}</h3><ul>'
-               + "".join(f"<li>{esc(t)}</li>" for t in view.limitations) + "</ul></div>")
+    out.append(_headed_bullets(3, m["limitations"], view.limitations))
     out.append(f'<div class="keep"><h3>{esc(m["legend"])}</h3>'
                + _table([m["level"], m["label"], m["meaning"]],
                         ((f"<td>{level_badge(code)}</td>", _td(label), _td(text)) for code, label, text in view.legend))

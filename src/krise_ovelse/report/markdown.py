@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from krise_ovelse.report.svg import resample, sparkline
-from krise_ovelse.report.view import FindingView, ReportView
+from krise_ovelse.report.view import FindingView, ReportView, evaluator_word
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
@@ -56,12 +56,10 @@ def _finding(finding: FindingView, view: ReportView, strength: bool) -> list[str
              f"{md_escape(finding.level)} ({md_escape(finding.label.lower())})**", ""]
     for item in finding.evidence:
         lines.append(f"- {md_escape(item)}")
-    if finding.confirmed:
-        note = f": {finding.note}" if finding.note else ""
-        lines.append(f"- {md_escape(m['confirmed'] + note)}")
-    elif finding.note:
-        lines.append(f"- {md_escape(m['override'])}: {md_escape(finding.note)}")
-    if finding.evidence or finding.note or finding.confirmed:
+    word = evaluator_word(finding, m)
+    if word:
+        lines.append(f"- {md_escape(word)}")
+    if finding.evidence or word:
         lines.append("")
     if finding.interpretation:
         lines += [f"*{md_escape(m['interpretation'])}:* {md_escape(finding.interpretation)}", ""]

@@ -223,6 +223,14 @@ class FindingView:
     reviewed: bool = True  # False: a suggestion no evaluator has reviewed
 
 
+def evaluator_word(finding: FindingView, m: Messages) -> str:
+    """What the evaluator said of a finding, listed after its evidence: the confirmation (with
+    its note), or the reason for the override; '' when neither."""
+    if finding.confirmed:
+        return m["confirmed"] + (f": {finding.note}" if finding.note else "")
+    return f"{m['override']}: {finding.note}" if finding.note else ""
+
+
 @attrs.frozen
 class ThemeFindings:
     id: str

@@ -122,6 +122,8 @@ class Suggestion:
 
 #: Within this share of the plan, the exercise counts as on time.
 TOLERANCE = 0.05
+#: Within this many real seconds of the plan now, the exercise is on plan (neither behind nor ahead).
+ON_PLAN_SECONDS = 60.0
 
 
 def suggest(pacing: Pacing) -> Suggestion:

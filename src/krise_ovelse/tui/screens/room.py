@@ -16,7 +16,7 @@ from krise_ovelse.tui.pacing import Pacing, Suggestion, clock_text, plan_seconds
 from krise_ovelse.tui.screens.dialogs import YesNoDialog
 from krise_ovelse.tui.text import lit, scenario_time, tr
 from krise_ovelse.tui.view import JumpPreview
-from krise_ovelse.tui.widgets.status import speed_label
+from krise_ovelse.tui.widgets.status import speed_label, standing_text
 
 if TYPE_CHECKING:
     from krise_ovelse.tui.session import ExerciseSession
@@ -118,13 +118,7 @@ def pacing_summary(pacing: Pacing) -> Text:
     text.append(t("pacing.elapsed", elapsed=clock_text(pacing.elapsed), played=clock_text(pacing.played),
                   speed=speed_label(pacing.speed)))
     text.append("\n")
-    behind = pacing.behind
-    if abs(behind) < 60:
-        text.append(t("pacing.now_on_plan"), style="green")
-    elif behind > 0:
-        text.append(t("pacing.now_behind", d=clock_text(behind)), style="bold red")
-    else:
-        text.append(t("pacing.now_ahead", d=clock_text(-behind)), style="bold cyan")
+    text.append_text(standing_text(pacing, "pacing.now_on_plan", "pacing.now_behind", "pacing.now_ahead"))
     text.append("\n")
     late = pacing.late
     key = "pacing.end_late" if late > 0 else "pacing.end_early"

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from krise_ovelse.tui.i18n import format_number, t
-from krise_ovelse.tui.pacing import Pacing, clock_text
+from krise_ovelse.tui.pacing import ON_PLAN_SECONDS, Pacing, clock_text
 from krise_ovelse.tui.text import compression_words, lit, scenario_time
 from krise_ovelse.tui.view import ClockView
 
@@ -46,6 +46,18 @@ def status_text(clock: ClockView, view: str, team: str = "", extra: str = "") ->
     return text
 
 
+def standing_text(pacing: Pacing, on_plan: str, behind: str, ahead: str) -> Text:
+    """Where the exercise stands against its plan now, in the words of the message keys given
+    (`behind` and `ahead` take the difference as `{d}`): the status line's few words, the pacing
+    dialog's sentence."""
+    gap = pacing.behind
+    if abs(gap) < ON_PLAN_SECONDS:
+        return Text(t(on_plan), style="green")
+    if gap > 0:
+        return Text(t(behind, d=clock_text(gap)), style="bold red")
+    return Text(t(ahead, d=clock_text(-gap)), style="bold cyan")
+
+
 def pacing_text(pacing: Pacing) -> Text:
     """The facilitator's third line: real time since STARTEX, ahead of or behind the plan, and
     the play time left in the phase and in all (the plan: ×1 without pauses)."""
@@ -55,13 +67,7 @@ def pacing_text(pacing: Pacing) -> Text:
         return text
     text.append("⏱ " + clock_text(pacing.elapsed), style="bold")
     text.append(" · ")
-    behind = pacing.behind
-    if abs(behind) < 60:
-        text.append(t("pace.on_plan"), style="green")
-    elif behind > 0:
-        text.append(t("pace.behind", d=clock_text(behind)), style="bold red")
-    else:
-        text.append(t("pace.ahead", d=clock_text(-behind)), style="bold cyan")
+    text.append_text(standing_text(pacing, "pace.on_plan", "pace.behind", "pace.ahead"))
     text.append(" · ")
     text.append(t("pace.left", phase=clock_text(pacing.phase_left), phase_plan=clock_text(pacing.phase_plan),
                   total=clock_text(pacing.plan_left), plan=clock_text(pacing.plan_total)), style="dim")
