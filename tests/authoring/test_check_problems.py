@@ -194,7 +194,8 @@ def test_what_is_checked_while_the_form_is_still_wrong() -> None:
     text = text.replace("  - id: lang\n", "  - id: akutt\n").replace("  - id: trust\n", "  - id: 'lo ad'\n")
     text = text.replace("  - id: i05", "  - id: i01").replace("      - id: b\n", "      - id: a\n")
     text = text.replace("scoring:\n", "  - id: d01\n    opens_with: i03\n    deadline: 1d\n"
-                        "    category: communication\n    prompt: X\n    options:\n      - {id: x, text: X}\n    default: x\nscoring:\n")
+                        "    category: communication\n    prompt: X\n    options:\n      - {id: x, text: X}\n"
+                        "    default: x\nscoring:\n")
     id_hint = ("(ids are letters (a-z, æøå and other Latin letters), digits 0-9, _, - and ., starting with a letter, "
                "digit or _, at most 64 characters, e.g. i01 or key_person_load)")
     assert rendered(text) == [
