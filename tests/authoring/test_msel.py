@@ -305,6 +305,9 @@ def test_an_own_mapping(tmp_path: Path) -> None:
     mapping.write_text("columns:\n  tiem: Når\n", encoding="utf-8")
     code, _, err = run("msel", "import", str(source), "-o", str(out), "--mapping", str(mapping))
     assert code == 1 and "E-MSEL-MAPPING unknown field 'tiem' (did you mean 'time'?)" in err
+    mapping.write_text("columns:\n  time: Når\n  time: Hvem\n", encoding="utf-8")
+    code, _, err = run("msel", "import", str(source), "-o", str(out), "--mapping", str(mapping))
+    assert code == 1 and f"{mapping}:3:3: E-YAML-DUPKEY duplicate key 'time'" in err  # at the mapping's own path
 
 
 def test_profiles_are_listed_and_printable_as_mappings(tmp_path: Path) -> None:

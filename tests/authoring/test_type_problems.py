@@ -60,3 +60,36 @@ def test_plain_text_is_in_the_scenarios_language() -> None:
     assert result.scenario is not None
     title = result.scenario.inject("i05").title
     assert title.has("en") and not title.has("nb")
+
+
+SHORTHANDS = ("agency: NAV Vest\nroles: [leder, {id: hr, name: HR}]\n"
+              "goals:\n  - Øve på varsling\n  - {nb: Samordne, en: Coordinate}\n"
+              "  - {text: Kommunisere, criteria: [KH-2]}\n")
+
+
+def test_an_agency_a_role_and_a_goal_may_be_written_as_plain_text() -> None:
+    text = replace('title: {nb: "Mini", en: "Mini"}\n', 'title: {nb: "Mini", en: "Mini"}\nlanguage: en\n')
+    result = load(replace("phases:\n", SHORTHANDS + "phases:\n", text))
+    scenario = result.scenario
+    assert scenario is not None, [p.render() for p in result.problems]
+    assert scenario.agency is not None and scenario.agency.name.values == {"en": "NAV Vest"}
+    assert [(r.id, r.name.values) for r in scenario.roles] == [("leder", {"en": "leder"}), ("hr", {"en": "HR"})]
+    assert [(g.text.values, g.criteria) for g in scenario.goals] == [
+        ({"en": "Øve på varsling"}, ()), ({"nb": "Samordne", "en": "Coordinate"}, ()),
+        ({"en": "Kommunisere"}, ("KH-2",))]
+
+
+@pytest.mark.parametrize(("value", "lines"), [
+    ("agency: 5", ["s.yaml:5:9: E-TYPE expected a mapping, found a number"]),
+    ("agency: {name: X, staf: 5}", ["s.yaml:5:19: E-KEY-UNKNOWN unknown key 'staf' (did you mean 'staff'?)"]),
+    # an unknown key does not hide a bad value beside it
+    ("agency: {name: X, staf: 5, staff: x}", [
+        "s.yaml:5:19: E-KEY-UNKNOWN unknown key 'staf' (did you mean 'staff'?)",
+        "s.yaml:5:35: E-TYPE expected a whole number, found text (write a plain number without a unit, e.g. 720)"]),
+    ("goals: [{nb: A, xx: B}]", [
+        "s.yaml:5:9: E-KEY-MISSING missing required key 'text'",
+        "s.yaml:5:10: E-KEY-UNKNOWN unknown key 'nb' (allowed keys: text, criteria)",
+        "s.yaml:5:17: E-KEY-UNKNOWN unknown key 'xx' (allowed keys: text, criteria)"]),
+])
+def test_shorthand_forms_that_are_wrong(value: str, lines: list[str]) -> None:
+    assert [p.render() for p in load(replace("phases:\n", value + "\nphases:\n")).problems] == lines

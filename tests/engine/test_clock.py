@@ -12,6 +12,7 @@ from krise_ovelse.engine import (
     CommandRefused,
     Decide,
     EndExercise,
+    InjectStatus,
     JumpToPhase,
     Mode,
     Pause,
@@ -104,6 +105,40 @@ class TestRealTime:
         assert engine.state.exercise_seconds == 10.5
         do(engine, Tick(1))  # a single second is a minute here
         assert (engine.state.scenario_minutes, engine.state.clock.carry) == (11, 0.5)
+
+    def test_a_jump_and_a_switch_to_paced_drop_the_part_minute(self) -> None:
+        engine = start(two_phases(compression1=1), mode=Mode.REAL_TIME)
+        do(engine, Tick(30))
+        assert engine.state.clock.carry == 0.5
+        do(engine, JumpToPhase("p2"))
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (minutes("D+1"), 0.0)
+        do(engine, Tick(1.25))  # 24 minutes a second in p2: 30 minutes
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (minutes("D+1 00:30"), 0.0)
+        do(engine, Tick(0.1))  # 2.4 minutes
+        assert engine.state.scenario_minutes == minutes("D+1 00:32")
+        assert engine.state.clock.carry == pytest.approx(0.4)
+        do(engine, SetMode(Mode.PACED))
+        assert engine.state.clock.carry == 0.0
+        do(engine, Advance(1))
+        assert (engine.state.scenario_minutes, engine.state.clock.carry) == (minutes("D+1 00:33"), 0.0)
+
+    @pytest.mark.parametrize("seconds", [0, -1, 86400.5, float("inf"), float("nan"), True, "1"])
+    def test_a_tick_is_more_than_nothing_and_at_most_a_day(self, seconds: object) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(Tick(seconds))  # type: ignore[arg-type]
+        assert (refused.value.code, refused.value.reason) == (
+            "bad_value", f"a tick must be between 0 and 86400 seconds, not {seconds!r}")
+
+    def test_half_a_second_and_a_whole_day_are_ticks(self) -> None:
+        engine = start(scenario(phases=[phase("p1", "D+0", 1)], ends="D+30"), mode=Mode.REAL_TIME)
+        do(engine, Tick(0.5), Tick(86400))
+        assert engine.state.exercise_seconds == 86400.5 and engine.state.scenario_minutes == 1440
+
+    def test_the_speed_goes_up_to_a_hundred(self) -> None:
+        engine = start(two_phases(), mode=Mode.REAL_TIME)
+        do(engine, SetSpeed(100), Tick(1))
+        assert engine.state.scenario_minutes == 1200  # 12 scenario minutes a second, a hundred times
 
     def test_paused_clock_does_not_tick(self) -> None:
         engine = start(two_phases(), mode=Mode.REAL_TIME)
@@ -199,6 +234,19 @@ class TestJumps:
         assert missed.missed and missed.option_id == "b"
         assert engine.state.indicator("load") == load  # no drift across the jump
         assert engine.state.inject("i07").released  # b's follow-up, due at once
+
+    def test_a_jump_skips_what_lies_strictly_between_and_releases_what_is_due_where_it_lands(self) -> None:
+        scn = scenario(phases=[phase("p1", "D+0"), phase("p2", "D+2")], ends="D+5",
+                       injects=[inject("now", "D+0 01:00"), inject("next", "D+0 01:01"), inject("last", "D+1 23:59"),
+                                inject("there", "D+2")])
+        engine = start(scn)
+        do(engine, Advance(60))
+        events = do(engine, JumpToPhase("p2"))
+        skipped = [(e.inject_id, e.reason, e.by) for e in events if e.kind == "inject_skipped"]  # type: ignore[attr-defined]
+        assert skipped == [("next", "passed over by the jump to phase p2", ""),
+                           ("last", "passed over by the jump to phase p2", "")]
+        assert [e.inject_id for e in events if e.kind == "inject_released"] == ["there"]  # type: ignore[attr-defined]
+        assert engine.state.inject("now").status is InjectStatus.RELEASED
 
     def test_jumps_only_go_ahead(self) -> None:
         engine = start(basic())

@@ -15,6 +15,7 @@ from krise_ovelse.engine import (
     AddEvaluator,
     Advance,
     AdvanceToNext,
+    AmendDecisionRecord,
     Command,
     CommandRefused,
     Decide,
@@ -195,6 +196,18 @@ class TestMapping:
         assert (mapped.levels, mapped.note) == ((("KH-2", Level.S),), "Egen løsning")
         assert (mapped.seq, mapped.text, mapped.response_minutes) == (written.seq, written.text, 45)
         assert engine.state.seq == event.seq  # the state follows the log
+
+    def test_a_decision_mapped_to_annet_has_no_team_record_to_amend(self) -> None:
+        engine = opened()
+        do(engine, WriteDecision("d01", "Egen løsning", "Ro", "hr"),
+           MapDecision("d01", OTHER_OPTION, by="Eva", levels=(("KH-2", Level.S),)))
+        do(engine, Advance(parse_time("D+1 12:00").minutes - OPENS), WriteDecision("d02", "Kutt", "Fort", "hr"),
+           MapDecision("d02", "a", by="Eva"))
+        assert [r.decision_id for r in engine.state.history()] == ["d02"]  # only the mapped option is a record
+        with pytest.raises(CommandRefused) as refused:
+            engine.handle(AmendDecisionRecord("d01", "Ro og orden", "hr"))
+        assert (refused.value.code, refused.value.reason) == (
+            "not_decided", "decision d01 has no choice by the team to correct")
 
     def test_mapping_twice_is_refused(self) -> None:
         engine = self.written()

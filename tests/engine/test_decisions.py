@@ -132,6 +132,16 @@ class TestDecisions:
         do(engine, AmendDecisionRecord("d01", "vi snur nå", "Ola"))
         assert [(r.rationale, r.amendments) for r in engine.state.history()] == [("vent og se", 1), ("vi snur nå", 1)]
 
+    def test_revising_to_the_option_in_force_or_amending_to_the_same_words_is_no_change(self) -> None:
+        engine = start(basic())
+        do(engine, Advance(minutes("D+0 08:00")), Decide("d01", "a", "Ro", "Kari"))
+        for command, reason in (
+                (ReviseDecision("d01", "a"), "option a is already in force for decision d01"),
+                (AmendDecisionRecord("d01", "Ro", "Kari"), "the record of decision d01 already says this")):
+            with pytest.raises(CommandRefused) as refused:
+                engine.handle(command)
+            assert (refused.value.code, refused.value.reason) == ("no_change", reason)
+
     def test_a_record_can_be_amended_only_after_the_team_chose(self) -> None:
         engine = start(basic())
         for command, code in ((AmendDecisionRecord("d01", "x", "y"), "not_decided"),
@@ -175,6 +185,13 @@ class TestIndicators:
         assert engine.state.phase_id == "b"
         assert engine.state.indicator("x") == 54.0 - 2.0  # +4 in a (two days), nothing D+2..D+10, -2 in b
         assert engine.state.indicator("capped") == 100.0
+
+    def test_drift_of_a_phase_starts_when_the_phase_starts(self) -> None:
+        scn = scenario(phases=[phase("a", "D+0"), phase("b", "D+1")], ends="D+5",
+                       indicators=[indicator("x", 50, drift={"b": "24/day"})])  # one an hour, only in b
+        engine = start(scn)
+        do(engine, Advance(minutes("D+1 01:00")))
+        assert engine.state.phase_id == "b" and engine.state.indicator("x") == 51.0
 
     def test_no_drift_while_paused(self) -> None:
         engine = start(self.scn(), mode=Mode.REAL_TIME)  # type: ignore[arg-type]
@@ -222,6 +239,9 @@ class TestNotes:
         note = engine.state.observations[0]
         assert (note.text, note.author, note.criteria, note.inject_id, note.decision_id, note.scenario_minutes) == (
             "Teamet involverte tillitsvalgte tidlig", "evaluator", ("KH-2",), "i01", "d01", 480)
+        assert (note.seq, note.observation_id, note.exercise_seconds, note.wall) == (
+            events[0].seq, "obs-1", events[0].exercise_seconds, events[0].wall)
+        assert note.wall  # the wall-clock time it was written
         for command, code in (
             (AddObservation(" "), "bad_value"),
             (AddObservation("x", inject_id="nope"), "unknown_inject"),
@@ -235,6 +255,12 @@ class TestNotes:
         engine = start(basic(), criteria={"KH-2", "OE-1"})
         do(engine, RateCriterion("KH-2", Level.S, "ok", "evaluator"), RateCriterion("KH-2", Level.P, "bedre"))
         assert len(engine.state.ratings) == 2
+        first = engine.state.ratings[0]
+        rated = engine.events[-2]
+        assert (first.seq, first.criterion_id, first.level, first.reason, first.by, first.scenario_minutes,
+                first.exercise_seconds, first.wall) == (rated.seq, "KH-2", Level.S, "ok", "evaluator",
+                                                        rated.scenario_minutes, rated.exercise_seconds, rated.wall)
+        assert first.wall
         assert engine.state.current_ratings()["KH-2"].level is Level.P
         with pytest.raises(CommandRefused) as refused:
             engine.handle(RateCriterion("XX-9", Level.P))

@@ -126,3 +126,28 @@ def test_stored_observations_without_level_read_unchanged() -> None:
         event_from_dict({**levelled, "level": "X"})
     with pytest.raises(EventFormatError):
         event_from_dict({k: v for k, v in stored.items() if k != "text"})
+
+
+def test_criterion_ratings_by_the_facilitator_role_or_a_named_evaluator_once_evaluators_are_named() -> None:
+    engine = _engine()
+    engine.handle(AddEvaluator("Eva", lead=True))
+    for by in ("facilitator", "evaluator", "", "Eva"):  # the roles and an unnamed rating stay allowed
+        engine.handle(RateCriterion("KH-2", Level.S, "ok", by))
+    assert [r.by for r in engine.state.ratings] == ["facilitator", "evaluator", "", "Eva"]
+    reason = _refused(engine, RateCriterion("KH-2", Level.S, "ok", "Ola"), "unknown_evaluator")
+    assert reason == "'Ola' is not an evaluator of this session (evaluators: Eva)"
+
+
+def test_a_criterion_may_be_rated_not_observed_but_reasoning_only_on_the_scale() -> None:
+    engine = _engine()
+    engine.handle(RateCriterion("KH-2", Level.NO, "Ikke sett", "Eva"))
+    assert engine.state.ratings[-1].level is Level.NO
+    assert _refused(engine, RateReasoning("d01", Level.NO, "Eva"), "bad_value") == (
+        "the level must be one of P, S, M, U, not <Level.NO: 'N/O'>")
+
+
+def test_a_plain_note_keeps_no_why() -> None:
+    engine = _engine()
+    engine.handle(AddObservation("Notat", "Eva", ("KH-2",), why="fordi"))  # no level: nothing to explain
+    event = engine.events[-1]
+    assert isinstance(event, ObservationAdded) and event.level is None and event.why == ""

@@ -49,18 +49,22 @@ def test_status_goes_released_acknowledged_done() -> None:
     assert state.released
 
 
-def test_an_inject_marked_done_keeps_when_and_how_it_was_released() -> None:
+def test_an_inject_acknowledged_and_done_keeps_when_and_how_it_was_released() -> None:
     clock = FakeClock()
     engine = start(basic(), clock)
     clock.advance(90)
     do(engine, Advance(minutes("D+0 08:00")))
     released = engine.state.inject("i01")
     assert released.released_exercise_seconds == 90.0
-    do(engine, Advance(30), MarkInjectDone("i01", by="Kari"))
+    do(engine, Advance(10), AcknowledgeInject("i01", by="Kari"))
+    acknowledged = engine.state.inject("i01")
+    assert (acknowledged.source, acknowledged.released_at, acknowledged.released_exercise_seconds,
+            acknowledged.acknowledged_at) == (ReleaseSource.SCHEDULE, 480, 90.0, 490)
+    do(engine, Advance(20), MarkInjectDone("i01", by="Kari"))
     done = engine.state.inject("i01")
     assert (done.inject_id, done.status, done.source, done.released_at, done.released_exercise_seconds,
             done.acknowledged_at, done.done_at) == ("i01", InjectStatus.DONE, ReleaseSource.SCHEDULE, 480, 90.0,
-                                                    None, 510)
+                                                    490, 510)
     assert done.released and engine.state.released_injects()[0] == done
 
 
@@ -98,7 +102,9 @@ def test_skip_needs_a_reason_and_a_pending_inject() -> None:
         engine.handle(SkipInject("i05", "  "))
     assert refused.value.code == "bad_value"
     do(engine, SkipInject("i05", "teamet har allerede tatt dette", by="øvingsleder"))
-    assert engine.state.inject("i05").skip_reason == "teamet har allerede tatt dette"
+    skipped = engine.state.inject("i05")
+    assert (skipped.inject_id, skipped.status, skipped.skipped_at, skipped.skip_reason) == (
+        "i05", InjectStatus.SKIPPED, 0, "teamet har allerede tatt dette")
     events = do(engine, Advance(minutes("D+2")))
     assert "i05" not in [getattr(e, "inject_id", None) for e in events]
     assert engine.state.decision("d02").status.value == "closed"  # its opener never came
@@ -238,7 +244,14 @@ def test_adhoc_inject_gets_a_deterministic_id_and_is_released() -> None:
                                        sender="VG", by="øvingsleder"))
     assert kinds(events) == ["adhoc_inject_added", "inject_released"]
     assert events[0].inject_id == "adhoc-2"  # type: ignore[attr-defined]
-    do(engine, AddAdhocInject("Kladd", release=False))
+    assert (events[1].source, events[1].by) == (ReleaseSource.FACILITATOR, "øvingsleder")  # type: ignore[attr-defined]
+    (written,) = engine.state.adhoc_injects()
+    assert (written.inject_id, written.title, written.body, written.channel, written.sender, written.to,
+            written.created_at, written.by) == ("adhoc-2", "Pressen ringer", "VG vil ha kommentar", Channel.PHONE,
+                                                "VG", (), 0, "øvingsleder")
+    do(engine, Advance(90), AddAdhocInject("Kladd", release=False, to=("HR", "Kommunikasjon")))
+    assert (engine.state.adhoc_injects()[1].created_at, engine.state.adhoc_injects()[1].to) == (
+        90, ("HR", "Kommunikasjon"))
     assert [a.inject_id for a in engine.state.adhoc_injects()] == ["adhoc-2", "adhoc-3"]
     assert engine.state.inject("adhoc-3").status is InjectStatus.PENDING
     do(engine, ReleaseInject("adhoc-3"), AcknowledgeInject("adhoc-2"))

@@ -13,6 +13,7 @@ from krise_ovelse.engine import (
     AddObservation,
     Advance,
     AdvanceToNext,
+    AmendDecisionRecord,
     Command,
     CommandRefused,
     Decide,
@@ -22,7 +23,9 @@ from krise_ovelse.engine import (
     MarkInjectDone,
     Mode,
     Pause,
+    PresentInject,
     RateCriterion,
+    RateReasoning,
     ReleaseInject,
     Resume,
     ReviseDecision,
@@ -83,6 +86,35 @@ def test_refusal_has_a_code_a_reason_and_no_event(command: Command, code: str) -
     assert refused.value.reason and str(refused.value) == refused.value.reason
     assert engine.state is before_state
     assert list(engine.events) == before_events
+
+
+REASONS: list[tuple[Command, str]] = [
+    (Tick(1), "ticks move the clock only in real-time mode; use advance in paced mode"),
+    (SetMode("fast"), "unknown mode 'fast'"),  # type: ignore[arg-type]
+    (AcknowledgeInject("i05"), "cannot acknowledge inject i05: it is pending, not released"),
+    (MarkInjectDone("i05"), "cannot mark done inject i05: it is pending, not released or acknowledged"),
+    (SkipInject("i01", "x"), "cannot skip inject i01: it is released, not pending"),
+    (SkipInject("i05", " "), "the reason for skipping must not be empty"),
+    (AddAdhocInject(" "), "the title must not be empty"),
+    (PresentInject("i05"), "cannot present inject i05: it is pending, not released or acknowledged or done"),
+    (PresentInject(None), "that is already on the team's screen"),
+    (AddObservation(" "), "the observation must not be empty"),
+    (AddObservation("x", level=Level.P), "an observation with a level must name the criteria it rates"),
+    (RateCriterion(" ", Level.P), "the criterion id must not be empty"),
+    (RateCriterion("KH-2", "X"), "the level must be one of P, S, M, U, N/O, not 'X'"),  # type: ignore[arg-type]
+    (RateReasoning("zz", Level.P, "Eva"), "there is no decision 'zz'"),
+    (AmendDecisionRecord("zz", "r", "k"), "there is no decision 'zz'"),
+    (SetSpeed(100.5), "speed must be above 0 and at most 100, not 100.5"),
+]
+
+
+@pytest.mark.parametrize(("command", "reason"), REASONS, ids=[type(c).__name__ for c, _ in REASONS])
+def test_the_reason_of_a_refusal_says_what_is_wrong(command: Command, reason: str) -> None:
+    engine = start(basic())
+    do(engine, Advance(480))  # i01 released, d01 open
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert refused.value.reason == reason
 
 
 def test_nothing_but_start_before_the_session_starts() -> None:
