@@ -25,6 +25,12 @@ def rendered(text: str) -> list[str]:
      "s.yaml:20:13: E-REF-PHASE no phase with id 'akut' (did you mean 'akutt'?)"),
     (CONDITION, '"load > 1 and chose(d09, a)"',
      "s.yaml:35:31: E-REF-DECISION no decision with id 'd09' (did you mean 'd01'?)"),
+    (CONDITION, '"load > 1 and decided(d09)"',
+     "s.yaml:35:33: E-REF-DECISION no decision with id 'd09' (did you mean 'd01'?)"),
+    (CONDITION, '"load > 1 and missed(d09)"',
+     "s.yaml:35:32: E-REF-DECISION no decision with id 'd09' (did you mean 'd01'?)"),
+    (CONDITION, '"load > 1 and flag(dayly)"',
+     "s.yaml:35:30: E-REF-NAME no option sets the flag 'dayly' (did you mean 'daily'?)"),
     (CONDITION, '"load > 1 and chose(d01, c)"',
      "s.yaml:35:36: E-REF-OPTION no option with id 'c' (known options: a, b)"),
     (CONDITION, '"load > 1 and released(i99)"',
@@ -52,6 +58,10 @@ def test_a_name_that_refers_to_nothing(old: str, new: str, line: str) -> None:
 HINT = "(move it into a phase, between its start and its end)"
 
 
+def test_known_names_in_conditions_are_fine() -> None:
+    assert rendered(replace(CONDITION, '"chose(d01, a) and decided(d01) and not missed(d01) and flag(daily)"')) == []
+
+
 def test_a_time_in_a_jump_says_which_jump() -> None:
     assert rendered(replace("at: D+15 09:00", "at: D+5 09:00")) == [
         "s.yaml:49:9: E-TIME-RANGE D+5 09:00 is not played: it is in the jump from the end of phase 'akutt' "
@@ -62,6 +72,10 @@ def test_a_time_after_the_last_phase_ends_jumps_to_the_end() -> None:
     text = replace("    compression: 10080\n", "    compression: 10080\n    ends: D+20\n")
     assert rendered(replace("at: D+15 09:00", "at: D+25 09:00", text)) == [
         "s.yaml:50:9: E-TIME-RANGE D+25 09:00 is not played: it is in the jump from the end of phase 'lang' "
+        f"(D+20 00:00) to the end (D+30 00:00) {HINT}"]
+    # the very end of play is then in that jump too, not after the end
+    assert rendered(replace("at: D+15 09:00", "at: D+30 00:00", text)) == [
+        "s.yaml:50:9: E-TIME-RANGE D+30 00:00 is not played: it is in the jump from the end of phase 'lang' "
         f"(D+20 00:00) to the end (D+30 00:00) {HINT}"]
 
 

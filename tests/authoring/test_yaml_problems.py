@@ -1,0 +1,69 @@
+"""Files that are not a scenario at the YAML level (a tag, an alias bomb, a syntax slip, a
+duplicate key, a file that cannot be read), exactly as `validate` reports them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from krise_ovelse.authoring import load_scenario
+from krise_ovelse.authoring.yamlio import MAX_BYTES
+
+from .minimal_scenario import load
+
+SYNTAX_HINT = "(check indentation, colons and quotes on this line or the one before)"
+
+
+def bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("!!python/object/apply:os.system ['touch x']\n",
+     "s.yaml:1:1: E-YAML-TAG the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed "
+     "(scenario files hold plain data only; remove the tag)"),
+    (bomb(), "s.yaml:1:1: E-YAML-ALIAS aliases expand to too many values (an alias bomb?) "
+     "(at most 1,000,000 values after expanding aliases)"),
+    ("a: " + "[" * 200 + "]" * 200, "s.yaml:1:43: E-YAML-DEPTH nesting is too deep (at most 40 levels)"),
+    ("a:\n\t- 1\n", "s.yaml:2:1: E-YAML-SYNTAX while scanning for the next token found character that cannot "
+     "start any token (indent with spaces, YAML does not allow tabs)"),
+    ("", "s.yaml:1:1: E-YAML-EMPTY the file is empty (start from the example in docs/scenario-format.md)"),
+    ("# only a comment\n",
+     "s.yaml:1:1: E-YAML-EMPTY the file is empty (start from the example in docs/scenario-format.md)"),
+    ("- a\n- b\n", "s.yaml:1:1: E-TYPE a scenario must be a mapping of keys to values "
+     "(start with `schema_version: 1` and `id: …`)"),
+    ("id: [unclosed\nx: 1\n",
+     f"s.yaml:2:2: E-YAML-SYNTAX while parsing a flow sequence did not find expected ',' or ']' {SYNTAX_HINT}"),
+    ("title: a: b\n", f"s.yaml:1:9: E-YAML-SYNTAX mapping values are not allowed in this context {SYNTAX_HINT}"),
+    ('title: "abc\n', f"s.yaml:2:1: E-YAML-SYNTAX while scanning a quoted scalar found unexpected end of stream "
+     f"{SYNTAX_HINT}"),
+    ("a:\n  b: 1\n  b: 2\n", "s.yaml:3:3: E-YAML-DUPKEY duplicate key 'b' (first defined at line 2, column 3)"),
+    ("? [a, b]\n: 1\n", "s.yaml:1:3: E-YAML-KEY a key must be a plain value"),
+    ("a: &x {k: 1}\nb:\n  <<: *x\n  k: 2\n", "s.yaml:4:3: E-YAML-DUPKEY duplicate key 'k': the `<<` on line 3 "
+     "also brings it in from line 1 (YAML would silently keep only one of them; remove one)"),
+    ("start_date: 2020-13-45\n", "s.yaml:1:13: E-YAML-VALUE '2020-13-45' is not a real date: month must be in "
+     "1..12 (write a calendar date as YYYY-MM-DD, e.g. 2020-03-12)"),
+])
+def test_a_file_that_is_not_a_scenario_at_the_yaml_level(text: str, line: str) -> None:
+    assert [p.render() for p in load(text).problems] == [line]
+
+
+def test_files_that_cannot_be_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_BYTES + 1))
+    os.symlink("/dev/zero", tmp_path / "zero.yaml")
+    expected = {
+        big: f"{big}: E-READ-SIZE the file is larger than the limit of 8,388,608 bytes (8,388,609 bytes or more) "
+             "(split the scenario or shorten texts)",
+        tmp_path: f"{tmp_path}: E-READ-DIR is a directory, not a file (give the path of a .yaml file)",
+        tmp_path / "n.yaml": f"{tmp_path / 'n.yaml'}: E-READ-MISSING no such file (check the path)",
+        tmp_path / "zero.yaml": f"{tmp_path / 'zero.yaml'}: E-READ-SPECIAL is a device, not a regular file "
+                                "(save the content to a file and give its path)",
+    }
+    for path, line in expected.items():
+        assert [p.render() for p in load_scenario(path).problems] == [line]
