@@ -69,6 +69,7 @@ def test_export_format(exported: Path, store: SessionStore, session: str) -> Non
     from krise_ovelse.store.exchange import SESSION_FIELDS
 
     assert list(header["session"]) == list(SESSION_FIELDS)  # the documented fields, no others
+    assert f'"title":"{store.get(session).title}"' in lines[0]  # Norwegian text stays readable, unescaped
     assert header["session"]["participants"] == list(store.get(session).participants)
     assert header["session"]["summary"] == store.summary(session) is not None
 
