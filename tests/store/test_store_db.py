@@ -153,7 +153,7 @@ def test_a_command_that_only_reads_never_creates_the_database(tmp_path: Path) ->
         f"there is no session database at {missing} yet",
         "sessions are stored there once an exercise is run or imported (or pass --db / set KRISE_OVELSE_DB)", 2)
     assert not missing.parent.exists()
-    with pytest.raises(NoDatabase, match="env-default.db"):  # no path: $KRISE_OVELSE_DB (conftest)
+    with pytest.raises(NoDatabase, match=r"env-default\.db"):  # no path: $KRISE_OVELSE_DB (conftest)
         SessionStore.for_reading(None)
     with SessionStore(tmp_path / "s.db"):
         pass
