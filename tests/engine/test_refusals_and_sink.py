@@ -46,6 +46,7 @@ REFUSED: list[tuple[Command, str]] = [
     (Advance(0), "bad_value"),
     (Advance(1.5), "bad_value"),  # type: ignore[arg-type]
     (AdvanceToNext(limit=0), "bad_value"),
+    (AdvanceToNext(limit=600.5), "bad_value"),  # type: ignore[arg-type]  # a whole minute after now
     (Resume(), "already_running"),
     (SetSpeed(0), "bad_value"),
     (SetSpeed(float("nan")), "bad_value"),
