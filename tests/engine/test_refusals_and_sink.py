@@ -106,6 +106,7 @@ REASONS: list[tuple[Command, str]] = [
     (RateReasoning("zz", Level.P, "Eva"), "there is no decision 'zz'"),
     (AmendDecisionRecord("zz", "r", "k"), "there is no decision 'zz'"),
     (SetSpeed(100.5), "speed must be above 0 and at most 100, not 100.5"),
+    (Decide("d01", "z"), "decision d01 has no option 'z' (options: a, b)"),
 ]
 
 
