@@ -538,3 +538,17 @@ def test_a_session_the_engine_refuses_to_start_is_released_with_the_reason(store
     assert info.value.message.startswith(f"session {stored.id} could not start: ")
     assert "team name" in info.value.message and info.value.exit_code == 1
     assert (stored.status, stored.owner) == ("interrupted", None)
+
+
+def test_a_headless_run_is_stored_as_headless_with_its_seed(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    """`run` without a playthrough: seed 0, team «headless»; with one, the playthrough's seed."""
+    from krise_ovelse.scripted.playthrough import load_playthrough_text
+
+    scenario, text = example
+    sid, result = bridge.run_headless_stored(store, scenario, text)
+    info = store.get(sid)
+    assert (info.mode, info.seed, info.team, info.status) == ("headless", 0, "headless", "ended")
+    assert result.state.ended
+    script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag S\nseed: 4\n", scenario).playthrough
+    sid, _ = bridge.run_headless_stored(store, scenario, text, script)
+    assert (store.get(sid).seed, store.get(sid).team) == (4, "Lag S")
