@@ -348,3 +348,50 @@ def test_random_decide_first_sessions_fold_deterministically(script: list[Comman
         m["kind"] == "decision_mapped" and m["decision_id"] == e["decision_id"] for m in events) for e in events)
     for data in events:
         assert event_to_dict(event_from_dict(json.loads(json.dumps(data)))) == data
+
+
+def _reason(engine: Engine, command: Command) -> str:
+    with pytest.raises(CommandRefused) as caught:
+        engine.handle(command)
+    return caught.value.reason
+
+
+def test_refused_writing_and_mapping_say_why() -> None:
+    normal = start(basic())
+    do(normal, Advance(OPENS))
+    assert _reason(normal, WriteDecision("d01", "x")) == (
+        "writing a decision in the team's own words is for exercises played decide-first; this one shows the "
+        "options and the team chooses one (Decide)")
+    assert _reason(normal, MapDecision("d01", "a", by="Eva")) == (
+        "mapping a written decision is for exercises played decide-first; this one shows the options and the team "
+        "chooses one (Decide)")
+    engine = start(basic(), decide_first=True, criteria={"KH-1", "KH-2"})
+    do(engine, Advance(OPENS))
+    assert _reason(engine, MapDecision("d01", "a", by="Eva")) == (
+        "decision d01 is open; the team has not written a decision to map")
+    assert _reason(engine, WriteDecision("d01", " ")) == "the team's decision must not be empty"
+    assert _reason(engine, WriteDecision("d01", "x" * 2001)) == (
+        "the team's decision is at most 2000 characters, not 2001")
+    assert _reason(engine, WriteDecision("zz", "x")) == "there is no decision 'zz'"
+    do(engine, WriteDecision("d01", "x" * 2000))  # at the limit
+    assert _reason(engine, WriteDecision("d01", "igjen")) == "decision d01 is already written and awaits mapping"
+    for command, reason in [
+        (MapDecision("d01", "x", by="Eva"), "decision d01 has no option 'x' (options: a, b, or annet)"),
+        (MapDecision("d01", "a", by=" "), "the name of who maps the decision must not be empty"),
+        (MapDecision("d01", "a", by="Eva", levels=(("KH-1", Level.P),)),
+         "levels go with a mapping to annet; an option's own tags rate a mapped option"),
+        (MapDecision("d01", "annet", by="Eva"), "a mapping to annet must rate at least one criterion (P, S, M or U)"),
+        (MapDecision("d01", "annet", by="Eva", levels=(("KH-1",),)),  # type: ignore[arg-type]
+         "levels must be (criterion id, level) pairs"),
+        (MapDecision("d01", "annet", by="Eva", levels=(("KH-1", Level.NO),)),
+         "the level must be one of P, S, M, U, not <Level.NO: 'N/O'>"),
+        (MapDecision("d01", "annet", by="Eva", levels=(("KH-1", Level.P), ("KH-1", Level.S))),
+         "criterion KH-1 is rated twice"),
+    ]:
+        assert _reason(engine, command) == reason
+    do(engine, AddEvaluator("Eva", lead=True), AddEvaluator("Kim"))
+    assert _reason(engine, MapDecision("d01", "annet", by="Per", levels=(("KH-1", Level.P),))) == (
+        "'Per' is not an evaluator of this session (evaluators: Eva, Kim)")
+    do(engine, MapDecision("d01", "a", by="Eva"))
+    assert _reason(engine, MapDecision("d01", "b", by="Eva")) == (
+        "decision d01 is already mapped to a by Eva; a mapping is final (the team can revise the decision)")

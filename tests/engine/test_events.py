@@ -146,6 +146,37 @@ def test_bad_dicts_are_refused_clearly(data: dict[str, object], message: str) ->
         event_from_dict(data)
 
 
+_STARTED = {"kind": "session_started", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "",
+            "seed": 0, "scenario_id": "test", "team": "Lag", "participants": [], "facilitator": "", "mode": "paced"}
+_NOTE = {"kind": "observation_added", "seq": 2, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "",
+         "observation_id": "o1", "text": "x", "author": "", "criteria": [], "inject_id": None, "decision_id": None}
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"kind": "nope"}, "unknown event kind 'nope'"),
+    (["kind"], "unknown event kind None"),
+    ({"kind": "paused", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0},
+     "paused event: missing keys ['wall'], unknown keys []"),
+    ({"kind": "paused", "seq": 1, "scenario_minutes": 0, "exercise_seconds": 0.0, "wall": "", "y": 1, "x": 2},
+     "paused event: missing keys [], unknown keys ['x', 'y']"),
+    ({**_STARTED, "participants": {"name": "Kari"}},
+     "session_started event 1: expected a list, found dict {'name': 'Kari'}"),
+    ({**_STARTED, "participants": [{"name": "Kari"}]},
+     "session_started event 1: expected a participant {name, role}, found dict {'name': 'Kari'}"),
+    ({**_STARTED, "participants": [["name", "role"]]},
+     "session_started event 1: expected a participant {name, role}, found list ['name', 'role']"),
+    ({**_STARTED, "participants": [{"name": "Kari", "role": 3}]},
+     "session_started event 1: expected text, found int 3"),
+    ({**_NOTE, "criteria": "KH-2"}, "observation_added event 2: expected a list, found str 'KH-2'"),
+    ({**_NOTE, "criteria": [2]}, "observation_added event 2: expected text, found int 2"),
+])
+def test_a_stored_event_that_is_not_what_the_engine_wrote_is_named_exactly(data: object, message: str) -> None:
+    with pytest.raises(EventFormatError) as error:
+        event_from_dict(data)  # type: ignore[arg-type]
+    assert str(error.value) == message
+    assert [event_from_dict(good).kind for good in (_STARTED, _NOTE)] == ["session_started", "observation_added"]
+
+
 def test_fold_refuses_events_out_of_order_or_after_the_end() -> None:
     events = list(scripted(FakeClock()).events)
     with pytest.raises(EventFormatError, match="does not follow"):

@@ -106,3 +106,17 @@ def test_a_flip_the_straight_line_misses_is_found_by_search(start: int, end: int
 
     found = _flip(holds, gap, start, end, at_end)
     assert found == first and type(found) is int
+
+
+@pytest.mark.parametrize(("source", "low", "high", "expected"), [
+    ("not (day < 1)", 0, 1440, 1440),  # true only at the last minute of the span
+    ("not (day >= 1 and day <= 2) and day >= 1.0004", 0, 4000, 2881),  # the gap ends right before the window
+    ("not (day >= 1 and day <= 2) and day >= 0.9993", 0, 4000, 1439),  # the gap's last minute
+    ("not (day >= 1 and day <= 2) and day > 3", 0, 5000, 4321),
+    ("day != 1 and day >= 1", 1000, 3000, 1441),
+])
+def test_where_a_negation_holds_is_exact_at_its_edges(source: str, low: int, high: int, expected: int) -> None:
+    state = start(scenario(phases=[phase("p", "D+0")], ends="D+10")).state
+    condition = parse_condition(source)
+    assert next(t for t in range(low, high + 1) if holds(condition, At(state, t))) == expected  # the slow truth
+    assert first_time(condition, state, low, high) == expected

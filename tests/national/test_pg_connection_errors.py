@@ -172,3 +172,29 @@ def test_a_listener_that_cannot_connect_says_nothing_and_tries_again_later(pg_ur
     finally:
         listener.close()
     assert listener.backend_pid is None
+
+
+@pytest.mark.parametrize(("server_says", "lost"), [
+    ("FATAL:  terminating connection due to administrator command", True),
+    ("the backend was terminated", True),
+    ("server closed the socket unexpectedly", True),
+    ("the connection is lost", True),
+    ("consuming input failed: EOF detected", True),
+    ("canceling statement due to statement timeout", False),
+    ("could not serialize access due to concurrent update", False),
+])
+def test_a_read_is_repeated_once_only_after_a_lost_connection(server_says: str, lost: bool) -> None:
+    """`PgStore._read` opens the connection again and repeats a read only when the server went
+    away (a read is safe to repeat); any other error is the caller's at once."""
+    from krise_ovelse.store.pg import _is_disconnect
+
+    assert _is_disconnect(psycopg.OperationalError(server_says)) is lost
+
+
+def test_a_store_whose_connection_the_server_dropped_reads_on(pg_url: str) -> None:
+    with PgStore(pg_url) as store:
+        info = store.create_session(scenario_text="id: x\n", scenario_id="x", events=[{"seq": 1, "kind": "a"}])
+        with psycopg.connect(admin_url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.backend_pid,))
+        assert store.get(info.id).last_seq == 1  # reconnected, read again
+        assert store.append(info.id, [{"seq": 2, "kind": "b"}]) == 2

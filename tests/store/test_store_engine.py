@@ -463,3 +463,27 @@ def test_every_command_that_reads_the_stored_scenario_checks_its_hash(
     assert "sha256" in result.output and "Traceback" not in result.output
     with pytest.raises(StoreError, match="sha256"):
         bridge.stored_scenario(store, sid)
+
+
+def test_the_choice_in_force_counts_a_decide_first_answer_that_fits_no_option() -> None:
+    """Decide-first: a mapping to an option is followed by its decision_made (which counts); a
+    mapping to «annet» is not, and settles the decision itself."""
+    from krise_ovelse.store.lifecycle import Choice, choices
+
+    events = [
+        {"seq": 1, "kind": "decision_mapped", "decision_id": "d01", "option_id": "a", "applied": True},
+        {"seq": 2, "kind": "decision_made", "decision_id": "d01", "option_id": "a", "rationale": "r",
+         "scenario_minutes": 30},
+        {"seq": 3, "kind": "paused", "applied": False},
+        {"seq": 4, "kind": "decision_mapped", "decision_id": "d02", "option_id": "annet", "applied": False,
+         "scenario_minutes": 60},
+    ]
+    assert choices(events) == {"d01": Choice("d01", "a", "r", 2, 30, False, 0),
+                               "d02": Choice("d02", "annet", "", 4, 60, False, 0)}
+
+
+def test_events_can_be_read_from_and_to_a_seq(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    sid = play(store, example, 0, stop_after=4)
+    every = store.events(sid)
+    assert [e["seq"] for e in store.iter_events(sid, 2, 3)] == [2, 3]
+    assert list(store.iter_events(sid, 3)) == every[2:]

@@ -266,3 +266,309 @@ def test_a_decide_first_session_round_trips_and_a_forged_mapping_is_refused(
     mapped["levels"], mapped["option_id"] = {"KH-4": "P"}, "z"
     with pytest.raises(ExportFileError, match="option 'z'"):
         check_references(scenario, events, criteria, "x.jsonl")
+
+
+# --- what an import derives, and what it keeps from the file -------------------------------------
+
+
+def forge(path: Path, edit: Any) -> Path:
+    """Edit an export's header and events and recompute every hash, as anyone holding the file
+    can (docs/sessions.md): the import must derive, not believe."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, events = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    edit(header, events)
+    header["event_count"] = len(events)
+    header["events_sha256"] = events_sha256(events)
+    header["session_sha256"] = sha256_text(canonical_json(header["session"]))
+    header["scenario_sha256"] = sha256_text(header["scenario_text"])
+    path.write_text("\n".join([json.dumps(header, ensure_ascii=False), *map(canonical_json, events)]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _session(**change: Any) -> Any:
+    return lambda header, _events: header["session"].update(change)
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("2025-03-12T09:15:00+01:00", "2025-03-12T09:15:00+01:00"),
+    ("2025-03-12T09:15:00.250000+01:00", "2025-03-12T09:15:00+01:00"),
+    ("2025-03-12T09:15:00", None),  # no zone: the first event's time
+    ("last Tuesday", None),
+])
+def test_an_import_keeps_when_the_session_really_started_if_it_is_a_time_with_a_zone(
+        exported: Path, other: SessionStore, given: str, kept: str | None) -> None:
+    first_wall = json.loads(exported.read_text(encoding="utf-8").splitlines()[1])["wall"]
+    info = import_verified(other, forge(exported, _session(started=given))).info
+    assert info.started == (kept or first_wall)
+
+
+def test_an_ended_session_imports_ended_when_its_events_say_so_whatever_the_header_says(
+        exported: Path, other: SessionStore, store: SessionStore, session: str) -> None:
+    ended_wall = [e for e in store.events(session) if e["kind"] == "session_ended"][-1]["wall"]
+    info = import_verified(other, forge(exported, _session(status="paused", ended=None))).info
+    assert (info.status, info.ended, info.owner) == ("ended", ended_wall, None)
+
+
+@pytest.fixture
+def paused_export(store: SessionStore, tmp_path: Path) -> Path:
+    """A session played a little and closed (paused), exported."""
+    from krise_ovelse.engine import commands as c
+    from krise_ovelse.store.lifecycle import close_session, start_session
+
+    scenario = load_scenario_text(SCENARIO_TEXT, str(EXAMPLE)).scenario
+    assert scenario is not None
+    live = start_session(store, scenario, SCENARIO_TEXT, team="Lag P", participants=["Kari"])
+    live.engine.handle(c.Resume())
+    live.engine.handle(c.AdvanceToNext())
+    close_session(store, live.session_id, live.engine)
+    path = tmp_path / "paused.jsonl"
+    export_to_path(store, live.session_id, path)
+    return path
+
+
+@pytest.mark.parametrize(("given", "status"), [
+    ("paused", "paused"), ("interrupted", "interrupted"),
+    ("running", "interrupted"),  # nobody runs it here
+    ("ended", "interrupted"),  # its events did not end it
+])
+def test_an_unfinished_session_imports_paused_or_interrupted(paused_export: Path, other: SessionStore,
+                                                             given: str, status: str) -> None:
+    info = import_verified(other, forge(paused_export, _session(status=given, ended="2030-01-01T00:00:00+00:00"))).info
+    assert (info.status, info.ended, info.owner) == (status, None, None)
+
+
+@pytest.mark.parametrize(("given", "mode"), [
+    ("headless", "headless"), ("live", "live"), ("bogus", "live"), (None, "live"),
+])
+def test_an_import_keeps_how_the_session_was_played_if_it_is_a_known_mode(exported: Path, other: SessionStore,
+                                                                         given: str | None, mode: str) -> None:
+    assert import_verified(other, forge(exported, _session(mode=given))).info.mode == mode
+
+
+def test_participants_come_from_the_session_started_event_with_their_roles(exported: Path,
+                                                                          other: SessionStore) -> None:
+    def edit(header: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        header["session"]["participants"] = ["Forged (Boss)"]
+        events[0]["participants"] = [{"name": "Kari", "role": "Direktør"}, {"name": "Ola", "role": ""}]
+
+    info = import_verified(other, forge(exported, edit)).info
+    assert info.participants == ("Kari (Direktør)", "Ola")
+
+
+@pytest.fixture
+def branch(store: SessionStore, session: str, tmp_path: Path) -> tuple[str, Path, Path]:
+    """(branch id, the parent's export, the branch's export)."""
+    from krise_ovelse.store.lifecycle import branch_session
+
+    info = branch_session(store, session, "d01")
+    parent, child = tmp_path / "parent.jsonl", tmp_path / "branch.jsonl"
+    export_to_path(store, session, parent)
+    export_to_path(store, info.id, child)
+    return info.id, parent, child
+
+
+def test_a_branch_keeps_its_parent_where_the_parent_is_and_only_its_point_elsewhere(
+        store: SessionStore, session: str, branch: tuple[str, Path, Path], other: SessionStore,
+        tmp_path: Path) -> None:
+    branch_id, parent, child = branch
+    stored = store.get(branch_id)
+    assert stored.branch_seq is not None and stored.branch_seq > 0
+    import_verified(other, parent)
+    info = import_verified(other, child).info
+    assert (info.parent_id, info.branch_decision, info.branch_seq) == (session, "d01", stored.branch_seq)
+    with SessionStore(tmp_path / "alone.db") as alone:  # the parent is not there
+        info = import_verified(alone, child).info
+        assert (info.parent_id, info.branch_decision, info.branch_seq) == (None, None, None)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"branch_seq": 0}, ("d01", 0)),  # a what-if from before the first event
+    ({"branch_seq": "all"}, ("d01", "all")),  # not a number: all the copied events
+    ({"branch_seq": -1}, ("d01", "all")),
+    ({"branch_seq": 10_000}, ("d01", "all")),  # more than it holds
+    ({"branch_decision": 5}, (None, "all")),
+])
+def test_a_branch_point_that_cannot_be_is_not_believed(branch: tuple[str, Path, Path], other: SessionStore,
+                                                      change: dict[str, Any], expected: tuple[Any, Any]) -> None:
+    _branch_id, parent, child = branch
+    events = len(child.read_text(encoding="utf-8").splitlines()) - 1
+    import_verified(other, parent)
+    info = import_verified(other, forge(child, _session(**change))).info
+    decision, seq = expected
+    assert (info.branch_decision, info.branch_seq) == (decision, events if seq == "all" else seq)
+
+
+def test_what_the_import_refuses_names_the_file_and_the_line(exported: Path, other: SessionStore,
+                                                             tmp_path: Path) -> None:
+    def copy(name: str) -> Path:
+        path = tmp_path / name
+        path.write_text(exported.read_text(encoding="utf-8"), encoding="utf-8")
+        return path
+
+    cases: list[tuple[Path, str, str]] = []
+    path = forge(copy("no-scenario.jsonl"), lambda h, _e: h.update(scenario_text="id: x\n"))
+    cases.append((path, f"{path}:1: the scenario in the export does not load with this version of krise-øvelse: "
+                  f"{path}:scenario_text:", "the file cannot be replayed here; nothing was imported"))
+    path = forge(copy("other-scenario.jsonl"), _session(scenario_id="annet"))
+    cases.append((path, f"{path}:1: the session says scenario 'annet', its scenario text is 'kort-eksempel'", ""))
+    path = forge(copy("newer.jsonl"), lambda _h, e: e.append({"seq": len(e) + 1, "kind": "from_a_newer_version"}))
+    cases.append((path, f"{path}: stored event {len(exported.read_text().splitlines())} cannot be read by this "
+                  "version of the engine: ", "the events are not ones this krise-øvelse can replay; nothing was "
+                  "imported"))
+    path = forge(copy("empty.jsonl"), lambda _h, e: e.clear())
+    cases.append((path, f"{path}:2: the export holds no session_started event", ""))
+    for path, message, hint in cases:
+        with pytest.raises(ExportFileError) as info:
+            import_verified(other, path)
+        assert info.value.message.startswith(message), (info.value.message, message)
+        assert (info.value.hint, info.value.exit_code) == (hint, 1)
+    assert other.list_sessions() == []
+
+
+@pytest.mark.parametrize(("event_line", "says"), [
+    ('{"seq": 1, "kind": "x", "value": NaN}', "not valid JSON: NaN is not a number JSON allows"),
+    ('{"seq": 1, "kind": "x", "value": -Infinity}', "not valid JSON: -Infinity is not a number JSON allows"),
+    ('{"seq": 1, "kind": "x", "value": 1e999}',
+     "not valid JSON: a number out of range or a lone surrogate in a string"),
+    ('{"seq": 1, "kind": "x", "value": "\\ud800"}', "not valid JSON: a lone surrogate in a string"),
+    ('{"seq": 1, "kind": "x", "value": ' + "[" * 5000 + "]" * 5000 + "}", "not valid JSON: nested too deeply"),
+    ("[1, 2]", "expected a JSON object {...}"),
+])
+def test_an_event_line_no_export_holds_is_refused_with_its_position(exported: Path, event_line: str,
+                                                                   says: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join([lines[0], event_line, *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.exit_code) == (f"{exported}:2: {says}", 1)
+
+
+def test_a_header_line_that_is_no_object_is_not_an_export(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join(["[1, 2]", *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"{exported}:1: expected a JSON object {{...}}: not a krise-øvelse session export (JSON Lines)",
+        "give a file written by `krise-ovelse export SESSION -o FILE.jsonl`", 2)
+
+
+def test_an_export_that_starts_with_a_byte_order_mark_imports(exported: Path, other: SessionStore) -> None:
+    """Editors on Windows save UTF-8 with a BOM; only the first line may carry one."""
+    exported.write_bytes(b"\xef\xbb\xbf" + exported.read_bytes())
+    assert import_verified(other, exported).info.last_seq > 0
+    lines = exported.read_bytes()[3:].split(b"\n")
+    lines[1] = b"\xef\xbb\xbf" + lines[1]
+    exported.write_bytes(b"\n".join(lines))
+    with pytest.raises(ExportFileError, match=":2: not valid JSON"):
+        read_export(exported)
+
+
+def test_an_empty_line_between_events_names_the_file_and_line(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert info.value.message == f"{exported}:4: empty line in the middle of the events"
+
+
+def test_a_header_without_participants_is_read_and_a_missing_hash_named(exported: Path, other: SessionStore) -> None:
+    """Participants are derived from the events; the header's list may be left out."""
+    def drop(header: dict[str, Any], _events: Any) -> None:
+        del header["session"]["participants"]
+
+    assert import_verified(other, forge(exported, drop)).info.participants
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    del header["scenario_sha256"]
+    exported.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint) == (f"{exported}:1: the header needs 'scenario_sha256' (text)",
+                                                     "the file is not a complete krise-øvelse session export")
+
+
+def test_an_export_that_cannot_be_read_says_why(exported: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse.store import exchange
+
+    with pytest.raises(StoreError) as info:
+        read_export(tmp_path)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"cannot read {tmp_path}: E-READ-DIR is a directory, not a file", "give the path of a file", 2)
+    monkeypatch.setattr(exchange, "MAX_EXPORT_BYTES", 100)
+    with pytest.raises(StoreError) as info:
+        read_export(exported)
+    assert info.value.message.startswith(
+        f"cannot read {exported}: E-READ-SIZE the export file is larger than the limit of 100 bytes")
+    assert info.value.hint == "give a smaller file"
+
+
+def _renumber(lines: list[str]) -> list[str]:
+    event = json.loads(lines[3])
+    event["seq"] = 9
+    return [*lines[:3], canonical_json(event), *lines[4:]]
+
+
+@pytest.mark.parametrize(("content", "message", "hint"), [
+    (_renumber, "{path}:4: expected event seq 3, found 9",
+     "events must be numbered 1, 2, 3, … without gaps or repeats"),
+    (lambda lines: [], "{path}: the file is empty",
+     "export a session with `krise-ovelse export SESSION -o FILE.jsonl`"),
+    (lambda lines: lines[:-1], "{path}: the header says {n} events but the file has {m}",
+     "the file is incomplete or was edited; export it again"),
+    (lambda lines: [*lines[:2], lines[3], lines[2], *lines[4:]],  # two events swapped
+     "{path}:3: expected event seq 2, found 3", "events must be numbered 1, 2, 3, … without gaps or repeats"),
+])
+def test_each_damage_to_the_event_lines_is_one_sentence_with_a_hint(exported: Path, content: Any, message: str,
+                                                                    hint: str) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    exported.write_text("\n".join(content(lines)) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    n = len(lines) - 1
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        message.format(path=exported, n=n, m=n - 1), hint, 1)
+
+
+def test_changed_event_values_are_found_by_the_events_hash(exported: Path) -> None:
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    event = json.loads(lines[2])
+    event["forged"] = True
+    exported.write_text("\n".join([*lines[:2], canonical_json(event), *lines[3:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"{exported}: the events do not match events_sha256: the file was changed after it was exported",
+        "use the file as exported", 1)
+
+
+@pytest.mark.parametrize("line", [1, 3])
+def test_bytes_that_are_not_utf8_are_named_with_their_line(exported: Path, line: int) -> None:
+    lines = exported.read_bytes().split(b"\n")
+    lines[line - 1] = lines[line - 1][:-1] + b"\xff}"
+    exported.write_bytes(b"\n".join(lines))
+    with pytest.raises(ExportFileError) as info:
+        read_export(exported)
+    where = f"{exported}:{line}: not UTF-8 text (invalid start byte)"
+    assert info.value.message == (where + ": not a krise-øvelse session export (JSON Lines)" if line == 1 else where)
+
+
+def test_a_signed_export_imports_with_who_signed_it(store: SessionStore, session: str, other: SessionStore,
+                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from krise_ovelse import signing
+
+    monkeypatch.setenv(signing.ENV_KEYS, str(tmp_path / "keys"))
+    key = signing.create_key("lag-a")
+    unsigned, signed = tmp_path / "unsigned.jsonl", tmp_path / "signed.jsonl"
+    export_to_path(store, session, unsigned)
+    export_to_path(store, session, signed, sign_with="lag-a")
+    assert json.loads(signed.read_text(encoding="utf-8").splitlines()[0])["signature"]["key_id"] == key.key_id
+    with pytest.raises(ExportFileError) as info:
+        import_verified(other, unsigned, verify=True)
+    assert info.value.message == f"{unsigned}:1: the export is not signed, and --verify asks for a signature"
+    imported = import_verified(other, signed, verify=True)  # one's own key is trusted
+    assert (imported.signer, imported.trusted, imported.key_id) == ("lag-a", True, key.key_id)
+    plain = import_verified(other, unsigned, new_id=True)
+    assert (plain.signer, plain.trusted, plain.key_id) == (None, False, "")
