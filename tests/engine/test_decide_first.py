@@ -95,6 +95,11 @@ class TestWriting:
     def test_choosing_an_option_directly_is_refused(self) -> None:
         engine = opened()
         assert refused(engine, Decide("d01", "a")) == "decide_first"
+        with pytest.raises(CommandRefused) as caught:
+            engine.handle(Decide("d01", "a"))
+        assert caught.value.reason == (
+            "this exercise is played decide-first: the team writes its decision in its own words (WriteDecision) "
+            "and a facilitator or evaluator maps it (MapDecision)")
 
     def test_writing_and_mapping_in_a_normal_exercise_are_refused(self) -> None:
         engine = start(basic())

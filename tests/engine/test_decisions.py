@@ -85,6 +85,24 @@ class TestDecisions:
             engine.handle(Decide("d01", "a"))
         assert refused.value.code == "not_open"
 
+    def test_a_decided_or_missed_decision_keeps_when_it_opened_and_its_deadline(self) -> None:
+        clock = FakeClock()
+        engine = start(basic(), clock)
+        clock.advance(40)
+        do(engine, Advance(minutes("D+0 08:00")))
+        do(engine, Decide("d01", "a", "Ro", "Kari"))
+        decided = engine.state.decision("d01")
+        assert (decided.decision_id, decided.opened_at, decided.deadline, decided.opened_exercise_seconds) == (
+            "d01", minutes("D+0 08:00"), minutes("D+2 08:00"), 40.0)
+        do(engine, Advance(minutes("D+2") - minutes("D+0 08:00")))  # d02 (opened D+1 12:00) is missed
+        missed = engine.state.decision("d02")
+        assert (missed.decision_id, missed.status, missed.opened_at, missed.deadline) == (
+            "d02", DecisionStatus.MISSED, minutes("D+1 12:00"), minutes("D+2"))
+        assert missed.opened_exercise_seconds == engine.state.inject("i05").released_exercise_seconds
+        record = engine.state.history()[-1]
+        assert (record.decision_id, record.missed, record.response_minutes, record.response_seconds) == (
+            "d02", True, None, None)  # no response: nobody chose
+
     def test_revision_applies_on_top_and_keeps_history(self) -> None:
         engine = start(basic())
         do(engine, Advance(minutes("D+0 08:00")), Decide("d01", "b", "vent og se", "Kari"))
@@ -94,7 +112,8 @@ class TestDecisions:
         assert revised.kind == "decision_revised"
         assert revised.revision == 1  # type: ignore[attr-defined]
         assert engine.state.indicator("trust") == min(100.0, trust_after_b + 50)
-        assert [(r.option_id, r.revision) for r in engine.state.history()] == [("b", 0), ("a", 1)]
+        assert [(r.option_id, r.revision, r.rationale, r.decided_by) for r in engine.state.history()] == [
+            ("b", 0, "vent og se", "Kari"), ("a", 1, "vi snur", "Ola")]
         assert engine.state.chosen_option("d01") == "a"
         assert engine.state.decision("d01").revisions == 1
         with pytest.raises(CommandRefused) as refused:

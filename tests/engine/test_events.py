@@ -177,6 +177,21 @@ def test_a_stored_event_that_is_not_what_the_engine_wrote_is_named_exactly(data:
     assert [event_from_dict(good).kind for good in (_STARTED, _NOTE)] == ["session_started", "observation_added"]
 
 
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"kind": "inject_acknowledged", "inject_id": "zz", "by": ""}, "unknown inject 'zz'"),
+    ({"kind": "phase_changed", "phase_id": "x", "previous_phase_id": "akutt"}, "unknown phase 'x'"),
+])
+def test_a_stored_event_naming_what_the_scenario_lacks_is_a_format_error(payload: dict[str, str],
+                                                                         message: str) -> None:
+    engine = scripted(FakeClock())
+    events = list(engine.events[:3])
+    stored = event_from_dict({"seq": 4, "scenario_minutes": events[-1].scenario_minutes, "exercise_seconds": 0.0,
+                              "wall": "", **payload})
+    with pytest.raises(EventFormatError) as error:
+        fold(engine.scenario, [*events, stored])
+    assert str(error.value) == message
+
+
 def test_fold_refuses_events_out_of_order_or_after_the_end() -> None:
     events = list(scripted(FakeClock()).events)
     with pytest.raises(EventFormatError, match="does not follow"):

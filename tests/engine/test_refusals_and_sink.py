@@ -46,6 +46,7 @@ REFUSED: list[tuple[Command, str]] = [
     (Advance(0), "bad_value"),
     (Advance(1.5), "bad_value"),  # type: ignore[arg-type]
     (AdvanceToNext(limit=0), "bad_value"),
+    (AdvanceToNext(limit=600.5), "bad_value"),  # type: ignore[arg-type]  # a whole minute after now
     (Resume(), "already_running"),
     (SetSpeed(0), "bad_value"),
     (SetSpeed(float("nan")), "bad_value"),
@@ -105,6 +106,7 @@ REASONS: list[tuple[Command, str]] = [
     (RateReasoning("zz", Level.P, "Eva"), "there is no decision 'zz'"),
     (AmendDecisionRecord("zz", "r", "k"), "there is no decision 'zz'"),
     (SetSpeed(100.5), "speed must be above 0 and at most 100, not 100.5"),
+    (Decide("d01", "z"), "decision d01 has no option 'z' (options: a, b)"),
 ]
 
 

@@ -487,3 +487,17 @@ def test_events_can_be_read_from_and_to_a_seq(store: SessionStore, example: tupl
     every = store.events(sid)
     assert [e["seq"] for e in store.iter_events(sid, 2, 3)] == [2, 3]
     assert list(store.iter_events(sid, 3)) == every[2:]
+
+
+def test_a_started_session_records_who_plays_and_how(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.engine import Participant
+
+    scenario, text = example
+    plain = bridge.start_session(store, scenario, text, team="Lag A", clock=clock)
+    info = store.get(plain.session_id)
+    assert (info.facilitator, info.seed, info.mode, info.participants) == ("", 0, "live", ())
+    assert plain.engine.events[0].seed == 0  # type: ignore[attr-defined]
+    named = bridge.start_session(store, scenario, text, team="Lag B", clock=clock, facilitator="Per",
+                                 participants=["Kari", Participant("Ola", "Direktør")])
+    info = store.get(named.session_id)
+    assert (info.facilitator, info.participants) == ("Per", ("Kari", "Ola (Direktør)"))
