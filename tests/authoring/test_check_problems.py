@@ -216,3 +216,46 @@ def test_what_is_checked_while_the_form_is_still_wrong() -> None:
         "s.yaml:73:9: E-ID-DUP duplicate id 'd01' (first used on line 56)",
         "s.yaml:79:7: E-OPTIONS a decision needs at least two options",
     ]
+
+
+def test_phases_that_start_together_are_out_of_order() -> None:
+    assert rendered(MINIMAL.replace("starts: D+14", "starts: D+0")) == [
+        "s.yaml:10:11: E-PHASE-ORDER a phase must end after it starts and by D+0 00:00 "
+        "(play jumps from a phase's end to the next phase's start)",
+        "s.yaml:13:13: E-PHASE-ORDER phases must start in order, each after the one before"]
+
+
+@pytest.mark.parametrize("at", ["D+0 00:00", "D+3 00:00"])
+def test_the_first_minute_and_a_phases_last_minute_are_played(at: str) -> None:
+    assert rendered(MINIMAL.replace("at: D+0 08:00", f"at: {at}")) == []
+
+
+def test_an_exercise_of_one_minute_is_long_enough_to_end_after_d0() -> None:
+    assert "the exercise must end after D+0" not in " ".join(rendered(MINIMAL.replace("ends: D+30", "ends: D+0 00:01")))
+
+
+def test_an_inject_named_like_a_decision() -> None:
+    assert rendered(MINIMAL.replace("  - id: i05", "  - id: d01")) == [
+        "s.yaml:48:9: E-ID-DUP 'd01' is also the id of a decision or indicator (ids must be unique)"]
+
+
+def test_two_decisions_opened_by_one_inject() -> None:
+    second = ("  - id: d02\n    opens_with: i01\n    deadline: 1d\n    category: communication\n    prompt: X\n"
+              "    options:\n      - {id: x, text: X}\n      - {id: y, text: Y}\n    default: x\n")
+    line = "E-ID-DUP inject 'i01' opens more than one decision (give each decision its own inject)"
+    assert rendered(MINIMAL.replace("scoring:\n", second + "scoring:\n")) == [f"s.yaml:54:17: {line}",
+                                                                              f"s.yaml:71:17: {line}"]
+
+
+def test_no_phases_and_odd_list_items_while_the_form_is_wrong() -> None:
+    head, tail = MINIMAL.split("phases:\n", 1)
+    text = (head + "phases: []\n" + tail[tail.index("ends: D+30"):]).replace("initial: 40", "initial: high")
+    assert rendered(text) == [
+        "s.yaml:5:9: E-PHASES a scenario needs at least one phase",
+        "s.yaml:10:14: E-TYPE expected a number, found text (the indicator's value at D+0, a plain number)"]
+    # a list item that is not a mapping is skipped, not the end of the look at ids
+    odd = MINIMAL.replace("  - id: akutt\n", "  - 5\n  - id: akutt\n", 1).replace("  - id: lang\n", "  - id: akutt\n")
+    assert rendered(odd) == ["s.yaml:6:5: E-TYPE expected a mapping, found a number",
+                             "s.yaml:12:9: E-ID-DUP duplicate id 'akutt' (first used on line 7)"]
+    assert rendered(MINIMAL[:MINIMAL.index("decisions:")] + "decisions: 5\n") == [
+        "s.yaml:52:12: E-TYPE expected a list, found a number"]

@@ -64,6 +64,16 @@ def test_duration_words() -> None:
     assert duration_words(1440 + 720, "nb") == "1 døgn 12 timer"
     assert duration_words(2880, "en") == "2 days"
     assert duration_words(0.5, "en") == "0.5 minutes"
+    assert duration_words(0, "en") == "0 minutes" and duration_words(0, "nb") == "0 minutter"
+    assert duration_words(60.5, "nb") == "1 time"  # past an hour, parts of a minute are rounded away
+    assert duration_words(60, "de") == "1 time"  # a language without words: bokmål
+
+
+def test_a_jump_after_the_last_phase_goes_to_the_end() -> None:
+    scenario = load(MINIMAL.replace("    compression: 10080\n", "    compression: 10080\n    ends: D+20\n", 1)).scenario
+    assert scenario is not None
+    assert ("- **Maratonet** — D+14 00:00 (26.03.2020) (1 minutt spill = 1 uke, deretter tidshopp til D+30 00:00 "
+            "(11.04.2020))") in dreiebok_markdown(scenario).splitlines()
 
 
 def test_dreiebok_lists_each_phase_with_its_summary() -> None:

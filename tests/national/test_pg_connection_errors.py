@@ -58,6 +58,7 @@ def test_a_url_libpq_cannot_read_is_called_not_a_valid_url(libpq_says: str) -> N
     'connection to server at "10.0.0.9", port 5432 failed: Connection refused',
     'could not connect to server: No such file or directory',
     "connection timeout expired",
+    "could not receive data from server: Connection timed out",
     'could not translate host name "db.example" to address: Name or service not known',
     "failed to resolve host 'db.example': [Errno -2] Name or service not known",
     'connection to server at "10.0.0.9", port 5432 failed: No route to host',
@@ -73,6 +74,7 @@ def test_a_server_out_of_reach_is_said_so_with_libpqs_reason(libpq_says: str) ->
     ("server does not support SSL,\n\tbut SSL was required", "server does not support SSL, but SSL was required"),
     ('FATAL:  role "nav" is not permitted to log in', 'FATAL: role "nav" is not permitted to log in'),
     ('FATAL:  tablespace "fast" does not exist', 'FATAL: tablespace "fast" does not exist'),
+    ("canceling statement due to statement timeout", "canceling statement due to statement timeout"),
 ])
 def test_an_unrecognised_failure_keeps_the_servers_words_on_one_line(server_says: str, one_line: str) -> None:
     error = connect_error(psycopg.OperationalError(server_says), WHERE)

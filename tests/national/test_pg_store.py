@@ -208,7 +208,10 @@ def test_a_stream_written_by_another_role_is_refused_with_who_may_write(pg_url: 
         assert a.append(f"{exercise_id}_a", [{"seq": 2, "kind": "paused"}]) == 2  # its own stream
         with pytest.raises(StoreError) as info:
             a.append(f"{exercise_id}_b", [{"seq": 2, "kind": "paused"}])
-        assert info.value.message.startswith("the server refused to store events in: this user may not (")
+        assert info.value.message.startswith(  # the server's words follow, on the same line
+            f"the server refused to store events in: this user may not (krise: kx_{exercise_id}_a may not write to "
+            f"session {exercise_id}_b ")
+        assert info.value.message.endswith(")") and "\n" not in info.value.message
         assert (info.value.hint, info.value.exit_code) == (
             "each organisation and evaluator writes only its own stream", 2)
         assert owner.last_seq(f"{exercise_id}_b") == 1  # nothing was stored
@@ -229,7 +232,10 @@ def test_a_failed_statement_names_what_was_being_done_and_where(pg_url: str) -> 
     with PgStore(pg_url) as store:
         with pytest.raises(StoreError) as info:  # the parent must be a stored session
             store.create_session(scenario_text="id: x\n", scenario_id="x", parent_id="nosuchparent")
-        assert info.value.message.startswith(f"cannot create a session in the PostgreSQL store at {store.location}: ")
+        assert info.value.message == (
+            f"cannot create a session in the PostgreSQL store at {store.location}: insert or update on table "
+            '"sessions" violates foreign key constraint "sessions_parent_id_fkey" DETAIL: Key '
+            '(parent_id)=(nosuchparent) is not present in table "sessions".')
         assert info.value.exit_code == 2
         assert store.list_sessions() == []  # one transaction: not even the scenario text stayed
         assert store.execute("SELECT count(*) FROM scenario_texts") == [(0,)]
@@ -265,3 +271,16 @@ def test_the_engine_sink_and_the_exercise_reads_on_the_server(pg_url: str) -> No
         store.set_applied_control(second.id, 7)
         assert (store.applied_control(second.id), store.applied_control(first.id)) == (7, 0)
         assert store.integrity_problems() == []
+        store.sink(second.id, lambda kind: {"seq": 3, "kind": kind})(["paused"])  # engine events via to_dict
+        assert store.events(second.id)[-1]["kind"] == "paused"
+
+
+def test_a_query_the_server_cancels_is_not_called_a_lost_server(pg_url: str) -> None:
+    """A statement timeout (set by a database administrator) says so; it is not "cannot reach"."""
+    with PgStore(pg_url) as store:
+        store.execute("SELECT set_config('statement_timeout', '50', false)")
+        with pytest.raises(StoreError) as info:
+            store.execute("SELECT pg_sleep(2)")
+        assert info.value.message == (f"cannot use the PostgreSQL store at {store.location}: "
+                                      "canceling statement due to statement timeout")
+        assert info.value.exit_code == 2

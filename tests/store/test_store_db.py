@@ -143,6 +143,24 @@ def test_a_prefix_finds_ids_whatever_characters_follow_it(store: SessionStore) -
         store.resolve("beefd")  # the lookup is a prefix, not a range that runs past it
 
 
+def test_a_command_that_only_reads_never_creates_the_database(tmp_path: Path) -> None:
+    from krise_ovelse.store.db import NoDatabase
+
+    missing = tmp_path / "none" / "sessions.db"
+    with pytest.raises(NoDatabase) as info:
+        SessionStore.for_reading(missing)
+    assert (info.value.message, info.value.hint, info.value.exit_code) == (
+        f"there is no session database at {missing} yet",
+        "sessions are stored there once an exercise is run or imported (or pass --db / set KRISE_OVELSE_DB)", 2)
+    assert not missing.parent.exists()
+    with pytest.raises(NoDatabase, match=r"env-default\.db"):  # no path: $KRISE_OVELSE_DB (conftest)
+        SessionStore.for_reading(None)
+    with SessionStore(tmp_path / "s.db"):
+        pass
+    with SessionStore.for_reading(tmp_path / "s.db", busy_timeout=7) as reading:
+        assert (reading.path, reading.busy_timeout_ms, reading.readonly) == (tmp_path / "s.db", 7, False)
+
+
 def test_scenario_text_is_kept_once_per_hash(store: SessionStore) -> None:
     ids = [store.create_session(scenario_text=SCENARIO_TEXT, scenario_id="s").id for _ in range(3)]
     assert store._conn.execute("SELECT count(*) FROM scenario_texts").fetchone()[0] == 1

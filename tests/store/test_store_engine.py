@@ -487,3 +487,68 @@ def test_events_can_be_read_from_and_to_a_seq(store: SessionStore, example: tupl
     every = store.events(sid)
     assert [e["seq"] for e in store.iter_events(sid, 2, 3)] == [2, 3]
     assert list(store.iter_events(sid, 3)) == every[2:]
+
+
+def test_a_started_session_records_who_plays_and_how(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.engine import Mode, Participant
+
+    scenario, text = example
+    plain = bridge.start_session(store, scenario, text, team="Lag A", clock=clock)
+    info = store.get(plain.session_id)
+    assert (info.facilitator, info.seed, info.mode, info.participants) == ("", 0, "live", ())
+    assert (info.title, info.started, info.status) == (scenario.title.get(), "2025-03-12T08:00:00+00:00", "running")
+    assert (plain.scenario, plain.text, plain.team) == (scenario, text, "Lag A")
+    started = plain.engine.events[0]
+    assert (started.seed, started.mode, started.decide_first) == (0, Mode.PACED, False)  # type: ignore[attr-defined]
+    named = bridge.start_session(store, scenario, text, team="Lag B", clock=clock, facilitator="Per", seed=9,
+                                 participants=["Kari", Participant("Ola", "Direktør")], mode=Mode.REAL_TIME,
+                                 session_mode="headless", decide_first=True)
+    info = store.get(named.session_id)
+    assert (info.facilitator, info.participants, info.seed, info.mode) == (
+        "Per", ("Kari", "Ola (Direktør)"), 9, "headless")
+    started = named.engine.events[0]
+    assert (started.seed, started.mode, started.decide_first, started.facilitator) == (  # type: ignore[attr-defined]
+        9, Mode.REAL_TIME, True, "Per")
+    assert [p.name for p in started.participants] == ["Kari", "Ola"]  # type: ignore[attr-defined]
+
+
+def test_a_stored_session_checks_evaluations_against_the_catalogue(store: SessionStore,
+                                                                   example: tuple[Scenario, str]) -> None:
+    """The engine of a stored session knows the criteria and their critical tasks: a rating or a
+    task mark naming what the catalogue does not have is refused, not stored."""
+    from krise_ovelse.engine import CommandRefused, TaskStatus
+    from krise_ovelse.model.scenario import Level
+
+    scenario, text = example
+    live = bridge.start_session(store, scenario, text, team="Lag A", clock=clock)
+    before = store.events(live.session_id)
+    with pytest.raises(CommandRefused):
+        live.engine.handle(c.RateCriterion("NOPE-1", Level.S, "grunn", "Eva"))
+    with pytest.raises(CommandRefused):
+        live.engine.handle(c.MarkTask("KH-2", 999, TaskStatus.OBSERVED, "Eva"))
+    assert store.events(live.session_id) == before
+
+
+def test_a_session_the_engine_refuses_to_start_is_released_with_the_reason(store: SessionStore,
+                                                                          example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    with pytest.raises(StoreError) as info:
+        bridge.start_session(store, scenario, text, team="  ", clock=clock)
+    (stored,) = store.list_sessions()
+    assert info.value.message.startswith(f"session {stored.id} could not start: ")
+    assert "team name" in info.value.message and info.value.exit_code == 1
+    assert (stored.status, stored.owner) == ("interrupted", None)
+
+
+def test_a_headless_run_is_stored_as_headless_with_its_seed(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    """`run` without a playthrough: seed 0, team «headless»; with one, the playthrough's seed."""
+    from krise_ovelse.scripted.playthrough import load_playthrough_text
+
+    scenario, text = example
+    sid, result = bridge.run_headless_stored(store, scenario, text)
+    info = store.get(sid)
+    assert (info.mode, info.seed, info.team, info.status) == ("headless", 0, "headless", "ended")
+    assert result.state.ended
+    script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag S\nseed: 4\n", scenario).playthrough
+    sid, _ = bridge.run_headless_stored(store, scenario, text, script)
+    assert (store.get(sid).seed, store.get(sid).team) == (4, "Lag S")

@@ -66,6 +66,12 @@ def test_export_format(exported: Path, store: SessionStore, session: str) -> Non
     assert header["event_count"] == len(store.events(session)) == len(lines) - 1
     assert lines[1:] == [canonical_json(e) for e in store.events(session)]
     assert header["events_sha256"] == events_sha256(store.events(session))
+    from krise_ovelse.store.exchange import SESSION_FIELDS
+
+    assert list(header["session"]) == list(SESSION_FIELDS)  # the documented fields, no others
+    assert f'"title":"{store.get(session).title}"' in lines[0]  # Norwegian text stays readable, unescaped
+    assert header["session"]["participants"] == list(store.get(session).participants)
+    assert header["session"]["summary"] == store.summary(session) is not None
 
 
 def test_export_to_standard_output_writes_the_same_lines_as_the_file(exported: Path, store: SessionStore,
@@ -572,3 +578,9 @@ def test_a_signed_export_imports_with_who_signed_it(store: SessionStore, session
     assert (imported.signer, imported.trusted, imported.key_id) == ("lag-a", True, key.key_id)
     plain = import_verified(other, unsigned, new_id=True)
     assert (plain.signer, plain.trusted, plain.key_id) == (None, False, "")
+    with pytest.raises(StoreError) as missing:  # a key that is not there: the signing module's sentence
+        export_to_path(store, session, tmp_path / "x.jsonl", sign_with="nobody")
+    assert (missing.value.message, missing.value.hint, missing.value.exit_code) == (
+        f"there is no signing key named 'nobody' in {tmp_path / 'keys'}",
+        "make one with `krise-ovelse keys create nobody`", 2)
+    assert not (tmp_path / "x.jsonl").exists()

@@ -741,4 +741,23 @@ def test_a_damaged_export_header_is_refused_with_its_reason(tmp_path: Path, head
 #   only; the path on Linux and macOS is the same;
 # - `state_summary`'s phase "-" before the start: a stored session always begins with session_started;
 # - `finish_headless`'s second "produces only" check (after the real run): the dry run before the
-#   claim ran the same deterministic playthrough and already refused a shorter one.
+#   claim ran the same deterministic playthrough and already refused a shorter one; likewise the
+#   real run's label (a mismatch is refused by the dry run first), the dry run's `store` and
+#   `write=None` (a dry run never writes), `clock=None` (no caller passes a clock: both default to
+#   the headless runner's fixed one) and the label's default when a playthrough has no `file`
+#   (every `Playthrough` has one);
+# - `_close_run`'s "paused": a headless run always plays to its end;
+# - codec names in another case (`"UTF-8"`, `"UTF-8-SIG"`): Python looks codecs up case-insensitively;
+# - `branch_session`: `claim=None/True` (a branch starts paused, and only a running session gets an
+#   owner) and the session id in its `fold_session` check (a prefix of events that fold folds too,
+#   so that check cannot fail);
+# - `state_summary`'s `deadline or 0`: an open decision always has a deadline;
+# - `connect_error`'s and `export_to_path`'s exit code `EXIT_USAGE` left out: it is the default;
+# - `_loads`' second RecursionError (canonical_json): json.loads refuses any nesting that the
+#   encoder could not write (the same recursion limit), so it is never reached;
+# - `read_export`'s initial `lineno` and `blank_at`: never read before the loop sets them;
+# - `export_lines`' `ensure_ascii=None`, `allow_nan=None` (falsy, like False) and `allow_nan=True`
+#   (no header holds NaN: summaries are computed from finite numbers);
+# - `import_verified`'s `branch_seq < len(events)`: an out-of-range branch point falls back to all
+#   the copied events, which is len(events) too;
+# - `SessionStore.for_reading` calling `resolve_db_path(None)` when its path is None.

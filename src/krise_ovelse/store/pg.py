@@ -101,7 +101,7 @@ def connect_error(exc: BaseException, location: str) -> StoreError:
             "invalid integer value" in low or "invalid uri" in low or "invalid percent" in low:
         return StoreError(f"{location} is not a valid PostgreSQL URL ({text})", EXIT_USAGE,
                           "write it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
-    if "connection refused" in low or "could not connect" in low or "timeout" in low or \
+    if "connection refused" in low or "could not connect" in low or "timeout expired" in low or "timed out" in low or \
             "translate host name" in low or "resolve host" in low or "no route" in low or "server closed" in low:
         return StoreError(f"cannot reach the PostgreSQL server at {location} ({text})", EXIT_USAGE,
                           "check that the server runs and the host and port in the URL")
