@@ -310,3 +310,49 @@ def test_bad_export_line_through_the_cli(store: SessionStore, session: str, db_p
     assert result.exit_code == 1
     assert store.events(session) == make_events(1, 5)
     assert store.count_sessions() == 1
+
+
+_DISK = ("cannot {action} the session database {p}: the disk is full; nothing was written by this command",
+         "free some space (or choose another place with --db / KRISE_OVELSE_DB) and try again; what was stored "
+         "before is unchanged")
+_READ_ONLY = ("cannot write to the session database {p}: the file or its directory is read-only",
+              "check the permissions, or choose another place with --db or KRISE_OVELSE_DB")
+_OPEN = ("cannot open the session database {p} ({text})",
+         "check that the directory exists and is writable, or choose another place with --db or KRISE_OVELSE_DB")
+_DAMAGED = ("the session database {p} is damaged or is not a krise-øvelse database ({text})",
+            "restore it from a backup or an export (`krise-ovelse import`), or start a new one with --db; "
+            "krise-øvelse did not change the file")
+_LOCKED = ("the session database {p} is locked by another process ({text})",
+           "close the other krise-ovelse window or command that uses it, then try again")
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (sqlite3.OperationalError("database is locked"), _LOCKED),
+    (sqlite3.OperationalError("database table is busy"), _LOCKED),
+    (sqlite3.OperationalError("database or disk is full"), _DISK),
+    (sqlite3.OperationalError("disk full"), _DISK),
+    (OSError(28, "No space left on device"), _DISK),
+    (sqlite3.OperationalError("attempt to write a readonly database"), _READ_ONLY),
+    (sqlite3.OperationalError("the medium is read-only"), _READ_ONLY),
+    (PermissionError(13, "Permission denied"), _READ_ONLY),
+    (sqlite3.OperationalError("unable to open database file"), _OPEN),
+    (OSError(2, "No such file or directory"), _OPEN),
+    (sqlite3.DatabaseError("file is not a database"), _DAMAGED),
+    (sqlite3.OperationalError("database disk image is malformed"), _DAMAGED),
+    (sqlite3.OperationalError("corrupt index"), _DAMAGED),
+    (sqlite3.DatabaseError("something SQLite has not said before"), _DAMAGED),
+    (sqlite3.IntegrityError("UNIQUE constraint failed: sessions.id"), ("cannot {action} the session database {p}: "
+                                                                       "{text}", "")),
+    (sqlite3.OperationalError("no such table: sessions"), ("cannot {action} the session database {p}: {text}", "")),
+])
+@pytest.mark.parametrize("action", ["use", "write to"])
+def test_every_database_failure_is_one_sentence_with_what_to_do(error: BaseException, expected: tuple[str, str],
+                                                                action: str) -> None:
+    from krise_ovelse.store.errors import translate
+
+    translated = translate(error, "/data/s.db", action) if action != "use" else translate(error, "/data/s.db")
+    message, hint = expected
+    assert (translated.message, translated.hint, translated.exit_code) == (
+        message.format(action=action, p="/data/s.db", text=str(error)), hint, 2)
+    already = StoreError("said already")
+    assert translate(already, "/data/s.db") is already
