@@ -265,6 +265,13 @@ class TestEnd:
         assert engine.state.scenario_minutes == minutes("D+30")
         assert engine.state.ended and not engine.state.running
 
+    def test_the_end_of_play_is_recorded_without_a_note(self) -> None:
+        engine = start(basic())
+        events = do(engine, Advance(minutes("D+30")))
+        ended = events[-1]
+        assert (ended.kind, ended.reason.value, ended.note) == ("session_ended", "scenario_end", "")  # type: ignore[attr-defined]
+        assert engine.state.session is not None and engine.state.session.facilitator == ""
+
     def test_endex_by_the_facilitator_refuses_everything_after(self) -> None:
         engine = start(basic())
         do(engine, EndExercise("tiden er ute"))

@@ -221,6 +221,13 @@ class TestConditional:
         # the default is in force, but the team did not choose it
         assert engine.state.inject("c_decided").status is InjectStatus.PENDING
 
+    def test_a_timed_condition_that_nothing_can_make_true_costs_no_stop(self) -> None:
+        scn = scenario(indicators=[indicator("calm", 50)], injects=[inject("c1", "D+1", when="calm >= 60")])
+        engine = start(scn)
+        events = do(engine, Advance(minutes("D+2")))
+        assert kinds(events) == ["clock_advanced"]  # one move: no stop at D+1 for a condition that stays false
+        assert engine.state.inject("c1").status is InjectStatus.PENDING
+
     def test_predictions_match_minute_by_minute_play(self) -> None:
         """Stopping at every minute must give the same release times as one long advance."""
         conds = {

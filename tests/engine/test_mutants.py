@@ -24,7 +24,34 @@ Mutants that survive and cannot change behaviour (equivalent), by where they are
   full tail (`count` a multiple of 32, so `count - 1` and `count - 2` fall in the same block), and an
   append only ever replaces the last child of a node, so nothing follows it;
 - `_require_evaluator`'s "must be a name" refusal: every caller has refused a non-text name first
-  (the command's text-field check or `require_text`).
+  (the command's text-field check or `require_text`); likewise `_check_note`'s "why must be text" and
+  `_check_end`'s "the note must be text" (the text-field check refuses first), and the
+  `isinstance(id, str)` guards of `inject_index`, `decision_option`, `_decision_index`,
+  `_amended_record` and `_check_jump` (ids are text fields);
+
+Found by the complete run of session 5 (equivalent, by where they are):
+
+- `predict._flip`'s straight-line guess (the formula, the three minutes tried, the range check):
+  a wrong guess is never accepted (it checks the minute and the one before) and the binary search
+  finds the same minute, only slower; `_add` not merging exactly adjacent ranges (`- 1`, `>`)
+  and `_intersect` advancing the other side on equal ends: the same minutes, another list;
+- `Run.tick` with `remaining >= 1e-9`: only a tick of exactly a billionth of a second differs;
+  `Run.predict` with `low >= scenario_minutes`: it is called with a later minute only;
+- `_run_write` taking `opened_at` even when None, `_option_applied` keeping `old.chosen_option`
+  as None for a missed decision: an open decision always has an opening time and no team choice;
+- `_amended_record` scanning down to position -1: that is the last record, already looked at;
+- `_clock_jumped` not moving the indicators' anchors: a jump always ends at a phase start, whose
+  `phase_changed` (same minute) moves them, or at the end of play; `_mode_changed` dropping the
+  carry also when switching to real time: in paced mode it is already 0; `_paused`/`_session_ended`
+  with `running=None`: read only as false;
+- `Plan.phase_at` with `max(1, …)` and `scheduled_between` from the start: the first is asked only
+  at or after a later phase's start, and a scheduled inject before the jump is never pending;
+- `upcoming_injects` treating an inject with `when` as conditional whatever its trigger: the
+  scenario checks refuse `when` on manual and follow-up injects; `PVec.__hash__` of None: every
+  vector hashes alike, still correct;
+- `event_to_dict` stopping at the first optional field left at its default: the optional fields
+  come last and an observation without a level has no `why`;
+- `_run_next` without the stop it already knows: `advance_to` works it out again.
 """
 
 from __future__ import annotations

@@ -120,3 +120,12 @@ def test_where_a_negation_holds_is_exact_at_its_edges(source: str, low: int, hig
     condition = parse_condition(source)
     assert next(t for t in range(low, high + 1) if holds(condition, At(state, t))) == expected  # the slow truth
     assert first_time(condition, state, low, high) == expected
+
+
+def test_a_condition_first_true_at_the_minute_an_indicator_reaches_its_bound() -> None:
+    # 99 + 1/day reaches its bound 100 at minute 1440 exactly: a piece of one minute between the bends
+    scn = scenario(phases=[phase("p", "D+0")], ends="D+10",
+                   indicators=[indicator("a", 99, drift={"p": "1/day"}), indicator("b", 0)])
+    state = start(scn).state
+    assert first_time(parse_condition("a >= 100"), state, 0, 3000) == 1440
+    assert first_time(parse_condition("a >= 100 and day <= 1"), state, 0, 3000) == 1440

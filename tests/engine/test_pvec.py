@@ -43,3 +43,18 @@ def test_equal_vectors_built_differently_hash_alike() -> None:
 
 def test_a_vector_prints_its_items() -> None:
     assert repr(pvec([1, "a"])) == "PVec([1, 'a'])" and repr(PVec()) == "PVec([])"
+
+
+def test_reads_and_sets_past_the_end_are_index_errors_and_negative_indexes_count_from_the_end() -> None:
+    vec = pvec(range(40))
+    with pytest.raises(IndexError, match=r"^PVec index out of range$"):
+        vec[40]
+    assert vec[-40] == 0 and vec.set(-1, 99)[39] == 99 and vec.set(-40, 99)[0] == 99
+    with pytest.raises(IndexError):
+        vec.set(-41, 0)
+
+
+def test_vectors_of_other_lengths_or_items_differ() -> None:
+    vec = pvec(range(40))
+    assert vec == vec and vec != pvec(range(41)) and pvec(range(41)) != vec
+    assert vec != vec.set(39, -1) and vec != pvec(range(1, 41))

@@ -107,6 +107,11 @@ REASONS: list[tuple[Command, str]] = [
     (AmendDecisionRecord("zz", "r", "k"), "there is no decision 'zz'"),
     (SetSpeed(100.5), "speed must be above 0 and at most 100, not 100.5"),
     (Decide("d01", "z"), "decision d01 has no option 'z' (options: a, b)"),
+    (StartSession("igjen"), "the session has already started"),
+    (Resume(), "the exercise is already running"),
+    (AddAdhocInject("x", to="HR"), "to must be a list of texts, not 'HR'"),  # type: ignore[arg-type]
+    (AddObservation("x", criteria="KH-2"), "criteria must be a list of texts, not 'KH-2'"),  # type: ignore[arg-type]
+    (AddObservation("x", inject_id=None, decision_id=3), "decision_id must be text, not 3"),  # type: ignore[arg-type]
 ]
 
 
@@ -117,6 +122,19 @@ def test_the_reason_of_a_refusal_says_what_is_wrong(command: Command, reason: st
     with pytest.raises(CommandRefused) as refused:
         engine.handle(command)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (StartSession("Lag", decide_first="ja"), "decide_first must be true or false"),  # type: ignore[arg-type]
+    (StartSession("Lag", seed=True), "the seed must be a whole number"),
+    (StartSession("Lag", seed=1.5), "the seed must be a whole number"),  # type: ignore[arg-type]
+])
+def test_a_bad_start_is_refused_with_its_reason(command: Command, reason: str) -> None:
+    engine = Engine(basic(), clock=FakeClock())
+    with pytest.raises(CommandRefused) as refused:
+        engine.handle(command)
+    assert (refused.value.code, refused.value.reason) == ("bad_value", reason)
+    assert len(engine.events) == 0
 
 
 def test_nothing_but_start_before_the_session_starts() -> None:

@@ -147,6 +147,28 @@ def test_a_database_without_the_tables_or_with_another_schema_version_is_refused
         EXIT_USAGE)
 
 
+def test_a_listener_wakes_on_a_notification_and_after_a_lost_connection(pg_url: str) -> None:
+    """`wait(timeout)`: True when a notification came or the connection was opened (again)."""
+    listener = PgListener(pg_url, "ex")
+    try:
+        assert listener.wait(0.01) is True and listener.reconnects == 1
+        assert listener.wait(0.01) is False
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_notify(%s, 'x')", (channel_for("ex"),))
+        assert listener.wait(5) is True
+        assert listener.wait(0.01) is False
+        pid = listener.backend_pid
+        with psycopg.connect(admin_url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert listener.wait(1) is False and listener.reconnects == 1  # noticed, no exception
+        assert listener.wait(0.01) is True and listener.reconnects == 2 and listener.backend_pid != pid
+        with psycopg.connect(pg_url, autocommit=True) as conn:  # listening again on the new connection
+            conn.execute("SELECT pg_notify(%s, 'x')", (channel_for("ex"),))
+        assert listener.wait(5) is True
+    finally:
+        listener.close()
+
+
 def test_a_listener_that_cannot_connect_says_nothing_and_tries_again_later(pg_url: str) -> None:
     listener = PgListener("postgresql://u:p@127.0.0.1:1/db", "ex")
     assert listener.wait(0.01) is False and listener.reconnects == 0 and listener.backend_pid is None

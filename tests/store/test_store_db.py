@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -141,6 +142,14 @@ def test_a_prefix_finds_ids_whatever_characters_follow_it(store: SessionStore) -
     assert store.resolve("beefc") == "beefcafe"
     with pytest.raises(UnknownSession):
         store.resolve("beefd")  # the lookup is a prefix, not a range that runs past it
+
+
+def test_a_session_as_a_dict_lists_its_participants(store: SessionStore) -> None:
+    """What `sessions --json` prints: every field, participants as a list, the effective status."""
+    info = store.create_session(scenario_text=SCENARIO_TEXT, scenario_id="s", participants=["Kari", "Ola (HR)"])
+    data = info.to_dict()
+    assert data["participants"] == ["Kari", "Ola (HR)"] and data["effective_status"] == "running"
+    assert set(data) == {*(f.name for f in attrs.fields(type(info))), "effective_status"}
 
 
 def test_a_command_that_only_reads_never_creates_the_database(tmp_path: Path) -> None:

@@ -548,6 +548,8 @@ def test_a_headless_run_is_stored_as_headless_with_its_seed(store: SessionStore,
     sid, result = bridge.run_headless_stored(store, scenario, text)
     info = store.get(sid)
     assert (info.mode, info.seed, info.team, info.status) == ("headless", 0, "headless", "ended")
+    assert (info.facilitator, info.participants) == ("", ())
+    assert info.to_dict()["participants"] == [] and "PARTICIPANTS" not in info.to_dict()
     assert result.state.ended
     script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag S\nseed: 4\n", scenario).playthrough
     sid, _ = bridge.run_headless_stored(store, scenario, text, script)
