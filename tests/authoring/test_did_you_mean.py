@@ -31,3 +31,4 @@ def test_with_nothing_known_the_hint_says_so_or_is_empty() -> None:
 def test_the_same_name_in_other_case_or_zeros_comes_first() -> None:
     assert suggestions("I2", ["i32", "i02"], n=2) == ["i02"]
     assert suggestions("i02", ["i02"]) == []  # the word itself is not a suggestion
+    assert suggestions("a-b1", ["a-b", "a_b1"]) == ["a_b1"]  # - and _ are the same slip

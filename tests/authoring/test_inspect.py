@@ -88,3 +88,17 @@ def test_titles_and_names_are_in_the_scenarios_language() -> None:
     assert (info["title"], info["languages"]) == ("Small", ["en"])
     assert [p["title"] for p in info["phases"]] == ["Acute phase", "Maratonet"]
     assert info["indicators"][0]["name"] == "Load"
+
+
+def test_counts_of_notes_actions_categories_and_criteria() -> None:
+    text = replace('    title: "Status"\n', '    title: "Status"\n    facilitator_notes: "Følg med"\n'
+                   '    expected_actions: ["Ring HR"]\n', MINIMAL)
+    text = replace("scoring:\n", "  - id: d02\n    opens_with: i05\n    deadline: 1d\n    category: staff_mobility\n"
+                   "    prompt: X\n    options:\n      - {id: x, text: X, effects: {load: 1}}\n"
+                   "      - {id: y, text: Y, effects: {load: 2}}\n    default: x\nscoring:\n", text)
+    info = inspect(text)
+    assert (info["injects"]["with_facilitator_notes"], info["injects"]["with_expected_actions"]) == (1, 1)
+    assert info["decisions"] == {"total": 2, "by_category": {"communication": 1, "staff_mobility": 1}, "options": 4}
+    assert info["criteria"] == {"with_evidence": ["KH-2", "KH-5"], "scored": ["KH-2", "KH-5"], "rules": 1}
+    assert "  decisions: 2 (4 options)  by category: communication 1, staff_mobility 1" in (
+        format_inspection(info).splitlines())

@@ -93,3 +93,25 @@ def test_an_agency_a_role_and_a_goal_may_be_written_as_plain_text() -> None:
 ])
 def test_shorthand_forms_that_are_wrong(value: str, lines: list[str]) -> None:
     assert [p.render() for p in load(replace("phases:\n", value + "\nphases:\n")).problems] == lines
+
+
+@pytest.mark.parametrize(("old", "new", "line"), [
+    ("start_date: 2020-03-12", "start_date: [1]",
+     "s.yaml:4:13: E-TYPE expected a date, found a list (write YYYY-MM-DD, e.g. 2020-03-12)"),
+    ("start_date: 2020-03-12", "start_date: 2020-03-12 08:00:00",
+     "s.yaml:4:13: E-TYPE expected a date, found a date and time (write only the date, e.g. 2020-03-12)"),
+    ("start_date: 2020-03-12", 'start_date: "2020-3-x"',
+     "s.yaml:4:13: E-VALUE '2020-3-x' is not a date (write a real date as YYYY-MM-DD, e.g. 2020-03-12)"),
+    ("initial: 40", "initial: .inf",
+     "s.yaml:19:14: E-VALUE inf is not a usable number (write a finite number, e.g. 100)"),
+    ("initial: 40", "initial: [1]",
+     "s.yaml:19:14: E-TYPE expected a number, found a list (the indicator's value at D+0, a plain number)"),
+    ("phases:\n", "agency: {name: X, staff: 1.5}\nphases:\n",
+     "s.yaml:5:26: E-TYPE expected a whole number, found a number"),
+    ("phases:\n", "agency: {name: X, staff: 1234567890123456789012345}\nphases:\n",
+     "s.yaml:5:26: E-VALUE 12345678901234567… is too large (at most 1,000,000,000)"),
+    ('when: "load >= 75 and not daily"', "when: |\n      load >= 75 and and",
+     "s.yaml:36:16: E-COND expected a value, found 'and' (see the condition language in docs/scenario-format.md)"),
+])
+def test_dates_numbers_and_block_conditions(old: str, new: str, line: str) -> None:
+    assert [p.render() for p in load(replace(old, new)).problems] == [line]
