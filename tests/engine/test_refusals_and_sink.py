@@ -53,6 +53,7 @@ REFUSED: list[tuple[Command, str]] = [
     (SetSpeed(1000), "bad_value"),
     (SetSpeed(1), "no_change"),
     (SetMode(Mode.PACED), "no_change"),
+    (SetMode("fast"), "bad_value"),  # type: ignore[arg-type]
     (JumpToPhase("akutt"), "backwards"),
     (JumpToPhase("x"), "unknown_phase"),
     (ReleaseInject("nope"), "unknown_inject"),
