@@ -31,6 +31,8 @@ def rendered(text: str) -> list[str]:
      "s.yaml:35:32: E-REF-DECISION no decision with id 'd09' (did you mean 'd01'?)"),
     (CONDITION, '"load > 1 and flag(dayly)"',
      "s.yaml:35:30: E-REF-NAME no option sets the flag 'dayly' (did you mean 'daily'?)"),
+    (CONDITION, '"load > 1 and flag(zzz)"',
+     "s.yaml:35:30: E-REF-NAME no option sets the flag 'zzz' (known flags: daily)"),
     (CONDITION, '"load > 1 and chose(d01, c)"',
      "s.yaml:35:36: E-REF-OPTION no option with id 'c' (known options: a, b)"),
     (CONDITION, '"load > 1 and released(i99)"',
@@ -66,6 +68,15 @@ def test_a_time_in_a_jump_says_which_jump() -> None:
     assert rendered(replace("at: D+15 09:00", "at: D+5 09:00")) == [
         "s.yaml:49:9: E-TIME-RANGE D+5 09:00 is not played: it is in the jump from the end of phase 'akutt' "
         f"(D+3 00:00) to the start of the next phase (D+14 00:00) {HINT}"]
+
+
+def test_a_jump_names_the_phase_that_comes_next() -> None:
+    mid = "  - id: mid\n    title: Midt\n    starts: D+5\n    compression: 720\n    ends: D+6\n"
+    text = replace("  - id: lang\n", mid + "  - id: lang\n").replace("drift: {akutt: 3/week, lang: 2/week}",
+                                                                   "drift: {akutt: 3/week}")
+    assert rendered(replace("at: D+15 09:00", "at: D+4 09:00", text)) == [
+        "s.yaml:54:9: E-TIME-RANGE D+4 09:00 is not played: it is in the jump from the end of phase 'akutt' "
+        f"(D+3 00:00) to the start of the next phase (D+5 00:00) {HINT}"]
 
 
 def test_a_time_after_the_last_phase_ends_jumps_to_the_end() -> None:
