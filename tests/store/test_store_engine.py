@@ -554,3 +554,18 @@ def test_a_headless_run_is_stored_as_headless_with_its_seed(store: SessionStore,
     script = load_playthrough_text(f"scenario: {scenario.id}\nteam: Lag S\nseed: 4\n", scenario).playthrough
     sid, _ = bridge.run_headless_stored(store, scenario, text, script)
     assert (store.get(sid).seed, store.get(sid).team) == (4, "Lag S")
+
+
+def test_participants_are_stored_as_name_and_role_and_a_sink_wants_dicts(store: SessionStore) -> None:
+    from types import SimpleNamespace
+
+    from krise_ovelse.store.lifecycle import participant_labels
+    from krise_ovelse.store.sink import StoreSink
+
+    people = ["  Kari  ", SimpleNamespace(name="Ola", role="HR"), SimpleNamespace(name="Per"),
+              SimpleNamespace(name="Siv", role=None)]
+    assert participant_labels(people) == ["Kari", "Ola (HR)", "Per", "Siv"]
+    with pytest.raises(TypeError) as info:
+        StoreSink(store, "x")([SimpleNamespace(kind="paused")])
+    assert str(info.value) == ("SimpleNamespace is not an event dict; give the sink a to_dict "
+                               "(krise_ovelse.store.lifecycle.engine_sink does)")
