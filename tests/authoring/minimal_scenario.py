@@ -3,6 +3,8 @@ from __future__ import annotations
 import textwrap
 
 from krise_ovelse.authoring import LoadResult, load_scenario_text
+from krise_ovelse.authoring.lint import lint_scenario
+from krise_ovelse.model.problems import Problem
 
 MINIMAL = textwrap.dedent(
     """\
@@ -92,3 +94,26 @@ def load(text: str) -> LoadResult:
 
 def codes(result: LoadResult) -> list[str]:
     return [p.code for p in result.problems]
+
+
+def replace(old: str, new: str, text: str = MINIMAL) -> str:
+    """`text` with the first `old` replaced (which must be there)."""
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def lint(text: str) -> list[Problem]:
+    """The lint warnings of a scenario that loads without errors."""
+    result = load(text)
+    assert result.scenario is not None and result.document is not None, [p.render() for p in result.problems]
+    return lint_scenario(result.scenario, result.document)
+
+
+#: Four phases, one of them ending before the next starts (the days each is played).
+FOUR_PHASES = """\
+phases:
+  - {id: a, title: A, starts: D+0, compression: 720}
+  - {id: b, title: B, starts: D+5, compression: 720, ends: D+8}
+  - {id: c, title: C, starts: D+10, compression: 720}
+  - {id: d, title: D, starts: D+14, compression: 10080}
+"""

@@ -9,19 +9,12 @@ import pytest
 from krise_ovelse.authoring.lint import lint_scenario
 from krise_ovelse.model.problems import Problem, Severity
 
-from .minimal_scenario import MINIMAL, load
+from .minimal_scenario import FOUR_PHASES, MINIMAL, load
 
 NO_TRADEOFF_A = ("s.yaml:59:9: W-NO-TRADEOFF option 'a' of 'd01' is at least as good as every other on every "
                  "indicator and criterion (give it a cost somewhere (an indicator, a criterion, the mission) so "
                  "the choice is a real dilemma)")
 
-FOUR_PHASES = """\
-phases:
-  - {id: a, title: A, starts: D+0, compression: 720}
-  - {id: b, title: B, starts: D+5, compression: 720, ends: D+8}
-  - {id: c, title: C, starts: D+10, compression: 720}
-  - {id: d, title: D, starts: D+14, compression: 10080}
-"""
 
 
 def replace(old: str, new: str, text: str = MINIMAL) -> str:

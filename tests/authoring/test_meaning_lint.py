@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from krise_ovelse.authoring.lint import TIMELINESS_CRITERION, lint_scenario
+from krise_ovelse.authoring.lint import TIMELINESS_CRITERION
 from krise_ovelse.authoring.meaning import Analysis
 from krise_ovelse.model.problems import Problem
 from krise_ovelse.scoring.evidence import TIMELINESS_CRITERION as SCORED_TIMELINESS
 
-from .minimal_scenario import MINIMAL, load
+from .minimal_scenario import MINIMAL, lint, load, replace
 
 CONDITION = '"load >= 75 and not daily"'
 WHEN_LINE = MINIMAL[: MINIMAL.index(CONDITION)].count("\n") + 1
 
-
-def replace(old: str, new: str, text: str = MINIMAL) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
-
-
-def lint(text: str) -> list[Problem]:
-    result = load(text)
-    assert result.scenario is not None and result.document is not None, [p.render() for p in result.problems]
-    return lint_scenario(result.scenario, result.document)
 
 
 def found(text: str, code: str) -> list[Problem]:

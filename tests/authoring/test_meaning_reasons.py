@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from krise_ovelse.authoring.lint import lint_scenario
 from krise_ovelse.model.problems import Problem
 
-from .minimal_scenario import MINIMAL, load
+from .minimal_scenario import FOUR_PHASES, MINIMAL, lint, replace
 
 CONDITION = '"load >= 75 and not daily"'
 #: The column of the condition's first character in i02's `when: "…"` (line 35).
 START = MINIMAL.splitlines()[34].index('"') + 2
 
-
-def replace(old: str, new: str, text: str = MINIMAL) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
-
-
-def lint(text: str) -> list[Problem]:
-    result = load(text)
-    assert result.scenario is not None and result.document is not None, [p.render() for p in result.problems]
-    return lint_scenario(result.scenario, result.document)
 
 
 def about(text: str, inject: str) -> list[Problem]:
@@ -133,13 +122,6 @@ def test_a_condition_may_hold_after_the_injects_own_time() -> None:
 
 # --- phases: the days each is played ----------------------------------------------------------
 
-FOUR_PHASES = """\
-phases:
-  - {id: a, title: A, starts: D+0, compression: 720}
-  - {id: b, title: B, starts: D+5, compression: 720, ends: D+8}
-  - {id: c, title: C, starts: D+10, compression: 720}
-  - {id: d, title: D, starts: D+14, compression: 10080}
-"""
 
 
 def four_phases() -> str:

@@ -21,6 +21,8 @@ from krise_ovelse.store.errors import ExportFileError, StoreError
 from krise_ovelse.store.exchange import FORMAT, export_session, export_to_path, read_export
 from krise_ovelse.store.importing import import_verified
 
+from ..security.test_exports import rehash
+
 EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
 PLAY = shipped_scenarios_dir() / "playthroughs" / "kort-eksempel" / "sterkt.yaml"
 SCENARIO_TEXT = EXAMPLE.read_text(encoding="utf-8")
@@ -280,15 +282,7 @@ def test_a_decide_first_session_round_trips_and_a_forged_mapping_is_refused(
 def forge(path: Path, edit: Any) -> Path:
     """Edit an export's header and events and recompute every hash, as anyone holding the file
     can (docs/sessions.md): the import must derive, not believe."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header, events = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
-    edit(header, events)
-    header["event_count"] = len(events)
-    header["events_sha256"] = events_sha256(events)
-    header["session_sha256"] = sha256_text(canonical_json(header["session"]))
-    header["scenario_sha256"] = sha256_text(header["scenario_text"])
-    path.write_text("\n".join([json.dumps(header, ensure_ascii=False), *map(canonical_json, events)]) + "\n",
-                    encoding="utf-8")
+    rehash(path, edit)
     return path
 
 
