@@ -18,10 +18,8 @@ from typing import Any
 import attrs
 import pytest
 
-from krise_ovelse.authoring import load_scenario
 from krise_ovelse.engine import commands as c
 from krise_ovelse.model.scenario import Scenario
-from krise_ovelse.paths import shipped_scenarios_dir
 from krise_ovelse.scripted.playthrough import load_playthrough_text
 from krise_ovelse.store import engine_bridge as bridge
 from krise_ovelse.store.db import SessionStore
@@ -36,20 +34,8 @@ from krise_ovelse.store.errors import (
 from krise_ovelse.store.exchange import _type_name
 from krise_ovelse.store.lifecycle import release_claim
 
-EXAMPLE = shipped_scenarios_dir() / "examples" / "kort-eksempel.yaml"
-WALL = dt.datetime(2025, 3, 12, 8, 0, tzinfo=dt.UTC)
-
-
-def clock() -> dt.datetime:
-    return WALL
-
-
-@pytest.fixture(scope="module")
-def example() -> tuple[Scenario, str]:
-    result = load_scenario(EXAMPLE)
-    assert result.scenario is not None and result.text is not None
-    return result.scenario, result.text
-
+from .test_store_engine import clock
+from .test_store_engine import example as example  # the fixture: the shipped short example
 
 # --- errors: the sentence, the hint and the exit code ---------------------------------------------
 

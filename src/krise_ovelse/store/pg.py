@@ -303,8 +303,6 @@ class PgStore(SessionRows):
         just when the organisations needed it. The only listeners that care, the organisation's
         evaluators, wake on the control event itself and read a moment later
         (`national.evaluator.EvaluatorClient.wait_and_sync`)."""
-        channel = channel_for(activity_channel(group) if exercise and stream != "control" else exercise or session_id)
-        payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
         derived = applied_control is not None
         setup = sql.SQL("SELECT pg_advisory_xact_lock(%s), set_config('krise.applied_control', %s, true)"
                         + (", set_config('synchronous_commit', 'off', true)" if derived else ""))
@@ -320,7 +318,9 @@ class PgStore(SessionRows):
         for row in rows:
             params.extend((session_id, *row))
         if not derived:
-            params.extend((channel, payload))
+            channel = activity_channel(group) if exercise and stream != "control" else exercise or session_id
+            payload = json.dumps({"s": session_id, "q": rows[-1][0]}, separators=(",", ":"))
+            params.extend((channel_for(channel), payload))
         return query, params
 
     def _insert(self, conn: psycopg.Connection[Any], session_id: str, rows: Sequence[Any], exercise: str | None,
