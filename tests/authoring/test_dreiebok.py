@@ -221,3 +221,109 @@ def test_without_a_start_date_times_have_no_dates_and_phases_run_to_the_next() -
     ]
     assert "### D+0 08:00 · i01 · Regjeringen stenger ned" in lines
     assert "### D+15 09:00 · i05 · Status: C:\\\\Felles\\\\X" in lines  # a backslash is not markup either
+
+
+def _translated_in_full() -> str:
+    """_translated() with every text an inject and a decision can have, in both languages, and
+    options with effects, evidence, both and neither."""
+    text = _replace(
+        '    body: "Alle som kan, skal jobbe hjemmefra."\n',
+        '    body: {nb: "Alle som kan, skal jobbe hjemmefra.\\n\\nSkolene stenger.",\n'
+        '           en: "Everyone who can must work from home.\\n\\nSchools close."}\n'
+        '    facilitator_notes: {nb: "Les opp *rolig*.", en: "Read it out *calmly*."}\n'
+        "    expected_actions:\n"
+        "      - {nb: Kalle inn kriseledelsen, en: Convene the crisis management team}\n"
+        "      - {nb: Informere de ansatte, en: Inform the staff}\n",
+        _translated(),
+    )
+    text = _replace("criteria: [KH-1]", "criteria: [KH-1, KH-2]", text)
+    text = _replace('prompt: "Hvordan informerer dere?"',
+                    'prompt: {nb: "Hvordan informerer dere?", en: "How do you inform?"}', text)
+    text = _replace('text: "Daglig status"', 'text: {nb: "Daglig status", en: "Daily status"}', text)
+    text = _replace('text: "Vent"', 'text: {nb: "Vent", en: "Wait"}', text)
+    text = _replace("evidence: {KH-2: P}", "evidence: {KH-2: P, KH-5: S}", text)
+    text = _replace("        evidence: {KH-2: U}\n",
+                    "      - {id: c, text: {nb: Utsett, en: Postpone}, evidence: {KH-2: M}}\n"
+                    "      - {id: d, text: {nb: Ingenting, en: Nothing}}\n", text)
+    return _replace('    title: "Nøkkelperson sykmeldt"\n',
+                    '    title: {nb: "Nøkkelperson sykmeldt", en: "Key person on sick leave"}\n'
+                    '    body: {nb: "Hun er borte i to uker.", en: "She is away for two weeks."}\n', text)
+
+
+TRANSLATED_FULL_EN = """\
+# Master scenario events list: Small
+
+A short exercise.
+
+## Phases
+
+- **Acute phase** — D+0 00:00 (12.03.2020) (1 minute of play = 12 hours, then a jump to D+14 00:00 (26.03.2020))
+  First line.
+- **Maratonet** — D+14 00:00 (26.03.2020) (1 minute of play = 1 week)
+- The exercise ends D+30 00:00 (11.04.2020)
+
+## Indicators
+
+- Load (`load`, initial 40)
+- Tillit (`trust`, initial 60, hidden from the team)
+
+## Scheduled injects
+
+### D+0 08:00 (12.03.2020) · i01 · Lockdown
+
+Channel: news · From: NRK · To: Leader, alle
+
+> Everyone who can must work from home.
+>
+> Schools close.
+
+**For the facilitator:** Read it out \\*calmly\\*.
+
+**Expected actions:**
+- Convene the crisis management team
+- Inform the staff
+
+**Criteria:** KH-1, KH-2
+
+**Decision point d01** (communication, Deadline 2 days): How do you inform?
+
+a. Daily status — *effects: Load +5, Tillit +10; evidence: KH-2 P, KH-5 S*
+b. Wait — *effects: Tillit -10*
+c. Postpone — *evidence: KH-2 M*
+d. Nothing
+
+*Default at the deadline: b*
+
+### D+15 09:00 (27.03.2020) · i05 · Status
+
+Channel: e-mail
+
+## Injects without a fixed time
+
+### Released when `load >= 75 and not daily` · i02 · Key person on sick leave
+
+Channel: phone
+
+> She is away for two weeks.
+
+### Released by the facilitator · i03 · Vi ble ikke drøftet
+
+Channel: union rep · From: Hovedtillitsvalgt
+
+### Follows from choosing d01/a (after 2 days) · i04 · Oppfølging
+
+Channel: intranet
+"""
+
+
+def test_the_whole_dreiebok_in_english() -> None:
+    """Every text in English where the scenario has one (body, notes, expected actions, prompt,
+    options), Norwegian where it has not; the labels, channels, categories and units in English."""
+    scenario = load(_translated_in_full()).scenario
+    assert scenario is not None
+    assert dreiebok_markdown(scenario, "en") == TRANSLATED_FULL_EN
+    norwegian = dreiebok_markdown(scenario)
+    assert "> Alle som kan, skal jobbe hjemmefra.\n>\n> Skolene stenger." in norwegian
+    assert "**Til øvingsleder:** Les opp \\*rolig\\*." in norwegian
+    assert "- Kalle inn kriseledelsen\n- Informere de ansatte" in norwegian
+    assert "c. Utsett — *grunnlag: KH-2 M*\nd. Ingenting\n" in norwegian

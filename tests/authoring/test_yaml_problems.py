@@ -30,11 +30,17 @@ def bomb() -> str:
     (bomb(), "s.yaml:1:1: E-YAML-ALIAS aliases expand to too many values (an alias bomb?) "
      "(at most 1,000,000 values after expanding aliases)"),
     ("a: " + "[" * 200 + "]" * 200, "s.yaml:1:43: E-YAML-DEPTH nesting is too deep (at most 40 levels)"),
+    # so deep that the parser itself gives up, before our own check of the nodes
+    ("a: " + "[" * 5000 + "]" * 5000, "s.yaml:1:1003: E-YAML-DEPTH nesting is too deep (at most 40 levels)"),
     ("a:\n\t- 1\n", "s.yaml:2:1: E-YAML-SYNTAX while scanning for the next token found character that cannot "
      "start any token (indent with spaces, YAML does not allow tabs)"),
     ("", "s.yaml:1:1: E-YAML-EMPTY the file is empty (start from the example in docs/scenario-format.md)"),
     ("# only a comment\n",
      "s.yaml:1:1: E-YAML-EMPTY the file is empty (start from the example in docs/scenario-format.md)"),
+    ("\ufeff\n",  # a byte-order mark and nothing else: no document at all
+     "s.yaml:1:1: E-YAML-EMPTY the file is empty (start from the example in docs/scenario-format.md)"),
+    ("a: 1\n\t", "s.yaml:2:1: E-YAML-SYNTAX while scanning a plain scalar found a tab character that violates "
+     "indentation (indent with spaces, YAML does not allow tabs)"),
     ("- a\n- b\n", "s.yaml:1:1: E-TYPE a scenario must be a mapping of keys to values "
      "(start with `schema_version: 1` and `id: …`)"),
     ("id: [unclosed\nx: 1\n",
@@ -51,6 +57,17 @@ def bomb() -> str:
 ])
 def test_a_file_that_is_not_a_scenario_at_the_yaml_level(text: str, line: str) -> None:
     assert [p.render() for p in load(text).problems] == [line]
+
+
+def test_a_syntax_error_without_a_position_is_put_at_the_start() -> None:
+    import yaml
+
+    from krise_ovelse.authoring.yamlio import _syntax_problem
+
+    assert _syntax_problem("s.yaml", yaml.MarkedYAMLError(), "a: 1\n").render() == (
+        f"s.yaml:1:1: E-YAML-SYNTAX YAML syntax error {SYNTAX_HINT}")
+    assert _syntax_problem("s.yaml", yaml.MarkedYAMLError(context="while x", problem="found y"), "\ta").render() == (
+        "s.yaml:1:1: E-YAML-SYNTAX while x found y (indent with spaces, YAML does not allow tabs)")
 
 
 def test_files_that_cannot_be_read(tmp_path: Path) -> None:

@@ -141,8 +141,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        return None, [Problem(file, 1, 1, "E-YAML-EMPTY", "the file is empty",
-                              "start from the example in docs/scenario-format.md")]
+        return None, [_empty(file)]
     loader = _Loader(text)
     try:
         try:
@@ -152,7 +151,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
         except yaml.YAMLError as exc:
             return None, [Problem(file, 1, 1, "E-YAML-SYNTAX", str(exc).splitlines()[0], "")]
         if root is None:
-            return None, [Problem(file, 1, 1, "E-YAML-EMPTY", "the file is empty", "")]
+            return None, [_empty(file)]  # only document markers: `---`, `...`
         problems = list(check_nodes(root, file))
         if problems:
             return None, problems
@@ -165,6 +164,10 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     finally:
         loader.dispose()
     return Document(file, data, root), []
+
+
+def _empty(file: str) -> Problem:
+    return Problem(file, 1, 1, "E-YAML-EMPTY", "the file is empty", "start from the example in docs/scenario-format.md")
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
