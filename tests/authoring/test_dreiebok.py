@@ -327,3 +327,13 @@ def test_the_whole_dreiebok_in_english() -> None:
     assert "**Til øvingsleder:** Les opp \\*rolig\\*." in norwegian
     assert "- Kalle inn kriseledelsen\n- Informere de ansatte" in norwegian
     assert "c. Utsett — *grunnlag: KH-2 M*\nd. Ingenting\n" in norwegian
+
+
+def test_a_follow_up_names_every_choice_that_brings_it_and_its_delay_if_any() -> None:
+    both = _replace("        effects: {trust: -10}\n", "        effects: {trust: -10}\n        follow_up: [i04]\n", MINIMAL)
+    scenario = load(both).scenario
+    assert scenario is not None
+    assert "### Følger av valg d01/a, d01/b (etter 2 døgn) · i04 · Oppfølging" in dreiebok_markdown(scenario)
+    at_once = load(_replace("    after: 2d\n", "", MINIMAL)).scenario
+    assert at_once is not None
+    assert "### Følger av valg d01/a · i04 · Oppfølging" in dreiebok_markdown(at_once).splitlines()

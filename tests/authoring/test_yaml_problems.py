@@ -83,4 +83,6 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
                                 "(save the content to a file and give its path)",
     }
     for path, line in expected.items():
-        assert [p.render() for p in load_scenario(path).problems] == [line]
+        problems = load_scenario(path).problems
+        assert [p.render() for p in problems] == [line]
+        assert (problems[0].line, problems[0].col) == (0, 0)  # the file as a whole, no position in it
