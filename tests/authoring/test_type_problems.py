@@ -110,6 +110,10 @@ def test_shorthand_forms_that_are_wrong(value: str, lines: list[str]) -> None:
      "s.yaml:5:26: E-TYPE expected a whole number, found a number"),
     ("phases:\n", "agency: {name: X, staff: 1234567890123456789012345}\nphases:\n",
      "s.yaml:5:26: E-VALUE 12345678901234567… is too large (at most 1,000,000,000)"),
+    ("phases:\n", "agency: {name: X, staff: 12345678901234567890}\nphases:\n",  # 20 digits: shown whole
+     "s.yaml:5:26: E-VALUE 12345678901234567890 is too large (at most 1,000,000,000)"),
+    ("initial: 40", "initial: 2500000000.0",  # a float as a person writes it, not 2500000000.0
+     "s.yaml:19:14: E-VALUE 2.5e+09 is too large (at most 1,000,000,000)"),
     ('when: "load >= 75 and not daily"', "when: |\n      load >= 75 and and",
      "s.yaml:36:16: E-COND expected a value, found 'and' (see the condition language in docs/scenario-format.md)"),
 ])
