@@ -259,3 +259,28 @@ def test_no_phases_and_odd_list_items_while_the_form_is_wrong() -> None:
                              "s.yaml:12:9: E-ID-DUP duplicate id 'akutt' (first used on line 7)"]
     assert rendered(MINIMAL[:MINIMAL.index("decisions:")] + "decisions: 5\n") == [
         "s.yaml:52:12: E-TYPE expected a list, found a number"]
+
+
+def _cut(start: str, stop: str, new: str) -> str:
+    return MINIMAL[:MINIMAL.index(start)] + new + MINIMAL[MINIMAL.index(stop):]
+
+
+def test_a_well_formed_scenario_without_phases_is_a_problem_not_a_crash() -> None:
+    """An empty `phases` list in an otherwise well-formed file once crashed the check of the
+    injects' times (no phase to look a time up in)."""
+    no_phases = _cut("phases:", "ends: D+30", "phases: []\n")
+    assert rendered(no_phases) == [
+        "s.yaml:5:9: E-PHASES a scenario needs at least one phase",
+        "s.yaml:11:13: E-REF-PHASE no phase with id 'akutt' (no phases are defined)",
+        "s.yaml:11:28: E-REF-PHASE no phase with id 'lang' (no phases are defined)",
+    ]
+    assert rendered(no_phases.replace("at: D+15 09:00", "at: D+45 09:00"))[-1] == (
+        "s.yaml:40:9: E-TIME-RANGE D+45 09:00 is not played: it is after the end of play (D+30 00:00) "
+        "(move it into a phase, between its start and its end)")
+
+
+def test_a_decision_with_one_option() -> None:
+    assert rendered(_cut("      - id: b", "    default: b", "")) == [
+        "s.yaml:59:7: E-OPTIONS a decision needs at least two options",
+        "s.yaml:65:14: E-REF-OPTION no option with id 'b' (known options: a)",
+    ]
