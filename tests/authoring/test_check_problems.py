@@ -284,3 +284,33 @@ def test_a_decision_with_one_option() -> None:
         "s.yaml:59:7: E-OPTIONS a decision needs at least two options",
         "s.yaml:65:14: E-REF-OPTION no option with id 'b' (known options: a)",
     ]
+
+
+def test_ids_of_a_well_formed_scenario_are_pointed_at_exactly() -> None:
+    """Duplicates name the line of the first id itself (not of its list item), bad ids point at
+    the id's value; an inject may not share an id with a decision or an indicator either."""
+    id_second = MINIMAL.replace("  - id: i01\n    at: D+0 08:00\n", "  - at: D+0 08:00\n    id: i01\n")
+    assert rendered(id_second) == []
+    assert rendered(id_second.replace("  - id: i05\n", "  - id: i01\n")) == [
+        "s.yaml:48:9: E-ID-DUP duplicate id 'i01' (first used on line 27)"]
+    assert rendered(MINIMAL.replace("  - id: i05\n", "  - id: i 05\n")) == [
+        "s.yaml:48:9: E-ID-FORMAT the id 'i 05' has the character ' ' (U+0020) (ids are letters (a-z, æøå and "
+        "other Latin letters), digits 0-9, _, - and ., starting with a letter, digit or _, at most 64 characters, "
+        "e.g. i01 or key_person_load)"]
+    for other in ("load", "d01"):
+        assert rendered(MINIMAL.replace("  - id: i05\n", f"  - id: {other}\n")) == [
+            f"s.yaml:48:9: E-ID-DUP '{other}' is also the id of a decision or indicator (ids must be unique)"]
+    own = ("  own_criteria:\n    - theme: SAM\n      name: A\n      id: SAM-1\n"
+           "    - {id: SAM-1, theme: SAM, name: B}\n")
+    assert rendered(MINIMAL.replace("  rules:\n", own + "  rules:\n")) == [
+        "s.yaml:76:12: E-CRITERION-DUP the own criterion 'SAM-1' is defined twice (first defined on line 75)"]
+
+
+@pytest.mark.parametrize(("bounds", "problem"), [
+    ("initial: 40\n    min: 40\n    max: 40", "s.yaml:21:10: E-BOUNDS max must be above min"),
+    ("initial: 40\n    min: 40\n    max: 50", None),
+    ("initial: 50\n    min: 40\n    max: 50", None),
+    ("initial: 51\n    min: 40\n    max: 50", "s.yaml:19:14: E-BOUNDS initial value 51 is outside 40–50"),
+])
+def test_an_indicator_may_start_on_its_bounds(bounds: str, problem: str | None) -> None:
+    assert rendered(MINIMAL.replace("initial: 40", bounds)) == ([problem] if problem else [])
