@@ -330,7 +330,8 @@ def test_the_whole_dreiebok_in_english() -> None:
 
 
 def test_a_follow_up_names_every_choice_that_brings_it_and_its_delay_if_any() -> None:
-    both = _replace("        effects: {trust: -10}\n", "        effects: {trust: -10}\n        follow_up: [i04]\n", MINIMAL)
+    effects = "        effects: {trust: -10}\n"
+    both = _replace(effects, effects + "        follow_up: [i04]\n", MINIMAL)
     scenario = load(both).scenario
     assert scenario is not None
     assert "### Følger av valg d01/a, d01/b (etter 2 døgn) · i04 · Oppfølging" in dreiebok_markdown(scenario)
