@@ -115,7 +115,7 @@ def test_shorthand_forms_that_are_wrong(value: str, lines: list[str]) -> None:
     ("initial: 40", "initial: 2500000000.0",  # a float as a person writes it, not 2500000000.0
      "s.yaml:19:14: E-VALUE 2.5e+09 is too large (at most 1,000,000,000)"),
     ('when: "load >= 75 and not daily"', "when: |\n      load >= 75 and and",
-     "s.yaml:36:16: E-COND expected a value, found 'and' (see the condition language in docs/scenario-format.md)"),
+     "s.yaml:36:22: E-COND expected a value, found 'and' (see the condition language in docs/scenario-format.md)"),
 ])
 def test_dates_numbers_and_block_conditions(old: str, new: str, line: str) -> None:
     assert [p.render() for p in load(replace(old, new)).problems] == [line]

@@ -11,7 +11,7 @@ import pytest
 from krise_ovelse.authoring import load_scenario
 from krise_ovelse.authoring.yamlio import MAX_BYTES
 
-from .minimal_scenario import load
+from .minimal_scenario import MINIMAL, load
 
 SYNTAX_HINT = "(check indentation, colons and quotes on this line or the one before)"
 
@@ -86,3 +86,43 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
         problems = load_scenario(path).problems
         assert [p.render() for p in problems] == [line]
         assert (problems[0].line, problems[0].col) == (0, 0)  # the file as a whole, no position in it
+
+
+@pytest.mark.parametrize(("raw", "where"), [
+    (b"id: \xff\n", (1, 5, 0xFF)),
+    (b"\n\xff", (2, 1, 0xFF)),  # a newline as the very first byte counts like any other
+    (b"a: 1\nb: 2\n  c: \xe6\n", (3, 6, 0xE6)),
+])
+def test_a_byte_that_is_not_utf8_is_pointed_at(tmp_path: Path, raw: bytes, where: tuple[int, int, int]) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_bytes(raw)
+    [problem] = load_scenario(path).problems
+    line, col, byte = where
+    assert (problem.file, problem.code, problem.line, problem.col) == (str(path), "E-READ-UTF8", line, col)
+    assert problem.message == f"the byte 0x{byte:02x} is not UTF-8"
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    ({}, "a mapping"), ([], "a list"), ("x", "text"), (1, "a number"), (1.5, "a number"),
+    (True, "true/false"), (False, "true/false"), (None, "nothing"), (b"x", "bytes"),
+])
+def test_type_names_as_an_author_says_them(value: object, name: str) -> None:
+    from krise_ovelse.authoring.yamlio import type_name
+
+    assert type_name(value) == name
+
+
+@pytest.mark.parametrize(("when", "where"), [
+    ("when: 'load >= and'", "s.yaml:35:20"),  # inside quotes: one column further
+    ('when: "load >= and"', "s.yaml:35:20"),
+    ("when: load >= and", "s.yaml:35:19"),
+    # block scalars: the text starts on the next line, at the block's indentation
+    ("when: >\n      load >= and", "s.yaml:36:15"),
+    ("when: |\n      load >= 75 and\n        not and", "s.yaml:37:13"),  # more indented: part of the text
+    ("when: >-\n      load >= 75\n      and and", "s.yaml:37:11"),
+    ("when: >\n\n      load >= and", "s.yaml:37:15"),  # a blank line first
+    ("when: |-\n      load >= 75 and (\n\n      daily", "s.yaml:38:12"),  # the end: after the last word
+])
+def test_a_condition_problem_is_pointed_at_inside_its_quotes_or_block(when: str, where: str) -> None:
+    [problem] = load(MINIMAL.replace('when: "load >= 75 and not daily"', when)).problems
+    assert problem.render().startswith(f"{where}: E-COND")

@@ -39,6 +39,7 @@ class Document:
     file: str
     data: Any
     root: yaml.Node
+    text: str = ""  # the source, to place a problem inside a block scalar
 
     def node(self, path: Sequence[PathStep]) -> yaml.Node:
         """The deepest node that exists along `path`."""
@@ -50,7 +51,7 @@ class Document:
         node = key_node_at(self.root, path) if key else node_at(self.root, path)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if offset is not None and isinstance(node, yaml.ScalarNode):
-            line, col = _position_inside(node, offset)
+            line, col = _position_inside(node, offset, self.text)
         extra = {} if severity is None else {"severity": severity}
         return Problem(self.file, line, col, code, message, hint, **extra)
 
@@ -66,13 +67,37 @@ def type_name(value: Any) -> str:
         type(value), type(value).__name__)
 
 
-def _position_inside(node: yaml.ScalarNode, offset: int) -> tuple[int, int]:
+def _position_inside(node: yaml.ScalarNode, offset: int, text: str) -> tuple[int, int]:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.style in ('"', "'"):
         col += 1
     elif node.style in ("|", ">"):
-        return line + 1, offset + 1  # best effort: block scalars start on the next line
+        return _position_in_block(node, offset, text)
     return line, col + offset
+
+
+def _position_in_block(node: yaml.ScalarNode, offset: int, text: str) -> tuple[int, int]:
+    """Where character `offset` of a block scalar's value is in the file: its text starts on the
+    line after `|` or `>`, indented, and each line break of the value is one character (a newline
+    of `|`, a space of `>`). Best effort for blank lines inside the block."""
+    mark = node.start_mark
+    start = text.find("\n", mark.index) + 1
+    line = mark.line + 2
+    if not start:
+        return line, offset + 1
+    rest, indent_of_block = offset, None
+    while True:
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        raw = text[start:stop]
+        if indent_of_block is None and raw.strip():
+            indent_of_block = len(raw) - len(raw.lstrip(" "))
+        indent = min(indent_of_block or 0, len(raw))
+        width = len(raw) - indent
+        if rest <= width or stop + 1 >= node.end_mark.index or stop >= len(text):
+            return line, indent + min(rest, width) + 1
+        rest -= width + 1
+        start, line = stop + 1, line + 1
 
 
 def node_at(root: yaml.Node, path: Sequence[PathStep]) -> yaml.Node:
@@ -163,7 +188,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[Problem]]:
             return None, [Problem(file, 1, 1, "E-YAML-VALUE", str(exc).splitlines()[0], "")]
     finally:
         loader.dispose()
-    return Document(file, data, root), []
+    return Document(file, data, root, text), []
 
 
 def _empty(file: str) -> Problem:
