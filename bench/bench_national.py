@@ -9,8 +9,15 @@ What it measures (issue "A national exercise … on PostgreSQL"), all in the sam
   NOTIFY) against a bare psycopg INSERT + pg_notify in one transaction (target <= 1.5x);
 - memory per client (resident memory of a worker process above its baseline, per client).
 
+Measured after a warm-up (default 10 s of the same play: each organisation starts its session
+with the first control event and each connection plans its statements once), which is reported
+apart; the clients outlive the control cell, so their shutdown is not measured either.
+
 Pace: the control cell moves the clock every second and releases an inject every 3 s, ten
-times a busy real exercise (one inject every 30 s); organisations decide when a decision opens;
+times a busy real exercise (one inject every 30 s); each organisation decides 1-6 s after a
+decision opens (10-60 s of real deliberation at that pace; `--deliberation 0 0` makes all sixty
+decide in the same instant, a burst that costs the server one NOTIFY per decision for each of the
+~120 listening connections);
 each evaluator follows its organisation live as the evaluator's console does (woken by the
 organisation's activity channel, re-checking every 5 s) and writes an observation about every 20 s.
 
@@ -32,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import statistics
@@ -65,7 +73,7 @@ def with_database(url: str, name: str) -> str:
 
 
 def worker(creds_file: str, exercise: str, orgs: list[str], evaluators: list[str], seconds: float,
-           out: str) -> None:
+           out: str, deliberation: tuple[float, float] = (1.0, 6.0)) -> None:
     from krise_ovelse.national.org import EvaluatorClient, OrgClient
 
     creds = dict(line.split("\t") for line in Path(creds_file).read_text(encoding="utf-8").splitlines())
@@ -84,13 +92,18 @@ def worker(creds_file: str, exercise: str, orgs: list[str], evaluators: list[str
                 with lock:
                     folded.append((org, position, now))
 
+            rng = random.Random(org)  # the same deliberation times in every run
+            decide_at: dict[str, float] = {}  # open decision -> when this organisation decides it
             while time.monotonic() < stop + 3:
                 if client.listener is not None:
                     client.listener.wait(0.25)
                 client.sync(seen)
+                now = time.monotonic()
                 for decision in client.state.open_decisions():
-                    option = client.engine.scenario.decision(decision.decision_id).options[0].id
-                    client.decide(decision.decision_id, option, "Benk: første valg")
+                    at = decide_at.setdefault(decision.decision_id, now + rng.uniform(*deliberation))
+                    if now >= at:
+                        option = client.engine.scenario.decision(decision.decision_id).options[0].id
+                        client.decide(decision.decision_id, option, "Benk: første valg")
             client.close()
         except Exception as exc:  # reported, not hidden
             errors.append(f"{org}: {type(exc).__name__}: {exc}")
@@ -181,14 +194,21 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120.0,
                         help="length of the live run (about 1.3 control appends a second: 120 s gives ~160 "
                         "latency samples, so p99 is not simply the slowest one)")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="seconds of play before the measured window: the organisations start their sessions "
+                        "and every connection plans its statements once; reported apart")
+    parser.add_argument("--deliberation", type=float, nargs=2, default=(1.0, 6.0), metavar=("LOW", "HIGH"),
+                        help="seconds an organisation takes to decide after a decision opens, drawn evenly "
+                        "between LOW and HIGH (default 1-6: 10-60 s of real deliberation at ten times the pace); "
+                        "0 0: every organisation decides the instant it opens, a burst no exercise has")
     parser.add_argument("--appends", type=int, default=500, help="appends per side for the floor ratio")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--worker", nargs=6, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=8, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        creds, exercise, orgs, evals, seconds, out = args.worker
+        creds, exercise, orgs, evals, seconds, out, low, high = args.worker
         worker(creds, exercise, [o for o in orgs.split(",") if o], [e for e in evals.split(",") if e],
-               float(seconds), out)
+               float(seconds), out, (float(low), float(high)))
         return 0
 
     import psycopg
@@ -242,31 +262,38 @@ def main() -> int:
             mine_o = orgs[w::WORKERS]
             mine_e = evals[w::WORKERS]
             procs.append(subprocess.Popen([sys.executable, __file__, "--worker", str(tmp / "creds"), exercise,
-                                           ",".join(mine_o), ",".join(mine_e), str(args.seconds + 5),
-                                           str(tmp / f"w{w}.json")]))
+                                           ",".join(mine_o), ",".join(mine_e),
+                                           str(args.warmup + args.seconds + 15),  # outlive the control cell
+                                           str(tmp / f"w{w}.json"), *map(str, args.deliberation)]))
         time.sleep(5)  # the clients connect and catch up
         cell = ControlCell.open(creds["control"], exercise)
         injects = [i.id for i in cell.scenario.injects]
         appended: dict[int, float] = {}  # control seq -> monotonic time before the append
+        kinds: dict[int, str] = {}  # control seq -> "clock" or "release"
         started = time.monotonic()
         cell.resume()
         next_release = started + 1.5
         step = 0
-        count_before = _count_events(url)
-        while time.monotonic() - started < args.seconds:
+        count_before: int | None = None
+        measured = started + args.warmup  # samples before this are the warm-up, reported apart
+        while time.monotonic() - started < args.warmup + args.seconds:
+            if count_before is None and time.monotonic() >= measured:
+                count_before = _count_events(url)
             time.sleep(1.0)
             step += 1
             appended[cell.state.seq + 1] = time.monotonic()
+            kinds[cell.state.seq + 1] = "clock"
             cell.advance_to(cell.state.minute + 10)
             if time.monotonic() >= next_release and injects:
                 appended[cell.state.seq + 1] = time.monotonic()
+                kinds[cell.state.seq + 1] = "release"
                 cell.release(injects[step % len(injects)])
                 next_release += 3.0
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - max(started, measured)
         cell.close()
         for p in procs:
             p.wait(timeout=120)
-        total = _count_events(url) - count_before
+        total = _count_events(url) - (count_before or 0)
         with psycopg.connect(url, autocommit=True) as conn:
             positions: dict[int, int] = dict(conn.execute("SELECT seq, position FROM events WHERE session_id = %s",
                                           (f"{exercise}_control",)).fetchall())
@@ -280,6 +307,9 @@ def main() -> int:
             for org, position, moment in data["folded"]:
                 folded.setdefault(position, {})[org] = moment
         latencies = []
+        warmup: list[float] = []
+        by_kind: dict[str, list[float]] = {"clock": [], "release": []}
+        slowest: list[tuple[float, str, float]] = []  # (ms, kind, seconds into the run)
         incomplete = 0
         for seq, t0 in appended.items():
             position = positions.get(seq)
@@ -287,8 +317,14 @@ def main() -> int:
             if len(seen) < len(orgs):
                 incomplete += 1
                 continue
+            if t0 < measured:
+                warmup.append((max(seen.values()) - t0) * 1000)
+                continue
             latencies.append((max(seen.values()) - t0) * 1000)
+            by_kind[kinds[seq]].append(latencies[-1])
+            slowest.append((latencies[-1], kinds[seq], t0 - started))
         latencies.sort()
+        slowest.sort(reverse=True)
         results["live"] = {
             "orgs": len(orgs), "evaluators": len(evals), "seconds": round(elapsed, 1),
             "appends_per_second": round(total / elapsed, 1), "control_appends": len(appended),
@@ -297,6 +333,9 @@ def main() -> int:
             "max_ms": round(latencies[-1], 1) if latencies else None, "samples": len(latencies),
             "not_folded_by_all": incomplete, "memory_per_client_kib": round(statistics.mean(memory)),
             "errors": errors[:5],
+            "warmup_samples": len(warmup), "warmup_max_ms": round(max(warmup), 1) if warmup else None,
+            "p50_ms_by_kind": {k: round(statistics.median(v), 1) for k, v in by_kind.items() if v},
+            "slowest": [f"{ms:.0f} ms ({kind} at {at:.0f} s)" for ms, kind, at in slowest[:5]],
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # it holds the roles' passwords
@@ -319,6 +358,10 @@ def main() -> int:
               f"p50 {live['p50_ms']} ms, p99 {live['p99_ms']} ms (target p99 <= 250 ms; {live['samples']} samples, "
               f"slowest {live['max_ms']} ms); "
               f"{live['not_folded_by_all']} not folded by all; memory per client {live['memory_per_client_kib']} KiB")
+        print(f"warm-up ({args.warmup:g} s before the window, not in the figures above): {live['warmup_samples']} "
+              f"samples, slowest {live['warmup_max_ms']} ms")
+        print("p50 by kind of control event:", ", ".join(f"{k} {v} ms" for k, v in live["p50_ms_by_kind"].items()),
+              "; slowest:", ", ".join(live["slowest"]))
         for error in live["errors"]:
             print("error:", error)
     return 0 if ok else 1
