@@ -122,7 +122,34 @@ def test_type_names_as_an_author_says_them(value: object, name: str) -> None:
     ("when: >-\n      load >= 75\n      and and", "s.yaml:37:11"),
     ("when: >\n\n      load >= and", "s.yaml:37:15"),  # a blank line first
     ("when: |-\n      load >= 75 and (\n\n      daily", "s.yaml:38:12"),  # the end: after the last word
+    ("when: |", "s.yaml:35:11"),  # an empty block: at its `|`
 ])
 def test_a_condition_problem_is_pointed_at_inside_its_quotes_or_block(when: str, where: str) -> None:
     [problem] = load(MINIMAL.replace('when: "load >= 75 and not daily"', when)).problems
     assert problem.render().startswith(f"{where}: E-COND")
+
+
+@pytest.mark.parametrize(("condition", "where"), [
+    ("load >= and", "s.yaml:81:15"),
+    ("load >= 5 and", "s.yaml:81:20"),  # "found the end": just after the last word of the file
+])
+def test_a_block_condition_on_the_last_line_of_the_file(condition: str, where: str) -> None:
+    injects, decisions = MINIMAL.index("injects:"), MINIMAL.index("decisions:")
+    text = (MINIMAL[:injects] + MINIMAL[decisions:] + MINIMAL[injects:decisions].rstrip("\n")
+            + f"\n  - id: i06\n    channel: email\n    title: X\n    when: |\n      {condition}")  # no newline
+    for ending in ("", "\n"):
+        [problem] = load(text + ending).problems
+        assert problem.render().startswith(f"{where}: E-COND")
+    header_last = text[:text.rindex("\n")]  # `when: |` is the file's last line
+    assert [p.render() for p in load(header_last).problems] == [
+        "s.yaml:80:11: E-COND empty condition (see the condition language in docs/scenario-format.md)"]
+
+
+def test_a_condition_nested_too_deep_is_pointed_at_the_first_parenthesis_too_many() -> None:
+    from krise_ovelse.model.conditions import MAX_DEPTH
+
+    deep = "(" * (MAX_DEPTH + 1) + "load" + ")" * (MAX_DEPTH + 1)
+    [problem] = load(MINIMAL.replace('when: "load >= 75 and not daily"', f'when: "x >= 1 and {deep} > 2"')).problems
+    assert problem.render() == (
+        "s.yaml:35:55: E-COND-DEPTH the condition nests more than 32 levels deep "
+        "(split it: fewer parentheses or `not`s inside each other)")

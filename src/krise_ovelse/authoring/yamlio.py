@@ -82,9 +82,9 @@ def _position_in_block(node: yaml.ScalarNode, offset: int, text: str) -> tuple[i
     of `|`, a space of `>`). Best effort for blank lines inside the block."""
     mark = node.start_mark
     start = text.find("\n", mark.index) + 1
+    if not node.value.strip() or not start:
+        return mark.line + 1, mark.column + 1  # nothing inside: point at the `|` or `>`
     line = mark.line + 2
-    if not start:
-        return line, offset + 1
     rest, indent_of_block = offset, None
     while True:
         stop = text.find("\n", start)
@@ -94,7 +94,7 @@ def _position_in_block(node: yaml.ScalarNode, offset: int, text: str) -> tuple[i
             indent_of_block = len(raw) - len(raw.lstrip(" "))
         indent = min(indent_of_block or 0, len(raw))
         width = len(raw) - indent
-        if rest <= width or stop + 1 >= node.end_mark.index or stop >= len(text):
+        if rest <= width or stop + 1 >= node.end_mark.index:  # the value's last line
             return line, indent + min(rest, width) + 1
         rest -= width + 1
         start, line = stop + 1, line + 1
