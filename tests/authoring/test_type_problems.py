@@ -119,3 +119,41 @@ def test_shorthand_forms_that_are_wrong(value: str, lines: list[str]) -> None:
 ])
 def test_dates_numbers_and_block_conditions(old: str, new: str, line: str) -> None:
     assert [p.render() for p in load(replace(old, new)).problems] == [line]
+
+
+@pytest.mark.parametrize(("title", "line"), [
+    ('{nb: "Mini", de: "X"}', "s.yaml:3:8: E-VALUE unknown language 'de' (languages are nb, en)"),
+    ('{nb: "Mini", en: 5}', "s.yaml:3:8: E-TYPE the 'en' text is not text"),
+    ("5", "s.yaml:3:8: E-TYPE expected text, found a number (a string, or a map like {nb: …, en: …})"),
+    ("[a]", "s.yaml:3:8: E-TYPE expected text, found a list (a string, or a map like {nb: …, en: …})"),
+])
+def test_a_text_in_languages_that_is_not_one(title: str, line: str) -> None:
+    assert [p.render() for p in load(replace('title: {nb: "Mini", en: "Mini"}', f"title: {title}")).problems] == [line]
+
+
+@pytest.mark.parametrize(("old", "new", "lines"), [
+    ("from: NRK", "from: .inf", ["s.yaml:29:11: E-TYPE expected text, found inf (quote it, e.g. '.inf')"]),
+    ("from: NRK", "from: -.inf", ["s.yaml:29:11: E-TYPE expected text, found -inf (quote it, e.g. '.inf')"]),
+    ("start_date: 2020-03-12", "start_date: 1899-12-31",
+     ["s.yaml:4:13: E-VALUE the year 1899 is out of range (a year from 1900 to 2999)"]),
+    ("start_date: 2020-03-12", "start_date: 1900-01-01", []),
+    ("start_date: 2020-03-12", "start_date: 2999-12-31", []),
+    ("start_date: 2020-03-12", "start_date: 3000-01-01",
+     ["s.yaml:4:13: E-VALUE the year 3000 is out of range (a year from 1900 to 2999)"]),
+    ("start_date: 2020-03-12", 'start_date: "' + "x" * 60 + '"',  # shown up to 40 characters
+     ["s.yaml:4:13: E-VALUE '" + "x" * 40 + "' is not a date (write a real date as YYYY-MM-DD, e.g. 2020-03-12)"]),
+    ("evidence: {KH-2: U}", "evidence: {KH-2: N/O}",  # a level for ratings, not for evidence
+     ["s.yaml:68:26: E-VALUE evidence must be P, S, M or U, not N/O"]),
+    ("  criteria: [KH-2, KH-5]", "  criteria: [KH-2, KH-99]",
+     ["s.yaml:71:20: E-REF-CRITERION no criterion with id 'KH-99' (did you mean 'KH-1'?)"]),
+    ("  - criterion: KH-5", "  - criterion: KH-99",
+     ["s.yaml:73:18: E-REF-CRITERION no criterion with id 'KH-99' (did you mean 'KH-1'?)"]),  # at the id
+])
+def test_plain_text_years_evidence_levels_and_scoring_criteria(old: str, new: str, lines: list[str]) -> None:
+    assert [p.render() for p in load(replace(old, new)).problems] == lines
+
+
+def test_a_number_where_text_is_expected_reads_as_text() -> None:
+    result = load(replace("from: NRK", "from: 2.5"))
+    assert result.problems == () and result.scenario is not None
+    assert result.scenario.injects[0].sender == "2.5"

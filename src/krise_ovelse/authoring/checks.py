@@ -370,7 +370,8 @@ class _Checker:
         yield from self.criteria_refs(("scoring", "criteria"), sc.criteria)
         for r_index, rule in enumerate(sc.rules):
             path = ("scoring", "rules", r_index)
-            yield from self.criteria_refs(path, [rule.criterion])
+            if rule.criterion not in self.criteria:  # at the criterion, not the rule
+                yield self._unknown((*path, "criterion"), "criterion", rule.criterion, self.criteria)
             if not self.s.has_indicator(rule.indicator):
                 yield self._unknown((*path, "indicator"), "indicator", rule.indicator,
                                     (i.id for i in self.s.indicators))
