@@ -32,3 +32,12 @@ def test_the_same_name_in_other_case_or_zeros_comes_first() -> None:
     assert suggestions("I2", ["i32", "i02"], n=2) == ["i02"]
     assert suggestions("i02", ["i02"]) == []  # the word itself is not a suggestion
     assert suggestions("a-b1", ["a-b", "a_b1"]) == ["a_b1"]  # - and _ are the same slip
+
+
+def test_the_edges_of_close() -> None:
+    from krise_ovelse.authoring.suggest import suggestions
+
+    assert suggestions("abcde", ["abcxy"]) == ["abcxy"]  # similarity exactly 0.6 is close
+    assert suggestions("abc", ["abcdefg"]) == ["abcdefg"]  # so is a length ratio of exactly 0.6
+    assert suggestions("abcdef", ["abc", "abcdxy"], n=2) == ["abcdxy", "abc"]  # a tie: the same length first
+    assert suggestions("Load", ["load", "loads"], n=2) == ["load", "loads"]  # other case first, then the close
