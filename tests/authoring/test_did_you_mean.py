@@ -35,8 +35,6 @@ def test_the_same_name_in_other_case_or_zeros_comes_first() -> None:
 
 
 def test_the_edges_of_close() -> None:
-    from krise_ovelse.authoring.suggest import suggestions
-
     assert suggestions("abcde", ["abcxy"]) == ["abcxy"]  # similarity exactly 0.6 is close
     assert suggestions("abc", ["abcdefg"]) == ["abcdefg"]  # so is a length ratio of exactly 0.6
     assert suggestions("abcdef", ["abc", "abcdxy"], n=2) == ["abcdxy", "abc"]  # a tie: the same length first
