@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -569,3 +570,40 @@ def test_participants_are_stored_as_name_and_role_and_a_sink_wants_dicts(store: 
         StoreSink(store, "x")([SimpleNamespace(kind="paused")])
     assert str(info.value) == ("SimpleNamespace is not an event dict; give the sink a to_dict "
                                "(krise_ovelse.store.lifecycle.engine_sink does)")
+
+
+_GOOD = [("scenario hash", True, "recomputed sha256 equals the stored one"),
+         ("event numbering", True, "23 events, seq 1..23"), ("scenario loads", True, "kort-eksempel"),
+         ("events readable", True, "every event is one the engine reads"), ("fold", True, "state at seq 23, ended")]
+_NOT_FOLDED = ("summary", None, "not compared: the events do not fold")
+
+
+@pytest.mark.parametrize(("sql", "stop_after", "checks"), [
+    ((), None, [*_GOOD, ("summary", True, "the final state matches the stored summary")]),
+    ((), 3, [*_GOOD[:1], ("event numbering", True, "6 events, seq 1..6"), *_GOOD[2:4],
+             ("fold", True, "state at seq 6, not ended"), ("summary", None, "no stored summary to compare with")]),
+    (("UPDATE scenario_texts SET text = 'id: [x'",), None,
+     [("scenario hash", False, "recomputed NEW…, stored STORED…"), _GOOD[1],
+      ("scenario loads", False, "session:SID:2:1: E-YAML-SYNTAX while parsing a flow sequence did not find "
+       "expected ',' or ']' (check indentation, colons and quotes on this line or the one before)")]),
+    (("UPDATE events SET kind = 'mystery' WHERE seq = 3",), None,
+     [*_GOOD[:3], ("events readable", False, "session SID: stored event 3 cannot be read by this version of the "
+                   "engine: unknown event kind 'mystery'"), _NOT_FOLDED]),
+    (("DROP TRIGGER IF EXISTS events_append_only_delete", "DELETE FROM events WHERE seq = 2"), None,
+     [_GOOD[0], ("event numbering", False, "the stored seqs have a gap"), *_GOOD[2:4],
+      ("fold", False, "session SID: the events do not fold over the stored scenario (EventFormatError: event seq 3 "
+                      "does not follow 1)"), _NOT_FOLDED]),
+    (("""UPDATE sessions SET summary = replace(summary, '"ended": true', '"ended": false')""",), None,
+     [*_GOOD, ("summary", False, "differs from the stored summary in: ended")]),
+])
+def test_every_check_of_a_replay_says_what_it_found(store: SessionStore, db_path: Path,
+                                                    example: tuple[Scenario, str], sql: tuple[str, ...],
+                                                    stop_after: int | None, checks: list[Any]) -> None:
+    sid = play(store, example, 0, stop_after=stop_after)
+    if sql:
+        _tamper(db_path, *sql)
+    replay = bridge.replay_session(SessionStore(db_path, clock=clock), sid)
+    stored = replay.info.scenario_sha256[:12]
+    new = hashlib.sha256(b"id: [x").hexdigest()[:12]
+    assert [(ch.name, ch.ok, ch.detail.replace(sid, "SID").replace(stored, "STORED").replace(new, "NEW"))
+            for ch in replay.checks] == checks
