@@ -607,3 +607,29 @@ def test_every_check_of_a_replay_says_what_it_found(store: SessionStore, db_path
     new = hashlib.sha256(b"id: [x").hexdigest()[:12]
     assert [(ch.name, ch.ok, ch.detail.replace(sid, "SID").replace(stored, "STORED").replace(new, "NEW"))
             for ch in replay.checks] == checks
+
+
+def test_running_again_without_release_keeps_this_process_as_owner(store: SessionStore,
+                                                                   example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.session_rows import this_process
+
+    sid = play(store, example, 0, stop_after=3)
+    store.set_status(sid, "paused")
+    assert store.get(sid).owner is None
+    store.set_status(sid, "running", release=False)
+    assert (store.get(sid).status, store.get(sid).owner) == ("running", this_process())
+    store.set_status(sid, "running")  # released: running, but nobody's
+    assert store.get(sid).owner is None
+
+
+def test_a_stored_scenario_changed_behind_the_store_is_refused_with_a_reason(
+        store: SessionStore, db_path: Path, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.lifecycle import checked_scenario
+
+    sid = play(store, example, 0, stop_after=3)
+    _tamper(db_path, "UPDATE scenario_texts SET text = text || '# edited'")
+    with pytest.raises(StoreError) as refused:
+        checked_scenario(SessionStore(db_path, clock=clock), sid)
+    assert refused.value.message == (f"session {sid}: the stored scenario text does not match its sha256; "
+                                     "the database was changed outside krise-øvelse")
+    assert refused.value.exit_code == 1
