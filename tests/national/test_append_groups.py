@@ -111,3 +111,19 @@ def test_derived_events_wake_no_one_and_the_evaluator_reads_them_after_the_contr
         activity.close()
         nav.close()
         control.close()
+
+
+def test_a_control_event_wakes_the_organisations_on_the_exercise_channel(exercise_id: str,
+                                                                        creds: dict[str, str]) -> None:
+    """The control cell's appends notify the exercise's channel, the one every organisation's
+    client listens on (not a group's activity channel)."""
+    listener = PgListener(creds["org.dsb"], exercise_id)
+    control = ControlCell.open(creds["control"], exercise_id)
+    try:
+        assert listener.wait_for(1) == frozenset({exercise_id})  # the first call connects
+        assert listener.wait_for(0.2) == frozenset()
+        control.resume()
+        assert listener.wait_for(10) == frozenset({exercise_id}), "not woken by the control cell"
+    finally:
+        control.close()
+        listener.close()
