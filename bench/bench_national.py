@@ -268,8 +268,7 @@ def main() -> int:
         time.sleep(5)  # the clients connect and catch up
         cell = ControlCell.open(creds["control"], exercise)
         injects = [i.id for i in cell.scenario.injects]
-        appended: dict[int, float] = {}  # control seq -> monotonic time before the append
-        kinds: dict[int, str] = {}  # control seq -> "clock" or "release"
+        appended: dict[int, tuple[float, str]] = {}  # control seq -> (monotonic time before the append, kind)
         started = time.monotonic()
         cell.resume()
         next_release = started + 1.5
@@ -281,12 +280,10 @@ def main() -> int:
                 count_before = _count_events(url)
             time.sleep(1.0)
             step += 1
-            appended[cell.state.seq + 1] = time.monotonic()
-            kinds[cell.state.seq + 1] = "clock"
+            appended[cell.state.seq + 1] = (time.monotonic(), "clock")
             cell.advance_to(cell.state.minute + 10)
             if time.monotonic() >= next_release and injects:
-                appended[cell.state.seq + 1] = time.monotonic()
-                kinds[cell.state.seq + 1] = "release"
+                appended[cell.state.seq + 1] = (time.monotonic(), "release")
                 cell.release(injects[step % len(injects)])
                 next_release += 3.0
         elapsed = time.monotonic() - max(started, measured)
@@ -311,7 +308,7 @@ def main() -> int:
         by_kind: dict[str, list[float]] = {"clock": [], "release": []}
         slowest: list[tuple[float, str, float]] = []  # (ms, kind, seconds into the run)
         incomplete = 0
-        for seq, t0 in appended.items():
+        for seq, (t0, kind) in appended.items():
             position = positions.get(seq)
             seen = folded.get(position or -1, {})
             if len(seen) < len(orgs):
@@ -321,8 +318,8 @@ def main() -> int:
                 warmup.append((max(seen.values()) - t0) * 1000)
                 continue
             latencies.append((max(seen.values()) - t0) * 1000)
-            by_kind[kinds[seq]].append(latencies[-1])
-            slowest.append((latencies[-1], kinds[seq], t0 - started))
+            by_kind[kind].append(latencies[-1])
+            slowest.append((latencies[-1], kind, t0 - started))
         latencies.sort()
         slowest.sort(reverse=True)
         results["live"] = {

@@ -250,28 +250,8 @@ def _translated_in_full() -> str:
                     '    body: {nb: "Hun er borte i to uker.", en: "She is away for two weeks."}\n', text)
 
 
-TRANSLATED_FULL_EN = """\
-# Master scenario events list: Small
-
-A short exercise.
-
-## Phases
-
-- **Acute phase** — D+0 00:00 (12.03.2020) (1 minute of play = 12 hours, then a jump to D+14 00:00 (26.03.2020))
-  First line.
-- **Maratonet** — D+14 00:00 (26.03.2020) (1 minute of play = 1 week)
-- The exercise ends D+30 00:00 (11.04.2020)
-
-## Indicators
-
-- Load (`load`, initial 40)
-- Tillit (`trust`, initial 60, hidden from the team)
-
-## Scheduled injects
-
-### D+0 08:00 (12.03.2020) · i01 · Lockdown
-
-Channel: news · From: NRK · To: Leader, alle
+# The head is the same as the smaller translated scenario's; the rest has every text in English.
+TRANSLATED_FULL_EN = TRANSLATED_EN_HEAD + """\
 
 > Everyone who can must work from home.
 >
