@@ -1,0 +1,185 @@
+"""The session row every backend shares (`store/session_rows.py`), pinned where mutation testing
+found it loose (issue #12, item 6; docs/testing.md): whether a run's process is alive (on Linux
+and, through a stand-in for the Windows API, on Windows), and the row's queries at their edges.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from krise_ovelse.store import session_rows
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.errors import StoreError, UnknownSession
+from krise_ovelse.store.session_rows import pid_alive
+
+from .store_helpers import make_event
+
+
+def test_no_process_has_an_id_below_one() -> None:
+    assert pid_alive(0) is False
+    assert pid_alive(-5) is False
+    assert pid_alive(1) is True  # init: always there (as root or not: PermissionError counts as alive)
+    assert pid_alive(os.getpid()) is True
+
+
+@pytest.mark.parametrize(("error", "alive"), [(ProcessLookupError, False), (PermissionError, True),
+                                              (OSError, False)])
+def test_what_a_failed_signal_says_of_a_process(monkeypatch: pytest.MonkeyPatch, error: type[OSError],
+                                                alive: bool) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def kill(pid: int, sig: int) -> None:
+        seen.append((pid, sig))
+        raise error
+
+    monkeypatch.setattr(os, "kill", kill)
+    assert pid_alive(42) is alive
+    assert seen == [(42, 0)]  # signal 0: asks, never kills
+
+
+class _Kernel32:
+    """A stand-in for the three Windows calls `pid_alive` makes, recording them."""
+
+    def __init__(self, handle: int, last_error: int = 0, exit_code: int = 0) -> None:
+        self.handle, self.last_error, self.exit_code = handle, last_error, exit_code
+        self.calls: list[tuple[Any, ...]] = []
+
+    def OpenProcess(self, access: int, inherit: bool, pid: int) -> int:
+        self.calls.append(("open", access, inherit, pid))
+        return self.handle
+
+    def GetLastError(self) -> int:
+        return self.last_error
+
+    def GetExitCodeProcess(self, handle: int, code: Any) -> int:
+        self.calls.append(("exit code", handle))
+        code._obj.value = self.exit_code  # what byref(c_ulong) lets the real call write into
+        return 1
+
+    def CloseHandle(self, handle: int) -> int:
+        self.calls.append(("close", handle))
+        return 1
+
+
+@pytest.mark.parametrize(("kernel", "alive"), [
+    (_Kernel32(handle=7, exit_code=259), True),  # STILL_ACTIVE
+    (_Kernel32(handle=7, exit_code=0), False),  # it has exited
+    (_Kernel32(handle=0, last_error=5), True),  # access denied: it exists, as another user's
+    (_Kernel32(handle=0, last_error=87), False),  # invalid parameter: no such process
+])
+def test_on_windows_the_process_is_asked_for_without_signalling_it(monkeypatch: pytest.MonkeyPatch,
+                                                                   kernel: _Kernel32, alive: bool) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(ctypes, "windll", type("windll", (), {"kernel32": kernel}), raising=False)
+    monkeypatch.setattr(os, "kill", lambda *_: pytest.fail("os.kill terminates a process on Windows"))
+    assert pid_alive(4242) is alive
+    expected: list[tuple[Any, ...]] = [("open", 0x1000, False, 4242)]  # PROCESS_QUERY_LIMITED_INFORMATION
+    if kernel.handle:
+        expected += [("exit code", 7), ("close", 7)]
+    assert kernel.calls == expected
+
+
+def test_the_owner_of_a_run_is_this_host_and_process() -> None:
+    assert session_rows.this_process() == f"{session_rows.this_host()}:{os.getpid()}"
+
+
+def test_a_stored_summary_that_is_not_an_object_reads_as_none(store: SessionStore, session: str) -> None:
+    """The summary is a cache another version may have written: anything but a JSON object is no summary."""
+    for stored, read in (('[1, 2]', None), ('"text"', None), ('7', None), ('{"index": 50}', {"index": 50})):
+        store._conn.execute("UPDATE sessions SET summary = ? WHERE id = ?", (stored, session))
+        assert store.summary(session) == read
+
+
+class _FailingConnection:
+    """The store's SQLite connection, but a statement containing `fail_on` raises the error
+    SQLite gives for a failing disk: a generic error, so the message says what was being done."""
+
+    def __init__(self, conn: sqlite3.Connection, fail_on: str) -> None:
+        self._conn, self._fail_on = conn, fail_on
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
+    def execute(self, query: str, params: Any = ()) -> Any:
+        if self._fail_on in query:
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._conn.execute(query, params)
+
+    def executemany(self, query: str, params: Any) -> Any:
+        if self._fail_on in query:
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._conn.executemany(query, params)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@pytest.mark.parametrize(("fail_on", "call", "action"), [
+    ("UPDATE sessions SET status = 'running'", lambda s, sid: s.claim(sid), "claim a session in"),
+    ("UPDATE sessions SET summary", lambda s, sid: s.set_summary(sid, {"index": 1}), "write to"),
+    ("UPDATE sessions SET status = ?", lambda s, sid: s.set_status(sid, "paused"), "write to"),
+    ("INSERT INTO sessions", lambda s, sid: s.create_session(scenario_text="x", scenario_id="y"),
+     "create a session in"),
+    ("INSERT INTO events", lambda s, sid: s.append(sid, [make_event(6)]), "store events in"),
+])
+def test_a_failing_write_says_what_it_was_doing_and_changes_nothing(
+        store: SessionStore, session: str, db_path: Path, fail_on: str, call: Any, action: str) -> None:
+    before = (store.get(session), store.events(session), store.count_sessions())
+    store._conn = _FailingConnection(store._conn, fail_on)  # type: ignore[assignment]
+    with pytest.raises(StoreError) as raised:
+        call(store, session)
+    assert raised.value.message == f"cannot {action} the session database {db_path}: disk I/O error"
+    assert (store.get(session), store.events(session), store.count_sessions()) == before
+
+
+def test_errors_about_a_session_name_it_and_the_database(store: SessionStore, db_path: Path) -> None:
+    calls: dict[str, Callable[[], object]] = {
+        "get": lambda: store.get("nope"), "summary": lambda: store.summary("nope"),
+        "last_seq": lambda: store.last_seq("nope"), "scenario_text": lambda: store.scenario_text("nope"),
+        "set_summary": lambda: store.set_summary("nope", {"index": 1}),
+        "set_status": lambda: store.set_status("nope", "paused"), "claim": lambda: store.claim("nope"),
+        "resolve": lambda: store.resolve("nopenope"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(UnknownSession) as raised:
+            call()
+        assert (raised.value.session_id, raised.value.message) == (
+            "nope" if name != "resolve" else "nopenope",
+            f"no session with id {'nope' if name != 'resolve' else 'nopenope'!r} in {db_path}"), name
+
+
+def test_a_prefix_that_fits_two_sessions_asks_for_more_characters(store: SessionStore) -> None:
+    for sid in ("abcd01", "abcd02", "abce03"):
+        store.create_session(scenario_text="x", scenario_id="y", session_id=sid)
+    with pytest.raises(StoreError) as raised:
+        store.resolve("abcd")
+    assert (raised.value.message, raised.value.hint) == (
+        "'abcd' matches more than one session", "type more characters of the id")
+    assert store.resolve("abce") == "abce03"
+    assert store.resolve(" abcd02 ") == "abcd02"  # as pasted, with blanks
+
+
+def test_a_status_change_stamps_the_time_and_ending_stamps_the_end_once(db_path: Path) -> None:
+    moments = iter(dt.datetime(2026, 3, 1, 9, m, tzinfo=dt.UTC) for m in range(10))
+    with SessionStore(db_path, clock=lambda: next(moments)) as store:
+        sid = store.create_session(scenario_text="x", scenario_id="y").id  # 09:00
+        store.set_status(sid, "paused")  # 09:01
+        info = store.get(sid)
+        assert (info.status, info.updated, info.ended) == ("paused", "2026-03-01T09:01:00+00:00", None)
+        store.set_status(sid, "ended")  # 09:02
+        info = store.get(sid)
+        assert (info.status, info.updated, info.ended) == ("ended", "2026-03-01T09:02:00+00:00",
+                                                           "2026-03-01T09:02:00+00:00")
+        store.set_status(sid, "ended")  # 09:03: the end stays when it was first recorded
+        info = store.get(sid)
+        assert (info.updated, info.ended) == ("2026-03-01T09:03:00+00:00", "2026-03-01T09:02:00+00:00")
