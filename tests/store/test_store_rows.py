@@ -19,6 +19,7 @@ import pytest
 from krise_ovelse.store import session_rows
 from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import StoreError, UnknownSession
+from krise_ovelse.store.schema import STATUSES
 from krise_ovelse.store.session_rows import pid_alive
 
 from .store_helpers import make_event
@@ -183,3 +184,39 @@ def test_a_status_change_stamps_the_time_and_ending_stamps_the_end_once(db_path:
         store.set_status(sid, "ended")  # 09:03: the end stays when it was first recorded
         info = store.get(sid)
         assert (info.updated, info.ended) == ("2026-03-01T09:03:00+00:00", "2026-03-01T09:02:00+00:00")
+
+
+@pytest.mark.parametrize(("stored", "read"), [
+    ('["Kari", "Ola (HR)"]', ("Kari", "Ola (HR)")), ("[1, 2]", ("1", "2")), ('"Kari"', ()), ('{"a": 1}', ()),
+    ("not json", ()),
+])
+def test_participants_are_a_stored_json_list_and_anything_else_is_none(
+        store: SessionStore, session: str, stored: str, read: tuple[str, ...]) -> None:
+    store._conn.execute("UPDATE sessions SET participants = ? WHERE id = ?", (stored, session))
+    assert store.get(session).participants == read
+
+
+def test_a_summary_is_stored_sorted_and_readable_and_no_summary_as_null(store: SessionStore, session: str) -> None:
+    def raw() -> object:
+        return store._conn.execute("SELECT summary FROM sessions WHERE id = ?", (session,)).fetchone()[0]
+
+    assert raw() is None
+    store.set_summary(session, {"b": 1, "a": "blåbær"}, 50.0)
+    assert raw() == '{"a": "blåbær", "b": 1}'
+    store.set_summary(session, None)
+    assert raw() is None
+    assert store.create_session(scenario_text="x", scenario_id="y", summary=None).id
+    assert session_rows.summary_json(None) is None
+
+
+def test_an_unknown_status_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ValueError) as raised:
+        session_rows.check_status("done")
+    assert str(raised.value) == f"status must be one of {STATUSES}, not 'done'"
+
+
+def test_only_a_claimed_running_session_is_owned_by_this_process(store: SessionStore) -> None:
+    me = session_rows.this_process()
+    owners = [store.create_session(scenario_text="x", scenario_id="y", claim=claim, status=status).owner
+              for claim, status in ((True, "running"), (False, "running"), (True, "paused"), (False, "paused"))]
+    assert owners == [me, None, None, None]

@@ -146,7 +146,7 @@ def replay_session(store: Store, session_id: str) -> Replay:
         # cached has grown, which is compared up to the point the summary describes.
         if stored_facts.get("last_seq") != facts["last_seq"] and isinstance(stored_facts.get("last_seq"), int):
             upto = stored_facts["last_seq"]
-            facts = session_facts(fold_session(scenario, engine_events(events[:upto], session_id)))
+            facts = session_facts(fold_session(scenario, engine_events(events[:upto], session_id), session_id))
         differ = sorted(k for k in stored_facts if stored_facts[k] != facts.get(k))
         checks.append(Check("summary", not differ,
                             "the final state matches the stored summary" if not differ

@@ -72,7 +72,7 @@ def participant_labels(participants: Iterable[Any]) -> list[str]:
     return labels
 
 
-def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str = "") -> list[Event]:
+def engine_events(dicts: Iterable[Mapping[str, Any]], session_id: str) -> list[Event]:
     """Stored dicts as engine events; a dict the engine does not accept is a StoreError (exit 1)
     naming the session and the event, never a traceback."""
     from krise_ovelse.engine import EventFormatError, event_from_dict
@@ -128,7 +128,7 @@ def stored_scenario(store: Store, session_id: str) -> Scenario:
     return checked_scenario(store, session_id)[0]
 
 
-def fold_session(scenario: Scenario, events: Sequence[Event], session_id: str = "") -> ExerciseState:
+def fold_session(scenario: Scenario, events: Sequence[Event], session_id: str) -> ExerciseState:
     """The state after `events`; a StoreError (exit 1) if they do not fold over the scenario."""
     from krise_ovelse.engine import fold
 
