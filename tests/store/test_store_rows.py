@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+import secrets
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -220,3 +221,39 @@ def test_only_a_claimed_running_session_is_owned_by_this_process(store: SessionS
     owners = [store.create_session(scenario_text="x", scenario_id="y", claim=claim, status=status).owner
               for claim, status in ((True, "running"), (False, "running"), (True, "paused"), (False, "paused"))]
     assert owners == [me, None, None, None]
+
+
+def test_a_backend_with_another_placeholder_gets_every_parameter_rewritten() -> None:
+    class Percent(session_rows.SessionRows):
+        PLACEHOLDER = "%s"
+
+    query = "UPDATE sessions SET a = ?, b = ? WHERE id = ?"
+    assert Percent()._sql(query) == "UPDATE sessions SET a = %s, b = %s WHERE id = %s"
+    assert session_rows.SessionRows()._sql(query) == query
+
+
+def test_a_session_id_that_is_taken_is_refused_with_the_way_out(store: SessionStore, session: str,
+                                                                 db_path: Path) -> None:
+    with pytest.raises(StoreError) as raised:
+        store.create_session(scenario_text="x", scenario_id="y", session_id=session)
+    assert (raised.value.message, raised.value.exit_code, raised.value.hint) == (
+        f"a session with id {session!r} already exists in {db_path}", 1, "import it as a copy with --new-id")
+    assert store.count_sessions() == 1
+
+
+def test_a_new_session_gets_twelve_random_hex_digits_and_gives_up_after_twenty_collisions(
+        store: SessionStore, session: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = store.create_session(scenario_text="x", scenario_id="y").id
+    assert len(new) == 12 and int(new, 16) >= 0
+    drawn: list[int] = []
+
+    def taken(nbytes: int) -> str:
+        drawn.append(nbytes)
+        return session
+
+    monkeypatch.setattr(secrets, "token_hex", taken)
+    with pytest.raises(StoreError) as raised:
+        store.create_session(scenario_text="x", scenario_id="y")
+    assert (raised.value.message, raised.value.exit_code) == ("could not find a free session id", 2)
+    assert drawn == [6] * 20
+    assert store.count_sessions() == 2

@@ -228,7 +228,7 @@ class SessionRows:
             if session_id:
                 raise StoreError(f"a session with id {new_id!r} already exists in {self.location}",
                                  1, "import it as a copy with --new-id")
-        else:  # pragma: no cover - 20 collisions of 48 random bits
+        else:  # 20 collisions of 48 random bits
             raise StoreError("could not find a free session id")
         names = ", ".join(("id", *columns))
         marks = ", ".join("?" for _ in range(len(columns) + 1))
