@@ -109,6 +109,10 @@ def test_connection_problems_are_one_clear_line_and_exit_2(pg_url: str, case: st
 def test_an_old_server_is_refused_with_the_version_it_needs() -> None:
     assert server_version_problem(110022) == ("the PostgreSQL server is version 11; krise-øvelse needs "
                                               "version 13 or newer")
+    assert server_version_problem(100000) == ("the PostgreSQL server is version 10; krise-øvelse needs "
+                                              "version 13 or newer")
+    assert server_version_problem(129999) is not None
+    assert server_version_problem(130000) is None
     assert server_version_problem(150018) is None
 
 
