@@ -513,7 +513,9 @@ def test_check_references_refuses_every_id_the_scenario_lacks(example: tuple[Sce
             _event(6, "decision_made", decision_id="d01", option_id="b", values={"key_person_load": 3}),
             _event(7, "observation_added", criteria=["KH-2"], inject_id=None, decision_id=None),
             _event(8, "criterion_rated", criterion_id="KH-2"),
-            _event(9, "session_started", phase_id="", previous_phase_id=None)]
+            _event(9, "session_started", phase_id="", previous_phase_id=None),
+            _event(10, "decision_mapped", levels={"KH-2": 2}),
+            _event(11, "note_added", levels={"XX-4": 1})]  # only a mapping's levels name criteria
     check_references(scenario, fine, criteria, "f")
     bad = {
         "phase 'x'": _event(7, "phase_changed", phase_id="x", previous_phase_id="akutt"),
@@ -524,6 +526,7 @@ def test_check_references_refuses_every_id_the_scenario_lacks(example: tuple[Sce
         "option 'z' of decision 'd01'": _event(7, "decision_made", decision_id="d01", option_id="z"),
         "criterion 'XX-1'": _event(7, "criterion_rated", criterion_id="XX-1"),
         "criterion 'XX-2'": _event(7, "observation_added", criteria=["KH-2", "XX-2"]),
+        "criterion 'XX-3'": _event(7, "decision_mapped", levels={"KH-2": 1, "XX-3": 2}),
         "indicator 'nope'": _event(7, "clock_advanced", values={"nope": 1.0}),
     }
     for what, event in bad.items():
