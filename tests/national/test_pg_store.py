@@ -288,3 +288,18 @@ def test_a_query_the_server_cancels_is_not_called_a_lost_server(pg_url: str) -> 
         assert info.value.message == (f"cannot use the PostgreSQL store at {store.location}: "
                                       "canceling statement due to statement timeout")
         assert info.value.exit_code == 2
+
+
+def test_a_failing_read_and_an_unknown_stream_name_the_store_and_the_session(pg_url: str) -> None:
+    from krise_ovelse.store.backend import display_target
+    from krise_ovelse.store.errors import UnknownSession
+
+    where = display_target(pg_url)
+    with PgStore(pg_url) as store:
+        with pytest.raises(StoreError) as raised:
+            store._read("SELECT * FROM no_such_table")
+        assert raised.value.message.startswith(f"cannot read the PostgreSQL store at {where}: relation ")
+        assert "no_such_table" in raised.value.message and raised.value.exit_code == 2
+        with pytest.raises(UnknownSession) as unknown:
+            store.append("nope", [{"seq": 1, "kind": "session_started"}])
+        assert (unknown.value.session_id, unknown.value.message) == ("nope", f"no session with id 'nope' in {where}")
