@@ -303,3 +303,23 @@ def test_a_failing_read_and_an_unknown_stream_name_the_store_and_the_session(pg_
         with pytest.raises(UnknownSession) as unknown:
             store.append("nope", [{"seq": 1, "kind": "session_started"}])
         assert (unknown.value.session_id, unknown.value.message) == ("nope", f"no session with id 'nope' in {where}")
+
+
+def test_every_column_of_a_new_session_is_stored_as_given(pg_url: str) -> None:
+    with PgStore(pg_url) as store:
+        parent = store.create_session(scenario_text="id: x\n", scenario_id="x",
+                                      events=[{"seq": 1, "kind": "session_started"}])
+        info = store.create_session(
+            scenario_text="id: x\n", scenario_id="x", title="Tittel", seed=11, team="Lag B",
+            participants=["Kari (hr)", "Ola"], facilitator="Per", mode="headless", started="2026-03-01T09:00:00+00:00",
+            session_id="branch-1", events=[{"seq": 1, "kind": "session_started"}], parent_id=parent.id,
+            branch_decision="d01", branch_seq=1, status="paused", ended=None, claim=False,
+            summary={"index": 40.0}, score_index=40.0)
+        assert (info.id, info.scenario_id, info.title, info.seed, info.team, info.participants, info.facilitator,
+                info.mode, info.started, info.status, info.ended, info.parent_id, info.branch_decision,
+                info.branch_seq, info.last_seq, info.owner, info.updated, info.score_index) == (
+            "branch-1", "x", "Tittel", 11, "Lag B", ("Kari (hr)", "Ola"), "Per", "headless",
+            "2026-03-01T09:00:00+00:00", "paused", None, parent.id, "d01", 1, 1, None,
+            "2026-03-01T09:00:00+00:00", 40.0)
+        assert store.summary("branch-1") == {"index": 40.0}
+        assert store.scenario_text("branch-1") == "id: x\n"
