@@ -578,3 +578,33 @@ def test_a_signed_export_imports_with_who_signed_it(store: SessionStore, session
         f"there is no signing key named 'nobody' in {tmp_path / 'keys'}",
         "make one with `krise-ovelse keys create nobody`", 2)
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_an_import_refusal_names_the_file_it_is_about(exported: Path, other: SessionStore, session: str) -> None:
+    """Each refusal is positioned in the export file, not in a session of the database."""
+    import_verified(other, exported)
+    with pytest.raises(ExportFileError) as raised:
+        import_verified(other, exported)
+    assert (raised.value.message, raised.value.hint) == (
+        f"{exported}:1: session {session} is already in the database",
+        "importing it again would make two copies; use --new-id for a copy")
+
+    def swap_first_two(_header: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        events[0], events[1] = {**events[1], "seq": 1}, {**events[0], "seq": 2}
+
+    forged = forge(exported, swap_first_two)
+    kind = json.loads(forged.read_text(encoding="utf-8").splitlines()[1])["kind"]
+    with pytest.raises(ExportFileError) as raised:
+        import_verified(other, forged, new_id=True)
+    assert (raised.value.message, raised.value.hint, raised.value.exit_code) == (
+        f"{forged}: the first event is {kind}, not session_started",
+        "the events are not ones this krise-øvelse can replay; nothing was imported", 1)
+    def unknown_inject(_header: dict[str, Any], events: list[dict[str, Any]]) -> None:
+        released = next(e for e in events if e["kind"] == "inject_released")
+        released["inject_id"] = "i99"
+
+    forged = forge(exported, unknown_inject)
+    with pytest.raises(ExportFileError) as raised:
+        import_verified(other, forged, new_id=True)
+    assert raised.value.message.startswith(f"{forged}:")
+    assert raised.value.message.endswith("names inject 'i99', which the scenario in the export does not have")
