@@ -4,6 +4,7 @@ loads (issue #12, item 6: pinned where mutation testing found it loose; docs/tes
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from krise_ovelse.authoring import load_scenario_text
@@ -48,3 +49,30 @@ def test_events_that_do_not_start_with_session_started_are_refused(store: Sessio
         lifecycle.fold_session(scenario, events, "s-2")
     assert (raised.value.message, raised.value.exit_code) == (
         f"session s-2: the first event is {events[0].kind}, not session_started", EXIT_PROBLEMS)
+
+
+def test_events_of_another_scenario_are_refused_with_both_ids(store: SessionStore,
+                                                              example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    live = lifecycle.start_session(store, scenario, text, team="Lag")
+    events = lifecycle.engine_events(store.iter_events(live.session_id), live.session_id)
+    other = attrs.evolve(scenario, id="annet-scenario")
+    with pytest.raises(StoreError) as raised:
+        lifecycle.fold_session(other, events, "s-3")
+    assert (raised.value.message, raised.value.exit_code) == (
+        f"session s-3: the events are of scenario {scenario.id!r}, the stored scenario is 'annet-scenario'",
+        EXIT_PROBLEMS)
+    assert lifecycle.fold_session(scenario, [], "s-4").seq == 0  # nothing stored yet: nothing to check
+
+
+def test_opening_a_session_names_it_when_a_stored_event_is_unreadable(store: SessionStore,
+                                                                     example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    live = lifecycle.start_session(store, scenario, text, team="Lag")
+    sid = live.session_id
+    store._conn.execute("INSERT INTO events (session_id, seq, kind, payload) VALUES (?, 2, 'from_the_future', '{}')",
+                        (sid,))
+    with pytest.raises(StoreError) as raised:
+        lifecycle.open_checked(store, sid[:6])
+    assert raised.value.message.startswith(
+        f"session {sid}: stored event 2 cannot be read by this version of the engine")

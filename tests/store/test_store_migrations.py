@@ -151,3 +151,51 @@ def test_someone_elses_sqlite_file_is_refused_untouched(db_path: Path) -> None:
     with pytest.raises(StoreError, match="not a krise-øvelse session database"):
         SessionStore(db_path)
     assert db_path.read_bytes() == before
+
+
+def test_the_refusals_say_exactly_what_is_wrong_and_what_to_do(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {schema.CURRENT_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError) as info:
+        SessionStore(newer)
+    assert (info.value.message, info.value.hint) == (
+        f"the session database {newer} was written by a newer krise-øvelse (schema {schema.CURRENT_VERSION + 1}, "
+        f"this version knows {schema.CURRENT_VERSION})", "upgrade krise-ovelse, or use another database with --db")
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE invoices (id)")
+    conn.execute("CREATE TABLE events (id)")  # one of ours by name does not make it ours
+    conn.close()
+    with pytest.raises(StoreError) as info:
+        SessionStore(foreign)
+    assert (info.value.message, info.value.hint) == (
+        f"{foreign} is an SQLite database, but not a krise-øvelse session database (it has tables events, invoices)",
+        "point --db or KRISE_OVELSE_DB at another file; this one was not changed")
+
+
+def test_an_upgrade_that_would_leave_rows_pointing_nowhere_is_refused(db_path: Path) -> None:
+    make_v1(db_path)
+    conn = sqlite3.connect(db_path)  # foreign keys are off in a plain connection: v1 files can hold this
+    conn.execute("INSERT INTO events VALUES ('ghost', 1, 'note', '{}', 0, 0, '')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as info:
+        SessionStore(db_path)
+    assert (info.value.message, info.value.hint) == (
+        f"cannot upgrade {db_path} to schema 2: 1 row(s) refer to missing rows", "the file was not changed")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_migrate_stops_at_the_target_and_returns_the_version_before(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    assert schema.migrate(conn, db_path, target=1) == 0
+    assert schema.user_version(conn) == 1
+    assert schema.migrate(conn, db_path, target=1) == 1
+    assert schema.migrate(conn, db_path) == 1
+    assert schema.user_version(conn) == schema.CURRENT_VERSION
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # on again after the rebuild
+    conn.close()
