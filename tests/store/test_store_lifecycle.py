@@ -4,15 +4,17 @@ loads (issue #12, item 6: pinned where mutation testing found it loose; docs/tes
 
 from __future__ import annotations
 
+import os
+
 import attrs
 import pytest
 
 from krise_ovelse.authoring import load_scenario_text
 from krise_ovelse.engine import commands as c
 from krise_ovelse.model.scenario import Scenario
-from krise_ovelse.store import lifecycle
+from krise_ovelse.store import lifecycle, session_rows
 from krise_ovelse.store.db import SessionStore
-from krise_ovelse.store.errors import EXIT_PROBLEMS, StoreError
+from krise_ovelse.store.errors import EXIT_PROBLEMS, SessionHeld, StoreError
 
 from .test_store_engine import example as example  # the fixture: the shipped short example
 
@@ -76,3 +78,71 @@ def test_opening_a_session_names_it_when_a_stored_event_is_unreadable(store: Ses
         lifecycle.open_checked(store, sid[:6])
     assert raised.value.message.startswith(
         f"session {sid}: stored event 2 cannot be read by this version of the engine")
+
+
+def _started(store: SessionStore, example: tuple[Scenario, str]) -> str:
+    scenario, text = example
+    live = lifecycle.start_session(store, scenario, text, team="Lag Nord")
+    live.engine.handle(c.Resume())
+    live.engine.handle(c.Advance(minutes=60))
+    lifecycle.close_session(store, live.session_id, live.engine)
+    return live.session_id
+
+
+def test_resume_gives_the_session_its_engine_claim_and_checks(store: SessionStore,
+                                                              example: tuple[Scenario, str]) -> None:
+    scenario, text = example
+    sid = _started(store, example)
+    info = store.get(sid)
+    assert (info.status, info.owner) == ("paused", None)  # closed before the end: paused, resumable
+    assert info.score_index == lifecycle.index_of(store.summary(sid) or {})
+    live = lifecycle.resume_session(store, sid[:6])
+    assert (live.session_id, live.text, live.team, live.scenario.id) == (sid, text, "Lag Nord", scenario.id)
+    assert store.get(sid).owner == session_rows.this_process()
+    assert live.engine.criteria == lifecycle.criteria_ids(scenario)
+    assert all(live.engine.task_count(k) == n for k, n in lifecycle.task_counts(scenario).items())
+    before = store.last_seq(sid)
+    live.engine.handle(c.Advance(minutes=30))
+    assert store.last_seq(sid) > before  # the store's sink commits what the engine does
+
+
+def test_resume_is_refused_while_another_live_process_holds_it_unless_forced(
+        store: SessionStore, example: tuple[Scenario, str]) -> None:
+    sid = _started(store, example)
+    held = f"{session_rows.this_host()}:{os.getppid()}"
+    store._conn.execute("UPDATE sessions SET status = 'running', owner = ? WHERE id = ?", (held, sid))
+    with pytest.raises(SessionHeld):
+        lifecycle.resume_session(store, sid)
+    assert store.get(sid).owner == held
+    assert lifecycle.resume_session(store, sid, force=True).session_id == sid
+    assert store.get(sid).owner == session_rows.this_process()
+
+
+def test_an_ended_session_opens_unclaimed_for_evaluation_only_when_asked(store: SessionStore,
+                                                                         example: tuple[Scenario, str]) -> None:
+    sid = _started(store, example)
+    live = lifecycle.resume_session(store, sid, ended_ok=True)  # not ended: claimed as usual
+    assert store.get(sid).owner == session_rows.this_process()
+    lifecycle.close_session(store, sid, live.engine)
+    store.set_status(sid, "ended")
+    with pytest.raises(StoreError, match="has ended"):
+        lifecycle.resume_session(store, sid)
+    lifecycle.resume_session(store, sid, ended_ok=True)
+    info = store.get(sid)
+    assert (info.status, info.owner) == ("ended", None)
+
+
+def test_a_resume_whose_engine_cannot_start_releases_the_claim(store: SessionStore, example: tuple[Scenario, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import krise_ovelse.engine as engine_package
+
+    sid = _started(store, example)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no engine today")
+
+    monkeypatch.setattr(engine_package, "Engine", broken)
+    with pytest.raises(RuntimeError, match="no engine today"):
+        lifecycle.resume_session(store, sid)
+    info = store.get(sid)
+    assert (info.status, info.owner) == ("interrupted", None)
