@@ -52,8 +52,11 @@ def test_the_server_keeps_events_append_only_and_gap_free(pg_url: str) -> None:
     with PgStore(pg_url) as store:
         info = store.create_session(scenario_text="id: x\n", scenario_id="x", events=[
             {"seq": 1, "kind": "session_started"}, {"seq": 2, "kind": "paused"}])
-        with pytest.raises(StoreError, match="next event must have seq 3"):
+        with pytest.raises(StoreError) as raised:
             store.append(info.id, [{"seq": 4, "kind": "resumed"}])
+        assert (raised.value.message, raised.value.hint) == (
+            f"session {info.id}: the next event must have seq 3, not 4; another process may have written to "
+            "this session", "reopen the session to continue from what is stored")
         assert store.append(info.id, [{"seq": 3, "kind": "resumed"}]) == 3
     with psycopg.connect(pg_url, autocommit=True) as conn:  # another program, past our client
         with pytest.raises(psycopg.Error, match="append-only"):
@@ -323,3 +326,29 @@ def test_every_column_of_a_new_session_is_stored_as_given(pg_url: str) -> None:
             "2026-03-01T09:00:00+00:00", 40.0)
         assert store.summary("branch-1") == {"index": 40.0}
         assert store.scenario_text("branch-1") == "id: x\n"
+
+
+def test_what_the_server_cannot_store_is_refused_with_the_store_and_the_action(pg_url: str) -> None:
+    from krise_ovelse.store.backend import display_target
+
+    where = display_target(pg_url)
+    with PgStore(pg_url) as store:
+        info = store.create_session(scenario_text="id: x\n", scenario_id="x", events=[
+            {"seq": 1, "kind": "session_started"}])
+        with pytest.raises(StoreError) as raised:
+            store.append(info.id, [{"seq": 2, "kind": "pau\x00sed"}])
+        assert raised.value.message.startswith(f"cannot store events in the PostgreSQL store at {where}: ")
+        assert "NUL" in raised.value.message
+        with pytest.raises(StoreError) as raised:
+            store.set_applied_control(info.id, 2**70)
+        assert raised.value.message.startswith(f"cannot write to the PostgreSQL store at {where}: ")
+        assert "out of range" in raised.value.message
+        assert store.last_seq(info.id) == 1
+    with PgStore(pg_url, readonly=True) as reader:
+        assert reader.readonly is True
+        for write in (lambda: reader.append(info.id, [{"seq": 2, "kind": "paused"}]),
+                      lambda: reader.set_status(info.id, "paused")):
+            with pytest.raises(StoreError) as raised:
+                write()
+            assert raised.value.message == f"the store {where} was opened for reading only"
+        assert reader.get(info.id).status == "running"
