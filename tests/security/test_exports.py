@@ -119,6 +119,8 @@ def test_signed_exports_verify_and_forgeries_do_not(exported: tuple[str, Path, P
     signed = tmp_path / "signed.jsonl"
     assert cli("export", session_id, "-o", str(signed), "--sign").exit_code == 0
     assert json.loads(signed.read_text(encoding="utf-8").splitlines()[0])["signature"]["algorithm"] == "ed25519"
+    to_stdout = cli("export", session_id, "-o", "-", "--sign")  # signed the same on standard output
+    assert to_stdout.exit_code == 0 and to_stdout.stdout == signed.read_text(encoding="utf-8")
 
     # unsigned + --verify: refused
     refused = cli("import", str(path), "--db", str(db), "--verify")
