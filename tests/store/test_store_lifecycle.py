@@ -146,3 +146,12 @@ def test_a_resume_whose_engine_cannot_start_releases_the_claim(store: SessionSto
         lifecycle.resume_session(store, sid)
     info = store.get(sid)
     assert (info.status, info.owner) == ("interrupted", None)
+
+
+def test_a_replay_of_a_session_with_no_events_yet_says_so(store: SessionStore, example: tuple[Scenario, str]) -> None:
+    from krise_ovelse.store.engine_bridge import replay_session
+
+    scenario, text = example
+    sid = store.create_session(scenario_text=text, scenario_id=scenario.id).id
+    checks = {check.name: (check.ok, check.detail) for check in replay_session(store, sid).checks}
+    assert checks["event numbering"] == (True, "no events yet")
