@@ -352,3 +352,32 @@ def test_what_the_server_cannot_store_is_refused_with_the_store_and_the_action(p
                 write()
             assert raised.value.message == f"the store {where} was opened for reading only"
         assert reader.get(info.id).status == "running"
+
+
+def test_the_stored_schema_version_and_a_newer_one_refused_by_migrate(pg_url: str) -> None:
+    from krise_ovelse.store.backend import display_target
+    from krise_ovelse.store.pg_schema import PG_VERSION, migrate, stored_version
+
+    where = display_target(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert stored_version(conn) == PG_VERSION
+        conn.execute("DELETE FROM krise_schema")
+        assert stored_version(conn) == 0  # the table without its row: as before the first migration
+        conn.execute("INSERT INTO krise_schema (version) VALUES (99)")
+        with pytest.raises(StoreError) as raised:
+            migrate(conn, where)
+        assert (raised.value.message, raised.value.hint) == (
+            f"the database {where} has krise-øvelse schema version 99; this krise-øvelse knows only up to "
+            f"{PG_VERSION}", "upgrade krise-øvelse on this machine")
+        conn.execute("DROP TABLE krise_schema")
+        assert stored_version(conn) is None
+
+
+def test_each_writer_gets_its_own_strong_password(pg_url: str, exercise_id: str) -> None:
+    from krise_ovelse.store.pg_roles import Writer, set_up_roles
+
+    with PgStore(pg_url) as store:
+        writers = [Writer(role=f"kx_{exercise_id}_{n}", stream=n, readers=None, staff=False) for n in "ab"]
+        passwords = set_up_roles(store, exercise_id, writers, f"kx_{exercise_id}_staff")
+    assert sorted(passwords) == [w.role for w in writers]
+    assert all(len(p) == 24 for p in passwords.values()) and len(set(passwords.values())) == 2  # 18 random bytes
