@@ -1,0 +1,83 @@
+"""Opening the SQLite store (`store/db.py`): which file, the fallback to read-only for commands
+that only look, and the words of every refusal (issue #12, item 6; pinned where mutation testing
+found it loose)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from krise_ovelse.fileio import ReadError, check_regular
+from krise_ovelse.store import db as db_module
+from krise_ovelse.store.db import SessionStore
+from krise_ovelse.store.errors import StoreError
+
+
+def test_the_file_is_the_one_given_or_the_environments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KRISE_OVELSE_DB", str(tmp_path / "env.db"))
+    with SessionStore() as store:
+        assert store.path == tmp_path / "env.db"
+    with SessionStore(str(tmp_path / "given.db")) as store:
+        assert store.path == tmp_path / "given.db"
+    with SessionStore.for_reading() as store:
+        assert store.path == tmp_path / "env.db"
+    with SessionStore.for_reading(str(tmp_path / "given.db")) as store:
+        assert store.path == tmp_path / "given.db"
+
+
+def test_a_session_without_team_or_mode_is_a_live_one_of_no_team(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        info = store.create_session(scenario_text="x", scenario_id="y")
+        assert (info.team, info.mode, info.title, info.facilitator, info.participants) == ("", "live", "", "", ())
+
+
+def test_a_command_that_only_looks_falls_back_to_a_read_only_connection(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    with SessionStore(path) as store:
+        sid = store.create_session(scenario_text="x", scenario_id="y").id
+
+    def read_only(_conn: object, where: object) -> int:
+        raise StoreError(f"cannot write to the session database {where}: the file or its directory is read-only")
+
+    monkeypatch.setattr(db_module, "migrate", read_only)  # what opening it for writing meets on read-only media
+    with pytest.raises(StoreError, match="read-only"):
+        SessionStore(path)
+    with SessionStore.for_reading(path, busy_timeout=77) as store:
+        assert (store.readonly, store.immutable, store.busy_timeout_ms) == (True, False, 77)
+        assert [s.id for s in store.list_sessions()] == [sid]
+        with pytest.raises(StoreError):
+            store.set_status(sid, "paused")
+
+    def full(_conn: object, where: object) -> int:
+        raise StoreError(f"cannot write to the session database {where}: the disk is full")
+
+    monkeypatch.setattr(db_module, "migrate", full)  # any other failure is not a reason to fall back
+    with pytest.raises(StoreError, match="the disk is full"):
+        SessionStore.for_reading(path)
+
+
+def test_a_special_file_or_a_missing_folder_is_refused_with_the_reason(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.db"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadError) as expected:
+        check_regular(fifo)
+    with pytest.raises(StoreError) as raised:
+        SessionStore(fifo)
+    assert (raised.value.message, raised.value.hint) == (
+        f"the session database {fifo} {expected.value.message}", expected.value.hint)
+    missing = tmp_path / "nowhere" / "s.db"
+    with pytest.raises(StoreError) as raised:
+        SessionStore(missing, readonly=True)
+    assert raised.value.message == f"cannot open the session database {missing} (unable to open database file)"
+    assert not missing.parent.exists()
+
+
+def test_a_failing_read_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with SessionStore(path) as store:
+        with pytest.raises(StoreError) as raised:
+            store._read("SELECT * FROM no_such_table")
+        assert raised.value.message == f"cannot read the session database {path}: no such table: no_such_table"
