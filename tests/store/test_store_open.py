@@ -81,3 +81,15 @@ def test_a_failing_read_names_the_file(tmp_path: Path) -> None:
         with pytest.raises(StoreError) as raised:
             store._read("SELECT * FROM no_such_table")
         assert raised.value.message == f"cannot read the session database {path}: no such table: no_such_table"
+
+
+def test_a_gap_inside_one_command_is_refused_at_the_event_that_breaks_the_numbering(tmp_path: Path) -> None:
+    with SessionStore(tmp_path / "s.db") as store:
+        started = [{"seq": 1, "kind": "session_started"}]
+        sid = store.create_session(scenario_text="x", scenario_id="y", events=started).id
+        with pytest.raises(StoreError) as raised:
+            store.append(sid, [{"seq": 2, "kind": "paused"}, {"seq": 4, "kind": "resumed"}])
+        assert (raised.value.message, raised.value.hint) == (
+            f"session {sid}: the next event must have seq 3, not 4; another process may have written to this session",
+            "reopen the session to continue from what is stored")
+        assert store.last_seq(sid) == 1  # nothing of the command was stored
