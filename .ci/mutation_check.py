@@ -35,9 +35,12 @@ def main() -> int:
     args = parser.parse_args()
     names = [line.split(":")[0].strip() for line in sys.stdin if line.strip()]
     os.chdir(os.path.join(args.kept, "mutants"))
-    stats = json.load(open("mutmut-stats.json", encoding="utf-8")) if args.linked else {}
-    by_function = stats.get("tests_by_mangled_function_name", {})
-    duration = stats.get("duration_by_test", {})
+    stats: dict[str, dict[str, object]] = {}
+    if args.linked:
+        with open("mutmut-stats.json", encoding="utf-8") as file:
+            stats = json.load(file)
+    by_function: dict[str, list[str]] = stats.get("tests_by_mangled_function_name", {})  # type: ignore[assignment]
+    duration: dict[str, float] = stats.get("duration_by_test", {})  # type: ignore[assignment]
     source = os.path.abspath("src")
     sys.path.insert(0, source)
     os.environ["PYTHONPATH"] = source + os.pathsep + os.environ.get("PYTHONPATH", "")
