@@ -155,3 +155,24 @@ def test_a_replay_of_a_session_with_no_events_yet_says_so(store: SessionStore, e
     sid = store.create_session(scenario_text=text, scenario_id=scenario.id).id
     checks = {check.name: (check.ok, check.detail) for check in replay_session(store, sid).checks}
     assert checks["event numbering"] == (True, "no events yet")
+
+
+def test_the_facts_a_replay_must_reproduce_are_named_and_rounded(store: SessionStore,
+                                                                  example: tuple[Scenario, str]) -> None:
+    sid = _started(store, example)
+    opened = lifecycle.open_checked(store, sid)
+    facts = lifecycle.session_facts(opened.state)
+    state = opened.state
+    assert facts == {
+        "last_seq": state.seq, "scenario_minutes": state.scenario_minutes, "ended": False, "phase": state.phase_id,
+        "decisions": {r.decision_id: r.option_id for r in state.history()},
+        "indicators": {k: round(v, 9) for k, v in sorted(state.indicator_values().items())},
+        "released": sorted(i.inject_id for i in state.released_injects())}
+    assert list(facts["indicators"]) == sorted(facts["indicators"])
+    assert (store.summary(sid) or {})["facts"] == facts  # what close_session cached
+
+
+@pytest.mark.parametrize(("summary", "index"), [({"index": 50}, 50.0), ({"index": 61.5}, 61.5), ({"index": True}, None),
+                                                ({"index": "50"}, None), ({}, None)])
+def test_the_index_of_a_summary_is_a_number_or_none(summary: dict[str, object], index: float | None) -> None:
+    assert lifecycle.index_of(summary) == index
