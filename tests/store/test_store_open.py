@@ -93,3 +93,44 @@ def test_a_gap_inside_one_command_is_refused_at_the_event_that_breaks_the_number
             f"session {sid}: the next event must have seq 3, not 4; another process may have written to this session",
             "reopen the session to continue from what is stored")
         assert store.last_seq(sid) == 1  # nothing of the command was stored
+
+
+def test_on_read_only_media_a_database_that_cannot_even_open_read_only_opens_as_immutable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A WAL file in a read-only folder without its -shm file: SQLite cannot open it read-only
+    (it would have to create the -shm), so it is opened as an unchanging file. Nobody can be
+    writing it there; in a writable folder, or with the -shm present, the failure is real."""
+    path = tmp_path / "s.db"
+    with SessionStore(path) as store:
+        sid = store.create_session(scenario_text="x", scenario_id="y").id
+    opened: list[dict[str, object]] = []
+    original_init = SessionStore.__init__
+
+    def record(self: SessionStore, *args: object, **kwargs: object) -> None:
+        opened.append(dict(kwargs))
+        if not kwargs.get("immutable"):
+            raise StoreError(f"cannot open the session database {path} (unable to open database file)")
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionStore, "__init__", record)
+    monkeypatch.setattr(os, "access", lambda *_: False)  # the folder is read-only
+    with SessionStore.for_reading(path, busy_timeout=77) as store:
+        assert (store.immutable, store.readonly, store.busy_timeout_ms) == (True, True, 77)
+        assert [s.id for s in store.list_sessions()] == [sid]
+    assert opened == [{"busy_timeout": 77}, {"readonly": True, "busy_timeout": 77},
+                      {"immutable": True, "busy_timeout": 77}]
+    monkeypatch.setattr(os, "access", lambda *_: True)  # a writable folder: the failure stands
+    with pytest.raises(StoreError, match="unable to open"):
+        SessionStore.for_reading(path)
+    monkeypatch.setattr(os, "access", lambda *_: False)
+    (tmp_path / "s.db-shm").write_bytes(b"")  # the -shm is there: read-only would have worked
+    with pytest.raises(StoreError, match="unable to open"):
+        SessionStore.for_reading(path)
+
+
+def test_a_folder_given_as_the_database_is_refused_with_the_file_to_give(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as raised:
+        SessionStore(tmp_path)
+    assert (raised.value.message, raised.value.hint) == (
+        f"the session database {tmp_path} is a directory, not a file",
+        f"give the file, e.g. --db {tmp_path / 'sessions.db'}")
