@@ -23,7 +23,7 @@ from krise_ovelse.store.errors import StoreError, UnknownSession
 from krise_ovelse.store.schema import STATUSES
 from krise_ovelse.store.session_rows import pid_alive
 
-from .store_helpers import make_event
+from .store_helpers import create_branch, make_event, row_fields
 
 
 def test_no_process_has_an_id_below_one() -> None:
@@ -261,17 +261,9 @@ def test_a_new_session_gets_twelve_random_hex_digits_and_gives_up_after_twenty_c
 
 def test_every_column_of_a_new_session_is_stored_as_given(store: SessionStore) -> None:
     """As tests/national/test_pg_store.py checks it on PostgreSQL: the row is written once, for both."""
-    parent = store.create_session(scenario_text="id: x\n", scenario_id="x",
-                                  events=[{"seq": 1, "kind": "session_started"}])
-    info = store.create_session(
-        scenario_text="id: x\n", scenario_id="x", title="Tittel", seed=11, team="Lag B",
-        participants=["Kari (hr)", "Ola"], facilitator="Per", mode="headless", started="2026-03-01T09:00:00+00:00",
-        session_id="branch-1", events=[{"seq": 1, "kind": "session_started"}], parent_id=parent.id,
-        branch_decision="d01", branch_seq=None, status="ended", ended="2026-03-01T10:00:00+00:00", claim=True,
-        summary={"index": 40.0}, score_index=40.0)
-    assert (info.id, info.scenario_id, info.title, info.seed, info.team, info.participants, info.facilitator,
-            info.mode, info.started, info.status, info.ended, info.parent_id, info.branch_decision,
-            info.branch_seq, info.last_seq, info.owner, info.updated, info.score_index) == (
+    parent, info = create_branch(store, branch_seq=None, status="ended", ended="2026-03-01T10:00:00+00:00",
+                                 claim=True)
+    assert row_fields(info) == (
         "branch-1", "x", "Tittel", 11, "Lag B", ("Kari (hr)", "Ola"), "Per", "headless",
         "2026-03-01T09:00:00+00:00", "ended", "2026-03-01T10:00:00+00:00", parent.id, "d01", 1, 1, None,
         "2026-03-01T09:00:00+00:00", 40.0)  # branch_seq defaults to the events copied; ended is never owned
