@@ -146,7 +146,7 @@ def bench_replay(base: Path, count: int) -> dict[str, float]:
             conn.close()
             return result
         result["store_to_engine_events_seconds"] = best_of(
-            lambda: engine_events(store.iter_events(sid)), repeat=3)
+            lambda: engine_events(store.iter_events(sid), sid), repeat=3)
         conn.close()
         return result
 
