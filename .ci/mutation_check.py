@@ -68,7 +68,8 @@ def main() -> int:
 
     if names:
         sanity = names[0].rsplit("__mutmut_", 1)[0] + "__mutmut_999999"
-        if tests_for(sanity) and not run(sanity, tests_for(sanity)):
+        sanity_tests = tests_for(sanity)
+        if sanity_tests and not run(sanity, sanity_tests):
             print(f"sanity check failed: the tests fail without a mutant ({sanity})", file=sys.stderr)
             return 2
     for name in names:

@@ -21,39 +21,37 @@ DAMAGED = ("restore it from a backup or an export (`krise-ovelse import`), or st
            "krise-øvelse did not change the file")
 
 
+FULL_MESSAGE = (f"cannot store events in the session database {DB}: the disk is full; nothing was written by "
+                "this command")
+READONLY_MESSAGE = f"cannot write to the session database {DB}: the file or its directory is read-only"
+
+
+def locked(text: str) -> str:
+    return f"the session database {DB} is locked by another process ({text})"
+
+
+def damaged(text: str) -> str:
+    return f"the session database {DB} is damaged or is not a krise-øvelse database ({text})"
+
+
 @pytest.mark.parametrize(("exc", "message", "hint"), [
-    (sqlite3.OperationalError("database is locked"),
-     f"the session database {DB} is locked by another process (database is locked)", OTHER),
-    (sqlite3.OperationalError("database table is BUSY"),
-     f"the session database {DB} is locked by another process (database table is BUSY)", OTHER),
-    (sqlite3.OperationalError("database or disk is full"),
-     f"cannot store events in the session database {DB}: the disk is full; nothing was written by this command",
-     FULL),
-    (sqlite3.OperationalError("Disk full"),
-     f"cannot store events in the session database {DB}: the disk is full; nothing was written by this command",
-     FULL),
-    (OSError(errno.ENOSPC, "No space left on device"),
-     f"cannot store events in the session database {DB}: the disk is full; nothing was written by this command",
-     FULL),
-    (sqlite3.OperationalError("attempt to write a readonly database"),
-     f"cannot write to the session database {DB}: the file or its directory is read-only", READONLY),
-    (sqlite3.OperationalError("Read-Only file system"),
-     f"cannot write to the session database {DB}: the file or its directory is read-only", READONLY),
-    (PermissionError(errno.EACCES, "Permission denied"),
-     f"cannot write to the session database {DB}: the file or its directory is read-only", READONLY),
+    (sqlite3.OperationalError("database is locked"), locked("database is locked"), OTHER),
+    (sqlite3.OperationalError("database table is BUSY"), locked("database table is BUSY"), OTHER),
+    (sqlite3.OperationalError("database or disk is full"), FULL_MESSAGE, FULL),
+    (sqlite3.OperationalError("Disk full"), FULL_MESSAGE, FULL),
+    (OSError(errno.ENOSPC, "No space left on device"), FULL_MESSAGE, FULL),
+    (sqlite3.OperationalError("attempt to write a readonly database"), READONLY_MESSAGE, READONLY),
+    (sqlite3.OperationalError("Read-Only file system"), READONLY_MESSAGE, READONLY),
+    (PermissionError(errno.EACCES, "Permission denied"), READONLY_MESSAGE, READONLY),
     (sqlite3.OperationalError("unable to open database file"),
      f"cannot open the session database {DB} (unable to open database file)", OPEN),
     (FileNotFoundError(errno.ENOENT, "No such file or directory"),
      f"cannot open the session database {DB} ([Errno 2] No such file or directory)", OPEN),
-    (sqlite3.OperationalError("file is not a database"),
-     f"the session database {DB} is damaged or is not a krise-øvelse database (file is not a database)", DAMAGED),
-    (sqlite3.OperationalError("database disk image is MALFORMED"),
-     f"the session database {DB} is damaged or is not a krise-øvelse database (database disk image is MALFORMED)",
+    (sqlite3.OperationalError("file is not a database"), damaged("file is not a database"), DAMAGED),
+    (sqlite3.OperationalError("database disk image is MALFORMED"), damaged("database disk image is MALFORMED"),
      DAMAGED),
-    (sqlite3.OperationalError("a corrupt index"),
-     f"the session database {DB} is damaged or is not a krise-øvelse database (a corrupt index)", DAMAGED),
-    (sqlite3.DatabaseError("something odd"),
-     f"the session database {DB} is damaged or is not a krise-øvelse database (something odd)", DAMAGED),
+    (sqlite3.OperationalError("a corrupt index"), damaged("a corrupt index"), DAMAGED),
+    (sqlite3.DatabaseError("something odd"), damaged("something odd"), DAMAGED),
     (sqlite3.OperationalError("no such table: x"),
      f"cannot store events in the session database {DB}: no such table: x", ""),
     (sqlite3.IntegrityError("UNIQUE constraint failed"),

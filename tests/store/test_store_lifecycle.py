@@ -1,6 +1,6 @@
-"""The one session lifecycle (`store/lifecycle.py`) where a stored session cannot be opened: the
-refusal names the session and says what is wrong, with the problems of a scenario that no longer
-loads (issue #12, item 6: pinned where mutation testing found it loose; docs/testing.md)."""
+"""The one session lifecycle (`store/lifecycle.py`): what resume, close and open give, and how a
+stored session that cannot be opened is refused, naming the session and what is wrong (issue #12,
+item 6: pinned where mutation testing found it loose; docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ from krise_ovelse.store.db import SessionStore
 from krise_ovelse.store.errors import EXIT_PROBLEMS, SessionHeld, StoreError
 
 from .test_store_engine import example as example  # the fixture: the shipped short example
+
+
+def _started(store: SessionStore, example: tuple[Scenario, str]) -> str:
+    """A session of the example started, played an hour and closed (paused); its id."""
+    scenario, text = example
+    live = lifecycle.start_session(store, scenario, text, team="Lag Nord")
+    live.engine.handle(c.Resume())
+    live.engine.handle(c.Advance(minutes=60))
+    lifecycle.close_session(store, live.session_id, live.engine)
+    return live.session_id
 
 
 def test_a_stored_scenario_that_no_longer_loads_is_refused_with_its_problems(store: SessionStore) -> None:
@@ -42,11 +52,9 @@ def test_an_event_the_engine_cannot_read_names_the_session_and_the_event() -> No
 
 def test_events_that_do_not_start_with_session_started_are_refused(store: SessionStore,
                                                                   example: tuple[Scenario, str]) -> None:
-    scenario, text = example
-    live = lifecycle.start_session(store, scenario, text, team="Lag")
-    live.engine.handle(c.Resume())
-    live.engine.handle(c.Advance(minutes=60))
-    events = lifecycle.engine_events(store.iter_events(live.session_id), live.session_id)[1:]
+    scenario, _text = example
+    sid = _started(store, example)
+    events = lifecycle.engine_events(store.iter_events(sid), sid)[1:]
     with pytest.raises(StoreError) as raised:
         lifecycle.fold_session(scenario, events, "s-2")
     assert (raised.value.message, raised.value.exit_code) == (
@@ -78,15 +86,6 @@ def test_opening_a_session_names_it_when_a_stored_event_is_unreadable(store: Ses
         lifecycle.open_checked(store, sid[:6])
     assert raised.value.message.startswith(
         f"session {sid}: stored event 2 cannot be read by this version of the engine")
-
-
-def _started(store: SessionStore, example: tuple[Scenario, str]) -> str:
-    scenario, text = example
-    live = lifecycle.start_session(store, scenario, text, team="Lag Nord")
-    live.engine.handle(c.Resume())
-    live.engine.handle(c.Advance(minutes=60))
-    lifecycle.close_session(store, live.session_id, live.engine)
-    return live.session_id
 
 
 def test_resume_gives_the_session_its_engine_claim_and_checks(store: SessionStore,

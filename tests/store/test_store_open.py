@@ -1,9 +1,10 @@
-"""Opening the SQLite store (`store/db.py`): which file, the fallback to read-only for commands
-that only look, and the words of every refusal (issue #12, item 6; pinned where mutation testing
-found it loose)."""
+"""Opening the SQLite store (`store/db.py`): which file, how long it waits for a lock, the
+fallback to read-only for commands that only look, and the words of every refusal (issue #12,
+item 6; pinned where mutation testing found it loose)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -134,3 +135,39 @@ def test_a_folder_given_as_the_database_is_refused_with_the_file_to_give(tmp_pat
     assert (raised.value.message, raised.value.hint) == (
         f"the session database {tmp_path} is a directory, not a file",
         f"give the file, e.g. --db {tmp_path / 'sessions.db'}")
+
+
+def test_opening_says_which_file_and_why_it_cannot_be_used(tmp_path: Path) -> None:
+    nested = tmp_path / "a" / "b" / "sessions.db"
+    with SessionStore(nested) as store:  # the folders are made as needed
+        assert store.count_sessions() == 0
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not an SQLite file at all, just text" * 50)
+    with pytest.raises(StoreError) as info:
+        SessionStore(garbage)
+    assert info.value.message == (f"the session database {garbage} is damaged or is not a krise-øvelse database "
+                                  "(file is not a database)")
+    full = tmp_path / "new" / "sessions.db"
+
+    def no_space(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "mkdir", no_space)
+        with pytest.raises(StoreError) as info:
+            SessionStore(full)
+    assert info.value.message == (f"cannot create the session database {full}: the disk is full; nothing was "
+                                  "written by this command")
+
+
+@pytest.mark.parametrize(("raw", "ms"), [(None, 5000), ("", 5000), ("  ", 5000), ("250", 250), (" 0 ", 0),
+                                         ("-5", 0), ("soon", 5000)])
+def test_the_lock_wait_comes_from_the_environment_or_is_five_seconds(monkeypatch: pytest.MonkeyPatch,
+                                                                      raw: str | None, ms: int) -> None:
+    from krise_ovelse.store.location import busy_timeout_ms
+
+    if raw is None:
+        monkeypatch.delenv("KRISE_OVELSE_DB_TIMEOUT_MS", raising=False)
+    else:
+        monkeypatch.setenv("KRISE_OVELSE_DB_TIMEOUT_MS", raw)
+    assert busy_timeout_ms() == ms

@@ -269,16 +269,3 @@ def test_every_column_of_a_new_session_is_stored_as_given(store: SessionStore) -
         "2026-03-01T09:00:00+00:00", 40.0)  # branch_seq defaults to the events copied; ended is never owned
     assert store.summary("branch-1") == {"index": 40.0}
     assert store.get(parent.id).branch_seq is None  # not a branch
-
-
-@pytest.mark.parametrize(("raw", "ms"), [(None, 5000), ("", 5000), ("  ", 5000), ("250", 250), (" 0 ", 0),
-                                         ("-5", 0), ("soon", 5000)])
-def test_the_lock_wait_comes_from_the_environment_or_is_five_seconds(monkeypatch: pytest.MonkeyPatch,
-                                                                      raw: str | None, ms: int) -> None:
-    from krise_ovelse.store.location import busy_timeout_ms
-
-    if raw is None:
-        monkeypatch.delenv("KRISE_OVELSE_DB_TIMEOUT_MS", raising=False)
-    else:
-        monkeypatch.setenv("KRISE_OVELSE_DB_TIMEOUT_MS", raw)
-    assert busy_timeout_ms() == ms
