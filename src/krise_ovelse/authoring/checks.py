@@ -320,9 +320,12 @@ class _Checker:
 
     def criteria_refs(self, path: tuple[Any, ...], ids: Iterable[str], *, keys: bool = False) -> Iterator[Problem]:
         for index, ident in enumerate(ids):
-            if ident not in self.criteria:
-                step = ident if keys else index
-                yield self._unknown((*path, step), "criterion", ident, self.criteria, key=keys)
+            yield from self.criterion_ref((*path, ident if keys else index), ident, key=keys)
+
+    def criterion_ref(self, path: tuple[Any, ...], ident: str, *, key: bool = False) -> Iterator[Problem]:
+        """An unknown criterion id, reported at `path` (the id itself, or its key with `key`)."""
+        if ident not in self.criteria:
+            yield self._unknown(path, "criterion", ident, self.criteria, key=key)
 
     def decisions(self) -> Iterator[Problem]:
         for d_index, dec in enumerate(self.s.decisions):
@@ -370,8 +373,7 @@ class _Checker:
         yield from self.criteria_refs(("scoring", "criteria"), sc.criteria)
         for r_index, rule in enumerate(sc.rules):
             path = ("scoring", "rules", r_index)
-            if rule.criterion not in self.criteria:  # at the criterion, not the rule
-                yield self._unknown((*path, "criterion"), "criterion", rule.criterion, self.criteria)
+            yield from self.criterion_ref((*path, "criterion"), rule.criterion)  # at the criterion, not the rule
             if not self.s.has_indicator(rule.indicator):
                 yield self._unknown((*path, "indicator"), "indicator", rule.indicator,
                                     (i.id for i in self.s.indicators))
